@@ -1,0 +1,151 @@
+package snowflakeside
+
+import (
+	"time"
+
+	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/config"
+)
+
+// Activity names as registered by the orchestrator worker (methods of *Activities).
+// Every input carries ConnectionName: the name (never the secret) of the Snowflake
+// connection in the orchestrator's connections.toml that the workflow was started with.
+const (
+	EnsureMetadataName   = "SnowflakeEnsureMetadata"
+	RecordWorkflowName   = "SnowflakeRecordWorkflow"
+	PrepareTargetName    = "SnowflakePrepareTarget"
+	LoadPartitionName    = "SnowflakeLoadPartition"
+	VerifyPartitionName  = "SnowflakeVerifyPartition"
+	RecordTableName      = "SnowflakeRecordTable"
+	RecordPartitionsName = "SnowflakeRecordPartitions"
+)
+
+// EnsureMetadataInput creates the metadata database, schemas, tables, views and the
+// internal stage when missing (idempotent).
+type EnsureMetadataInput struct {
+	ConnectionName string `json:"connectionName"`
+}
+
+// EnsureMetadataResult names the stage that uploads go to.
+type EnsureMetadataResult struct {
+	StageName string `json:"stageName"` // fully qualified, e.g. SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE
+}
+
+// RecordWorkflowInput upserts the WORKFLOW row.
+type RecordWorkflowInput struct {
+	ConnectionName  string     `json:"connectionName"`
+	WorkflowID      string     `json:"workflowId"`
+	RunID           string     `json:"runId"`
+	Name            string     `json:"name"`
+	Status          string     `json:"status"`
+	Affinity        string     `json:"affinity,omitempty"`
+	SourcePlatform  string     `json:"sourcePlatform"`
+	ConfigJSON      string     `json:"configJson,omitempty"` // the workflow configuration (holds no secret)
+	StartedAt       time.Time  `json:"startedAt"`
+	EndedAt         *time.Time `json:"endedAt,omitempty"`
+	TablesTotal     int        `json:"tablesTotal"`
+	TablesCompleted int        `json:"tablesCompleted"`
+	TablesFailed    int        `json:"tablesFailed"`
+	Message         string     `json:"message,omitempty"`
+}
+
+// PrepareTargetInput creates the target schema and table when missing, checks an
+// existing one, and with synchronization "none" empties it once per migration run.
+type PrepareTargetInput struct {
+	ConnectionName string              `json:"connectionName"`
+	Migration      string              `json:"migration"`
+	MigrationRunID string              `json:"migrationRunId"` // the DataMigrationWorkflow's first run ID
+	TableKey       string              `json:"tableKey"`
+	Target         config.Identifier   `json:"target"` // merged configuration (names as written there)
+	Columns        []activities.Column `json:"columns"`
+	Sync           string              `json:"sync"`
+}
+
+// PrepareTargetResult names the resolved target.
+type PrepareTargetResult struct {
+	Target    activities.TableRef `json:"target"`
+	Created   bool                `json:"created"`
+	Truncated bool                `json:"truncated"`
+}
+
+// LoadPartitionInput loads a partition's staged files. The COPY and the metadata row
+// that records the partition as loaded commit in one transaction; a retry that finds
+// the row loads nothing.
+type LoadPartitionInput struct {
+	ConnectionName string               `json:"connectionName"`
+	Migration      string               `json:"migration"`
+	MigrationRunID string               `json:"migrationRunId"`
+	TableKey       string               `json:"tableKey"`
+	Target         activities.TableRef  `json:"target"`
+	Columns        []activities.Column  `json:"columns"`
+	Partition      activities.Partition `json:"partition"`
+	StagePrefix    string               `json:"stagePrefix"`
+	Files          []string             `json:"files"`
+	RowsExtracted  int64                `json:"rowsExtracted"`
+	Bytes          int64                `json:"bytes"`
+}
+
+// LoadPartitionResult reports what the load did.
+type LoadPartitionResult struct {
+	RowsLoaded    int64 `json:"rowsLoaded"`
+	AlreadyLoaded bool  `json:"alreadyLoaded"`
+}
+
+// VerifyPartitionInput checks rows extracted = rows loaded = rows in the target range.
+type VerifyPartitionInput struct {
+	ConnectionName string               `json:"connectionName"`
+	Migration      string               `json:"migration"`
+	MigrationRunID string               `json:"migrationRunId"`
+	TableKey       string               `json:"tableKey"`
+	Target         activities.TableRef  `json:"target"`
+	Columns        []activities.Column  `json:"columns"`
+	PartitionBy    []int                `json:"partitionBy"`
+	Partition      activities.Partition `json:"partition"`
+	RowsExtracted  int64                `json:"rowsExtracted"`
+	RowsLoaded     int64                `json:"rowsLoaded"`
+}
+
+// VerifyPartitionResult carries the target's count.
+type VerifyPartitionResult struct {
+	TargetRows int64 `json:"targetRows"`
+}
+
+// RecordTableInput upserts the TABLE_METADATA row.
+type RecordTableInput struct {
+	ConnectionName   string              `json:"connectionName"`
+	Migration        string              `json:"migration"`
+	MigrationRunID   string              `json:"migrationRunId"`
+	TableKey         string              `json:"tableKey"`
+	Source           activities.TableRef `json:"source"`
+	Target           activities.TableRef `json:"target"`
+	Status           string              `json:"status"`
+	PartitionsTotal  int                 `json:"partitionsTotal"`
+	PartitionsDone   int                 `json:"partitionsDone"`
+	PartitionsFailed int                 `json:"partitionsFailed"`
+	Rows             int64               `json:"rows"`
+	Bytes            int64               `json:"bytes"`
+	Error            string              `json:"error,omitempty"`
+	StartedAt        time.Time           `json:"startedAt"`
+	EndedAt          *time.Time          `json:"endedAt,omitempty"`
+}
+
+// PartitionUpdate is one partition's state change for the mirror.
+type PartitionUpdate struct {
+	Number    int                  `json:"number"`
+	Partition activities.Partition `json:"partition"`
+	Status    string               `json:"status"`
+	Rows      int64                `json:"rows"`
+	Bytes     int64                `json:"bytes"`
+	Attempts  int                  `json:"attempts"`
+	Error     string               `json:"error,omitempty"`
+	At        time.Time            `json:"at"`
+}
+
+// RecordPartitionsInput upserts a batch of PARTITION_METADATA rows in one statement.
+type RecordPartitionsInput struct {
+	ConnectionName string            `json:"connectionName"`
+	Migration      string            `json:"migration"`
+	MigrationRunID string            `json:"migrationRunId"`
+	TableKey       string            `json:"tableKey"`
+	Updates        []PartitionUpdate `json:"updates"`
+}

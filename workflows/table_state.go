@@ -1,0 +1,4 @@
+package workflows
+
+// TableState is carried by TableMigrationWorkflow across continue-as-new.
+type TableState struct{}
