@@ -1,0 +1,56 @@
+# The two commands a new user runs are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+GO    ?= go
+BIN   := $(CURDIR)/bin
+export PATH := $(PATH):$(HOME)/go/bin
+
+.PHONY: all build build-product build-emulator tools test test-product test-emulator test-short lint demo down bench clean
+
+all: build
+
+build: build-product build-emulator
+
+build-product:
+	$(GO) build -o $(BIN)/starter ./starter
+	$(GO) build -o $(BIN)/workers ./workers
+
+# The emulator is its own module so that cgo and DuckDB stay out of the product's binaries.
+build-emulator:
+	cd emulator && $(GO) build -o $(BIN)/snowflake-emulator ./cmd/snowflake-emulator
+
+# Installs what the tests and the demo need when missing (idempotent): PostgreSQL,
+# the Temporal CLI (dev server + Web UI), MinIO (S3 tests), staticcheck.
+tools:
+	./scripts/install-tools.sh
+
+# The README's test command; .ci/run calls it. Every test runs against real services.
+test: build
+	SNOWMIGRATE_EMULATOR_BIN=$(BIN)/snowflake-emulator $(GO) test -count=1 -timeout 40m ./...
+	cd emulator && $(GO) test -count=1 -timeout 30m ./...
+
+# Skips the long history-size and end-to-end scale tests.
+test-short: build
+	SNOWMIGRATE_EMULATOR_BIN=$(BIN)/snowflake-emulator $(GO) test -short -count=1 ./...
+	cd emulator && $(GO) test -short -count=1 ./...
+
+lint:
+	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting" && exit 1)
+	$(GO) vet ./...
+	cd emulator && $(GO) vet ./...
+	staticcheck ./...
+	cd emulator && staticcheck ./...
+
+# Starts the local stack in the background, runs the sample migration, prints a summary
+# and leaves the stack up (Temporal Web UI on http://localhost:8233). `make down` stops it.
+demo: build
+	./scripts/demo.sh
+
+down:
+	./scripts/down.sh
+
+# Prints the throughput figures (see README "Performance").
+bench: build
+	./scripts/bench.sh
+
+clean:
+	rm -rf $(BIN)
