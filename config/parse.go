@@ -1,0 +1,32 @@
+package config
+
+import (
+	"encoding/json"
+	"reflect"
+)
+
+// Parse decodes a workflow configuration strictly: JSON syntax errors carry line and
+// column; unknown fields (with a suggestion), fields written twice and wrong types are
+// problems with their JSON path, all of them at once. It does not validate meaning
+// (that is Normalize). The configuration is usable only when no problem is returned.
+func Parse(data []byte) (WorkflowConfig, []Problem) {
+	var cfg WorkflowConfig
+	root, err := decodeTree(data)
+	if err != nil {
+		return cfg, []Problem{{Path: "$", Message: err.Error()}}
+	}
+	if root.kind != kindObject {
+		return cfg, []Problem{{Path: "$", Message: "the configuration must be a JSON object with a \"tables\" list, found " + root.kind.describe()}}
+	}
+	var probs []Problem
+	checkSchema(reflect.TypeOf(cfg), root, "", &probs)
+	if len(probs) > 0 {
+		return cfg, probs
+	}
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		// The schema check accepts only what encoding/json accepts; reaching this is a bug
+		// in the check, reported rather than hidden.
+		return cfg, []Problem{{Path: "$", Message: "cannot decode: " + err.Error()}}
+	}
+	return cfg, nil
+}
