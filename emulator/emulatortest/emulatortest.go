@@ -236,3 +236,13 @@ func (e *Emulator) Open(t testing.TB, db, schema string) *sql.DB {
 	t.Cleanup(func() { _ = d.Close() })
 	return d
 }
+
+// Stats returns the running server's protocol counters (logins, renewals, aborts...).
+func (e *Emulator) Stats() server.Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.srv == nil {
+		return server.Stats{}
+	}
+	return e.srv.Stats()
+}

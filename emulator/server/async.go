@@ -78,6 +78,7 @@ func (s *Server) handleAbort(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, failure(codeBadRequest, "", err.Error(), ""))
 		return
 	}
+	s.counters.abortRequests.Add(1)
 	q := s.queries.byRequest(sess.id, req.RequestID)
 	if q == nil || q.finished() {
 		writeJSON(w, failure(codeNotExecuting, "", "Identified SQL statement is not currently executing.", ""))

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"sort"
 
 	"github.com/snowmigrate/snowmigrate/emulator/engine"
 )
@@ -29,4 +30,26 @@ type Session interface {
 type CurrentNamer interface {
 	CurrentDatabase() string
 	CurrentSchema() string
+}
+
+// ParameterReporter is optionally implemented by a Session to report its session
+// parameters (TIMEZONE, values set by ALTER SESSION); they are sent in the login and
+// query replies' parameters list, which the driver copies into its Config.Params.
+type ParameterReporter interface {
+	Parameters() map[string]string
+}
+
+// sessionParameters lists a session's parameters sorted by name, or an empty list.
+func sessionParameters(sess Session) []nameValue {
+	pr, ok := sess.(ParameterReporter)
+	if !ok {
+		return []nameValue{}
+	}
+	m := pr.Parameters()
+	out := make([]nameValue, 0, len(m))
+	for k, v := range m {
+		out = append(out, nameValue{Name: k, Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }

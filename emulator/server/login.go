@@ -52,6 +52,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err := verifyLoginJWT(d.Token, d.AccountName, s.cfg.User, s.cfg.PublicKey, time.Now()); err != nil {
+			s.counters.failedLogins.Add(1)
 			s.log.Info("login rejected", "method", "jwt", "reason", err.Error())
 			writeJSON(w, failure(codeBadLogin, "08004", "JWT token is invalid: "+err.Error(), ""))
 			return
@@ -72,6 +73,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	sess := &session{user: user, database: database, schema: schema, eng: eng, sem: make(chan struct{}, 1)}
 	token, master := s.sessions.add(sess, s.cfg.SessionTokenTTL)
+	s.counters.logins.Add(1)
 	writeJSON(w, success(loginData{
 		Token:               token,
 		ValidityInSeconds:   int64(s.cfg.SessionTokenTTL / time.Second),
@@ -81,10 +83,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		ServerVersion:       "snowflake-emulator",
 		HealthCheckInterval: 45,
 		SessionID:           sess.id,
-		Parameters: []nameValue{
-			{Name: "TIMEZONE", Value: "UTC"},
-			{Name: "CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY", Value: 3600},
-		},
+		Parameters:          sessionParameters(eng),
 		SessionInfo: sessionInfo{
 			DatabaseName:  strPtr(strings.ToUpper(database)),
 			SchemaName:    strPtr(strings.ToUpper(schema)),
@@ -95,6 +94,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) badLogin(w http.ResponseWriter, r *http.Request, method string) {
+	s.counters.failedLogins.Add(1)
 	s.log.Info("login rejected", "method", method, "remote", r.RemoteAddr)
 	writeJSON(w, failure(codeBadLogin, "08004", "Incorrect username or password was specified.", ""))
 }

@@ -42,6 +42,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	q, ctx, isNew := s.queries.begin(sess.id, r.URL.Query().Get("requestId"), req.SQLText, s.baseCtx)
 	if isNew {
+		s.counters.statements.Add(1)
 		s.running.Add(1)
 		go s.run(ctx, sess, q, &req)
 	}
@@ -126,6 +127,7 @@ func (s *Server) run(ctx context.Context, sess *session, q *query, req *queryReq
 		}
 		names, _ := sess.eng.(CurrentNamer)
 		d := encodeResult(res, q.id, names, len(req.Bindings))
+		d.Parameters = sessionParameters(sess.eng)
 		rows = d.Total
 		rep = success(d)
 	}()
@@ -135,6 +137,9 @@ func (s *Server) run(ctx context.Context, sess *session, q *query, req *queryReq
 		msg = "internal error encoding the result: " + err.Error()
 		code, status = errInternalCode, statusFailed
 		body, _ = json.Marshal(failure(code, "XX000", msg, q.id))
+	}
+	if status == statusAborted {
+		s.counters.aborted.Add(1)
 	}
 	if status != statusSuccess {
 		s.log.Debug("statement failed", "query", q.id, "code", code)

@@ -48,6 +48,8 @@ type Server struct {
 	cancel  context.CancelFunc
 	running sync.WaitGroup // statement goroutines
 
+	counters counters
+
 	httpMu  sync.Mutex
 	httpSrv *http.Server
 }

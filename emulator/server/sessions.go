@@ -209,6 +209,7 @@ func (s *Server) handleTokenRequest(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, failure(codeSessionGone, "08001", "Master token is unknown: the session no longer exists. New login required.", ""))
 		return
 	}
+	s.counters.renewals.Add(1)
 	s.sessions.mu.Lock()
 	master := s.sessions.masters[sess.id]
 	s.sessions.mu.Unlock()
@@ -265,5 +266,6 @@ func (s *Server) handleTelemetry(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, failure(codeBadRequest, "", err.Error(), ""))
 		return
 	}
+	s.counters.telemetry.Add(1)
 	writeJSON(w, success(nil))
 }
