@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# make down: stops what make demo started (idempotent). Data stays in .local/.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+for name in source-worker orchestrator emulator temporal; do
+  if running "$name"; then
+    kill "$(cat "$PIDS/$name.pid")" 2>/dev/null
+    for _ in $(seq 1 50); do running "$name" || break; sleep 0.2; done
+    running "$name" && kill -9 "$(cat "$PIDS/$name.pid")" 2>/dev/null
+    echo "stopped $name"
+  fi
+  rm -f "$PIDS/$name.pid"
+done
+if [ -d "$LOCAL/pg/data" ] && listening "$PG_PORT"; then
+  as_pg "$(pg_bin)/pg_ctl" -D "$LOCAL/pg/data" -m fast stop >/dev/null && echo "stopped postgres"
+fi
+exit 0

@@ -1,0 +1,84 @@
+# Shared by demo.sh, down.sh and bench.sh: where the local stack lives and how to start
+# each piece once. Everything is under .local/ and listens on 127.0.0.1 only.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$ROOT/.local"
+BIN="$ROOT/bin"
+LOGS="$LOCAL/logs"
+PIDS="$LOCAL/pids"
+export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
+mkdir -p "$LOGS" "$PIDS"
+
+TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
+TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+PG_PORT="${DEMO_PG_PORT:-55432}"
+EMU_ADDR="${DEMO_EMULATOR_ADDR:-127.0.0.1:8089}"
+export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
+export SNOWFLAKE_HOME="$LOCAL/snowflake-home"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+
+# wait_port PORT NAME SECONDS
+wait_port() {
+  for _ in $(seq 1 $(( $3 * 5 ))); do listening "$1" && return 0; sleep 0.2; done
+  echo "$2 did not start listening on port $1; see $LOGS/$2.log" >&2; tail -20 "$LOGS/$2.log" >&2 || true; return 1
+}
+
+# start NAME CMD... : runs CMD in the background once, recording its pid.
+start() {
+  local name="$1"; shift
+  if running "$name"; then return 0; fi
+  nohup "$@" >"$LOGS/$name.log" 2>&1 &
+  echo $! >"$PIDS/$name.pid"
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+# as_pg CMD...: initdb/pg_ctl refuse to run as root.
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+start_temporal() {
+  if listening "$TEMPORAL_PORT"; then return 0; fi
+  log "starting Temporal dev server (gRPC :$TEMPORAL_PORT, Web UI http://localhost:$TEMPORAL_UI_PORT)"
+  start temporal temporal server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
+    --db-filename "$LOCAL/temporal.db" --log-level error \
+    --search-attribute MigrationName=Keyword --search-attribute SourcePlatform=Keyword --search-attribute MigrationTable=Keyword
+  wait_port "$TEMPORAL_PORT" temporal 90
+}
+
+start_postgres() {
+  local data="$LOCAL/pg/data"
+  if [ ! -d "$data" ]; then
+    log "initialising PostgreSQL in $data"
+    mkdir -p "$LOCAL/pg"; [ "$(id -u)" -eq 0 ] && chown postgres: "$LOCAL/pg"
+    as_pg "$(pg_bin)/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C >"$LOGS/initdb.log"
+  fi
+  if ! listening "$PG_PORT"; then
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    as_pg "$(pg_bin)/pg_ctl" -D "$data" -l "$LOCAL/pg/postgres.log" -w \
+      -o "-p $PG_PORT -k $LOCAL/pg -c listen_addresses=127.0.0.1" start >/dev/null
+  fi
+}
+
+start_emulator() {
+  if listening "${EMU_ADDR##*:}"; then return 0; fi
+  log "starting the Snowflake emulator on $EMU_ADDR (data in $LOCAL/snowflake)"
+  start emulator "$BIN/snowflake-emulator" --addr "$EMU_ADDR" --data-dir "$LOCAL/snowflake" --user local --password local
+  wait_port "${EMU_ADDR##*:}" emulator 60
+  mkdir -p "$SNOWFLAKE_HOME"; chmod 700 "$SNOWFLAKE_HOME"
+  cat >"$SNOWFLAKE_HOME/connections.toml" <<TOML
+[local]
+account = "local"
+user = "local"
+password = "local"
+host = "${EMU_ADDR%:*}"
+port = ${EMU_ADDR##*:}
+protocol = "http"
+TOML
+  chmod 600 "$SNOWFLAKE_HOME/connections.toml"
+}
+
+psql_demo() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
