@@ -64,6 +64,8 @@ type MigrationInput struct {
 	SourcePlatform string                `json:"sourcePlatform"`
 	Config         config.WorkflowConfig `json:"config"`
 	TaskQueueBase  string                `json:"taskQueueBase,omitempty"` // default DefaultTaskQueueBase
+	// Limits bounds concurrency and run sizes; zero fields take DefaultLimits.
+	Limits Limits `json:"limits,omitempty"`
 	// Carried across continue-as-new; nil on the first run.
 	State *MigrationState `json:"state,omitempty"`
 }
@@ -82,6 +84,10 @@ type MigrationState struct {
 	Paused       bool          `json:"paused"`
 	Failures     []TableResult `json:"failures,omitempty"` // first failures, bounded
 	CancelTables []string      `json:"cancelTables,omitempty"`
+	// Added with the workflow implementation.
+	StageName   string `json:"stageName,omitempty"`   // from EnsureMetadata, given to every table
+	TablesTotal int    `json:"tablesTotal,omitempty"` // tables in the normalized configuration
+	Runs        int    `json:"runs,omitempty"`        // continue-as-new count so far
 }
 
 // MigrationResult is DataMigrationWorkflow's result.
@@ -123,6 +129,11 @@ type TableInput struct {
 	Table          config.TableConfig `json:"table"`       // merged and defaulted
 	StagePrefix    string             `json:"stagePrefix"` // @<stage>/<migration>/<tableKey>
 	Paused         bool               `json:"paused,omitempty"`
+	// StageName is the internal stage (from EnsureMetadata); partition files go to
+	// activities.StagePath(StageName, Migration, TableKey, n).
+	StageName string `json:"stageName,omitempty"`
+	// Limits bounds the partition window and run sizes; zero fields take DefaultLimits.
+	Limits Limits `json:"limits,omitempty"`
 	// Carried across continue-as-new; nil on the first run.
 	State *TableState `json:"state,omitempty"`
 }

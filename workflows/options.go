@@ -1,0 +1,118 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snowmigrate/snowmigrate/activities"
+)
+
+// permanentErrorTypes never deserve a retry: they describe the configuration or the
+// objects, not a passing fault. Activities already return them as non-retryable; listing
+// them here also covers an activity that forgot to.
+var permanentErrorTypes = []string{
+	activities.ErrTypeConfig,
+	activities.ErrTypeSourceMissing,
+	activities.ErrTypeTargetMismatch,
+	activities.ErrTypeChecksumMismatch,
+	activities.ErrTypeCredentials,
+	activities.ErrTypeWrongPlatform,
+}
+
+// tableFatalErrorTypes end the whole table at once when any of its activities returns
+// them: every other partition would fail the same way. A checksum mismatch is not here:
+// it concerns one partition.
+var tableFatalErrorTypes = map[string]bool{
+	activities.ErrTypeConfig:         true,
+	activities.ErrTypeSourceMissing:  true,
+	activities.ErrTypeTargetMismatch: true,
+	activities.ErrTypeCredentials:    true,
+	activities.ErrTypeWrongPlatform:  true,
+}
+
+// retry is a bounded policy: the SDK default retries forever, which turns a broken
+// partition into a stuck table instead of a FAILED row in the metadata.
+func retry(attempts int32) *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval:        time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        2 * time.Minute,
+		MaximumAttempts:        attempts,
+		NonRetryableErrorTypes: permanentErrorTypes,
+	}
+}
+
+// Activity options per kind of work. Extract, upload and load heartbeat (they stream
+// rows, PUT files, wait on COPY), so a dead worker is noticed within HeartbeatTimeout
+// instead of StartToCloseTimeout; the others are short or cannot heartbeat.
+
+func metadataOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 5 * time.Minute,
+		RetryPolicy:         retry(8),
+	})
+}
+
+func introspectOptions(ctx workflow.Context, sourceQueue string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           sourceQueue,
+		StartToCloseTimeout: 15 * time.Minute,
+		RetryPolicy:         retry(5),
+	})
+}
+
+// planOptions allows a long boundary analysis (the reference system's 20-minute limit
+// is one of its known failures).
+func planOptions(ctx workflow.Context, sourceQueue string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           sourceQueue,
+		StartToCloseTimeout: 2 * time.Hour,
+		RetryPolicy:         retry(5),
+	})
+}
+
+func prepareOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Minute,
+		RetryPolicy:         retry(5),
+	})
+}
+
+func extractOptions(ctx workflow.Context, sourceQueue string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           sourceQueue,
+		StartToCloseTimeout: 12 * time.Hour,
+		HeartbeatTimeout:    2 * time.Minute,
+		RetryPolicy:         retry(5),
+	})
+}
+
+// uploadOptions pins the upload to the extracting host's own queue. A short
+// ScheduleToStart makes a vanished host visible (Temporal never retries that timeout):
+// the workflow then extracts the partition again on any live worker.
+func uploadOptions(ctx workflow.Context, hostQueue string, scheduleToStart time.Duration) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:              hostQueue,
+		ScheduleToStartTimeout: scheduleToStart,
+		StartToCloseTimeout:    6 * time.Hour,
+		HeartbeatTimeout:       2 * time.Minute,
+		RetryPolicy:            retry(5),
+	})
+}
+
+func loadOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 6 * time.Hour,
+		HeartbeatTimeout:    2 * time.Minute,
+		RetryPolicy:         retry(5),
+	})
+}
+
+func verifyOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Minute,
+		RetryPolicy:         retry(5),
+	})
+}
