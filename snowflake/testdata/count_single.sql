@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM "ANALYTICS"."Sales"."order ""lines""" WHERE "ID" IS NOT NULL AND "ID" > 100 AND "ID" <= 200

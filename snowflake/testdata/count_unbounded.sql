@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM "ANALYTICS"."Sales"."order ""lines""" WHERE "DAY" IS NOT NULL AND "ID" IS NOT NULL

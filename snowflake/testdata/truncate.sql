@@ -1,0 +1,1 @@
+TRUNCATE TABLE IF EXISTS "ANALYTICS"."Sales"."order ""lines"""
