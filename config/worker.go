@@ -1,0 +1,394 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// WorkerConfig is a source worker's TOML, in the reference system's format (see
+// docs/configuration.md). It holds the source password: never print it, log it with
+// String(), which redacts secrets.
+type WorkerConfig struct {
+	// SelectedTaskSource is the reference system's queue selector: accepted so that its
+	// files load unchanged, and ignored (Temporal task queues replace it).
+	SelectedTaskSource string            `toml:"selected_task_source"`
+	Application        WorkerApplication `toml:"application"`
+	Connections        WorkerConnections `toml:"connections"`
+}
+
+// WorkerApplication is the [application] table.
+type WorkerApplication struct {
+	// MaxParallelTasks bounds the activities this worker runs at once (default 4).
+	MaxParallelTasks int `toml:"max_parallel_tasks"`
+	// TaskFetchInterval is the reference system's polling period in seconds; accepted and
+	// unused (Temporal workers long-poll).
+	TaskFetchInterval float64 `toml:"task_fetch_interval"`
+	// WorkDir is where extracted files are written before upload (our extension; default
+	// DefaultWorkDir()).
+	WorkDir string `toml:"work_dir"`
+}
+
+// WorkerConnections is the [connections] table.
+type WorkerConnections struct {
+	Source SourceConnections `toml:"source"`
+	Target TargetConnections `toml:"target"`
+}
+
+// SourceConnections holds exactly one of the platforms.
+type SourceConnections struct {
+	PostgreSQL *SourceConnection `toml:"postgresql"`
+	Redshift   *SourceConnection `toml:"redshift"`
+	SQLServer  *SourceConnection `toml:"sqlserver"`
+}
+
+// TargetConnections is [connections.target].
+type TargetConnections struct {
+	SnowflakeConnectionName *SnowflakeConnectionRef `toml:"snowflake_connection_name"`
+}
+
+// SnowflakeConnectionRef names a connection of connections.toml.
+type SnowflakeConnectionRef struct {
+	ConnectionName string `toml:"connection_name"`
+}
+
+// Redshift authentication methods.
+const (
+	AuthStandard              = "standard"
+	AuthIAMProvisionedCluster = "iam-provisioned-cluster"
+)
+
+// SourceConnection is one [connections.source.<platform>] table. Password and
+// SecretAccessKey are secrets: String and GoString redact them.
+type SourceConnection struct {
+	Username string `toml:"username"`
+	Password string `toml:"password"`
+	Database string `toml:"database"`
+	Host     string `toml:"host"`
+	Port     int    `toml:"port"`
+	SSLMode  string `toml:"sslmode"` // postgresql and redshift: disable | allow | prefer | require | verify-ca | verify-full
+
+	// Redshift only.
+	AuthMethod      string `toml:"auth_method"` // standard (default) | iam-provisioned-cluster
+	ClusterID       string `toml:"cluster_id"`
+	Region          string `toml:"region"`
+	AccessKeyID     string `toml:"access_key_id"`
+	SecretAccessKey string `toml:"secret_access_key"`
+}
+
+// DefaultMaxParallelTasks is max_parallel_tasks when the file does not say.
+const DefaultMaxParallelTasks = 4
+
+// MaxMaxParallelTasks bounds max_parallel_tasks: each task holds a source connection and
+// a file being written, so a typo such as 4000 must not open thousands of them.
+const MaxMaxParallelTasks = 256
+
+// DefaultWorkDir is where extracted files go when [application] work_dir is not set.
+func DefaultWorkDir() string { return filepath.Join(os.TempDir(), "snowmigrate") }
+
+var defaultPorts = map[string]int{PlatformPostgreSQL: 5432, PlatformRedshift: 5439, PlatformSQLServer: 1433}
+
+// LoadWorker reads and validates a worker TOML file. Errors name the file, the line and
+// the key, and never contain a secret value.
+func LoadWorker(path string) (WorkerConfig, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return WorkerConfig{}, fmt.Errorf("worker config: %w", err)
+	}
+	return ParseWorker(data, path)
+}
+
+// ParseWorker decodes and validates a worker TOML; name is used in messages.
+func ParseWorker(data []byte, name string) (WorkerConfig, error) {
+	var w WorkerConfig
+	md, err := toml.Decode(string(data), &w)
+	if err != nil {
+		return WorkerConfig{}, fmt.Errorf("worker config %s: %s", name, tomlErrorMessage(err, data))
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := leafKeys(und)
+		return WorkerConfig{}, fmt.Errorf("worker config %s: unknown key(s) %s; see docs/configuration.md for the keys a worker reads",
+			name, strings.Join(keys, ", "))
+	}
+	if err := w.validate(); err != nil {
+		return WorkerConfig{}, fmt.Errorf("worker config %s: %w", name, err)
+	}
+	if w.Application.MaxParallelTasks == 0 {
+		w.Application.MaxParallelTasks = DefaultMaxParallelTasks
+	}
+	if w.Application.WorkDir == "" {
+		w.Application.WorkDir = DefaultWorkDir()
+	}
+	platform, conn := w.Source()
+	if conn.Port == 0 {
+		conn.Port = defaultPorts[platform]
+	}
+	if platform == PlatformRedshift && conn.AuthMethod == "" {
+		conn.AuthMethod = AuthStandard
+	}
+	return w, nil
+}
+
+// Source returns the one source connection and its platform (after ParseWorker's
+// validation there is exactly one).
+func (w WorkerConfig) Source() (string, *SourceConnection) {
+	s := w.Connections.Source
+	switch {
+	case s.PostgreSQL != nil:
+		return PlatformPostgreSQL, s.PostgreSQL
+	case s.Redshift != nil:
+		return PlatformRedshift, s.Redshift
+	case s.SQLServer != nil:
+		return PlatformSQLServer, s.SQLServer
+	}
+	return "", &SourceConnection{}
+}
+
+// TargetConnectionName is [connections.target.snowflake_connection_name] connection_name,
+// or "" when the file does not name one (callers then resolve it as ResolveConnectionName does).
+func (w WorkerConfig) TargetConnectionName() string {
+	if r := w.Connections.Target.SnowflakeConnectionName; r != nil {
+		return r.ConnectionName
+	}
+	return ""
+}
+
+var sslModes = map[string]bool{"disable": true, "allow": true, "prefer": true, "require": true, "verify-ca": true, "verify-full": true}
+
+func (w WorkerConfig) validate() error {
+	var errs []error
+	s := w.Connections.Source
+	var found []string
+	for _, p := range []struct {
+		name string
+		c    *SourceConnection
+	}{{PlatformPostgreSQL, s.PostgreSQL}, {PlatformRedshift, s.Redshift}, {PlatformSQLServer, s.SQLServer}} {
+		if p.c != nil {
+			found = append(found, p.name)
+		}
+	}
+	switch len(found) {
+	case 0:
+		errs = append(errs, errors.New("no source connection: add one [connections.source.postgresql] (or redshift, sqlserver) table with username, password, database, host, port"))
+	case 1:
+		platform, c := w.Source()
+		errs = append(errs, c.validate("connections.source."+platform, platform)...)
+	default:
+		errs = append(errs, fmt.Errorf("%d source connections (%s): a worker serves one source; run one worker per source", len(found), strings.Join(found, ", ")))
+	}
+	a := w.Application
+	if a.MaxParallelTasks < 0 || a.MaxParallelTasks > MaxMaxParallelTasks {
+		errs = append(errs, fmt.Errorf("application.max_parallel_tasks = %d: use 1 to %d (default %d)", a.MaxParallelTasks, MaxMaxParallelTasks, DefaultMaxParallelTasks))
+	}
+	if a.TaskFetchInterval < 0 {
+		errs = append(errs, fmt.Errorf("application.task_fetch_interval = %v: must not be negative (it is accepted and unused)", a.TaskFetchInterval))
+	}
+	if a.WorkDir != "" && !filepath.IsAbs(a.WorkDir) {
+		errs = append(errs, fmt.Errorf("application.work_dir = %q: use an absolute path", a.WorkDir))
+	}
+	if r := w.Connections.Target.SnowflakeConnectionName; r != nil && r.ConnectionName == "" {
+		errs = append(errs, errors.New("connections.target.snowflake_connection_name.connection_name is empty: name a connection of connections.toml, or remove the table"))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *SourceConnection) validate(path, platform string) []error {
+	var errs []error
+	need := func(key, val string) {
+		if strings.TrimSpace(val) == "" {
+			errs = append(errs, fmt.Errorf("%s.%s is required", path, key))
+		}
+	}
+	redshiftOnly := func(key, val string) {
+		if val != "" {
+			errs = append(errs, fmt.Errorf("%s.%s applies to redshift only; remove it", path, key))
+		}
+	}
+	need("database", c.Database)
+	need("username", c.Username)
+	if c.Port < 0 || c.Port > 65535 {
+		errs = append(errs, fmt.Errorf("%s.port = %d: use a TCP port (1-65535)", path, c.Port))
+	}
+	if c.SSLMode != "" {
+		if platform == PlatformSQLServer {
+			errs = append(errs, fmt.Errorf("%s.sslmode applies to postgresql and redshift; remove it", path))
+		} else if !sslModes[c.SSLMode] {
+			errs = append(errs, fmt.Errorf("%s.sslmode = %q: use disable, allow, prefer, require, verify-ca or verify-full", path, c.SSLMode))
+		}
+	}
+	if platform != PlatformRedshift {
+		need("host", c.Host)
+		redshiftOnly("auth_method", c.AuthMethod)
+		redshiftOnly("cluster_id", c.ClusterID)
+		redshiftOnly("region", c.Region)
+		redshiftOnly("access_key_id", c.AccessKeyID)
+		if c.SecretAccessKey != "" {
+			errs = append(errs, fmt.Errorf("%s.secret_access_key applies to redshift only; remove it", path))
+		}
+		return errs
+	}
+	switch c.AuthMethod {
+	case "", AuthStandard:
+		need("host", c.Host)
+	case AuthIAMProvisionedCluster:
+		need("cluster_id", c.ClusterID)
+		need("region", c.Region)
+		need("access_key_id", c.AccessKeyID)
+		if c.SecretAccessKey == "" {
+			errs = append(errs, fmt.Errorf("%s.secret_access_key is required", path))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("%s.auth_method = %q: use %q or %q", path, c.AuthMethod, AuthStandard, AuthIAMProvisionedCluster))
+	}
+	return errs
+}
+
+// PostgresURL is a libpq/pgx connection URL for postgresql and redshift (standard auth).
+// It contains the password: pass it to the driver, never to a log.
+func (c *SourceConnection) PostgresURL() string {
+	u := url.URL{Scheme: "postgres", Host: net.JoinHostPort(c.Host, strconv.Itoa(c.Port)), Path: "/" + c.Database}
+	if c.Password != "" {
+		u.User = url.UserPassword(c.Username, c.Password)
+	} else {
+		u.User = url.User(c.Username)
+	}
+	if c.SSLMode != "" {
+		u.RawQuery = url.Values{"sslmode": {c.SSLMode}}.Encode()
+	}
+	return u.String()
+}
+
+// String describes the connection for logs, secrets redacted.
+func (c SourceConnection) String() string {
+	s := fmt.Sprintf("%s@%s/%s", c.Username, net.JoinHostPort(c.Host, strconv.Itoa(c.Port)), c.Database)
+	if c.SSLMode != "" {
+		s += " sslmode=" + c.SSLMode
+	}
+	if c.AuthMethod != "" {
+		s += " auth_method=" + c.AuthMethod
+	}
+	if c.ClusterID != "" {
+		s += fmt.Sprintf(" cluster_id=%s region=%s", c.ClusterID, c.Region)
+	}
+	s += " password=" + redacted(c.Password)
+	if c.AccessKeyID != "" || c.SecretAccessKey != "" {
+		s += " secret_access_key=" + redacted(c.SecretAccessKey)
+	}
+	return s
+}
+
+// GoString keeps %#v from printing the secrets.
+func (c SourceConnection) GoString() string { return "config.SourceConnection{" + c.String() + "}" }
+
+// String describes the worker configuration for logs, secrets redacted.
+func (w WorkerConfig) String() string {
+	platform, c := w.Source()
+	target := w.TargetConnectionName()
+	if target == "" {
+		target = "(default)"
+	}
+	return fmt.Sprintf("source %s %s; snowflake connection %s; max_parallel_tasks=%d; work_dir=%s",
+		platform, c.String(), target, w.Application.MaxParallelTasks, w.Application.WorkDir)
+}
+
+// GoString keeps %#v from printing the secrets.
+func (w WorkerConfig) GoString() string { return "config.WorkerConfig{" + w.String() + "}" }
+
+func redacted(secret string) string {
+	if secret == "" {
+		return "(not set)"
+	}
+	return "(set)"
+}
+
+// secretKeys are TOML keys whose values never appear in an error message.
+var secretKeys = []string{"password", "secret_access_key", "token", "private_key_file_pwd", "private_key_passphrase"}
+
+var tomlAssignRE = regexp.MustCompile(`^\s*"?([A-Za-z0-9_-]+)"?\s*=\s*(.*?)\s*$`)
+
+// tomlErrorMessage renders a TOML error with its line and key but without any secret
+// value: BurntSushi's messages may quote the offending text ("expected value but found
+// …"), which on a password line is the password.
+func tomlErrorMessage(err error, data []byte) string {
+	var pe toml.ParseError
+	if !errors.As(err, &pe) {
+		return scrubSecrets(err.Error(), data)
+	}
+	where := fmt.Sprintf("line %d", pe.Position.Line)
+	if pe.LastKey != "" {
+		where += fmt.Sprintf(" (key %s)", pe.LastKey)
+	}
+	lines := strings.Split(string(data), "\n")
+	onSecret := isSecretKey(lastSegment(pe.LastKey))
+	if l := pe.Position.Line; l >= 1 && l <= len(lines) {
+		if m := tomlAssignRE.FindStringSubmatch(lines[l-1]); m != nil && isSecretKey(m[1]) {
+			onSecret = true
+		}
+	}
+	if onSecret {
+		return where + ": invalid value for a secret (not shown); write it as a quoted TOML string, e.g. password = \"...\""
+	}
+	return where + ": " + scrubSecrets(pe.Message, data)
+}
+
+func lastSegment(key string) string {
+	if i := strings.LastIndex(key, "."); i >= 0 {
+		return key[i+1:]
+	}
+	return key
+}
+
+func isSecretKey(k string) bool {
+	for _, s := range secretKeys {
+		if strings.EqualFold(k, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// scrubSecrets replaces, in msg, the raw text of every secret assignment of the file.
+func scrubSecrets(msg string, data []byte) string {
+	for _, line := range strings.Split(string(data), "\n") {
+		m := tomlAssignRE.FindStringSubmatch(line)
+		if m == nil || !isSecretKey(m[1]) {
+			continue
+		}
+		raw := strings.Trim(m[2], `"'`)
+		if len(raw) >= 3 {
+			msg = strings.ReplaceAll(msg, raw, "***")
+		}
+	}
+	return msg
+}
+
+// leafKeys lists undecoded keys without the tables that merely contain other undecoded
+// keys ("app.max", not also "app").
+func leafKeys(und []toml.Key) []string {
+	all := make([]string, len(und))
+	for i, k := range und {
+		all[i] = k.String()
+	}
+	var out []string
+	for _, k := range all {
+		parent := false
+		for _, o := range all {
+			if strings.HasPrefix(o, k+".") {
+				parent = true
+				break
+			}
+		}
+		if !parent {
+			out = append(out, k)
+		}
+	}
+	return out
+}
