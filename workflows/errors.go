@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"errors"
-	"strings"
 	"unicode/utf8"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -67,7 +66,7 @@ func message(err error) string {
 	}
 	var te *temporal.TimeoutError
 	if errors.As(err, &te) {
-		return "timeout (" + strings.ToLower(strings.TrimPrefix(te.TimeoutType().String(), "TIMEOUT_TYPE_")) + "): " + te.Error()
+		return te.TimeoutType().String() + " timeout: " + te.Error()
 	}
 	for {
 		next := errors.Unwrap(err)

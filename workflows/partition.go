@@ -216,6 +216,10 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 			continue
 		}
 		out.step, out.err = "upload from "+ex.HostQueue, err
+		if isScheduleToStartTimeout(err) {
+			out.step = fmt.Sprintf("upload: no worker polled %s within %s in %d rounds (the extracting source worker is gone; start it again or add workers)",
+				ex.HostQueue, t.lim.UploadScheduleToStart, round)
+		}
 		return out
 	}
 	loading = true

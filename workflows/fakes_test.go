@@ -1,0 +1,358 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
+	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/config"
+)
+
+// fakeTable describes one source table of the fake world: Partitions ranges of
+// RowsPer rows each over an integer key, plus NullRows rows whose key is NULL.
+type fakeTable struct {
+	Partitions    int
+	RowsPer       int64
+	NullRows      int64
+	Missing       string        // non-empty: Introspect fails with SourceObjectMissing and this text
+	FailVerify    map[int]bool  // range index (1-based) whose verify fails permanently
+	UploadGone    map[int]int   // range index → how many uploads time out (ScheduleToStart) first
+	HasRowsAnyway bool          // Introspect says rows exist even when the plan finds none
+	LoadNothing   bool          // Load reports 0 rows (e.g. a where clause that matches nothing on the target side)
+	GateExtract   chan struct{} // when set, Extract of range 1 waits for it
+	ExtractCalled chan struct{} // when set, closed at the first Extract of range 1
+	once          sync.Once
+}
+
+// world is the stand-in for the source database and Snowflake: instant activities that
+// compute what real ones would and count every call, so tests can assert the data flow.
+type world struct {
+	mu        sync.Mutex
+	tables    map[string]*fakeTable
+	hostQueue string
+	calls     map[string]int
+	extracts  map[string]int // table/range → extract calls
+	loads     map[string]int // table/range → successful loads
+	loadedRow map[string]int64
+	tableRecs map[string][]string // table → statuses recorded
+	wfRecs    []snowflakeside.RecordWorkflowInput
+	partRecs  map[string]map[int]snowflakeside.PartitionUpdate // latest mirror state per partition
+	batches   int
+	maxBatch  int
+}
+
+func newWorld(hostQueue string) *world {
+	return &world{
+		tables: map[string]*fakeTable{}, hostQueue: hostQueue, calls: map[string]int{},
+		extracts: map[string]int{}, loads: map[string]int{}, loadedRow: map[string]int64{},
+		tableRecs: map[string][]string{}, partRecs: map[string]map[int]snowflakeside.PartitionUpdate{},
+	}
+}
+
+func (w *world) add(name string, t *fakeTable) { w.tables[tableKeyOf(name)] = t }
+
+func tableKeyOf(name string) string { return "db.public." + name }
+
+func (w *world) table(key string) *fakeTable {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.tables[key]
+}
+
+func (w *world) count(name string) {
+	w.mu.Lock()
+	w.calls[name]++
+	w.mu.Unlock()
+}
+
+func (w *world) callCount(name string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.calls[name]
+}
+
+// rangeIndex of a partition: its upper bound / RowsPer, or Partitions for the last one.
+func rangeIndex(t *fakeTable, p activities.Partition) int {
+	if p.NullKeys {
+		return 0
+	}
+	if p.Upper == nil {
+		return t.Partitions
+	}
+	u, _ := strconv.ParseInt(p.Upper[0], 10, 64)
+	return int(u / t.RowsPer)
+}
+
+func rangeID(key string, i int) string { return key + "#" + strconv.Itoa(i) }
+
+func (w *world) Introspect(ctx context.Context, in sourceside.IntrospectInput) (sourceside.IntrospectResult, error) {
+	w.count(sourceside.IntrospectName)
+	key := config.TableKey(in.Table)
+	t := w.table(key)
+	if t == nil {
+		return sourceside.IntrospectResult{}, temporal.NewNonRetryableApplicationError("source table "+key+" does not exist", activities.ErrTypeSourceMissing, nil)
+	}
+	if t.Missing != "" {
+		return sourceside.IntrospectResult{}, temporal.NewNonRetryableApplicationError(t.Missing, activities.ErrTypeSourceMissing, nil)
+	}
+	rows := int64(t.Partitions)*t.RowsPer + t.NullRows
+	return sourceside.IntrospectResult{
+		Source: activities.TableRef{Database: "db", Schema: "public", Table: in.Table.Source.TableName},
+		Columns: []activities.Column{
+			{SourceName: "id", SourceType: "bigint", TargetName: "ID", TargetType: "NUMBER(19,0)", Nullable: true},
+			{SourceName: "v", SourceType: "text", TargetName: "V", TargetType: "VARCHAR", Nullable: true},
+		},
+		PartitionBy: []int{0}, EstimatedRows: rows, EstimatedBytes: rows * 10, HasRows: rows > 0 || t.HasRowsAnyway,
+	}, nil
+}
+
+// PlanPartitions pages through ranges ((i-1)*RowsPer, i*RowsPer], the first unbounded
+// below and the last unbounded above; the NULL-key partition comes last in the first page.
+func (w *world) PlanPartitions(ctx context.Context, in sourceside.PlanPartitionsInput) (sourceside.PlanPartitionsResult, error) {
+	w.count(sourceside.PlanPartitionsName)
+	key := config.TableKey(in.Table)
+	t := w.table(key)
+	next := 1
+	if in.After != nil {
+		a, err := strconv.ParseInt(in.After[0], 10, 64)
+		if err != nil {
+			return sourceside.PlanPartitionsResult{}, err
+		}
+		next = int(a/t.RowsPer) + 1
+	}
+	var res sourceside.PlanPartitionsResult
+	n := in.FirstNumber
+	for i := next; i <= t.Partitions && len(res.Partitions) < in.MaxPartitions; i++ {
+		p := activities.Partition{Number: n}
+		if i > 1 {
+			p.Lower = []string{strconv.FormatInt(int64(i-1)*t.RowsPer, 10)}
+		}
+		if i < t.Partitions {
+			p.Upper = []string{strconv.FormatInt(int64(i)*t.RowsPer, 10)}
+		}
+		res.Partitions = append(res.Partitions, p)
+		n++
+	}
+	res.Done = next+len(res.Partitions) > t.Partitions
+	if in.After == nil && t.NullRows > 0 {
+		res.Partitions = append(res.Partitions, activities.Partition{Number: n, NullKeys: true})
+	}
+	res.RowsPerPartition = t.RowsPer
+	return res, nil
+}
+
+func (w *world) Extract(ctx context.Context, in sourceside.ExtractInput) (sourceside.ExtractResult, error) {
+	w.count(sourceside.ExtractName)
+	t := w.table(in.TableKey)
+	i := rangeIndex(t, in.Partition)
+	if i == 1 && t.ExtractCalled != nil {
+		t.once.Do(func() { close(t.ExtractCalled) })
+	}
+	if i == 1 && t.GateExtract != nil {
+		select {
+		case <-t.GateExtract:
+		case <-ctx.Done():
+			return sourceside.ExtractResult{}, ctx.Err()
+		}
+	}
+	rows := t.RowsPer
+	if in.Partition.NullKeys {
+		rows = t.NullRows
+	}
+	w.mu.Lock()
+	w.extracts[rangeID(in.TableKey, i)]++
+	w.mu.Unlock()
+	name := fmt.Sprintf("r%d-p%d.parquet", i, in.Partition.Number) // Upload reads the range back
+	return sourceside.ExtractResult{
+		Files: []activities.FileRef{{Path: "/tmp/x/" + name, Name: name, Rows: rows, Bytes: rows * 10}},
+		Rows:  rows, Bytes: rows * 10, HostQueue: w.hostQueue,
+	}, nil
+}
+
+func (w *world) Upload(ctx context.Context, in sourceside.UploadInput) (sourceside.UploadResult, error) {
+	w.count(sourceside.UploadName)
+	t := w.table(in.TableKey)
+	var i int
+	if len(in.Files) > 0 {
+		_, _ = fmt.Sscanf(in.Files[0].Name, "r%d-", &i)
+	}
+	w.mu.Lock()
+	gone := t.UploadGone[i]
+	if gone > 0 {
+		t.UploadGone[i] = gone - 1
+	}
+	w.mu.Unlock()
+	if gone > 0 {
+		return sourceside.UploadResult{}, temporal.NewTimeoutError(enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START, nil)
+	}
+	var names []string
+	var bytes int64
+	for _, f := range in.Files {
+		names = append(names, f.Name)
+		bytes += f.Bytes
+	}
+	return sourceside.UploadResult{Files: names, Bytes: bytes}, nil
+}
+
+func (w *world) EnsureMetadata(ctx context.Context, in snowflakeside.EnsureMetadataInput) (snowflakeside.EnsureMetadataResult, error) {
+	w.count(snowflakeside.EnsureMetadataName)
+	if in.ConnectionName == "unreachable" {
+		return snowflakeside.EnsureMetadataResult{}, temporal.NewNonRetryableApplicationError("login refused for connection unreachable", activities.ErrTypeCredentials, nil)
+	}
+	return snowflakeside.EnsureMetadataResult{StageName: "SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE"}, nil
+}
+
+func (w *world) RecordWorkflow(ctx context.Context, in snowflakeside.RecordWorkflowInput) error {
+	w.count(snowflakeside.RecordWorkflowName)
+	w.mu.Lock()
+	w.wfRecs = append(w.wfRecs, in)
+	w.mu.Unlock()
+	return nil
+}
+
+func (w *world) PrepareTarget(ctx context.Context, in snowflakeside.PrepareTargetInput) (snowflakeside.PrepareTargetResult, error) {
+	w.count(snowflakeside.PrepareTargetName)
+	if in.MigrationRunID == "" {
+		return snowflakeside.PrepareTargetResult{}, errors.New("no migration run id")
+	}
+	return snowflakeside.PrepareTargetResult{Target: activities.TableRef{Database: "DB", Schema: "PUBLIC", Table: in.Target.TableName}, Created: true}, nil
+}
+
+func (w *world) LoadPartition(ctx context.Context, in snowflakeside.LoadPartitionInput) (snowflakeside.LoadPartitionResult, error) {
+	w.count(snowflakeside.LoadPartitionName)
+	t := w.table(in.TableKey)
+	if want := activities.StagePath("SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE", in.Migration, in.TableKey, in.Partition.Number); in.StagePrefix != want {
+		return snowflakeside.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError("stage prefix "+in.StagePrefix+" != "+want, activities.ErrTypeConfig, nil)
+	}
+	rows := in.RowsExtracted
+	if t.LoadNothing {
+		rows = 0
+	}
+	id := rangeID(in.TableKey, rangeIndex(t, in.Partition))
+	w.mu.Lock()
+	w.loads[id]++
+	w.loadedRow[in.TableKey] += rows
+	w.mu.Unlock()
+	return snowflakeside.LoadPartitionResult{RowsLoaded: rows}, nil
+}
+
+func (w *world) VerifyPartition(ctx context.Context, in snowflakeside.VerifyPartitionInput) (snowflakeside.VerifyPartitionResult, error) {
+	w.count(snowflakeside.VerifyPartitionName)
+	t := w.table(in.TableKey)
+	if t.FailVerify[rangeIndex(t, in.Partition)] {
+		return snowflakeside.VerifyPartitionResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("partition %d: %d rows extracted, %d loaded, %d in the target range", in.Partition.Number, in.RowsExtracted, in.RowsLoaded, in.RowsLoaded+1),
+			activities.ErrTypeChecksumMismatch, nil)
+	}
+	return snowflakeside.VerifyPartitionResult{TargetRows: in.RowsLoaded}, nil
+}
+
+func (w *world) RecordTable(ctx context.Context, in snowflakeside.RecordTableInput) error {
+	w.count(snowflakeside.RecordTableName)
+	w.mu.Lock()
+	w.tableRecs[in.TableKey] = append(w.tableRecs[in.TableKey], in.Status)
+	w.mu.Unlock()
+	return nil
+}
+
+func (w *world) RecordPartitions(ctx context.Context, in snowflakeside.RecordPartitionsInput) error {
+	w.count(snowflakeside.RecordPartitionsName)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.batches++
+	w.maxBatch = max(w.maxBatch, len(in.Updates))
+	m := w.partRecs[in.TableKey]
+	if m == nil {
+		m = map[int]snowflakeside.PartitionUpdate{}
+		w.partRecs[in.TableKey] = m
+	}
+	for _, u := range in.Updates {
+		m[u.Number] = u
+	}
+	return nil
+}
+
+// registrar is what both the test environment and a real worker offer.
+type registrar interface {
+	RegisterActivityWithOptions(a interface{}, options activity.RegisterOptions)
+}
+
+func (w *world) registerSource(r registrar) {
+	r.RegisterActivityWithOptions(w.Introspect, activity.RegisterOptions{Name: sourceside.IntrospectName})
+	r.RegisterActivityWithOptions(w.PlanPartitions, activity.RegisterOptions{Name: sourceside.PlanPartitionsName})
+	r.RegisterActivityWithOptions(w.Extract, activity.RegisterOptions{Name: sourceside.ExtractName})
+}
+
+func (w *world) registerHost(r registrar) {
+	r.RegisterActivityWithOptions(w.Upload, activity.RegisterOptions{Name: sourceside.UploadName})
+}
+
+func (w *world) registerSnowflake(r registrar) {
+	r.RegisterActivityWithOptions(w.EnsureMetadata, activity.RegisterOptions{Name: snowflakeside.EnsureMetadataName})
+	r.RegisterActivityWithOptions(w.RecordWorkflow, activity.RegisterOptions{Name: snowflakeside.RecordWorkflowName})
+	r.RegisterActivityWithOptions(w.PrepareTarget, activity.RegisterOptions{Name: snowflakeside.PrepareTargetName})
+	r.RegisterActivityWithOptions(w.LoadPartition, activity.RegisterOptions{Name: snowflakeside.LoadPartitionName})
+	r.RegisterActivityWithOptions(w.VerifyPartition, activity.RegisterOptions{Name: snowflakeside.VerifyPartitionName})
+	r.RegisterActivityWithOptions(w.RecordTable, activity.RegisterOptions{Name: snowflakeside.RecordTableName})
+	r.RegisterActivityWithOptions(w.RecordPartitions, activity.RegisterOptions{Name: snowflakeside.RecordPartitionsName})
+}
+
+// assertExactlyOnce checks that every range of every listed table was loaded once.
+func (w *world) assertExactlyOnce(t *testing.T, key string) {
+	t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ft := w.tables[key]
+	for i := 1; i <= ft.Partitions; i++ {
+		if n := w.loads[rangeID(key, i)]; n != 1 {
+			t.Fatalf("%s range %d loaded %d times, want exactly 1", key, i, n)
+		}
+	}
+	if ft.NullRows > 0 {
+		if n := w.loads[rangeID(key, 0)]; n != 1 {
+			t.Fatalf("%s NULL-key partition loaded %d times, want 1", key, n)
+		}
+	}
+}
+
+// migrationConfig lists tables db.public.<name> → DB.PUBLIC.<NAME>.
+func migrationConfig(names ...string) config.WorkflowConfig {
+	c := config.WorkflowConfig{
+		DefaultTableConfiguration: &config.TableConfig{
+			Source: &config.Identifier{DatabaseName: "db", SchemaName: "public"},
+			Target: &config.Identifier{DatabaseName: "DB", SchemaName: "PUBLIC"},
+		},
+	}
+	for _, n := range names {
+		c.Tables = append(c.Tables, config.TableConfig{
+			Source:                   &config.Identifier{TableName: n},
+			Target:                   &config.Identifier{TableName: n + "_t"},
+			ColumnNamesToPartitionBy: []string{"id"},
+		})
+	}
+	return c
+}
+
+// tableInput is a TableInput for db.public.<name> as the parent would build it.
+func tableInput(t *testing.T, name string, lim Limits) TableInput {
+	t.Helper()
+	n, problems := config.Normalize(migrationConfig(name), config.PlatformPostgreSQL)
+	if len(problems) > 0 {
+		t.Fatalf("config: %v", problems)
+	}
+	return TableInput{
+		Migration: "m1", MigrationRunID: "run-1", ConnectionName: "local", SourcePlatform: config.PlatformPostgreSQL,
+		TaskQueueBase: DefaultTaskQueueBase, TableKey: config.TableKey(n.Tables[0]), Table: n.Tables[0],
+		StageName: "SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE", Limits: lim,
+	}
+}
