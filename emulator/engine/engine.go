@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/marcboeker/go-duckdb" // DuckDB database/sql driver
+	_ "time/tzdata"                     // session TIMEZONE works without system zoneinfo
+)
+
+// Engine owns one DuckDB database file under Options.DataDir holding every emulated
+// Snowflake database. It is safe for concurrent use by many sessions.
+type Engine struct {
+	db      *sql.DB
+	dataDir string
+	opts    Options
+
+	// writeLock serialises writers (Snowflake blocks where DuckDB would report a
+	// transaction conflict); a session holds it from its first write until its
+	// transaction ends.
+	writeLock   chan struct{}
+	lockTimeout atomic.Int64 // nanoseconds
+
+	catVersion atomic.Int64
+	catMu      sync.Mutex
+	cat        *catalog
+
+	closed atomic.Bool
+	nextID atomic.Int64
+}
+
+// DefaultLockTimeout bounds how long a writer waits for another session's transaction.
+const DefaultLockTimeout = 120 * time.Second
+
+// Open opens (creating if needed) the emulator's database in opts.DataDir.
+func Open(opts Options) (*Engine, error) {
+	if opts.DataDir == "" {
+		return nil, fmt.Errorf("engine: Options.DataDir is empty: set a directory where the emulator keeps its data")
+	}
+	if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("engine: create data directory %s: %w", opts.DataDir, err)
+	}
+	path := filepath.Join(opts.DataDir, "snowflake.duckdb")
+	// No extension downloads: the emulator runs offline; json and parquet are built in.
+	db, err := sql.Open("duckdb", path+"?autoinstall_known_extensions=false&autoload_known_extensions=false")
+	if err != nil {
+		return nil, fmt.Errorf("engine: open DuckDB %s: %w", path, err)
+	}
+	e := &Engine{db: db, dataDir: opts.DataDir, opts: opts, writeLock: make(chan struct{}, 1)}
+	e.lockTimeout.Store(int64(DefaultLockTimeout))
+	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS main.sf_databases(name VARCHAR PRIMARY KEY, comment VARCHAR, created TIMESTAMPTZ, transient BOOLEAN)`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("engine: initialise catalog in %s: %w", path, err)
+	}
+	return e, nil
+}
+
+// Close closes the database; open sessions become unusable.
+func (e *Engine) Close() error {
+	if e.closed.Swap(true) {
+		return nil
+	}
+	return e.db.Close()
+}
+
+// DataDir is the directory everything persists in (stages keep their files below it).
+func (e *Engine) DataDir() string { return e.dataDir }
+
+// Options returns the options the engine was opened with.
+func (e *Engine) Options() Options { return e.opts }
+
+// SetLockTimeout changes how long a writer waits for the write lock (default 120 s).
+func (e *Engine) SetLockTimeout(d time.Duration) { e.lockTimeout.Store(int64(d)) }
+
+// NewSession opens a session with the login's database and schema (identifier text as
+// the client sent it; unquoted is upper-cased). A database or schema that does not
+// exist is accepted and reads as NULL, as in Snowflake.
+func (e *Engine) NewSession(ctx context.Context, database, schema string) (*Session, error) {
+	if e.closed.Load() {
+		return nil, fmt.Errorf("engine: closed")
+	}
+	conn, err := e.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("engine: new DuckDB connection: %w", err)
+	}
+	s := &Session{e: e, conn: conn, id: e.nextID.Add(1), params: map[string]string{}}
+	s.tz = defaultTZ()
+	cat, err := e.catalog(ctx)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if database != "" {
+		db := normIdent(database)
+		if d := cat.dbs[db]; d != nil {
+			s.db = db
+			sch := "PUBLIC"
+			if schema != "" {
+				sch = normIdent(schema)
+			}
+			if d.schemas[sch] != nil {
+				s.schema = sch
+			}
+		}
+	}
+	return s, nil
+}

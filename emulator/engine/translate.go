@@ -1,0 +1,189 @@
+package engine
+
+import (
+	"context"
+	"strings"
+)
+
+// The translator rewrites Snowflake SQL into DuckDB SQL token by token. It is not a
+// full parser: it recognises the structures whose meaning differs between the two
+// (identifiers and their case rules, object names, casts, variant paths, functions,
+// binds, select-list names) and copies everything else through. Parenthesised groups
+// are translated recursively.
+
+// piece is one translated operand or operator in the output stream.
+type piece struct {
+	text    string
+	op      bool    // an operator/keyword, not an operand
+	hint    *sfType // Snowflake type of the operand when known
+	path    *pathExpr
+	colName string // set for a plain column reference (its Snowflake name)
+	colQual string // qualifier of that column reference, if any
+	divisor bool   // right operand of '/': checked for zero
+	fn      string // upper-case function name when the operand is a call
+}
+
+// pathExpr remembers a variant path access so a following cast can extract a scalar.
+type pathExpr struct {
+	base string // translated base operand
+	path string // JSON path, e.g. $.a.b[0]
+}
+
+// selCol is one output column of the outermost SELECT.
+type selCol struct {
+	name string  // Snowflake column name ("" for star expansions)
+	hint *sfType // type when known from the expression
+	star bool
+}
+
+// tableRef is a table referenced in FROM/JOIN, for column type lookups.
+type tableRef struct {
+	alias string // exact Snowflake alias or table name
+	entry *tableEntry
+}
+
+type translator struct {
+	s     *Session
+	ctx   context.Context
+	cat   *catalog
+	toks  []Token
+	binds map[string]Bind
+	row   int // array-binding row
+	qmark int // next '?' number
+	// outputs
+	cols      []selCol
+	colsSet   bool
+	refs      []tableRef
+	usedBinds bool
+	depth     int
+	// allowColRef lets $1 references through (COPY transformations).
+	allowColRef bool
+	// lenientBinds turns missing binds into NULL (describeOnly).
+	lenientBinds bool
+}
+
+func (s *Session) newTranslator(ctx context.Context, toks []Token, binds map[string]Bind) (*translator, error) {
+	cat, err := s.e.catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &translator{s: s, ctx: ctx, cat: cat, toks: toks, binds: binds, qmark: 1}, nil
+}
+
+// translateExpr translates one Snowflake scalar expression (casts, PARSE_JSON,
+// TO_VARCHAR, IFF, NVL, variant paths, …) into DuckDB SQL. Column names are
+// translated with Snowflake case rules (unquoted → upper case) into quoted DuckDB
+// identifiers; $1-style references are passed through unchanged so callers can
+// substitute them before or after translation.
+func (s *Session) translateExpr(expr string) (string, error) {
+	toks, err := lex(expr)
+	if err != nil {
+		return "", err
+	}
+	t, err := s.newTranslator(context.Background(), toks, nil)
+	if err != nil {
+		return "", err
+	}
+	t.allowColRef = true
+	out, _, err := t.exprRange(0, len(toks)-1)
+	return out, err
+}
+
+// matching returns the index of the parenthesis/bracket closing toks[i].
+func matching(toks []Token, i int) int {
+	open := toks[i].Text
+	close := ")"
+	if open == "[" {
+		close = "]"
+	}
+	depth := 0
+	for j := i; j < len(toks); j++ {
+		if toks[j].Kind != TkOp {
+			if toks[j].Kind == TkEOF {
+				return -1
+			}
+			continue
+		}
+		switch toks[j].Text {
+		case open:
+			depth++
+		case close:
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// splitTop splits toks[i:end] at top-level commas.
+func splitTop(toks []Token, i, end int) [][2]int {
+	var out [][2]int
+	start := i
+	depth := 0
+	for j := i; j < end; j++ {
+		if toks[j].Kind != TkOp {
+			continue
+		}
+		switch toks[j].Text {
+		case "(", "[":
+			depth++
+		case ")", "]":
+			depth--
+		case ",":
+			if depth == 0 {
+				out = append(out, [2]int{start, j})
+				start = j + 1
+			}
+		}
+	}
+	if start < end || len(out) > 0 {
+		out = append(out, [2]int{start, end})
+	}
+	return out
+}
+
+// findTop returns the index of the first top-level word in toks[i:end] among words.
+func findTop(toks []Token, i, end int, words ...string) int {
+	depth := 0
+	for j := i; j < end; j++ {
+		t := toks[j]
+		if t.Kind == TkOp {
+			switch t.Text {
+			case "(", "[":
+				depth++
+			case ")", "]":
+				depth--
+			}
+			continue
+		}
+		if depth == 0 && t.Kind == TkWord {
+			for _, w := range words {
+				if t.Val == w {
+					return j
+				}
+			}
+		}
+	}
+	return -1
+}
+
+func joinPieces(ps []piece) string {
+	var b strings.Builder
+	for i, p := range ps {
+		txt := p.text
+		if p.divisor {
+			txt = "(CASE WHEN (" + txt + ") = 0 THEN error('Division by zero') ELSE (" + txt + ") END)"
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(txt)
+	}
+	return b.String()
+}
+
+func errSyntaxAt(t Token, what string) *Error {
+	return Errorf(ErrSyntax, "42000", "SQL compilation error:\nsyntax error at position %d unexpected '%s'%s", t.Pos, tokText(t), what)
+}
