@@ -246,7 +246,7 @@ func convert(cp *colPlan, r, src string) {
 }
 
 var (
-	reDecimal = regexp.MustCompile(`^DECIMAL\((\d+),\s*(\d+)\)$`)
+	reDuckDecimal = regexp.MustCompile(`^DECIMAL\((\d+),\s*(\d+)\)$`)
 	intDigits = map[string]int{"TINYINT": 3, "SMALLINT": 5, "INTEGER": 10, "BIGINT": 19, "HUGEINT": 39,
 		"UTINYINT": 3, "USMALLINT": 5, "UINTEGER": 10, "UBIGINT": 20}
 	timestampTypes = map[string]bool{"TIMESTAMP": true, "TIMESTAMP WITH TIME ZONE": true, "TIMESTAMPTZ": true,
@@ -258,7 +258,7 @@ func integerDigits(t string) int {
 	if d, ok := intDigits[t]; ok {
 		return d
 	}
-	if m := reDecimal.FindStringSubmatch(t); m != nil {
+	if m := reDuckDecimal.FindStringSubmatch(t); m != nil {
 		p, _ := strconv.Atoi(m[1])
 		s, _ := strconv.Atoi(m[2])
 		return p - s

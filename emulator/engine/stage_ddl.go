@@ -97,7 +97,7 @@ func createStage(h stageHost, cat *stageCatalog, n objName, opts stageOpts, orRe
 	if old := cat.getStage(n.DB, n.Schema, n.Name); old != nil {
 		switch {
 		case ifNotExists:
-			return statusResult(fmt.Sprintf("%s already exists, statement succeeded.", n.Name)), nil
+			return stageStatus(fmt.Sprintf("%s already exists, statement succeeded.", n.Name)), nil
 		case !orReplace:
 			return nil, Errorf(ErrAlreadyExists, "42710", "SQL compilation error:\nObject '%s' already exists.", n.Name)
 		}
@@ -109,7 +109,7 @@ func createStage(h stageHost, cat *stageCatalog, n objName, opts stageOpts, orRe
 	if err := cat.putStage(def); err != nil {
 		return nil, err
 	}
-	return statusResult(fmt.Sprintf("Stage area %s successfully created.", n.Name)), nil
+	return stageStatus(fmt.Sprintf("Stage area %s successfully created.", n.Name)), nil
 }
 
 func createFileFormat(cat *stageCatalog, n objName, opts stageOpts, orReplace, ifNotExists bool) (*Result, error) {
@@ -124,7 +124,7 @@ func createFileFormat(cat *stageCatalog, n objName, opts stageOpts, orReplace, i
 	if cat.getFormat(n.DB, n.Schema, n.Name) != nil {
 		switch {
 		case ifNotExists:
-			return statusResult(fmt.Sprintf("%s already exists, statement succeeded.", n.Name)), nil
+			return stageStatus(fmt.Sprintf("%s already exists, statement succeeded.", n.Name)), nil
 		case !orReplace:
 			return nil, Errorf(ErrAlreadyExists, "42710", "SQL compilation error:\nObject '%s' already exists.", n.Name)
 		}
@@ -133,7 +133,7 @@ func createFileFormat(cat *stageCatalog, n objName, opts stageOpts, orReplace, i
 	if err := cat.putFormat(f); err != nil {
 		return nil, err
 	}
-	return statusResult(fmt.Sprintf("File format %s successfully created.", n.Name)), nil
+	return stageStatus(fmt.Sprintf("File format %s successfully created.", n.Name)), nil
 }
 
 // dropStageOrFormat handles DROP STAGE / DROP FILE FORMAT; the parser stands after DROP.
@@ -180,11 +180,11 @@ func dropStageOrFormat(h stageHost, p *stageParser) (*Result, error) {
 	}
 	if !dropped {
 		if ifExists {
-			return statusResult(fmt.Sprintf("Drop statement executed successfully (%s already dropped).", n.Name)), nil
+			return stageStatus(fmt.Sprintf("Drop statement executed successfully (%s already dropped).", n.Name)), nil
 		}
 		return nil, notExists(kind, n)
 	}
-	return statusResult(fmt.Sprintf("%s successfully dropped.", n.Name)), nil
+	return stageStatus(fmt.Sprintf("%s successfully dropped.", n.Name)), nil
 }
 
 // showStagesOrFormats handles SHOW STAGES / SHOW FILE FORMATS [LIKE 'p'] [IN ...];
@@ -207,7 +207,8 @@ func showStagesOrFormats(h stageHost, p *stageParser) (*Result, error) {
 		}
 		like = t.Value
 	}
-	db, schema := h.current()
+	db, _ := h.current()
+	schema := ""
 	if p.accept("IN") {
 		switch {
 		case p.accept("ACCOUNT"):

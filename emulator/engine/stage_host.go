@@ -115,8 +115,8 @@ func tsCell(t time.Time) *string {
 	return strp(fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond()))
 }
 
-// statusResult is the one-column DDL answer.
-func statusResult(msg string) *Result {
+// stageStatus is the one-column DDL answer.
+func stageStatus(msg string) *Result {
 	return &Result{StatementTypeID: StmtDDL, Columns: []Column{textCol("status")}, Rows: [][]*string{{strp(msg)}}}
 }
 
