@@ -52,6 +52,7 @@ type Server struct {
 
 	httpMu  sync.Mutex
 	httpSrv *http.Server
+	closed  bool // Close ran: a late Serve returns at once
 }
 
 // New builds a Server. The caller owns backend and closes it after Server.Close.
@@ -130,6 +131,11 @@ func (s *Server) Serve(ln net.Listener) error {
 		BaseContext:       func(net.Listener) context.Context { return s.baseCtx },
 	}
 	s.httpMu.Lock()
+	if s.closed {
+		s.httpMu.Unlock()
+		_ = ln.Close()
+		return nil
+	}
 	s.httpSrv = hs
 	s.httpMu.Unlock()
 	err := hs.Serve(ln)
@@ -145,6 +151,7 @@ func (s *Server) Close(ctx context.Context) error {
 	var errs []error
 	s.httpMu.Lock()
 	hs := s.httpSrv
+	s.closed = true
 	s.httpMu.Unlock()
 	s.cancel()
 	if hs != nil {
