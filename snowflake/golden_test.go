@@ -133,7 +133,6 @@ func TestGoldenMetadata(t *testing.T) {
 	golden(t, "select_emptied", SelectEmptiedSQL(loc, "mig1", "run-1", "db.public.orders"))
 	golden(t, "select_partition_load", SelectPartitionLoadSQL(loc, "mig1", "run-1", "db.public.orders", 7))
 	golden(t, "mark_loaded", MarkLoadedSQL(loc, "mig1", "run-1", "db.public.orders", 7, 1000, 1000, 4096, 2, goldenTime))
-	golden(t, "mark_completed", MarkCompletedSQL(loc, "mig1", "run-1", "db.public.orders", 7, goldenTime))
 	golden(t, "merge_warnings", m(MergeWarningsSQL(loc, "mig1", "run-1", "db.public.orders", "db.public.orders", "TARGET_TYPE",
 		[]string{"column \"A\" is TEXT on the target", "column \"A\" is TEXT on the target", "column \"B\" is NOT NULL"}, goldenTime)))
 }

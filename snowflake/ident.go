@@ -66,10 +66,13 @@ func ResolveName(raw string) (string, error) {
 // DisplayName renders a resolved name the way a user would type it in Snowflake:
 // unquoted when that reads back as the same name, quoted otherwise. Stage references
 // returned to other components use it, so the common case stays readable
-// (SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE).
+// (SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE). Empty parts are left out.
 func DisplayName(parts ...string) string {
 	out := make([]string, 0, len(parts))
 	for _, p := range parts {
+		if p == "" {
+			continue
+		}
 		if upperPlain.MatchString(p) && !isReserved(p) {
 			out = append(out, p)
 		} else {

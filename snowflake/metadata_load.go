@@ -30,14 +30,6 @@ func MarkLoadedSQL(l MetadataLocation, workflowID, runID, tableKey string, numbe
 		TimestampLiteral(at), TimestampLiteral(at), partitionKey(workflowID, runID, tableKey, number))
 }
 
-// MarkCompletedSQL records that the partition's counts were verified.
-func MarkCompletedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, at time.Time) string {
-	l = l.WithDefaults()
-	return fmt.Sprintf("UPDATE %s SET STATUS = %s, UPDATED_AT = %s\nWHERE %s",
-		l.obj(PartitionMetadataTable), StringLiteral(metadataStatusCompleted), TimestampLiteral(at),
-		partitionKey(workflowID, runID, tableKey, number))
-}
-
 // MergeWarningsSQL records warnings for a table once each (a retried activity re-sends
 // the same messages).
 func MergeWarningsSQL(l MetadataLocation, workflowID, runID, tableKey, sourceIdentifier, category string, messages []string, at time.Time) (string, error) {

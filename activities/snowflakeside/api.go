@@ -66,6 +66,7 @@ type PrepareTargetResult struct {
 	Target    activities.TableRef `json:"target"`
 	Created   bool                `json:"created"`
 	Truncated bool                `json:"truncated"`
+	Warnings  []string            `json:"warnings,omitempty"` // type/nullability differences of an existing table (also in DATA_MIGRATION_WARNING)
 }
 
 // LoadPartitionInput loads a partition's staged files. The COPY and the metadata row

@@ -1,0 +1,213 @@
+package snowflakeside
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/snowflake"
+)
+
+// Error types this package adds to activities.ErrType*: all non-retryable.
+const (
+	ErrTypeTargetMissing    = "TargetObjectMissing" // a Snowflake object does not exist or the role cannot see it
+	ErrTypeTargetPermission = "TargetPermission"    // the role lacks a privilege
+	ErrTypeLoadRejected     = "LoadRejected"        // Snowflake rejected the statement or the data
+	ErrTypeStagedFiles      = "StagedFilesMissing"  // the partition's files are not on the stage: extract again
+	StatusLoaded            = "LOADED"              // PARTITION_METADATA status between COPY and verify
+	warningCategoryTarget   = "TARGET_TABLE"        // MIGRATION_WARNING.CATEGORY of PrepareTarget's findings
+	defaultHeartbeat        = 10 * time.Second      // heartbeat period during long statements
+	removeTimeout           = 2 * time.Minute       // bound on the best-effort stage cleanup
+	maxMessageLen           = 2000                  // bound on error texts put into messages
+	maxUpdatesPerStatement  = 1000                  // bound on one MERGE's size (~600 bytes per row)
+)
+
+// DBProvider returns the *sql.DB of a named Snowflake connection. snowflake.Pool is the
+// production implementation (one cached handle per name).
+type DBProvider interface {
+	DB(ctx context.Context, name string) (*sql.DB, error)
+}
+
+// Activities holds what the Snowflake-side activities need: the connections (by the name
+// the workflow carries) and where the metadata mirror lives.
+type Activities struct {
+	conns     DBProvider
+	meta      snowflake.MetadataLocation
+	heartbeat time.Duration
+	now       func() time.Time
+}
+
+// New returns the activities. The metadata names are resolved with Snowflake's rules
+// (an unquoted name folds to upper case, "Quoted" keeps its case); empty ones get the
+// defaults (SNOWCONVERT_AI, DATA_MIGRATION, DATA_VALIDATION).
+func New(conns DBProvider, meta snowflake.MetadataLocation) *Activities {
+	meta = meta.WithDefaults()
+	meta.Database = resolveOrExact(meta.Database)
+	meta.MigrationSchema = resolveOrExact(meta.MigrationSchema)
+	meta.ValidationSchema = resolveOrExact(meta.ValidationSchema)
+	return &Activities{conns: conns, meta: meta, heartbeat: defaultHeartbeat, now: time.Now}
+}
+
+// NewFromConnectionsHome is what the orchestrator's main calls: connections are read by
+// name from <home>/connections.toml (config.LoadConnection) on first use and pooled. Call
+// Close when the worker stops.
+func NewFromConnectionsHome(home string, meta config.MetadataLocation) *Activities {
+	pool := snowflake.NewPool(func(name string) (snowflake.Connection, error) {
+		c, err := config.LoadConnection(home, name)
+		if err != nil {
+			return snowflake.Connection{}, err
+		}
+		return snowflake.Connection(c), nil
+	})
+	return New(pool, snowflake.MetadataLocation(meta))
+}
+
+// Close releases the pooled connections when the provider holds any.
+func (a *Activities) Close() error {
+	if c, ok := a.conns.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+// Metadata returns the resolved metadata location.
+func (a *Activities) Metadata() snowflake.MetadataLocation { return a.meta }
+
+// SetHeartbeatInterval changes how often long statements heartbeat (tests shorten it).
+func (a *Activities) SetHeartbeatInterval(d time.Duration) {
+	if d > 0 {
+		a.heartbeat = d
+	}
+}
+
+func resolveOrExact(raw string) string {
+	if n, err := snowflake.ResolveName(raw); err == nil {
+		return n
+	}
+	return raw
+}
+
+// db returns the connection's handle; a connection that cannot be configured is a
+// permanent credentials/configuration problem.
+func (a *Activities) db(ctx context.Context, name string) (*sql.DB, error) {
+	if name == "" {
+		return nil, temporal.NewNonRetryableApplicationError(
+			"no Snowflake connection name: start the workflow with --connection-name or set SNOWFLAKE_CONNECTION_NAME",
+			activities.ErrTypeConfig, nil)
+	}
+	db, err := a.conns.DB(ctx, name)
+	if err != nil {
+		return nil, classify(err, fmt.Sprintf("Snowflake connection %q", name))
+	}
+	return db, nil
+}
+
+// classify turns a driver error into what the activity returns. what names the object
+// or step ("COPY INTO \"DB\".\"S\".\"T\""), so that the message says what failed.
+func classify(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return err
+	}
+	msg := clip(err.Error())
+	switch snowflake.Classify(err) {
+	case snowflake.Credentials:
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s: login refused or connection invalid: %s; fix the connection in connections.toml (user, password, token or private key)", what, msg),
+			activities.ErrTypeCredentials, err)
+	case snowflake.Missing:
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s: %s; create the object or grant the connection's role access to it", what, msg),
+			ErrTypeTargetMissing, err)
+	case snowflake.Permission:
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s: %s; grant the connection's role the privilege", what, msg),
+			ErrTypeTargetPermission, err)
+	case snowflake.Invalid:
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s: Snowflake rejected the statement: %s", what, msg),
+			ErrTypeLoadRejected, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+func clip(s string) string {
+	if len(s) <= maxMessageLen {
+		return s
+	}
+	return s[:maxMessageLen] + "…"
+}
+
+// exec runs one statement, heartbeating while it runs.
+func (a *Activities) exec(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, what, query string) (sql.Result, error) {
+	stop := a.startHeartbeat(ctx, what)
+	defer stop()
+	res, err := db.ExecContext(ctx, query)
+	if err != nil {
+		return nil, classify(err, what)
+	}
+	return res, nil
+}
+
+// startHeartbeat records a heartbeat every a.heartbeat until stop is called. The SDK
+// delivers a cancellation (or a timed-out attempt) only through heartbeats, and the
+// driver aborts the running statement when the context is cancelled, so a long COPY can
+// be stopped. Outside an activity (plain unit use) it does nothing.
+func (a *Activities) startHeartbeat(ctx context.Context, step string) (stop func()) {
+	if !activity.IsActivity(ctx) {
+		return func() {}
+	}
+	activity.RecordHeartbeat(ctx, step)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(a.heartbeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				activity.RecordHeartbeat(ctx, step)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
+
+// attempt is the activity's attempt number (1 outside an activity).
+func attempt(ctx context.Context) int {
+	if activity.IsActivity(ctx) {
+		return int(activity.GetInfo(ctx).Attempt)
+	}
+	return 1
+}
+
+// warn logs through the activity logger (nothing outside an activity).
+func warn(ctx context.Context, msg string, kv ...any) {
+	if activity.IsActivity(ctx) {
+		activity.GetLogger(ctx).Warn(msg, kv...)
+	}
+}

@@ -1,0 +1,148 @@
+package snowflakeside
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/snowflake"
+)
+
+// EnsureMetadata creates the metadata database, schemas, tables, views and stage when
+// missing and returns the stage's name. Every statement is idempotent, so every workflow
+// start runs it; a role that may use but not create the database is fine when the
+// database already exists.
+func (a *Activities) EnsureMetadata(ctx context.Context, in EnsureMetadataInput) (EnsureMetadataResult, error) {
+	db, err := a.db(ctx, in.ConnectionName)
+	if err != nil {
+		return EnsureMetadataResult{}, err
+	}
+	for i, stmt := range snowflake.MetadataDDL(a.meta) {
+		_, err := db.ExecContext(ctx, stmt)
+		if err == nil {
+			continue
+		}
+		if i == 0 && snowflake.Classify(err) == snowflake.Permission {
+			// CREATE DATABASE refused: the next statement fails clearly if it is really missing.
+			warn(ctx, "cannot create the metadata database; assuming it exists", "database", a.meta.Database)
+			continue
+		}
+		return EnsureMetadataResult{}, classify(err, fmt.Sprintf("create the metadata objects in %s (%s)",
+			snowflake.DisplayName(a.meta.Database, a.meta.MigrationSchema), firstLine(stmt)))
+	}
+	return EnsureMetadataResult{StageName: snowflake.StageName(a.meta)}, nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// RecordWorkflow upserts the WORKFLOW row.
+func (a *Activities) RecordWorkflow(ctx context.Context, in RecordWorkflowInput) error {
+	db, err := a.db(ctx, in.ConnectionName)
+	if err != nil {
+		return err
+	}
+	q := snowflake.MergeWorkflowSQL(a.meta, snowflake.WorkflowRow{
+		ID: in.WorkflowID, Name: in.Name, RunID: in.RunID, Status: in.Status, Affinity: in.Affinity,
+		SourcePlatform: in.SourcePlatform, Configuration: in.ConfigJSON, StartedAt: in.StartedAt, EndedAt: in.EndedAt,
+		TablesTotal: in.TablesTotal, TablesCompleted: in.TablesCompleted, TablesFailed: in.TablesFailed,
+		Message: in.Message, At: a.now(),
+	})
+	_, err = a.exec(ctx, db, "record workflow "+in.WorkflowID+" in the metadata", q)
+	return err
+}
+
+// RecordTable upserts the TABLE_METADATA row.
+func (a *Activities) RecordTable(ctx context.Context, in RecordTableInput) error {
+	db, err := a.db(ctx, in.ConnectionName)
+	if err != nil {
+		return err
+	}
+	q := snowflake.MergeTableSQL(a.meta, snowflake.TableRow{
+		WorkflowID: in.Migration, RunID: in.MigrationRunID, TableKey: in.TableKey,
+		SourceIdentifier: sourceIdentifier(in.Source, in.TableKey), TargetIdentifier: targetIdentifier(in.Target),
+		Status: in.Status, PartitionsTotal: in.PartitionsTotal, PartitionsCompleted: in.PartitionsDone,
+		PartitionsFail: in.PartitionsFailed, Rows: in.Rows, Bytes: in.Bytes, Error: in.Error,
+		StartedAt: in.StartedAt, EndedAt: in.EndedAt, At: a.now(),
+	})
+	_, err = a.exec(ctx, db, "record table "+in.TableKey+" in the metadata", q)
+	return err
+}
+
+// RecordPartitions upserts a batch of PARTITION_METADATA rows: one MERGE per call (per
+// 1,000 updates for larger batches).
+func (a *Activities) RecordPartitions(ctx context.Context, in RecordPartitionsInput) error {
+	if len(in.Updates) == 0 {
+		return nil
+	}
+	db, err := a.db(ctx, in.ConnectionName)
+	if err != nil {
+		return err
+	}
+	rows := make([]snowflake.PartitionRow, len(in.Updates))
+	for i, u := range in.Updates {
+		rows[i] = partitionRow(u)
+	}
+	for start := 0; start < len(rows); start += maxUpdatesPerStatement {
+		end := min(start+maxUpdatesPerStatement, len(rows))
+		q, err := snowflake.MergePartitionsSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, "", rows[start:end])
+		if err != nil {
+			return classify(err, "record partitions of "+in.TableKey)
+		}
+		if _, err := a.exec(ctx, db, fmt.Sprintf("record %d partition updates of %s in the metadata", end-start, in.TableKey), q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// partitionRow maps a workflow update to a metadata row. Rows and Bytes are the
+// extracted amounts: they are written once the partition has been extracted (or when
+// non-zero), so an EXTRACTING update with zeros does not erase earlier numbers.
+func partitionRow(u PartitionUpdate) snowflake.PartitionRow {
+	r := snowflake.PartitionRow{
+		Number: u.Number, Lower: u.Partition.Lower, Upper: u.Partition.Upper, NullKeys: u.Partition.NullKeys,
+		Status: u.Status, Attempts: u.Attempts, Error: u.Error, At: u.At,
+	}
+	if r.At.IsZero() {
+		r.At = time.Now().UTC()
+	}
+	extracted := u.Status == activities.StatusLoading || u.Status == StatusLoaded || u.Status == activities.StatusCompleted
+	if u.Rows > 0 || extracted {
+		rows := u.Rows
+		r.RowsExtract = &rows
+	}
+	if u.Bytes > 0 || extracted {
+		b := u.Bytes
+		r.Bytes = &b
+	}
+	return r
+}
+
+// sourceIdentifier renders the source table as db.schema.table (the TABLE_KEY when unknown).
+func sourceIdentifier(t activities.TableRef, key string) string {
+	if t.Table == "" {
+		return key
+	}
+	parts := []string{}
+	for _, p := range []string{t.Database, t.Schema, t.Table} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// targetIdentifier renders the target as a user would type it in Snowflake.
+func targetIdentifier(t activities.TableRef) string {
+	if t.Table == "" {
+		return ""
+	}
+	return snowflake.DisplayName(t.Database, t.Schema, t.Table)
+}

@@ -1,0 +1,192 @@
+package snowflakeside
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/snowflake"
+)
+
+// PrepareTarget resolves the target name, creates the schema and table when missing,
+// checks an existing table, and with synchronization "none" empties it once per
+// migration run.
+//
+// Truncate-once: the marker is TABLE_METADATA.TARGET_EMPTIED_AT of (migration, run,
+// table), written after the TRUNCATE. A retry after the marker does nothing (partitions
+// already loaded in this run stay); a retry between TRUNCATE and marker truncates a table
+// that no load of this run has touched yet (loads start only after PrepareTarget returns).
+func (a *Activities) PrepareTarget(ctx context.Context, in PrepareTargetInput) (PrepareTargetResult, error) {
+	if len(in.Columns) == 0 {
+		return PrepareTargetResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("table %s: no columns to migrate", in.TableKey), activities.ErrTypeConfig, nil)
+	}
+	db, err := a.db(ctx, in.ConnectionName)
+	if err != nil {
+		return PrepareTargetResult{}, err
+	}
+	target, err := a.resolveTarget(ctx, db, in.ConnectionName, in.TableKey, in.Target)
+	if err != nil {
+		return PrepareTargetResult{}, err
+	}
+	res := PrepareTargetResult{Target: target}
+	name := snowflake.TableName(target)
+
+	existing, err := readColumns(ctx, db, target)
+	if err != nil {
+		return res, classify(err, "read the columns of "+name)
+	}
+	if len(existing) == 0 {
+		createTable, err := snowflake.CreateTableSQL(target, in.Columns)
+		if err != nil {
+			return res, temporal.NewNonRetryableApplicationError(err.Error(), activities.ErrTypeConfig, err)
+		}
+		if _, err := a.exec(ctx, db, "create schema "+snowflake.QualifiedName(target.Database, target.Schema),
+			snowflake.CreateSchemaSQL(target.Database, target.Schema)); err != nil {
+			return res, err
+		}
+		if _, err := a.exec(ctx, db, "create table "+name, createTable); err != nil {
+			return res, err
+		}
+		res.Created = true
+	} else {
+		check := snowflake.CompareColumns(target, existing, in.Columns)
+		if len(check.Missing) > 0 {
+			quoted := make([]string, len(check.Missing))
+			for i, m := range check.Missing {
+				quoted[i] = snowflake.QuoteIdent(m)
+			}
+			return res, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+				"target table %s exists but lacks column(s) %s that table %s migrates: add them (ALTER TABLE %s ADD COLUMN ...), "+
+					"drop the table so the migration creates it, or rename the source columns to existing ones with columnNameMappings",
+				name, strings.Join(quoted, ", "), in.TableKey, name), activities.ErrTypeTargetMismatch, nil)
+		}
+		res.Warnings = check.Warnings
+	}
+	if len(res.Warnings) > 0 {
+		q, err := snowflake.MergeWarningsSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, "", warningCategoryTarget, res.Warnings, a.now())
+		if err == nil {
+			_, err = a.exec(ctx, db, "record target warnings of "+in.TableKey, q)
+		}
+		if err != nil {
+			return res, err
+		}
+	}
+	if in.Sync == config.SyncNone || in.Sync == "" {
+		truncated, err := a.emptyOnce(ctx, db, in, target, res.Created)
+		if err != nil {
+			return res, err
+		}
+		res.Truncated = truncated
+	}
+	return res, nil
+}
+
+// emptyOnce truncates the target unless this run already did (see PrepareTarget).
+func (a *Activities) emptyOnce(ctx context.Context, db *sql.DB, in PrepareTargetInput, target activities.TableRef, created bool) (bool, error) {
+	var emptied sql.NullString
+	err := db.QueryRowContext(ctx, snowflake.SelectEmptiedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey)).Scan(&emptied)
+	if err != nil && err != sql.ErrNoRows {
+		return false, classify(err, "read the table metadata of "+in.TableKey)
+	}
+	if emptied.Valid {
+		return false, nil
+	}
+	truncated := false
+	if !created {
+		if _, err := a.exec(ctx, db, "empty "+snowflake.TableName(target)+" for a new run", snowflake.TruncateSQL(target)); err != nil {
+			return false, err
+		}
+		truncated = true
+	}
+	mark := snowflake.MarkEmptiedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey,
+		targetIdentifier(target), activities.StatusExecuting, a.now())
+	if _, err := a.exec(ctx, db, "record that "+in.TableKey+" was emptied", mark); err != nil {
+		return truncated, err
+	}
+	return truncated, nil
+}
+
+// resolveTarget applies Snowflake's identifier rules to the configured target; an empty
+// database or schema falls back to the connection's defaults.
+func (a *Activities) resolveTarget(ctx context.Context, db *sql.DB, conn, tableKey string, id config.Identifier) (activities.TableRef, error) {
+	var ref activities.TableRef
+	fields := []struct {
+		raw, field string
+		dst        *string
+	}{
+		{id.DatabaseName, "target.databaseName", &ref.Database},
+		{id.SchemaName, "target.schemaName", &ref.Schema},
+		{id.TableName, "target.tableName", &ref.Table},
+	}
+	for _, f := range fields {
+		if strings.TrimSpace(f.raw) == "" {
+			continue
+		}
+		n, err := snowflake.ResolveName(f.raw)
+		if err != nil {
+			return ref, temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("table %s: %s: %v", tableKey, f.field, err), activities.ErrTypeConfig, err)
+		}
+		*f.dst = n
+	}
+	if ref.Table == "" {
+		return ref, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("table %s: target.tableName is empty; set it (or the source table name)", tableKey), activities.ErrTypeConfig, nil)
+	}
+	if ref.Database == "" || ref.Schema == "" {
+		var curDB, curSchema sql.NullString
+		if err := db.QueryRowContext(ctx, snowflake.CurrentContextSQL).Scan(&curDB, &curSchema); err != nil {
+			return ref, classify(err, "read the default database of connection "+conn)
+		}
+		if ref.Database == "" {
+			ref.Database = curDB.String
+		}
+		if ref.Schema == "" {
+			ref.Schema = curSchema.String
+		}
+		if ref.Database == "" || ref.Schema == "" {
+			return ref, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+				"table %s: the target database or schema is not set and connection %q has no default; set target.databaseName and target.schemaName",
+				tableKey, conn), activities.ErrTypeConfig, nil)
+		}
+	}
+	return ref, nil
+}
+
+// readColumns lists an existing table's columns (none when it does not exist).
+func readColumns(ctx context.Context, db *sql.DB, t activities.TableRef) ([]snowflake.ExistingColumn, error) {
+	rows, err := db.QueryContext(ctx, snowflake.ColumnsQuerySQL(t))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []snowflake.ExistingColumn
+	for rows.Next() {
+		var (
+			c                        snowflake.ExistingColumn
+			nullable                 string
+			length, precision, scale sql.NullInt64
+		)
+		if err := rows.Scan(&c.Name, &c.DataType, &nullable, &length, &precision, &scale); err != nil {
+			return nil, err
+		}
+		c.Nullable = strings.EqualFold(nullable, "YES")
+		c.Length, c.Precision, c.Scale = ptr(length), ptr(precision), ptr(scale)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func ptr(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Int64
+	return &v
+}
