@@ -1,0 +1,208 @@
+package postgres
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/source"
+)
+
+// Builder holds the SQL shared by PostgreSQL and Redshift. The flags are the dialect
+// differences that change statement shape; catalog queries and type mapping are
+// provided by each dialect.
+type Builder struct {
+	// RowValues: the server compares row values, (a,b) > (x,y). Redshift does not:
+	// the comparison is expanded into ORs.
+	RowValues bool
+	// BackslashEscapes: a backslash in a string literal escapes (Redshift); PostgreSQL
+	// with standard_conforming_strings takes it literally.
+	BackslashEscapes bool
+	// CollateC: the server has a "C" collation for byte-order string comparison.
+	CollateC bool
+}
+
+// QuoteIdent quotes one identifier.
+func (b Builder) QuoteIdent(name string) string { return source.QuoteDoubled(name) }
+
+// QuoteLiteral quotes a string literal.
+func (b Builder) QuoteLiteral(s string) string {
+	if b.BackslashEscapes {
+		s = strings.ReplaceAll(s, `\`, `\\`)
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// ResolveName folds unquoted names to lower case, as both servers do.
+func (b Builder) ResolveName(configName string) string {
+	return source.ResolveFolded(configName, strings.ToLower)
+}
+
+// Table is schema.table, quoted. The database is the connection's own (checked at
+// introspection), and PostgreSQL does not accept cross-database names.
+func (b Builder) Table(ref activities.TableRef) string {
+	return b.QuoteIdent(ref.Schema) + "." + b.QuoteIdent(ref.Table)
+}
+
+// where wraps user criteria so that an OR inside cannot escape the conjunction.
+func where(w string) string {
+	if strings.TrimSpace(w) == "" {
+		return "TRUE"
+	}
+	return "(" + w + ")"
+}
+
+// HasRowsSQL implements source.Dialect.
+func (b Builder) HasRowsSQL(t activities.TableRef, w string) string {
+	return "SELECT EXISTS (SELECT 1 FROM " + b.Table(t) + " WHERE " + where(w) + ")"
+}
+
+// keyExpr is a key column as it is ordered and compared.
+func (b Builder) keyExpr(k source.KeyColumn) string {
+	q := b.QuoteIdent(k.Name)
+	if k.Collate && b.CollateC {
+		return q + ` COLLATE "C"`
+	}
+	return q
+}
+
+// canon is the canonical text of a key value (activities.Partition's bound format).
+// The session runs with TimeZone=UTC and DateStyle=ISO.
+func (b Builder) canon(k source.KeyColumn) string {
+	q := b.QuoteIdent(k.Name)
+	switch k.BaseType {
+	case "timestamp without time zone":
+		return "to_char(" + q + ", 'YYYY-MM-DD HH24:MI:SS.US')"
+	case "timestamp with time zone":
+		return "to_char(" + q + " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00'"
+	}
+	return q + "::text"
+}
+
+// literal is a bound value as a typed SQL literal.
+func (b Builder) literal(k source.KeyColumn, v string) string {
+	return b.QuoteLiteral(v) + "::" + k.BaseType
+}
+
+func (b Builder) notNull(keys []source.KeyColumn) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = b.QuoteIdent(k.Name) + " IS NOT NULL"
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// compare is (keys) op (values) for op ">" or "<=", row-wise and lexicographic.
+func (b Builder) compare(keys []source.KeyColumn, op string, vals []string) string {
+	if len(keys) == 1 {
+		return b.keyExpr(keys[0]) + " " + op + " " + b.literal(keys[0], vals[0])
+	}
+	if b.RowValues {
+		l := make([]string, len(keys))
+		r := make([]string, len(keys))
+		for i, k := range keys {
+			l[i], r[i] = b.keyExpr(k), b.literal(k, vals[i])
+		}
+		return "(" + strings.Join(l, ", ") + ") " + op + " (" + strings.Join(r, ", ") + ")"
+	}
+	// Expanded: (a,b,c) > (x,y,z) ≡ a > x OR (a = x AND (b > y OR (b = y AND c > z))),
+	// and <= likewise with < and a final <=. Keys are NOT NULL here, so two-valued
+	// logic holds.
+	strict, last := ">", ">"
+	if op == "<=" {
+		strict, last = "<", "<="
+	}
+	var expand func(i int) string
+	expand = func(i int) string {
+		e, l := b.keyExpr(keys[i]), b.literal(keys[i], vals[i])
+		if i == len(keys)-1 {
+			return e + " " + last + " " + l
+		}
+		return "(" + e + " " + strict + " " + l + " OR (" + e + " = " + l + " AND " + expand(i+1) + "))"
+	}
+	return expand(0)
+}
+
+func (b Builder) orderBy(keys []source.KeyColumn) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = b.keyExpr(k)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// BoundsSQL implements source.Dialect: one keyset page of partition bounds.
+func (b Builder) BoundsSQL(t activities.TableRef, keys []source.KeyColumn, w string, after []string, step, limit int64) string {
+	cols := make([]string, len(keys))
+	canon := make([]string, len(keys))
+	outs := make([]string, len(keys))
+	for i, k := range keys {
+		cols[i] = b.QuoteIdent(k.Name)
+		canon[i] = b.canon(k) + " AS b" + strconv.Itoa(i)
+		outs[i] = "b" + strconv.Itoa(i)
+	}
+	cond := b.notNull(keys)
+	if after != nil {
+		cond += " AND " + b.compare(keys, ">", after)
+	}
+	ob := b.orderBy(keys)
+	return "SELECT rn, cnt, " + strings.Join(outs, ", ") + " FROM (" +
+		"SELECT row_number() OVER (ORDER BY " + ob + ") AS rn, count(*) OVER () AS cnt, " + strings.Join(canon, ", ") +
+		" FROM (SELECT " + strings.Join(cols, ", ") + " FROM " + b.Table(t) +
+		" WHERE " + cond + " AND " + where(w) +
+		" ORDER BY " + ob + " LIMIT " + strconv.FormatInt(limit, 10) + ") w" +
+		") n WHERE rn % " + strconv.FormatInt(step, 10) + " = 0 OR rn = cnt ORDER BY rn"
+}
+
+// NullKeysSQL implements source.Dialect.
+func (b Builder) NullKeysSQL(t activities.TableRef, keys []source.KeyColumn, w string) string {
+	return "SELECT EXISTS (SELECT 1 FROM " + b.Table(t) + " WHERE " + b.nullKeys(keys) + " AND " + where(w) + ")"
+}
+
+func (b Builder) nullKeys(keys []source.KeyColumn) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = b.QuoteIdent(k.Name) + " IS NULL"
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// PartitionPredicate implements source.Dialect: Lower < key <= Upper, keys NOT NULL;
+// or the NULL-key partition.
+func (b Builder) PartitionPredicate(keys []source.KeyColumn, p activities.Partition) string {
+	if p.NullKeys {
+		return b.nullKeys(keys)
+	}
+	cond := b.notNull(keys)
+	if p.Lower != nil {
+		cond += " AND " + b.compare(keys, ">", p.Lower)
+	}
+	if p.Upper != nil {
+		cond += " AND " + b.compare(keys, "<=", p.Upper)
+	}
+	return cond
+}
+
+// ExtractSQL implements source.Dialect.
+func (b Builder) ExtractSQL(t activities.TableRef, plans []source.ColumnPlan, keys []source.KeyColumn, p activities.Partition, w string) string {
+	exprs := make([]string, len(plans))
+	for i, c := range plans {
+		exprs[i] = c.Expr
+	}
+	return "SELECT " + strings.Join(exprs, ", ") + " FROM " + b.Table(t) +
+		" WHERE " + b.PartitionPredicate(keys, p) + " AND " + where(w)
+}
+
+// NumericScanSQL measures unconstrained numeric columns: per column, the largest
+// scale, the largest count of integer digits, and the count of non-NULL values.
+func (b Builder) NumericScanSQL(t activities.TableRef, cols []string, w string) string {
+	parts := make([]string, 0, 3*len(cols))
+	for _, c := range cols {
+		q := b.QuoteIdent(c)
+		parts = append(parts,
+			"COALESCE(max(scale("+q+")), 0)",
+			"COALESCE(max(length(trunc(abs("+q+"))::text)), 0)",
+			"count("+q+")")
+	}
+	return "SELECT " + strings.Join(parts, ", ") + " FROM " + b.Table(t) + " WHERE " + where(w)
+}

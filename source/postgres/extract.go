@@ -1,0 +1,190 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/snowmigrate/snowmigrate/source"
+	"github.com/snowmigrate/snowmigrate/source/parquetx"
+)
+
+// Progress receives running totals (rows and source bytes read) every few seconds.
+type Progress func(rows, bytes int64)
+
+// progressEvery is how often Extract reports progress (the activity heartbeats it).
+const progressEvery = 5 * time.Second
+
+// cursorFetchRows is the FETCH size of the cursor path.
+const cursorFetchRows = 10_000
+
+// Extract writes the partition's rows into Parquet files in dir (existing, empty).
+// The row count is exact: every row decoded is counted, and on the COPY path checked
+// against the server's own count.
+func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir string, progress Progress) (source.ExtractStats, error) {
+	d := s.Dialect
+	var stats source.ExtractStats
+	plans := make([]source.ColumnPlan, len(req.Columns))
+	for i, c := range req.Columns {
+		p, err := d.PlanColumn(c)
+		if err != nil {
+			return stats, fmt.Errorf("%w: %v", source.ErrConfig, err)
+		}
+		plans[i] = p
+	}
+	keys, err := source.KeyColumns(req.Columns, req.PartitionBy)
+	if err != nil {
+		return stats, err
+	}
+	where := source.Where(req.Table)
+	query := d.ExtractSQL(req.Source, plans, keys, req.Partition, where)
+
+	fs, err := parquetx.NewFileSet(dir, plans, s.Writer)
+	if err != nil {
+		return stats, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sk, err := newSink(ctx, plans, req.PartitionBy, fs)
+	if err != nil {
+		return stats, err
+	}
+	stopProgress := startProgress(ctx, sk, progress)
+	err = s.tx(ctx, func(conn *pgx.Conn) error {
+		switch d.ExtractMethod() {
+		case source.ExtractCopyBinary:
+			return s.copyOut(ctx, conn, query, sk)
+		case source.ExtractCursor:
+			return s.cursorOut(ctx, conn, query, sk)
+		}
+		return fmt.Errorf("unknown extract method %d", d.ExtractMethod())
+	})
+	stopProgress()
+	if err != nil {
+		sk.abort()
+		fs.Abort()
+		return stats, whereError(err, where)
+	}
+	if err := sk.finish(); err != nil {
+		fs.Abort()
+		return stats, err
+	}
+	files, err := fs.Close()
+	if err != nil {
+		return stats, err
+	}
+	stats.Files, stats.Rows = files, sk.rows.Load()
+	var fileRows int64
+	for _, f := range files {
+		stats.Bytes += f.Bytes
+		fileRows += f.Rows
+	}
+	if fileRows != stats.Rows {
+		return stats, fmt.Errorf("internal: %d rows decoded but %d written to Parquet", stats.Rows, fileRows)
+	}
+	if progress != nil {
+		progress(stats.Rows, sk.bytes.Load())
+	}
+	return stats, nil
+}
+
+func (s *Source) copyOut(ctx context.Context, conn *pgx.Conn, query string, sk *sink) error {
+	r := &copyReader{s: sk}
+	tag, err := conn.PgConn().CopyTo(ctx, r, "COPY ("+query+") TO STDOUT (FORMAT binary)")
+	if err != nil {
+		return fmt.Errorf("copy out: %w", err)
+	}
+	if !r.ended {
+		return fmt.Errorf("copy out: %w: stream ended without trailer", errCopyFormat)
+	}
+	if tag.RowsAffected() != sk.rows.Load() {
+		return fmt.Errorf("copy out: server sent %d rows, decoded %d", tag.RowsAffected(), sk.rows.Load())
+	}
+	return nil
+}
+
+// cursorOut reads the rows through a server-side cursor in binary result format,
+// FETCH by FETCH (Redshift); the field bytes are the same binary format COPY uses.
+func (s *Source) cursorOut(ctx context.Context, conn *pgx.Conn, query string, sk *sink) error {
+	if _, err := conn.Exec(ctx, "DECLARE snowmigrate_extract CURSOR FOR "+query); err != nil {
+		return fmt.Errorf("declare cursor: %w", err)
+	}
+	fetch := fmt.Sprintf("FETCH FORWARD %d FROM snowmigrate_extract", cursorFetchRows)
+	fields := make([][]byte, len(sk.decs))
+	for {
+		rows, err := conn.Query(ctx, fetch, pgx.QueryResultFormats{pgx.BinaryFormatCode})
+		if err != nil {
+			return fmt.Errorf("fetch: %w", err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+			raw := rows.RawValues()
+			if len(raw) != len(fields) {
+				rows.Close()
+				return fmt.Errorf("fetch: row has %d fields, expected %d", len(raw), len(fields))
+			}
+			size := 0
+			for _, f := range raw {
+				size += len(f)
+			}
+			if _, err := sk.ensureArena(size, len(sk.cur.Arena)); err != nil {
+				rows.Close()
+				return err
+			}
+			if _, err := sk.roomForRow(size, len(sk.cur.Arena)); err != nil {
+				rows.Close()
+				return err
+			}
+			b := sk.cur
+			for i, f := range raw {
+				if f == nil {
+					fields[i] = nil
+					continue
+				}
+				start := len(b.Arena)
+				b.Arena = append(b.Arena, f...)
+				fields[i] = b.Arena[start:len(b.Arena):len(b.Arena)]
+			}
+			if err := sk.addRow(fields, size); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("fetch: %w", err)
+		}
+		if n < cursorFetchRows {
+			break
+		}
+	}
+	if _, err := conn.Exec(ctx, "CLOSE snowmigrate_extract"); err != nil {
+		return fmt.Errorf("close cursor: %w", err)
+	}
+	return nil
+}
+
+func startProgress(ctx context.Context, sk *sink, progress Progress) func() {
+	if progress == nil {
+		return func() {}
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				progress(sk.rows.Load(), sk.bytes.Load())
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return func() { close(stop); <-done }
+}

@@ -1,0 +1,85 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/snowmigrate/snowmigrate/source"
+	"github.com/snowmigrate/snowmigrate/source/parquetx"
+)
+
+// Dialect adds the session statements the runtime needs to source.Dialect.
+type Dialect interface {
+	source.Dialect
+	// SessionSQL fixes the settings canonical text depends on (UTC, ISO dates).
+	SessionSQL() string
+	// BeginSQL opens the read-only transaction every source statement runs in (a
+	// consistent snapshot, and no whereClauseCriteria can write).
+	BeginSQL() string
+}
+
+// Source runs a PostgreSQL-protocol dialect over a pgx pool.
+type Source struct {
+	Pool    *pgxpool.Pool
+	Dialect Dialect
+	Writer  parquetx.Options
+}
+
+// SessionSQL implements Dialect for PostgreSQL.
+func (PG) SessionSQL() string {
+	return "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 3; SET client_encoding = 'UTF8'"
+}
+
+// BeginSQL implements Dialect for PostgreSQL.
+func (PG) BeginSQL() string { return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" }
+
+// tx runs fn on one pooled connection inside the dialect's read-only transaction.
+func (s *Source) tx(ctx context.Context, fn func(conn *pgx.Conn) error) error {
+	c, err := s.Pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("connect to the source: %w", err)
+	}
+	defer c.Release()
+	conn := c.Conn()
+	if _, err := conn.Exec(ctx, s.Dialect.SessionSQL()); err != nil {
+		return fmt.Errorf("prepare source session: %w", err)
+	}
+	if _, err := conn.Exec(ctx, s.Dialect.BeginSQL()); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	err = fn(conn)
+	if conn.IsClosed() {
+		return err
+	}
+	end := "COMMIT"
+	if err != nil {
+		end = "ROLLBACK"
+	}
+	// The transaction is read-only: ending it cannot lose work, so a failure here
+	// only matters when everything else succeeded.
+	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30e9)
+	defer cancel()
+	if _, e := conn.Exec(ectx, end); e != nil && err == nil {
+		err = fmt.Errorf("%s: %w", strings.ToLower(end), e)
+	}
+	return err
+}
+
+// whereError turns a server error caused by whereClauseCriteria into a config error.
+func whereError(err error, where string) error {
+	var pe *pgconn.PgError
+	if where == "" || !errors.As(err, &pe) {
+		return err
+	}
+	// Class 42: syntax error or access rule violation (bad SQL, unknown column or
+	// function); 22: data exception (e.g. a bad literal in the filter).
+	if strings.HasPrefix(pe.Code, "42") || strings.HasPrefix(pe.Code, "22") {
+		return fmt.Errorf("%w: whereClauseCriteria %q is not valid on the source: %s (SQLSTATE %s); fix the filter in the table configuration", source.ErrConfig, where, pe.Message, pe.Code)
+	}
+	return err
+}

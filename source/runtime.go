@@ -1,0 +1,62 @@
+package source
+
+import (
+	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/config"
+)
+
+// TableInfo is what introspection learns about a source table.
+type TableInfo struct {
+	Source         activities.TableRef
+	Columns        []activities.Column
+	PartitionBy    []int
+	PrimaryKey     []string
+	EstimatedRows  int64
+	EstimatedBytes int64
+	HasRows        bool
+	Warnings       []string
+}
+
+// PlanRequest asks for one keyset page of partitions.
+type PlanRequest struct {
+	Table          config.TableConfig
+	Source         activities.TableRef
+	Columns        []activities.Column
+	PartitionBy    []int
+	EstimatedRows  int64
+	EstimatedBytes int64
+	After          []string
+	FirstNumber    int
+	MaxPartitions  int
+}
+
+// PlanPage is one page of the plan.
+type PlanPage struct {
+	Partitions       []activities.Partition
+	Done             bool
+	RowsPerPartition int64
+}
+
+// ExtractRequest extracts one partition.
+type ExtractRequest struct {
+	Table       config.TableConfig
+	Source      activities.TableRef
+	Columns     []activities.Column
+	PartitionBy []int
+	Partition   activities.Partition
+}
+
+// ExtractStats is the outcome of an extraction.
+type ExtractStats struct {
+	Files []activities.FileRef
+	Rows  int64 // rows written, counted exactly (and checked against the server's count)
+	Bytes int64 // bytes of Parquet written
+}
+
+// Where returns the table's whereClauseCriteria or "".
+func Where(t config.TableConfig) string {
+	if t.WhereClauseCriteria == nil {
+		return ""
+	}
+	return *t.WhereClauseCriteria
+}
