@@ -247,7 +247,7 @@ func convert(cp *colPlan, r, src string) {
 
 var (
 	reDuckDecimal = regexp.MustCompile(`^DECIMAL\((\d+),\s*(\d+)\)$`)
-	intDigits = map[string]int{"TINYINT": 3, "SMALLINT": 5, "INTEGER": 10, "BIGINT": 19, "HUGEINT": 39,
+	intDigits     = map[string]int{"TINYINT": 3, "SMALLINT": 5, "INTEGER": 10, "BIGINT": 19, "HUGEINT": 39,
 		"UTINYINT": 3, "USMALLINT": 5, "UINTEGER": 10, "UBIGINT": 20}
 	timestampTypes = map[string]bool{"TIMESTAMP": true, "TIMESTAMP WITH TIME ZONE": true, "TIMESTAMPTZ": true,
 		"TIMESTAMP_NS": true, "TIMESTAMP_MS": true, "TIMESTAMP_S": true, "DATETIME": true}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -286,22 +286,21 @@ func showStagesOrFormats(h stageHost, p *stageParser) (*Result, error) {
 
 // likeMatch implements SQL LIKE (% and _) on already case-folded strings.
 func likeMatch(pattern, s string) bool {
-	// Translate to path.Match syntax, escaping its own metacharacters.
 	var b strings.Builder
+	b.WriteString("(?s)^")
 	for _, r := range pattern {
 		switch r {
 		case '%':
-			b.WriteString("*")
+			b.WriteString(".*")
 		case '_':
-			b.WriteString("?")
-		case '*', '?', '[', ']', '\\':
-			b.WriteString("\\" + string(r))
+			b.WriteString(".")
 		default:
-			b.WriteRune(r)
+			b.WriteString(regexp.QuoteMeta(string(r)))
 		}
 	}
-	ok, _ := path.Match(b.String(), strings.ReplaceAll(s, "/", "\x00"))
-	return ok
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	return err == nil && re.MatchString(s)
 }
 
 // formatOptionsText renders options as Snowflake's SHOW FILE FORMATS JSON-ish text.

@@ -31,7 +31,7 @@ type stEnv struct {
 	dir string // scratch directory for local files to PUT
 }
 
-func stStart(t *testing.T, opts ...emulatortest.Option) *stEnv {
+func stStart(t testing.TB, opts ...emulatortest.Option) *stEnv {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
@@ -46,13 +46,13 @@ func stStart(t *testing.T, opts ...emulatortest.Option) *stEnv {
 }
 
 // reopen connects again (after Restart).
-func (e *stEnv) reopen(t *testing.T) {
+func (e *stEnv) reopen(t testing.TB) {
 	t.Helper()
 	e.db = e.emu.Open(t, "STG", "PUBLIC")
 	e.db.SetMaxOpenConns(1)
 }
 
-func (e *stEnv) exec(t *testing.T, q string) {
+func (e *stEnv) exec(t testing.TB, q string) {
 	t.Helper()
 	if _, err := e.db.ExecContext(e.ctx, q); err != nil {
 		t.Fatalf("%s: %v", q, err)
@@ -60,7 +60,7 @@ func (e *stEnv) exec(t *testing.T, q string) {
 }
 
 // query returns all rows as strings ("<NULL>" for NULL) with the column names.
-func (e *stEnv) query(t *testing.T, q string) ([]string, [][]string) {
+func (e *stEnv) query(t testing.TB, q string) ([]string, [][]string) {
 	t.Helper()
 	cols, rows, err := stQueryErr(e.ctx, e.db, q)
 	if err != nil {
@@ -106,7 +106,7 @@ func stQueryErr(ctx context.Context, db stQuerier, q string) ([]string, [][]stri
 }
 
 // one returns the single value of a one-row, one-column query.
-func (e *stEnv) one(t *testing.T, q string) string {
+func (e *stEnv) one(t testing.TB, q string) string {
 	t.Helper()
 	_, rows := e.query(t, q)
 	if len(rows) != 1 || len(rows[0]) != 1 {
@@ -116,7 +116,7 @@ func (e *stEnv) one(t *testing.T, q string) string {
 }
 
 // copyRows runs a COPY and returns its result rows keyed by column name.
-func (e *stEnv) copyRows(t *testing.T, q string) []map[string]string {
+func (e *stEnv) copyRows(t testing.TB, q string) []map[string]string {
 	t.Helper()
 	cols, rows := e.query(t, q)
 	var out []map[string]string
@@ -131,7 +131,7 @@ func (e *stEnv) copyRows(t *testing.T, q string) []map[string]string {
 }
 
 // sfErr asserts err is a Snowflake error with the given number.
-func stWantErr(t *testing.T, err error, number int, contains ...string) *gosnowflake.SnowflakeError {
+func stWantErr(t testing.TB, err error, number int, contains ...string) *gosnowflake.SnowflakeError {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("want error %d, got success", number)
@@ -214,13 +214,13 @@ func stSize(t testing.TB, path string) string {
 }
 
 // put uploads a local file (or glob) with the driver.
-func (e *stEnv) put(t *testing.T, local, stage string, opts string) {
+func (e *stEnv) put(t testing.TB, local, stage string, opts string) {
 	t.Helper()
 	e.exec(t, fmt.Sprintf("PUT 'file://%s' %s %s", local, stage, opts))
 }
 
 // list returns name -> [size, md5] of LIST.
-func (e *stEnv) list(t *testing.T, q string) map[string][2]string {
+func (e *stEnv) list(t testing.TB, q string) map[string][2]string {
 	t.Helper()
 	cols, rows := e.query(t, q)
 	if strings.Join(cols, ",") != "name,size,md5,last_modified" {
