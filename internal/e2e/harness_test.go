@@ -21,7 +21,7 @@ import (
 
 // stack is one test's running system.
 type stack struct {
-	t        *testing.T
+	t        testing.TB
 	pg       *testenv.PG
 	pgDSN    string
 	pgDB     string
@@ -40,7 +40,7 @@ var (
 )
 
 // binaries builds bin/starter and bin/workers once per test binary.
-func binaries(t *testing.T) string {
+func binaries(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		binDir, buildErr = os.MkdirTemp("", "snowmigrate-e2e-bin-")
@@ -62,7 +62,7 @@ func binaries(t *testing.T) string {
 	return binDir
 }
 
-func newStack(t *testing.T) *stack {
+func newStack(t testing.TB) *stack {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end test: skipped with -short")
