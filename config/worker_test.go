@@ -142,7 +142,7 @@ func TestParseWorkerErrors(t *testing.T) {
 // A malformed secret line must not be echoed by the TOML parser's message.
 func TestParseWorkerNeverEchoesSecrets(t *testing.T) {
 	for _, bad := range []string{
-		"password = " + secret + "\n",          // unquoted
+		"password = " + secret + "\n",           // unquoted
 		"password = \"" + secret + "\n",         // unterminated
 		"password = '''" + secret + "\n",        // unterminated multi-line
 		"password = \"" + secret + "\" extra\n", // trailing garbage
