@@ -355,6 +355,9 @@ func (t *translator) tableFactor(i, end int) ([]piece, int, error) {
 			i = cl + 1
 		}
 		ps = append(ps, piece{text: aliasTxt, op: true})
+	} else if entry != nil && entry.info.DuckRef == "" {
+		// generated INFORMATION_SCHEMA subquery: DuckDB needs an alias
+		ps = append(ps, piece{text: "AS " + qcol(defAlias), op: true})
 	}
 	if entry != nil {
 		if alias == "" {

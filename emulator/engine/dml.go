@@ -1,0 +1,249 @@
+package engine
+
+import (
+	"context"
+	"strconv"
+	"strings"
+)
+
+// dmlResult is the one-row result of INSERT/UPDATE/DELETE/MERGE.
+func dmlResult(typ int64, names []string, counts []int64) *Result {
+	r := &Result{StatementTypeID: typ}
+	row := make([]*string, len(names))
+	for k, n := range names {
+		r.Columns = append(r.Columns, Column{Name: n, Type: "fixed", Precision: 19, Nullable: false})
+		v := strconv.FormatInt(counts[k], 10)
+		row[k] = &v
+	}
+	r.Rows = [][]*string{row}
+	return r
+}
+
+// arrayBindRows is the number of rows an array-bound statement runs for (1 when no
+// bind is an array).
+func arrayBindRows(binds map[string]Bind) (int, error) {
+	n := -1
+	for k, b := range binds {
+		var l int
+		switch v := b.Value.(type) {
+		case []any:
+			l = len(v)
+		case []string:
+			l = len(v)
+		default:
+			continue
+		}
+		if n >= 0 && l != n {
+			return 0, Errorf(ErrSyntax, "42601", "array binds have different lengths (%s has %d, others %d)", k, l, n)
+		}
+		n = l
+	}
+	if n < 0 {
+		return 1, nil
+	}
+	return n, nil
+}
+
+func (s *Session) execInsert(ctx context.Context, toks []Token, binds map[string]Bind, describeOnly bool) (*Result, error) {
+	cols := []string{"number of rows inserted"}
+	i := 1
+	overwrite := false
+	if toks[i].Is("OVERWRITE") {
+		overwrite = true
+		i++
+	}
+	if toks[i].Is("ALL") || toks[i].Is("FIRST") {
+		return nil, unsupported("multi-table INSERT %s", toks[i].Val)
+	}
+	if !toks[i].Is("INTO") {
+		return nil, errSyntaxAt(toks[i], "; expected INTO")
+	}
+	i++
+	t, err := s.newTranslator(ctx, toks, binds)
+	if err != nil {
+		return nil, err
+	}
+	var n ObjectName
+	if toks[i].Is("IDENTIFIER") && toks[i+1].IsOp("(") {
+		n, i, err = t.identifierFunc(i)
+	} else {
+		var parts []string
+		parts, i, err = parseNameParts(toks, i)
+		if err == nil {
+			n, err = s.resolveParts(parts)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	e := t.cat.lookup(n)
+	if e == nil {
+		return nil, errNotExist("table", n)
+	}
+	if e.view {
+		return nil, Errorf(ErrSyntax, "42601", "SQL compilation error:\ncannot insert into view '%s'", n.String())
+	}
+	// optional alias is not allowed in Snowflake INSERT; column list
+	var colList []string
+	if toks[i].IsOp("(") {
+		cl := matching(toks, i)
+		for _, r := range splitTop(toks, i+1, cl) {
+			if r[1]-r[0] != 1 || !isIdentTok(toks[r[0]]) {
+				return nil, errSyntaxAt(toks[r[0]], "; expected a column name")
+			}
+			c := identVal(toks[r[0]])
+			if e.info.Column(c) == nil {
+				return nil, Errorf(ErrInvalidIdentifier, "42000", "SQL compilation error: error line 0 at position 0\ninvalid identifier '%s'", sfIdent(c))
+			}
+			colList = append(colList, qcol(c))
+		}
+		i = cl + 1
+	}
+	if describeOnly {
+		return dmlResult(StmtInsert, cols, []int64{0}), nil
+	}
+	head := "INSERT INTO " + e.info.DuckRef
+	if len(colList) > 0 {
+		head += " (" + strings.Join(colList, ", ") + ")"
+	}
+	var body string
+	if toks[i].Is("VALUES") {
+		nrows, err := arrayBindRows(binds)
+		if err != nil {
+			return nil, err
+		}
+		var tuples []string
+		start := i + 1
+		for r := 0; r < nrows; r++ {
+			t.row = r
+			t.qmark = 1
+			for _, rg := range splitTop(toks, start, len(toks)-1) {
+				if !toks[rg[0]].IsOp("(") || matching(toks, rg[0]) != rg[1]-1 {
+					return nil, errSyntaxAt(toks[rg[0]], "; expected a parenthesised row")
+				}
+				txt, _, err := t.exprRange(rg[0], rg[1])
+				if err != nil {
+					return nil, err
+				}
+				tuples = append(tuples, txt)
+			}
+		}
+		body = "VALUES " + strings.Join(tuples, ", ")
+	} else if toks[i].Is("SELECT") || toks[i].Is("WITH") || toks[i].IsOp("(") {
+		q, _, err := t.exprRange(i, len(toks)-1)
+		if err != nil {
+			return nil, err
+		}
+		body = q
+	} else {
+		return nil, errSyntaxAt(toks[i], "; expected VALUES or a query")
+	}
+	if overwrite {
+		if _, err := s.execDuck(ctx, "DELETE FROM "+e.info.DuckRef); err != nil {
+			return nil, err
+		}
+	}
+	cnt, err := s.execDuck(ctx, head+" "+body)
+	if err != nil {
+		return nil, err
+	}
+	return dmlResult(StmtInsert, cols, []int64{cnt}), nil
+}
+
+// dmlTarget parses the target table (with optional alias) of UPDATE/DELETE.
+func (s *Session) dmlTarget(t *translator, i int) (string, *tableEntry, int, error) {
+	ps, j, err := t.tableFactor(i, len(t.toks)-1)
+	if err != nil {
+		return "", nil, i, err
+	}
+	if len(t.refs) == 0 {
+		return "", nil, i, errSyntaxAt(t.toks[i], "; expected a table")
+	}
+	e := t.refs[len(t.refs)-1].entry
+	if e.view || e.info.DuckRef == "" {
+		return "", nil, i, unsupported("DML on a view or INFORMATION_SCHEMA")
+	}
+	return joinPieces(ps), e, j, nil
+}
+
+func (s *Session) execUpdate(ctx context.Context, toks []Token, binds map[string]Bind, describeOnly bool) (*Result, error) {
+	cols := []string{"number of rows updated", "number of multi-joined rows updated"}
+	if describeOnly {
+		return dmlResult(StmtUpdate, cols, []int64{0, 0}), nil
+	}
+	return s.runDMLRows(ctx, toks, binds, StmtUpdate, cols, func(t *translator) (string, error) {
+		target, _, j, err := s.dmlTarget(t, 1)
+		if err != nil {
+			return "", err
+		}
+		if !toks[j].Is("SET") {
+			return "", errSyntaxAt(toks[j], "; expected SET")
+		}
+		rest, _, err := t.exprRange(j+1, len(toks)-1)
+		if err != nil {
+			return "", err
+		}
+		return "UPDATE " + target + " SET " + rest, nil
+	})
+}
+
+func (s *Session) execDelete(ctx context.Context, toks []Token, binds map[string]Bind, describeOnly bool) (*Result, error) {
+	cols := []string{"number of rows deleted"}
+	if !toks[1].Is("FROM") {
+		return nil, errSyntaxAt(toks[1], "; expected FROM")
+	}
+	if describeOnly {
+		return dmlResult(StmtDelete, cols, []int64{0}), nil
+	}
+	return s.runDMLRows(ctx, toks, binds, StmtDelete, cols, func(t *translator) (string, error) {
+		target, _, j, err := s.dmlTarget(t, 2)
+		if err != nil {
+			return "", err
+		}
+		q := "DELETE FROM " + target
+		if toks[j].Is("USING") {
+			ps, k, err := t.fromClause(j+1, len(toks)-1)
+			if err != nil {
+				return "", err
+			}
+			q += " USING " + joinPieces(ps)
+			j = k
+		}
+		if j < len(toks)-1 {
+			rest, _, err := t.exprRange(j, len(toks)-1)
+			if err != nil {
+				return "", err
+			}
+			q += " " + rest
+		}
+		return q, nil
+	})
+}
+
+// runDMLRows translates and runs a DML statement once per array-bind row.
+func (s *Session) runDMLRows(ctx context.Context, toks []Token, binds map[string]Bind, typ int64, cols []string, build func(*translator) (string, error)) (*Result, error) {
+	nrows, err := arrayBindRows(binds)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	for r := 0; r < nrows; r++ {
+		t, err := s.newTranslator(ctx, toks, binds)
+		if err != nil {
+			return nil, err
+		}
+		t.row = r
+		q, err := build(t)
+		if err != nil {
+			return nil, err
+		}
+		n, err := s.execDuck(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		total += n
+	}
+	counts := make([]int64, len(cols))
+	counts[0] = total
+	return dmlResult(typ, cols, counts), nil
+}
