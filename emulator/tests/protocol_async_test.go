@@ -107,47 +107,49 @@ func TestProtocolAsyncRawAndMonitoring(t *testing.T) {
 	}
 }
 
-// protoSlowStatements are statements that run for many seconds; the engine has to
-// support at least one for the abort test.
-var protoSlowStatements = []string{
-	"SELECT SYSTEM$WAIT(60)",
-	"SELECT COUNT(*) FROM range(100000000) a, range(100000000) b",
-	"SELECT COUNT(*) FROM TABLE(GENERATOR(ROWCOUNT => 100000000)) a, TABLE(GENERATOR(ROWCOUNT => 100000000)) b",
-}
+// protoSlowStatement is an 11-way cross join of a 10-row table (10^11 rows): it runs
+// far longer than any test, so it only ends by being aborted.
+const protoSlowStatement = "SELECT COUNT(*) FROM D a, D b, D c, D d, D e, D f, D g, D h, D i, D j, D k"
 
 // Cancelling the context of a running statement makes the driver send abort-request,
 // which cancels the engine statement; the session stays usable.
 func TestProtocolAbortRunningStatement(t *testing.T) {
 	emu := emulatortest.Start(t)
-	db := emu.Open(t, "", "")
-	db.SetMaxOpenConns(1)
-	var lastErr error
-	for _, stmt := range protoSlowStatements {
-		ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
-		start := time.Now()
-		var n sql.NullInt64
-		err := db.QueryRowContext(ctx, stmt).Scan(&n)
-		cancel()
-		elapsed := time.Since(start)
-		if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
-			lastErr = err // not supported (SQL error) or finished: try the next one
-			continue
+	setup := emu.Open(t, "", "")
+	for _, stmt := range []string{
+		"CREATE DATABASE P", "CREATE SCHEMA P.S", "CREATE TABLE P.S.D (X NUMBER)",
+		"INSERT INTO P.S.D VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)",
+	} {
+		if _, err := setup.ExecContext(protoCtx(t), stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
 		}
-		if elapsed > 5*time.Second {
-			t.Fatalf("%s: cancellation took %v", stmt, elapsed)
-		}
-		deadline := time.Now().Add(10 * time.Second)
-		for emu.Stats().StatementsAborted < 1 && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
-		if st := emu.Stats(); st.AbortRequests < 1 || st.StatementsAborted < 1 {
-			t.Fatalf("%s: stats %+v: want an abort-request that ended the statement", stmt, st)
-		}
-		var one int64
-		if err := db.QueryRowContext(protoCtx(t), "SELECT 1").Scan(&one); err != nil || one != 1 {
-			t.Fatalf("session after abort: %d, %v", one, err)
-		}
-		return
 	}
-	t.Fatalf("no slow statement ran long enough to abort; engine must support one of %q (last error: %v)", protoSlowStatements, lastErr)
+	db := emu.Open(t, "P", "S")
+	db.SetMaxOpenConns(1) // the follow-up SELECT must reuse the aborted statement's session
+
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	start := time.Now()
+	var n sql.NullInt64
+	err := db.QueryRowContext(ctx, protoSlowStatement).Scan(&n)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("slow statement: want context.DeadlineExceeded, got %v (n=%v)", err, n)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Fatalf("cancellation took %v", elapsed)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for emu.Stats().StatementsAborted < 1 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if st := emu.Stats(); st.AbortRequests < 1 || st.StatementsAborted != 1 {
+		t.Fatalf("stats %+v: want an abort-request that ended the engine statement", st)
+	}
+	var one int64
+	if err := db.QueryRowContext(protoCtx(t), "SELECT 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("session after abort: %d, %v", one, err)
+	}
+	if elapsed := time.Since(start); elapsed > 8*time.Second {
+		t.Fatalf("the aborted statement kept the session busy for %v", elapsed)
+	}
 }
