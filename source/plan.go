@@ -33,19 +33,19 @@ const (
 type Out int
 
 const (
-	OutInt32       Out = iota + 1 // INT32, INT(32,signed)
-	OutInt64                      // INT64, INT(64,signed)
-	OutDecimal64                  // INT64, DECIMAL(p,s), p <= 18
-	OutDecimal128                 // FIXED_LEN_BYTE_ARRAY(16), DECIMAL(p,s), p <= 38
-	OutFloat                      // FLOAT
-	OutDouble                     // DOUBLE
-	OutBool                       // BOOLEAN
-	OutString                     // BYTE_ARRAY, STRING
-	OutBinary                     // BYTE_ARRAY
-	OutDate                       // INT32, DATE
-	OutTime                       // INT64, TIME(MICROS, isAdjustedToUTC=false)
-	OutTimestampNTZ               // INT64, TIMESTAMP(MICROS, isAdjustedToUTC=false)
-	OutTimestampTZ                // INT64, TIMESTAMP(MICROS, isAdjustedToUTC=true)
+	OutInt32        Out = iota + 1 // INT32, INT(32,signed)
+	OutInt64                       // INT64, INT(64,signed)
+	OutDecimal64                   // INT64, DECIMAL(p,s), p <= 18
+	OutDecimal128                  // FIXED_LEN_BYTE_ARRAY(16), DECIMAL(p,s), p <= 38
+	OutFloat                       // FLOAT
+	OutDouble                      // DOUBLE
+	OutBool                        // BOOLEAN
+	OutString                      // BYTE_ARRAY, STRING
+	OutBinary                      // BYTE_ARRAY
+	OutDate                        // INT32, DATE
+	OutTime                        // INT64, TIME(MICROS, isAdjustedToUTC=false)
+	OutTimestampNTZ                // INT64, TIMESTAMP(MICROS, isAdjustedToUTC=false)
+	OutTimestampTZ                 // INT64, TIMESTAMP(MICROS, isAdjustedToUTC=true)
 )
 
 // ColumnPlan says how one column is read and written.

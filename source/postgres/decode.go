@@ -60,14 +60,16 @@ type colDecoder struct {
 	leaf      int // Parquet leaf column index
 	precision int
 	scale     int
-	name      string // source column name, for errors
+	name      string        // source column name, for errors
+	null      parquet.Value // this column's NULL (definition level 0)
 }
 
 func newDecoders(plans []source.ColumnPlan, leaf []int) ([]colDecoder, int, bool, error) {
 	ds := make([]colDecoder, len(plans))
 	scratchPerRow, hex := 0, false
 	for i, p := range plans {
-		d := colDecoder{leaf: leaf[i], precision: p.Precision, scale: p.Scale, name: p.SourceName}
+		d := colDecoder{leaf: leaf[i], precision: p.Precision, scale: p.Scale, name: p.SourceName,
+			null: parquet.Value{}.Level(0, 0, leaf[i])}
 		switch p.Wire {
 		case source.WireInt2:
 			d.op = opInt2

@@ -118,3 +118,7 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(k)
 	return k
 }
+
+func extractRequest(info source.TableInfo, tc config.TableConfig, p activities.Partition) source.ExtractRequest {
+	return source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy, Partition: p}
+}

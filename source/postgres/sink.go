@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/parquet-go/parquet-go"
 	"github.com/snowmigrate/snowmigrate/source"
 	"github.com/snowmigrate/snowmigrate/source/parquetx"
 )
@@ -141,24 +140,30 @@ func (s *sink) roomForRow(rowBytes int, tailFrom int) (bool, error) {
 // addRow decodes one row whose fields point into the current batch's arena.
 func (s *sink) addRow(fields [][]byte, rowBytes int) error {
 	b := s.cur
+	n := b.N
 	for i := range s.decs {
 		d := &s.decs[i]
+		col := b.Cols[i][:n+1]
+		b.Cols[i] = col
 		raw := fields[i]
 		if raw == nil {
-			b.Cols[i] = append(b.Cols[i], parquet.Value{}.Level(0, 0, d.leaf))
+			col[n] = d.null
 			continue
 		}
 		v, err := d.decode(raw, &b.Scratch)
 		if err != nil {
-			// Undo the partial row so the batch stays rectangular (it is discarded anyway).
-			for j := 0; j < i; j++ {
-				b.Cols[j] = b.Cols[j][:b.N]
+			// Undo the partial row so the batch stays rectangular.
+			for j := 0; j <= i; j++ {
+				b.Cols[j] = b.Cols[j][:n]
 			}
 			return s.valueError(i, fields, err)
 		}
-		b.Cols[i] = append(b.Cols[i], v.Level(0, 1, d.leaf))
+		// In-place setters inline; Value.Level does not.
+		v.SetDefinitionLevel(1)
+		v.SetColumnIndex(d.leaf)
+		col[n] = v
 	}
-	b.N++
+	b.N = n + 1
 	b.Bytes += int64(rowBytes)
 	s.rows.Add(1)
 	s.bytes.Add(int64(rowBytes))
