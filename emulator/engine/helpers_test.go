@@ -83,3 +83,5 @@ func expectErr(t *testing.T, s *Session, q string, number int) *Error {
 	}
 	return e
 }
+
+func ctxBG() context.Context { return context.Background() }
