@@ -27,6 +27,7 @@ type copyRun struct {
 
 	transformExprs []string  // translated SELECT list (DuckDB), over placeholders
 	transformRefs  []fileRef // the $ references, placeholder k = index+1
+	transformJSON  []bool    // the translated expression already yields VARIANT JSON text
 }
 
 // copyOptions are the COPY options the emulator knows; anything else is an error so
@@ -194,17 +195,27 @@ func (c *copyRun) prepare(ctx context.Context) error {
 	if err := c.parseOnError(opts.enum("ON_ERROR", "ABORT_STATEMENT")); err != nil {
 		return err
 	}
+	targets := c.targetColumns()
+	switch {
+	case c.stmt.Transform != nil && len(c.stmt.Transform.Exprs) != len(targets):
+		return Errorf(ErrSyntax, "42601", "SQL compilation error: Insert value list does not match column list expecting %d but got %d",
+			len(targets), len(c.stmt.Transform.Exprs))
+	case c.format.Type == "PARQUET" && c.matchBy == "NONE" && c.stmt.Transform == nil &&
+		(len(targets) != 1 || !isVariantType(targets[0].Target.SFType)):
+		return Errorf(2019, "0A000", "SQL compilation error:\nPARQUET file format can produce one and only one column of type variant, object, or array. Load data into separate columns using the MATCH_BY_COLUMN_NAME copy option or copy with transformation.")
+	}
 	if c.stmt.Transform != nil {
 		for _, e := range c.stmt.Transform.Exprs {
 			rewritten, err := rewriteFileRefs(e, c.stmt.Transform.Alias, &c.transformRefs)
 			if err != nil {
 				return err
 			}
-			duck, err := h.translateExpr(rewritten)
+			duck, variant, err := h.translateExpr(rewritten)
 			if err != nil {
 				return err
 			}
 			c.transformExprs = append(c.transformExprs, duck)
+			c.transformJSON = append(c.transformJSON, variant)
 		}
 	}
 	c.scratch, err = scratchDB()

@@ -105,7 +105,8 @@ func (c *copyRun) buildPlan(ctx context.Context, fp *filePlan) error {
 	}
 	for k := range targets {
 		targets[k].Raw = raws[k]
-		convert(&targets[k], "s."+rawCol(k+1), types.Types[k])
+		isJSON := strings.EqualFold(types.Types[k], "JSON") || c.stmt.Transform != nil && c.transformJSON[k]
+		convert(&targets[k], "s."+rawCol(k+1), types.Types[k], isJSON)
 	}
 	fp.Cols = targets
 	return nil
@@ -146,10 +147,8 @@ func (c *copyRun) byNameRaws(fc fileColumns) ([]string, []colPlan, error) {
 func (c *copyRun) positionalRaws(fc fileColumns) ([]string, []colPlan, error) {
 	targets := c.targetColumns()
 	if c.format.Type == "PARQUET" {
-		if len(targets) == 1 && isVariantType(targets[0].Target.SFType) {
-			return []string{"to_json(src)"}, targets, nil
-		}
-		return nil, nil, Errorf(2019, "0A000", "SQL compilation error:\nPARQUET file format can produce one and only one column of type variant, object, or array. Load data into separate columns using the MATCH_BY_COLUMN_NAME copy option or copy with transformation.")
+		// prepare checked that this is a single VARIANT column.
+		return []string{"to_json(src)"}, targets, nil
 	}
 	if c.format.ColumnCountCheck && len(fc.Names) != len(targets) {
 		return nil, nil, &rowErrorErr{rowError{Number: 100080, Line: 1 + int64(c.format.SkipHeader), Char: 1,
@@ -168,12 +167,7 @@ func (c *copyRun) positionalRaws(fc fileColumns) ([]string, []colPlan, error) {
 
 // transformRaws translates the SELECT list of a COPY transformation.
 func (c *copyRun) transformRaws(fc fileColumns, reader string) ([]string, []colPlan, error) {
-	targets := c.targetColumns()
-	if len(c.stmt.Transform.Exprs) != len(targets) {
-		return nil, nil, Errorf(ErrSyntax, "42601", "SQL compilation error: Insert value list does not match column list expecting %d but got %d",
-			len(targets), len(c.stmt.Transform.Exprs))
-	}
-	return c.transformExprs, targets, nil
+	return c.transformExprs, c.targetColumns(), nil
 }
 
 // transformFrom is the inner query exposing the $ references as placeholder columns.
@@ -216,14 +210,15 @@ func isVariantType(sf string) bool {
 	return strings.HasPrefix(b, "VARIANT") || strings.HasPrefix(b, "OBJECT") || strings.HasPrefix(b, "ARRAY")
 }
 
-// convert sets Conv and Check of a column whose raw value r has DuckDB type src.
-func convert(cp *colPlan, r, src string) {
+// convert sets Conv and Check of a column whose raw value r has DuckDB type src;
+// isJSON says r is already JSON (a DuckDB JSON value or VARIANT text).
+func convert(cp *colPlan, r, src string, isJSON bool) {
 	t := cp.Target
 	switch {
 	case isVariantType(t.SFType):
 		// VARIANT is stored as JSON text; a plain value becomes its JSON form (a string
 		// stays a string), already-JSON values are kept.
-		if strings.EqualFold(src, "JSON") {
+		if isJSON {
 			cp.Conv = "CAST(" + r + " AS VARCHAR)"
 		} else {
 			cp.Conv = "CAST(to_json(" + r + ") AS VARCHAR)"

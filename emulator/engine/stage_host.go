@@ -52,8 +52,9 @@ type stageHost interface {
 	// exec and query run DuckDB SQL inside the session's transaction.
 	exec(ctx context.Context, q string, args ...any) (int64, error)
 	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	// translateExpr turns a Snowflake scalar expression into DuckDB SQL.
-	translateExpr(expr string) (string, error)
+	// translateExpr turns a Snowflake scalar expression into DuckDB SQL and reports
+	// whether its value is a VARIANT/OBJECT/ARRAY (JSON text).
+	translateExpr(expr string) (duck string, variant bool, err error)
 }
 
 // scratch is an in-memory DuckDB used to inspect and validate staged files before

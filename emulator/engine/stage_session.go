@@ -61,4 +61,22 @@ func (h sessionHost) query(ctx context.Context, q string, args ...any) (*sql.Row
 	return h.s.queryDuck(ctx, q, args...)
 }
 
-func (h sessionHost) translateExpr(expr string) (string, error) { return h.s.translateExpr(expr) }
+// translateExpr is Session.translateExpr plus whether the result is a VARIANT (stored
+// as JSON text), which COPY must not JSON-encode a second time.
+func (h sessionHost) translateExpr(expr string) (string, bool, error) {
+	toks, err := lex(expr)
+	if err != nil {
+		return "", false, err
+	}
+	t, err := h.s.newTranslator(h.ctx, toks, nil)
+	if err != nil {
+		return "", false, err
+	}
+	t.allowColRef = true
+	out, p, err := t.exprRange(0, len(toks)-1)
+	if err != nil {
+		return "", false, err
+	}
+	variant := p != nil && p.hint != nil && isVariantType(p.hint.Base)
+	return out, variant, nil
+}
