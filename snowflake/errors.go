@@ -70,3 +70,16 @@ func Classify(err error) Class {
 
 // IsLoginError reports whether the login was refused (bad user, password, token or key).
 func IsLoginError(err error) bool { return Classify(err) == Credentials }
+
+// errNumFileNotFound is COPY's "Remote file ... was not found" (a FILES entry missing).
+const errNumFileNotFound = 100069
+
+// IsStagedFileMissing reports whether a COPY failed because a file it was told to load is
+// not on the stage.
+func IsStagedFileMissing(err error) bool {
+	var se *sf.SnowflakeError
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Number == errNumFileNotFound || strings.Contains(se.Message, "was not found")
+}

@@ -32,10 +32,10 @@ func TimestampLiteral(t time.Time) string {
 	return StringLiteral(t.UTC().Format(tsLayout)) + "::TIMESTAMP_TZ"
 }
 
-// NullableTimestamp is TimestampLiteral, or NULL::TIMESTAMP_TZ for nil or the zero time.
+// NullableTimestamp is TimestampLiteral, or CAST(NULL AS TIMESTAMP_TZ) for nil or the zero time.
 func NullableTimestamp(t *time.Time) string {
 	if t == nil || t.IsZero() {
-		return "NULL::TIMESTAMP_TZ"
+		return "CAST(NULL AS TIMESTAMP_TZ)"
 	}
 	return TimestampLiteral(*t)
 }

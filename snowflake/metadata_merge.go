@@ -64,14 +64,14 @@ func intLit(n int64) string { return strconv.FormatInt(n, 10) }
 
 func nullableInt(p *int64) string {
 	if p == nil {
-		return "NULL::NUMBER(38,0)"
+		return "CAST(NULL AS NUMBER(38,0))"
 	}
 	return intLit(*p)
 }
 
 func nullableVarchar(s string) string {
 	if s == "" {
-		return "NULL::VARCHAR"
+		return "CAST(NULL AS VARCHAR)"
 	}
 	return StringLiteral(clip(s))
 }
@@ -86,7 +86,7 @@ func boolLit(b bool) string {
 // boundLit renders a partition bound as JSON text (["2024-01-01","17"]), NULL when unbounded.
 func boundLit(b []string) string {
 	if b == nil {
-		return "NULL::VARCHAR"
+		return "CAST(NULL AS VARCHAR)"
 	}
 	j, _ := json.Marshal(b) // []string always marshals
 	return StringLiteral(string(j))
@@ -96,7 +96,7 @@ func boundLit(b []string) string {
 // run ID (a re-run) takes over the row, which is what the views treat as current.
 func MergeWorkflowSQL(l MetadataLocation, w WorkflowRow) string {
 	l = l.WithDefaults()
-	cfg := "NULL::VARCHAR"
+	cfg := "CAST(NULL AS VARCHAR)"
 	if w.Configuration != "" {
 		cfg = StringLiteral(w.Configuration)
 	}

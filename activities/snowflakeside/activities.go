@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -45,47 +44,48 @@ type Activities struct {
 	now       func() time.Time
 }
 
+// Option adjusts Activities at construction.
+type Option func(*Activities)
+
+// WithHeartbeatInterval sets how often long statements heartbeat (default 10 s; tests
+// shorten it). It must stay well under the activities' HeartbeatTimeout.
+func WithHeartbeatInterval(d time.Duration) Option {
+	return func(a *Activities) {
+		if d > 0 {
+			a.heartbeat = d
+		}
+	}
+}
+
 // New returns the activities. The metadata names are resolved with Snowflake's rules
 // (an unquoted name folds to upper case, "Quoted" keeps its case); empty ones get the
 // defaults (SNOWCONVERT_AI, DATA_MIGRATION, DATA_VALIDATION).
-func New(conns DBProvider, meta snowflake.MetadataLocation) *Activities {
+//
+// Register the methods by their Name constants (or the struct as a whole: every exported
+// method of *Activities is an activity, so helpers here are deliberately functions).
+func New(conns DBProvider, meta snowflake.MetadataLocation, opts ...Option) *Activities {
 	meta = meta.WithDefaults()
 	meta.Database = resolveOrExact(meta.Database)
 	meta.MigrationSchema = resolveOrExact(meta.MigrationSchema)
 	meta.ValidationSchema = resolveOrExact(meta.ValidationSchema)
-	return &Activities{conns: conns, meta: meta, heartbeat: defaultHeartbeat, now: time.Now}
+	a := &Activities{conns: conns, meta: meta, heartbeat: defaultHeartbeat, now: time.Now}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
 }
 
-// NewFromConnectionsHome is what the orchestrator's main calls: connections are read by
-// name from <home>/connections.toml (config.LoadConnection) on first use and pooled. Call
-// Close when the worker stops.
-func NewFromConnectionsHome(home string, meta config.MetadataLocation) *Activities {
-	pool := snowflake.NewPool(func(name string) (snowflake.Connection, error) {
+// PoolFromConnectionsHome is the DBProvider the orchestrator's main uses: connections
+// are read by name from <home>/connections.toml (config.LoadConnection) on first use and
+// pooled. Close the pool when the worker stops.
+func PoolFromConnectionsHome(home string) *snowflake.Pool {
+	return snowflake.NewPool(func(name string) (snowflake.Connection, error) {
 		c, err := config.LoadConnection(home, name)
 		if err != nil {
 			return snowflake.Connection{}, err
 		}
 		return snowflake.Connection(c), nil
 	})
-	return New(pool, snowflake.MetadataLocation(meta))
-}
-
-// Close releases the pooled connections when the provider holds any.
-func (a *Activities) Close() error {
-	if c, ok := a.conns.(io.Closer); ok {
-		return c.Close()
-	}
-	return nil
-}
-
-// Metadata returns the resolved metadata location.
-func (a *Activities) Metadata() snowflake.MetadataLocation { return a.meta }
-
-// SetHeartbeatInterval changes how often long statements heartbeat (tests shorten it).
-func (a *Activities) SetHeartbeatInterval(d time.Duration) {
-	if d > 0 {
-		a.heartbeat = d
-	}
 }
 
 func resolveOrExact(raw string) string {

@@ -167,6 +167,11 @@ func (a *Activities) copy(ctx context.Context, tx *sql.Tx, where, copySQL string
 	defer stop()
 	rows, err := tx.QueryContext(ctx, copySQL)
 	if err != nil {
+		if snowflake.IsStagedFileMissing(err) {
+			return 0, 0, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+				"COPY INTO for %s: a staged file is missing (%s): the upload is incomplete; extract the partition again", where, clip(err.Error())),
+				ErrTypeStagedFiles, err)
+		}
 		return 0, 0, classify(err, "COPY INTO for "+where)
 	}
 	defer rows.Close()
