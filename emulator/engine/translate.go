@@ -159,6 +159,9 @@ func findTop(toks []Token, i, end int, words ...string) int {
 			continue
 		}
 		if depth == 0 && t.Kind == TkWord {
+			if t.Val == "GROUP" && j > 0 && toks[j-1].Is("WITHIN") {
+				continue
+			}
 			for _, w := range words {
 				if t.Val == w {
 					return j

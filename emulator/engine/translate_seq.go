@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -63,7 +64,7 @@ func (t *translator) seq(i, end int) ([]piece, error) {
 		tok := t.toks[i]
 		switch tok.Kind {
 		case TkString:
-			add(piece{text: qstr(tok.Val), hint: hintVarchar})
+			add(piece{text: qstr(normTimestampLiteral(tok.Val)), hint: hintVarchar})
 			i++
 		case TkNumber:
 			add(piece{text: tok.Text})
@@ -174,6 +175,17 @@ func (t *translator) seq(i, end int) ([]piece, error) {
 		}
 	}
 	return ps, nil
+}
+
+var reTSSpaceOffset = regexp.MustCompile(`^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s+([+-]\d\d(?::?\d\d)?|Z)$`)
+
+// normTimestampLiteral removes the space Snowflake allows before a UTC offset
+// ('2024-01-01 10:00:00 +02:00'), which DuckDB rejects.
+func normTimestampLiteral(v string) string {
+	if len(v) < 17 || len(v) > 40 || v[4] != '-' {
+		return v
+	}
+	return reTSSpaceOffset.ReplaceAllString(v, "$1$2")
 }
 
 // wordResult is the outcome of translating a word: one operand/keyword piece, or
