@@ -46,6 +46,11 @@ func (a *Activities) LoadPartition(ctx context.Context, in LoadPartitionInput) (
 
 	res, loaded, err := a.loadInTx(ctx, db, in, copySQL)
 	if err != nil {
+		// An overlapping attempt may have committed (and removed the files) while this one
+		// ran: then the partition is loaded and this attempt's failure does not matter.
+		if rows, ok, rerr := a.loadedRows(ctx, db, in); rerr == nil && ok {
+			return LoadPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, nil
+		}
 		return LoadPartitionResult{}, err
 	}
 	if loaded {
