@@ -308,6 +308,12 @@ func TestSessionExpiryAndRenew(t *testing.T) {
 func TestUnknownTokenAndClose(t *testing.T) {
 	h := newHarness(t, Config{})
 	h.login()
+	if _, r := h.post("/session/heartbeat", h.token, nil); !r.Success {
+		t.Fatalf("heartbeat: %+v", r)
+	}
+	if _, r := h.post("/session/heartbeat", "bogus", nil); r.Success || code(r) != "390111" {
+		t.Fatalf("heartbeat with an unknown token: %+v", r)
+	}
 	_, r := h.post("/session?delete=true", h.token, nil)
 	if !r.Success {
 		t.Fatalf("close: %+v", r)
