@@ -97,12 +97,10 @@ func resolveOrExact(raw string) string {
 
 // db returns the connection's handle; a connection that cannot be configured is a
 // permanent credentials/configuration problem.
+//
+// An empty name is passed on: the provider may have a default (the orchestrator's
+// SNOWFLAKE_CONNECTION_NAME).
 func (a *Activities) db(ctx context.Context, name string) (*sql.DB, error) {
-	if name == "" {
-		return nil, temporal.NewNonRetryableApplicationError(
-			"no Snowflake connection name: start the workflow with --connection-name or set SNOWFLAKE_CONNECTION_NAME",
-			activities.ErrTypeConfig, nil)
-	}
 	db, err := a.conns.DB(ctx, name)
 	if err != nil {
 		return nil, classify(err, fmt.Sprintf("Snowflake connection %q", name))
