@@ -1,0 +1,215 @@
+package sourceside
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/source"
+	"github.com/snowmigrate/snowmigrate/source/parquetx"
+	"github.com/snowmigrate/snowmigrate/source/postgres"
+	"github.com/snowmigrate/snowmigrate/source/redshift"
+)
+
+// Options configure Activities. Pool, Platform, Stager, WorkDir and HostQueue are
+// required.
+type Options struct {
+	Pool      *pgxpool.Pool     // the worker's one source connection
+	Platform  string            // config.PlatformPostgreSQL or config.PlatformRedshift
+	Stager    Stager            // PUT/REMOVE on the Snowflake stage
+	WorkDir   string            // where extract writes <migration>/<table>/<partition>/part-*.parquet
+	HostQueue string            // this worker's own task queue (workflows.HostQueue)
+	Parquet   parquetx.Options  // file and row-group sizes, compression; zero = defaults
+}
+
+// Activities are the source-side activities; register each method under its Name
+// constant.
+type Activities struct {
+	src       *postgres.Source
+	platform  string
+	stager    Stager
+	workDir   string
+	hostQueue string
+}
+
+// New checks the options and builds the activities.
+func New(o Options) (*Activities, error) {
+	if o.Pool == nil || o.Stager == nil || o.WorkDir == "" || o.HostQueue == "" {
+		return nil, errors.New("sourceside.New: Pool, Stager, WorkDir and HostQueue are required")
+	}
+	d, err := DialectFor(o.Platform)
+	if err != nil {
+		return nil, err
+	}
+	wd, err := filepath.Abs(o.WorkDir)
+	if err != nil {
+		return nil, fmt.Errorf("work directory %q: %w", o.WorkDir, err)
+	}
+	if err := os.MkdirAll(wd, 0o700); err != nil {
+		return nil, fmt.Errorf("work directory %q: %w", wd, err)
+	}
+	return &Activities{src: &postgres.Source{Pool: o.Pool, Dialect: d, Writer: o.Parquet},
+		platform: o.Platform, stager: o.Stager, workDir: wd, hostQueue: o.HostQueue}, nil
+}
+
+// DialectFor returns the dialect of a --source-platform value served by this worker.
+func DialectFor(platform string) (postgres.Dialect, error) {
+	switch platform {
+	case config.PlatformPostgreSQL:
+		return postgres.NewDialect(), nil
+	case config.PlatformRedshift:
+		return redshift.NewDialect(), nil
+	}
+	return nil, fmt.Errorf("source platform %q is not supported by this worker (postgresql, redshift)", platform)
+}
+
+// checkPlatform refuses work meant for another kind of source: a worker connected
+// to PostgreSQL must not run a Redshift workflow's queries.
+func (a *Activities) checkPlatform(p string) error {
+	if p != "" && p != a.platform {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+			"this source worker is connected to %s but the workflow's --source-platform is %s; start a %s source worker with the workflow's affinity",
+			a.platform, p, p), activities.ErrTypeWrongPlatform, nil)
+	}
+	return nil
+}
+
+// boundary maps permanent failures to non-retryable application errors.
+func boundary(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	msg := what + ": " + err.Error()
+	switch {
+	case errors.Is(err, source.ErrMissing):
+		return temporal.NewNonRetryableApplicationError(msg, activities.ErrTypeSourceMissing, err)
+	case errors.Is(err, source.ErrConfig), errors.Is(err, source.ErrData):
+		return temporal.NewNonRetryableApplicationError(msg, activities.ErrTypeConfig, err)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && strings.HasPrefix(pe.Code, "28") {
+		return temporal.NewNonRetryableApplicationError(msg+" (check the source credentials in the worker configuration)", activities.ErrTypeCredentials, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Introspect implements IntrospectName.
+func (a *Activities) Introspect(ctx context.Context, in IntrospectInput) (IntrospectResult, error) {
+	if err := a.checkPlatform(in.Platform); err != nil {
+		return IntrospectResult{}, err
+	}
+	info, err := a.src.Introspect(ctx, in.Table)
+	if err != nil {
+		return IntrospectResult{}, boundary("introspect "+config.TableKey(in.Table), err)
+	}
+	return IntrospectResult{Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy,
+		PrimaryKey: info.PrimaryKey, EstimatedRows: info.EstimatedRows, EstimatedBytes: info.EstimatedBytes,
+		HasRows: info.HasRows, Warnings: info.Warnings}, nil
+}
+
+// PlanPartitions implements PlanPartitionsName.
+func (a *Activities) PlanPartitions(ctx context.Context, in PlanPartitionsInput) (PlanPartitionsResult, error) {
+	if err := a.checkPlatform(in.Platform); err != nil {
+		return PlanPartitionsResult{}, err
+	}
+	page, err := a.src.PlanPartitions(ctx, source.PlanRequest{Table: in.Table, Source: in.Source, Columns: in.Columns,
+		PartitionBy: in.PartitionBy, EstimatedRows: in.EstimatedRows, EstimatedBytes: in.EstimatedBytes,
+		After: in.After, FirstNumber: in.FirstNumber, MaxPartitions: in.MaxPartitions})
+	if err != nil {
+		return PlanPartitionsResult{}, boundary("plan partitions of "+config.TableKey(in.Table), err)
+	}
+	return PlanPartitionsResult{Partitions: page.Partitions, Done: page.Done, RowsPerPartition: page.RowsPerPartition}, nil
+}
+
+// Progress is the heartbeat detail of Extract and Upload.
+type Progress struct {
+	Rows  int64 `json:"rows"`
+	Bytes int64 `json:"bytes"`
+	Files int   `json:"files,omitempty"`
+}
+
+func heartbeat(ctx context.Context, p Progress) {
+	if activity.IsActivity(ctx) {
+		activity.RecordHeartbeat(ctx, p)
+	}
+}
+
+// partitionDir is WorkDir/<migration>/<table>/<partition>, with the same path-safe
+// names as the stage path.
+func (a *Activities) partitionDir(migration, tableKey string, partition int) string {
+	rel := strings.TrimPrefix(activities.StagePath("x", migration, tableKey, partition), "@x/")
+	return filepath.Join(a.workDir, filepath.FromSlash(rel))
+}
+
+// Extract implements ExtractName: it clears the partition's directory (a re-extract
+// replaces a previous attempt) and writes the partition's Parquet files there.
+func (a *Activities) Extract(ctx context.Context, in ExtractInput) (ExtractResult, error) {
+	if err := a.checkPlatform(in.Platform); err != nil {
+		return ExtractResult{}, err
+	}
+	dir := a.partitionDir(in.Migration, in.TableKey, in.Partition.Number)
+	if err := os.RemoveAll(dir); err != nil {
+		return ExtractResult{}, fmt.Errorf("clear %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return ExtractResult{}, fmt.Errorf("create %s: %w", dir, err)
+	}
+	heartbeat(ctx, Progress{})
+	st, err := a.src.Extract(ctx, source.ExtractRequest{Table: in.Table, Source: in.Source, Columns: in.Columns,
+		PartitionBy: in.PartitionBy, Partition: in.Partition}, dir, func(rows, bytes int64) {
+		heartbeat(ctx, Progress{Rows: rows, Bytes: bytes})
+	})
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return ExtractResult{}, boundary(fmt.Sprintf("extract partition %d of %s", in.Partition.Number, in.TableKey), err)
+	}
+	return ExtractResult{Files: st.Files, Rows: st.Rows, Bytes: st.Bytes, HostQueue: a.hostQueue}, nil
+}
+
+// Upload implements UploadName: REMOVE the stage path (clearing a previous
+// attempt), PUT every file, then delete the local files.
+func (a *Activities) Upload(ctx context.Context, in UploadInput) (UploadResult, error) {
+	what := fmt.Sprintf("upload partition %d of %s", in.Partition, in.TableKey)
+	for _, f := range in.Files {
+		if !strings.HasPrefix(f.Path, a.workDir+string(filepath.Separator)) {
+			return UploadResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: file %s is outside this worker's work directory %s", what, f.Path, a.workDir), activities.ErrTypeConfig, nil)
+		}
+		if _, err := os.Stat(f.Path); err != nil {
+			// The file is gone (the worker restarted with a clean disk, or a previous
+			// upload finished and deleted it): extract must run again.
+			return UploadResult{}, fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	if err := a.stager.Remove(ctx, in.StagePrefix); err != nil {
+		return UploadResult{}, fmt.Errorf("%s: clear %s: %w", what, in.StagePrefix, err)
+	}
+	var res UploadResult
+	for i, f := range in.Files {
+		if err := a.stager.Put(ctx, f.Path, in.StagePrefix); err != nil {
+			return UploadResult{}, fmt.Errorf("%s: PUT %s: %w", what, f.Name, err)
+		}
+		res.Files = append(res.Files, f.Name)
+		res.Bytes += f.Bytes
+		heartbeat(ctx, Progress{Bytes: res.Bytes, Files: i + 1})
+	}
+	for _, f := range in.Files {
+		_ = os.Remove(f.Path)
+	}
+	if len(in.Files) > 0 {
+		_ = os.Remove(filepath.Dir(in.Files[0].Path))
+	}
+	return res, nil
+}

@@ -1,0 +1,1 @@
+SELECT "id", "Region", "day", "amount", "price", "at", "local", "flag"::text, "we""ird" FROM "Sales"."order" WHERE "Region" IS NOT NULL AND "day" IS NOT NULL AND ("Region" COLLATE "C", "day") > ('east'::character varying, '2024-01-01'::date) AND ("Region" COLLATE "C", "day") <= ('west'::character varying, '2024-02-01'::date) AND (is_deleted = 0 OR note = 'a\b')

@@ -1,0 +1,1 @@
+SELECT COALESCE(max(scale("amount")), 0), COALESCE(max(length(trunc(abs("amount"))::text)), 0), count("amount"), COALESCE(max(scale("Total")), 0), COALESCE(max(length(trunc(abs("Total"))::text)), 0), count("Total") FROM "Sales"."order" WHERE TRUE

@@ -1,0 +1,1 @@
+SELECT "id", "Region", "day", "amount", "price", "at", "local", json_serialize("doc"), to_hex("blob"), ST_AsText("shape"), "flag"::varchar(65535), "we""ird" FROM "Sales"."order" WHERE ("id" IS NULL) AND (is_deleted = 0 OR note = 'a\b')

@@ -1,0 +1,1 @@
+"id" IS NOT NULL AND "id" <= '100'::bigint
