@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/urfave/cli/v2"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/snowflake"
+	"github.com/snowmigrate/snowmigrate/workflows"
+)
+
+func sourceCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "source",
+		Usage: "host the source-side activities (introspect, plan, extract, upload) for one source connection",
+		Flags: append(append(queueFlags(),
+			&cli.StringFlag{Name: flagConfig, Required: true, TakesFile: true, Usage: "worker TOML (the reference system's format)"},
+		), config.TemporalFlags()...),
+		Action: runSource,
+	}
+}
+
+func runSource(c *cli.Context) error {
+	logger := newLogger()
+	wc, err := config.LoadWorker(c.String(flagConfig))
+	if err != nil {
+		return err
+	}
+	platform, conn := wc.Source()
+	if platform != config.PlatformPostgreSQL && platform != config.PlatformRedshift {
+		return fmt.Errorf("worker config %s: a %s source is not supported yet (postgresql, redshift)", c.String(flagConfig), platform)
+	}
+	if conn.AuthMethod == config.AuthIAMProvisionedCluster {
+		return fmt.Errorf("worker config %s: redshift auth_method %q is not supported yet; use auth_method = \"standard\"", c.String(flagConfig), conn.AuthMethod)
+	}
+	parallel := wc.Application.MaxParallelTasks
+
+	pgcfg, err := pgxpool.ParseConfig(conn.PostgresURL())
+	if err != nil {
+		return fmt.Errorf("worker config %s: source connection: %w", c.String(flagConfig), err)
+	}
+	// One connection per running extraction plus introspection/planning headroom.
+	pgcfg.MaxConns = int32(parallel + 2)
+	pool, err := pgxpool.NewWithConfig(c.Context, pgcfg)
+	if err != nil {
+		return fmt.Errorf("source connection (%s): %w", conn, err)
+	}
+	defer pool.Close()
+
+	home, err := config.SnowflakeHome(os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	sfName := wc.TargetConnectionName()
+	sfConn, err := config.LoadConnection(home, sfName)
+	if err != nil {
+		return fmt.Errorf("worker config %s: [connections.target.snowflake_connection_name]: %w", c.String(flagConfig), err)
+	}
+	sfDB, err := snowflake.Open(sfName, snowflake.Connection(sfConn))
+	if err != nil {
+		return err
+	}
+	defer sfDB.Close()
+
+	base, affinity := c.String(flagTaskQueueBase), c.String(flagAffinity)
+	queue := workflows.SourceQueue(base, affinity)
+	hostQueue := workflows.HostQueue(queue, hostID())
+	acts, err := sourceside.New(sourceside.Options{
+		Pool: pool, Platform: platform, Stager: sourceside.SQLStager{DB: sfDB},
+		WorkDir: wc.Application.WorkDir, HostQueue: hostQueue,
+	})
+	if err != nil {
+		return err
+	}
+
+	tc, err := dialTemporal(c, logger)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	// The shared queue: work any worker of this network can do. Its concurrency is the
+	// TOML's max_parallel_tasks.
+	shared := worker.New(tc, queue, worker.Options{MaxConcurrentActivityExecutionSize: parallel})
+	shared.RegisterActivityWithOptions(acts.Introspect, activity.RegisterOptions{Name: sourceside.IntrospectName})
+	shared.RegisterActivityWithOptions(acts.PlanPartitions, activity.RegisterOptions{Name: sourceside.PlanPartitionsName})
+	shared.RegisterActivityWithOptions(acts.Extract, activity.RegisterOptions{Name: sourceside.ExtractName})
+	// This host's queue: uploads of the files this process extracted.
+	own := worker.New(tc, hostQueue, worker.Options{MaxConcurrentActivityExecutionSize: parallel})
+	own.RegisterActivityWithOptions(acts.Upload, activity.RegisterOptions{Name: sourceside.UploadName})
+
+	logger.Info("source worker polling", "taskQueue", queue, "hostQueue", hostQueue, "platform", platform,
+		"source", conn.String(), "maxParallelTasks", parallel, "workDir", wc.Application.WorkDir)
+	return runUntilSignal(c.Context, logger, shared, own)
+}
