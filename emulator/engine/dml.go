@@ -138,6 +138,7 @@ func (s *Session) execInsert(ctx context.Context, toks []Token, binds map[string
 	} else {
 		return nil, errSyntaxAt(toks[i], "; expected VALUES or a query")
 	}
+	body = s.localizeInsert(e, colList, body)
 	if overwrite {
 		if _, err := s.execDuck(ctx, "DELETE FROM "+e.info.DuckRef); err != nil {
 			return nil, err
@@ -148,6 +149,45 @@ func (s *Session) execInsert(ctx context.Context, toks []Token, binds map[string
 		return nil, err
 	}
 	return dmlResult(StmtInsert, cols, []int64{cnt}), nil
+}
+
+// localizeInsert makes strings and TIMESTAMP_NTZ values inserted into LTZ/TZ columns
+// mean wall-clock time in the session time zone (DuckDB alone would read them as
+// UTC). Only needed when the session is not in UTC.
+func (s *Session) localizeInsert(e *tableEntry, colList []string, body string) string {
+	if s.offsetSeconds() == 0 {
+		return body
+	}
+	var targets []int
+	if len(colList) == 0 {
+		for k := range e.info.Columns {
+			targets = append(targets, k)
+		}
+	} else {
+		for _, q := range colList {
+			for k, c := range e.info.Columns {
+				if c.DuckName == q {
+					targets = append(targets, k)
+				}
+			}
+		}
+	}
+	need := false
+	var names, sel []string
+	for n, k := range targets {
+		alias := "c" + strconv.Itoa(n)
+		names = append(names, alias)
+		if k < len(e.sfTypes) && (e.sfTypes[k].Base == "TIMESTAMP_LTZ" || e.sfTypes[k].Base == "TIMESTAMP_TZ") {
+			need = true
+			sel = append(sel, s.strToLTZ(alias, false))
+		} else {
+			sel = append(sel, alias)
+		}
+	}
+	if !need {
+		return body
+	}
+	return "SELECT " + strings.Join(sel, ", ") + " FROM (" + body + ") AS sf_ins(" + strings.Join(names, ", ") + ")"
 }
 
 // dmlTarget parses the target table (with optional alias) of UPDATE/DELETE.

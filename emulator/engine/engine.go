@@ -48,7 +48,8 @@ func Open(opts Options) (*Engine, error) {
 	}
 	path := filepath.Join(opts.DataDir, "snowflake.duckdb")
 	// No extension downloads: the emulator runs offline; json and parquet are built in.
-	db, err := sql.Open("duckdb", path+"?autoinstall_known_extensions=false&autoload_known_extensions=false")
+	// NULLs sort as the largest value, as in Snowflake (last ascending, first descending).
+	db, err := sql.Open("duckdb", path+"?autoinstall_known_extensions=false&autoload_known_extensions=false&default_null_order=nulls_last_on_asc_first_on_desc")
 	if err != nil {
 		return nil, fmt.Errorf("engine: open DuckDB %s: %w", path, err)
 	}

@@ -61,7 +61,7 @@ func (a *callArgs) raw(k int) string {
 		return ""
 	}
 	tk := a.t.toks[r[0]]
-	if tk.Kind == TkWord || tk.Kind == TkString {
+	if tk.Kind == TkWord || tk.Kind == TkString || tk.Kind == TkNumber {
 		return strings.ToUpper(tk.Val)
 	}
 	return ""

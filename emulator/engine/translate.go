@@ -56,6 +56,7 @@ type translator struct {
 	refs      []tableRef
 	usedBinds bool
 	depth     int
+	ctes map[string]bool
 	// allowColRef lets $1 references through (COPY transformations).
 	allowColRef bool
 	// lenientBinds turns missing binds into NULL (describeOnly).
@@ -67,7 +68,45 @@ func (s *Session) newTranslator(ctx context.Context, toks []Token, binds map[str
 	if err != nil {
 		return nil, err
 	}
-	return &translator{s: s, ctx: ctx, cat: cat, toks: toks, binds: binds, qmark: 1}, nil
+	return &translator{s: s, ctx: ctx, cat: cat, toks: toks, binds: binds, qmark: 1, ctes: cteNames(toks)}, nil
+}
+
+// cteNames finds the names defined by WITH name [(cols)] AS (…), … anywhere in toks,
+// so FROM name refers to the CTE instead of a table.
+func cteNames(toks []Token) map[string]bool {
+	var out map[string]bool
+	for k := range toks {
+		if !toks[k].Is("WITH") {
+			continue
+		}
+		j := k + 1
+		if toks[j].Is("RECURSIVE") {
+			j++
+		}
+		for isIdentTok(toks[j]) {
+			name := identVal(toks[j])
+			j++
+			if toks[j].IsOp("(") {
+				j = matching(toks, j) + 1
+				if j <= 0 {
+					return out
+				}
+			}
+			if !toks[j].Is("AS") || !toks[j+1].IsOp("(") {
+				break
+			}
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[name] = true
+			j = matching(toks, j+1) + 1
+			if j <= 0 || !toks[j].IsOp(",") {
+				break
+			}
+			j++
+		}
+	}
+	return out
 }
 
 // translateExpr translates one Snowflake scalar expression (casts, PARSE_JSON,

@@ -311,6 +311,11 @@ func (t *translator) tableFactor(i, end int) ([]piece, int, error) {
 		if t.toks[j].IsOp("(") {
 			return nil, i, unsupported("table function %s(…)", strings.Join(parts, "."))
 		}
+		if len(parts) == 1 && t.ctes[parts[0]] {
+			ps = append(ps, piece{text: qcol(parts[0])})
+			i = j
+			break
+		}
 		if len(parts) == 1 && parts[0] == "DUAL" {
 			ps = append(ps, piece{text: "(SELECT 1) AS \"DUAL\""})
 			return ps, j, nil
