@@ -24,12 +24,12 @@ import (
 // Options configure Activities. Pool, Platform, Stager, WorkDir and HostQueue are
 // required.
 type Options struct {
-	Pool      *pgxpool.Pool     // the worker's one source connection
-	Platform  string            // config.PlatformPostgreSQL or config.PlatformRedshift
-	Stager    Stager            // PUT/REMOVE on the Snowflake stage
-	WorkDir   string            // where extract writes <migration>/<table>/<partition>/part-*.parquet
-	HostQueue string            // this worker's own task queue (workflows.HostQueue)
-	Parquet   parquetx.Options  // file and row-group sizes, compression; zero = defaults
+	Pool      *pgxpool.Pool    // the worker's one source connection
+	Platform  string           // config.PlatformPostgreSQL or config.PlatformRedshift
+	Stager    Stager           // PUT/REMOVE on the Snowflake stage
+	WorkDir   string           // where extract writes <migration>/<table>/<partition>/part-*.parquet
+	HostQueue string           // this worker's own task queue (workflows.HostQueue)
+	Parquet   parquetx.Options // file and row-group sizes, compression; zero = defaults
 }
 
 // Activities are the source-side activities; register each method under its Name
