@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -116,3 +117,4 @@ func TestCreateRefusesOversizedInput(t *testing.T) {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

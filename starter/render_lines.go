@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"sort"
 	"time"
 
 	"github.com/snowmigrate/snowmigrate/workflows"
@@ -49,11 +50,16 @@ func (r *lineRenderer) update(st migrationState, now time.Time) {
 			fmt.Fprintf(r.w, "%s   %s %s\n", stamp, t.TableKey, line)
 		}
 	}
+	var left []string
 	for key := range r.tables {
 		if !seen[key] {
-			delete(r.tables, key)
-			fmt.Fprintf(r.w, "%s   %s %s\n", stamp, key, leftState(key, p.Failures))
+			left = append(left, key)
 		}
+	}
+	sort.Strings(left) // map order is random; the log should not be
+	for _, key := range left {
+		delete(r.tables, key)
+		fmt.Fprintf(r.w, "%s   %s %s\n", stamp, key, leftState(key, p.Failures))
 	}
 }
 

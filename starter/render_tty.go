@@ -30,12 +30,12 @@ type ttyRenderer struct {
 
 func newTTYRenderer(ctx context.Context, w io.Writer) *ttyRenderer {
 	r := &ttyRenderer{
-		p:     mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(32), mpb.WithRefreshRate(200*time.Millisecond)),
+		p:     mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithRefreshRate(200*time.Millisecond), mpb.WithAutoRefresh()),
 		bars:  map[string]*mpb.Bar{},
 		texts: map[string]string{},
 	}
 	r.overall = r.p.AddBar(0,
-		mpb.PrependDecorators(decor.Name("tables", decor.WC{W: 34, C: decor.DindentRight}), decor.CountersNoUnit("%d/%d", decor.WC{W: 10})),
+		mpb.PrependDecorators(decor.Name("tables", decor.WC{W: 30, C: decor.DindentRight}), decor.CountersNoUnit("%d/%d ", decor.WC{W: 10})),
 		mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return r.text("") })),
 	)
 	return r
@@ -70,19 +70,22 @@ func (r *ttyRenderer) update(st migrationState, _ time.Time) {
 		r.setText("", st.ProgressError)
 		return
 	}
-	r.setText("", fmt.Sprintf("%s  rows %s  failed %d  cancelled %d", p.Status, thousands(p.Rows), p.TablesFailed, p.TablesCancelled))
+	r.setText("", fmt.Sprintf(" %s  rows %s  failed %d  cancelled %d", p.Status, thousands(p.Rows), p.TablesFailed, p.TablesCancelled))
 	r.overall.SetTotal(int64(p.TablesTotal), false)
 	r.overall.SetCurrent(int64(p.TablesCompleted + p.TablesFailed + p.TablesCancelled))
 	seen := map[string]bool{}
 	for _, t := range p.Running {
 		key := t.TableKey
 		seen[key] = true
-		r.setText(key, fmt.Sprintf("%s  extracting %d  loading %d  failed %d  rows %s",
-			t.Status, t.PartitionsExtracting, t.PartitionsLoading, t.PartitionsFailed, thousands(t.Rows)))
+		line := fmt.Sprintf(" ext %d  load %d  rows %s", t.PartitionsExtracting, t.PartitionsLoading, thousands(t.Rows))
+		if t.PartitionsFailed > 0 {
+			line += fmt.Sprintf("  FAILED %d", t.PartitionsFailed)
+		}
+		r.setText(key, line)
 		b, ok := r.bars[key]
 		if !ok {
 			b = r.p.AddBar(0,
-				mpb.PrependDecorators(decor.Name("  "+shorten(key, 32), decor.WC{W: 34, C: decor.DindentRight}), decor.CountersNoUnit("%d/%d", decor.WC{W: 10})),
+				mpb.PrependDecorators(decor.Name("  "+shorten(key, 28), decor.WC{W: 30, C: decor.DindentRight}), decor.CountersNoUnit("%d/%d ", decor.WC{W: 10})),
 				mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return r.text(key) })),
 			)
 			r.bars[key] = b
@@ -96,7 +99,7 @@ func (r *ttyRenderer) update(st migrationState, _ time.Time) {
 		if seen[key] {
 			continue
 		}
-		r.setText(key, leftState(key, p.Failures))
+		r.setText(key, " "+leftState(key, p.Failures))
 		b.SetTotal(-1, true) // complete at the current count
 		delete(r.bars, key)
 	}
@@ -108,7 +111,7 @@ func (r *ttyRenderer) finish(st migrationState, _ time.Time) {
 	}
 	r.done = true
 	if res := st.Result; res != nil {
-		r.setText("", res.Outcome+"  rows "+thousands(res.Rows))
+		r.setText("", " "+res.Outcome+"  rows "+thousands(res.Rows))
 		r.overall.SetTotal(int64(res.TablesTotal), false)
 		r.overall.SetCurrent(int64(res.TablesCompleted + res.TablesFailed + res.TablesCancelled))
 	}
