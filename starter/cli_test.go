@@ -9,6 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"go.temporal.io/sdk/converter"
+
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
 // runCLI runs the starter in-process and returns its exit code and output.
@@ -118,3 +123,29 @@ func TestCreateRefusesOversizedInput(t *testing.T) {
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// The documented capacity: 10,000 tables written with defaultTableConfiguration fit
+// under MaxInputBytes.
+func TestTenThousandTablesFitTheInputLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"defaultTableConfiguration": {"source": {"databaseName": "warehouse", "schemaName": "public"}, "target": {"databaseName": "WAREHOUSE", "schemaName": "PUBLIC"}, "columnNamesToPartitionBy": ["id"]}, "tables": [`)
+	for i := 0; i < 10000; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"source": {"tableName": "fact_table_` + strconv.Itoa(i) + `"}, "target": {"tableName": "FACT_TABLE_` + strconv.Itoa(i) + `"}}`)
+	}
+	b.WriteString("]}")
+	cfg, probs := config.Parse([]byte(b.String()))
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	p, err := converter.GetDefaultDataConverter().ToPayload(workflows.MigrationInput{Name: "Big", SourcePlatform: "postgresql", Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Size() >= MaxInputBytes {
+		t.Fatalf("10,000 tables encode to %d bytes, over %d", p.Size(), MaxInputBytes)
+	}
+	t.Logf("10,000 tables: %d bytes", p.Size())
+}
