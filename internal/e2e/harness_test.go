@@ -83,6 +83,13 @@ func newStack(t testing.TB) *stack {
 		"SNOWFLAKE_CONNECTION_NAME="+s.emu.ConnectionName(),
 	)
 	t.Cleanup(s.stopAll)
+	// Target databases exist before a migration, as in production: the product creates
+	// schemas and tables, never databases (a typo must not create one).
+	for _, db := range []string{"E2E", "BENCH"} {
+		if _, err := s.sf().Exec("CREATE DATABASE IF NOT EXISTS " + db); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return s
 }
 
