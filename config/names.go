@@ -75,6 +75,9 @@ func identifierProblem(name string) string {
 	}
 	for i, r := range name {
 		ok := unicode.IsLetter(r) || r == '_' || (i > 0 && (unicode.IsDigit(r) || r == '$'))
+		if !ok && r == '.' {
+			return fmt.Sprintf("%q contains '.': give each part in its own field (databaseName, schemaName, tableName), or quote a name that contains a dot: %s", name, quoteSuggestion(name))
+		}
 		if !ok {
 			return fmt.Sprintf("%q needs quotes (it has %q); write it as %s so the database sees it exactly", name, r, quoteSuggestion(name))
 		}

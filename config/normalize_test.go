@@ -79,6 +79,8 @@ func TestNormalizeRules(t *testing.T) {
 		{"partition column duplicate", table(`, "primaryKeyColumns": ["id", "ID"]`), "postgresql", "tables[0].primaryKeyColumns[1]", "listed twice"},
 		{"partition column bad name", `{"tables": [{"source": {"databaseName": "d", "schemaName": "s", "tableName": "t"}, "target": {"databaseName": "D", "schemaName": "S", "tableName": "T"}, "columnNamesToPartitionBy": ["order id"]}]}`,
 			"postgresql", "tables[0].columnNamesToPartitionBy[0]", `needs quotes`},
+		{"dotted name", `{"tables": [{"source": {"databaseName": "d", "schemaName": "s", "tableName": "public.orders"}, "target": {"databaseName": "D", "schemaName": "S", "tableName": "T"}, "columnNamesToPartitionBy": ["id"]}]}`,
+			"postgresql", "tables[0].source.tableName", "give each part in its own field"},
 		{"unbalanced quote", `{"tables": [{"source": {"databaseName": "d", "schemaName": "s", "tableName": "\"Orders"}, "target": {"databaseName": "D", "schemaName": "S", "tableName": "T"}, "columnNamesToPartitionBy": ["id"]}]}`,
 			"postgresql", "tables[0].source.tableName", "opens a quote it does not close"},
 		{"quote inside", `{"tables": [{"source": {"databaseName": "d", "schemaName": "s", "tableName": "Ord\"ers"}, "target": {"databaseName": "D", "schemaName": "S", "tableName": "T"}, "columnNamesToPartitionBy": ["id"]}]}`,

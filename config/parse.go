@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 )
@@ -11,6 +12,12 @@ import (
 // (that is Normalize). The configuration is usable only when no problem is returned.
 func Parse(data []byte) (WorkflowConfig, []Problem) {
 	var cfg WorkflowConfig
+	// Editors on Windows may start the file with a byte order mark; JSON does not allow
+	// one, but it carries no meaning, so it is skipped rather than reported.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return cfg, []Problem{{Path: "$", Message: "the file is empty: write a JSON object with a \"tables\" list (see docs/configuration.md)"}}
+	}
 	root, err := decodeTree(data)
 	if err != nil {
 		return cfg, []Problem{{Path: "$", Message: err.Error()}}

@@ -172,3 +172,15 @@ func TestTableConfigRoundTripKeepsEmptyLists(t *testing.T) {
 		t.Fatalf("defaults leaked through an explicit empty list: %+v", m.ColumnTypeMappings)
 	}
 }
+
+func TestParseEmptyAndBOM(t *testing.T) {
+	for _, empty := range []string{"", "  \n"} {
+		if _, probs := Parse([]byte(empty)); len(probs) != 1 || !strings.Contains(probs[0].Message, "the file is empty") {
+			t.Errorf("%q: %q", empty, probs)
+		}
+	}
+	cfg, probs := Parse([]byte("\xef\xbb\xbf{\"affinity\": \"a\"}"))
+	if len(probs) != 0 || cfg.Affinity != "a" {
+		t.Fatalf("BOM: %q %+v", probs, cfg)
+	}
+}
