@@ -10,9 +10,6 @@ import (
 	"strings"
 )
 
-// unorderedInsertBytes is the file size from which a load may reorder rows.
-const unorderedInsertBytes = 8 << 20
-
 // copyRun is one COPY INTO <table> execution.
 type copyRun struct {
 	h       stageHost
@@ -385,14 +382,6 @@ func (c *copyRun) load(ctx context.Context, fp *filePlan) error {
 		strings.Join(convs, ", "), fp.Inner)
 	if len(checks) > 0 && fp.Bad > 0 {
 		q += " WHERE NOT (" + strings.Join(checks, " OR ") + ")"
-	}
-	if fp.File.Size >= unorderedInsertBytes {
-		// Snowflake keeps no row order within a load; letting DuckDB insert in parallel
-		// without preserving the file order roughly halves the time of large loads.
-		if _, err := c.h.exec(ctx, "SET preserve_insertion_order = false"); err != nil {
-			return fmt.Errorf("COPY: %w", err)
-		}
-		defer func() { _, _ = c.h.exec(context.WithoutCancel(ctx), "RESET preserve_insertion_order") }()
 	}
 	n, err := c.h.exec(ctx, q)
 	if err != nil {
