@@ -32,9 +32,8 @@ var ignoredFormatOptions = map[string]bool{
 // checkFormatOptions validates and normalizes FILE_FORMAT options (without
 // FORMAT_NAME, which the caller resolves first).
 func checkFormatOptions(o stageOpts) (*fileFormat, error) {
-	if fn, ok := o["FORMAT_NAME"]; ok && len(o) == 1 {
-		_ = fn // a reference; resolved by the caller
-		return nil, nil
+	if _, ok := o["FORMAT_NAME"]; ok && len(o) == 1 {
+		return nil, nil // a reference to a named format, resolved by formatFor
 	}
 	f := &fileFormat{Type: "CSV", Delimiter: ",", NullIf: []string{`\N`}, EmptyFieldAsNull: true,
 		Compression: "auto", ColumnCountCheck: true}
@@ -136,7 +135,8 @@ func formatFor(h stageHost, cat *stageCatalog, stmt stageOpts, st *stageDef) (*f
 		if len(opts) != 1 {
 			return nil, Errorf(ErrSyntax, "42000", "SQL compilation error: FORMAT_NAME cannot be combined with other file format options")
 		}
-		n, err := h.resolve(formatNameText(fn))
+		// FORMAT_NAME = 'my_fmt' or my_fmt: either way an identifier (MY_FMT).
+		n, err := h.resolve(fn.Str)
 		if err != nil {
 			return nil, err
 		}
@@ -147,15 +147,6 @@ func formatFor(h stageHost, cat *stageCatalog, stmt stageOpts, st *stageDef) (*f
 		opts = def.Options
 	}
 	return checkFormatOptions(opts)
-}
-
-// formatNameText returns a FORMAT_NAME value as name text for resolution: a quoted
-// string value is the name as written ('my_fmt' → MY_FMT, '"My"' → My).
-func formatNameText(v optVal) string {
-	if v.Quoted {
-		return v.Str
-	}
-	return v.Str
 }
 
 // csvReader renders the read_csv call for one file: every column as VARCHAR, so that

@@ -116,8 +116,9 @@ func (st *s3Store) fetch(ctx context.Context, f stageFile, tmpDir string) (strin
 		return "", false, st.wrap("read "+f.Path, err)
 	}
 	defer obj.Body.Close()
-	// Keep the extension: DuckDB picks decompression from it (.gz).
-	base := f.Path[strings.LastIndex(f.Path, "/")+1:]
+	// Keep the extension: DuckDB picks decompression from it (.gz). Glob characters
+	// are replaced because DuckDB's readers expand them.
+	base := strings.NewReplacer("*", "_", "?", "_", "[", "_", "]", "_").Replace(f.Path[strings.LastIndex(f.Path, "/")+1:])
 	out, err := os.CreateTemp(tmpDir, "s3-*-"+base)
 	if err != nil {
 		return "", false, fmt.Errorf("external stage %s: temp file: %w", st.desc, err)
