@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -147,6 +149,35 @@ func heartbeat(ctx context.Context, p Progress) {
 	}
 }
 
+// heartbeatEvery is the keep-alive period; activities' heartbeat timeouts must be
+// several times longer.
+const heartbeatEvery = 5 * time.Second
+
+// keepAlive heartbeats progress() every few seconds until stop is called.
+func keepAlive(ctx context.Context, progress func() Progress) (stop func()) {
+	if !activity.IsActivity(ctx) {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(heartbeatEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				activity.RecordHeartbeat(ctx, progress())
+			case <-quit:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return func() { close(quit); <-finished }
+}
+
 // partitionDir is WorkDir/<migration>/<table>/<partition>, with the same path-safe
 // names as the stage path.
 func (a *Activities) partitionDir(migration, tableKey string, partition int) string {
@@ -193,17 +224,24 @@ func (a *Activities) Upload(ctx context.Context, in UploadInput) (UploadResult, 
 			return UploadResult{}, fmt.Errorf("%s: %w", what, err)
 		}
 	}
+	// One PUT of a large file can outlast the heartbeat timeout: heartbeat from a
+	// ticker (it is also how a cancellation reaches this activity).
+	var done atomic.Int64
+	var files atomic.Int32
+	stop := keepAlive(ctx, func() Progress { return Progress{Bytes: done.Load(), Files: int(files.Load())} })
+	defer stop()
 	if err := a.stager.Remove(ctx, in.StagePrefix); err != nil {
 		return UploadResult{}, fmt.Errorf("%s: clear %s: %w", what, in.StagePrefix, err)
 	}
 	var res UploadResult
-	for i, f := range in.Files {
+	for _, f := range in.Files {
 		if err := a.stager.Put(ctx, f.Path, in.StagePrefix); err != nil {
 			return UploadResult{}, fmt.Errorf("%s: PUT %s: %w", what, f.Name, err)
 		}
 		res.Files = append(res.Files, f.Name)
 		res.Bytes += f.Bytes
-		heartbeat(ctx, Progress{Bytes: res.Bytes, Files: i + 1})
+		done.Store(res.Bytes)
+		files.Add(1)
 	}
 	for _, f := range in.Files {
 		_ = os.Remove(f.Path)

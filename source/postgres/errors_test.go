@@ -1,11 +1,14 @@
 package postgres
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
@@ -141,5 +144,38 @@ func TestExtractRotatesFilesAndBoundsRowGroups(t *testing.T) {
 	}
 	if sum != 30000 || st.Rows != 30000 || len(ids) != 30000 {
 		t.Fatalf("rows: files %d, stats %d, distinct %d", sum, st.Rows, len(ids))
+	}
+}
+
+func TestExtractHonoursCancellation(t *testing.T) {
+	s, _ := newTestSource(t, `CREATE TABLE big (id int, payload text); INSERT INTO big SELECT i, repeat('x', 200) FROM generate_series(1, 300000) i;`)
+	tc := tableConfig("big", "id")
+	info, err := s.Introspect(ctxT(t), tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(ctxT(t))
+	dir := filepath.Join(t.TempDir(), "x")
+	_ = os.MkdirAll(dir, 0o700)
+	var seen atomic.Int64
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Extract(ctx, extractRequest(info, tc, activities.Partition{Number: 1}), dir, func(rows, _ int64) { seen.Store(rows) })
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err == nil || !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("extract did not stop after cancellation")
+	}
+	// The pool is still usable afterwards.
+	var n int
+	if err := s.Pool.QueryRow(ctxT(t), "SELECT count(*) FROM big").Scan(&n); err != nil || n != 300000 {
+		t.Fatalf("pool after cancel: %d %v", n, err)
 	}
 }
