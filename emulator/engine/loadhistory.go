@@ -38,13 +38,15 @@ func tableIdentity(ctx context.Context, h stageHost, t *copyTable) (string, erro
 	}
 	defer rows.Close()
 	comment := ""
-	if rows.Next() {
-		if err := rows.Scan(&comment); err != nil {
-			return "", fmt.Errorf("COPY: read table identity of %s: %w", t.Name, err)
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return "", err
 		}
+		// Found by the catalog but not a DuckDB table: a view.
+		return "", Errorf(ErrSyntax, "42000", "SQL compilation error: cannot COPY INTO '%s': it is a view, COPY loads tables", t.Name)
 	}
-	if err := rows.Err(); err != nil {
-		return "", err
+	if err := rows.Scan(&comment); err != nil {
+		return "", fmt.Errorf("COPY: read table identity of %s: %w", t.Name, err)
 	}
 	var meta struct {
 		Created string `json:"t"`

@@ -165,6 +165,8 @@ func TestCopyErrors(t *testing.T) {
 	stWantErr(t, env.queryErr("COPY INTO T FROM @st FILE_FORMAT=(FORMAT_NAME='NO_SUCH_FORMAT')"), 2003, "NO_SUCH_FORMAT")
 	stWantErr(t, env.queryErr("COPY INTO T FROM @st FILE_FORMAT=(TYPE=CSV) ON_ERROR=SOMETIMES"), 1003, "ON_ERROR")
 	stWantErr(t, env.queryErr("COPY INTO T (NOPE) FROM @st FILE_FORMAT=(TYPE=CSV)"), 904, "NOPE")
+	env.exec(t, "CREATE VIEW V AS SELECT ID FROM T")
+	stWantErr(t, env.queryErr("COPY INTO V FROM @st FILE_FORMAT=(TYPE=CSV)"), 1003, "view")
 	// A CSV file read as Parquet fails the statement and loads nothing.
 	se := stWantErr(t, env.queryErr("COPY INTO T FROM @st FILE_FORMAT=(TYPE=PARQUET) MATCH_BY_COLUMN_NAME=CASE_INSENSITIVE"), 100069, "st/x.csv")
 	_ = se

@@ -79,7 +79,7 @@ func TestStagePutOverwrite(t *testing.T) {
 	if got["s/data.csv"][0] != "1300" {
 		t.Fatalf("OVERWRITE=FALSE replaced the file: %v", got)
 	}
-	env.put(t, src, "@s", "AUTO_COMPRESS=FALSE OVERWRITE=TRUE")
+	env.exec(t, "PUT file://"+src+" @s AUTO_COMPRESS=FALSE OVERWRITE=TRUE") // unquoted URL
 	got = env.list(t, "LIST @s")
 	if got["s/data.csv"] != [2]string{"4", stMD5(t, src)} {
 		t.Fatalf("after OVERWRITE=TRUE: %v, want size 4 md5 %s", got, stMD5(t, src))
