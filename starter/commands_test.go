@@ -177,7 +177,7 @@ func TestStatusPauseResumeCancelTableAndWatch(t *testing.T) {
 		t.Fatalf("status text: %d\n%s", code, out)
 	}
 
-	if code, out, errOut := h.cli("pause", name); code != 0 || !strings.Contains(out, "paused "+name) {
+	if code, out, errOut := h.cli("pause", name); code != 0 || !strings.Contains(out, "paused "+name) || !strings.Contains(out, "the workflow says: paused by request") {
 		t.Fatalf("pause: %d %s %s", code, out, errOut)
 	}
 	if st := h.status(name); st.Progress.Status != "PAUSED" {

@@ -85,12 +85,16 @@ func update(c *cli.Context, updateName string, arg any, done string) error {
 		opts.Args = []any{arg}
 	}
 	h, err := cl.UpdateWorkflow(ctx, opts)
+	var reply string // the workflow may answer with a sentence; it may also answer nothing
 	if err == nil {
-		err = h.Get(ctx, nil)
+		err = h.Get(ctx, &reply)
 	}
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", updateName, name, notFound(err, name))
 	}
 	fmt.Fprintf(c.App.Writer, done+"\n", name)
+	if reply != "" {
+		fmt.Fprintf(c.App.Writer, "  the workflow says: %s\n", reply)
+	}
 	return nil
 }

@@ -59,7 +59,7 @@ func standInWorkflow(ctx workflow.Context, in workflows.MigrationInput) (workflo
 	}); err != nil {
 		return workflows.MigrationResult{}, err
 	}
-	if err := workflow.SetUpdateHandler(ctx, workflows.UpdatePause, func(workflow.Context) error { paused = true; return nil }); err != nil {
+	if err := workflow.SetUpdateHandler(ctx, workflows.UpdatePause, func(workflow.Context) (string, error) { paused = true; return "paused by request", nil }); err != nil {
 		return workflows.MigrationResult{}, err
 	}
 	if err := workflow.SetUpdateHandler(ctx, workflows.UpdateResume, func(workflow.Context) error { paused = false; return nil }); err != nil {
