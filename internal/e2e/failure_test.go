@@ -81,14 +81,14 @@ func TestMissingSourceObjectsFailOnlyTheirTables(t *testing.T) {
 // exactly once.
 func TestSourceWorkerKilledMidRun(t *testing.T) {
 	s := newStack(t)
-	const rows = 120000
+	const rows = 200000
 	s.pgExec(`CREATE TABLE big (id bigint PRIMARY KEY, a text, b numeric(12,2), c timestamp)`,
 		fmt.Sprintf(`INSERT INTO big SELECT g, repeat('x', 20) || g, g / 100.0, timestamp '2020-01-01' + g * interval '1 second' FROM generate_series(1, %d) g`, rows),
 		`ANALYZE big`)
 	cfg := s.writeConfig("big.json", fmt.Sprintf(`{
   "tables": [ { "source": { "databaseName": %q, "schemaName": "public", "tableName": "big" },
                 "target": { "databaseName": "E2E", "schemaName": "KILL", "tableName": "big" },
-                "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 4000 } } ]
+                "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 5000 } } ]
 }`, s.pgDB))
 	s.startOrchestrator()
 	victim := s.startSourceWorker("source1", 2)
@@ -100,16 +100,20 @@ func TestSourceWorkerKilledMidRun(t *testing.T) {
 	}
 	// Wait until some rows have landed, so that the kill hits a run in progress.
 	deadline := time.Now().Add(3 * time.Minute)
+	var atKill int64
 	for time.Now().Before(deadline) {
-		var n int64
-		if err := s.sf().QueryRow("SELECT COUNT(*) FROM E2E.KILL.BIG").Scan(&n); err == nil && n > 0 {
+		if err := s.sf().QueryRow("SELECT COUNT(*) FROM E2E.KILL.BIG").Scan(&atKill); err == nil && atKill > 0 {
 			break
 		}
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 	}
 	if err := victim.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
+	if atKill == 0 || atKill >= rows {
+		t.Fatalf("the kill did not land mid-run: %d of %d rows loaded when the worker was killed", atKill, rows)
+	}
+	t.Logf("killed source1 with %d of %d rows loaded", atKill, rows)
 	s.startSourceWorker("source3", 2)
 	out, code = s.starter(10*time.Minute, "watch", "E2eKill")
 	if code != 0 {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/snowflakedb/gosnowflake"
 
 	"github.com/snowmigrate/snowmigrate/internal/testenv"
 )
@@ -60,6 +61,11 @@ func binaries(t testing.TB) string {
 		t.Fatal(buildErr)
 	}
 	return binDir
+}
+
+func init() {
+	// The driver logs every failed statement at error level; the tests expect some.
+	_ = gosnowflake.GetLogger().SetLogLevel("fatal")
 }
 
 func newStack(t testing.TB) *stack {
