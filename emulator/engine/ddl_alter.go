@@ -260,7 +260,7 @@ func (s *Session) execAlter(ctx context.Context, toks []Token, describeOnly bool
 			ifNot = true
 			k += 3
 		}
-		for _, r := range splitTop(toks, k, len(toks)-1) {
+		for _, r := range splitTop(toks, k, stmtEnd(toks)) {
 			d, err := s.parseColDef(ctx, toks, r[0], r[1])
 			if err != nil {
 				return nil, err
@@ -287,7 +287,7 @@ func (s *Session) execAlter(ctx context.Context, toks []Token, describeOnly bool
 		if toks[k].Is("COLUMN") {
 			k++
 		}
-		for _, r := range splitTop(toks, k, len(toks)-1) {
+		for _, r := range splitTop(toks, k, stmtEnd(toks)) {
 			if r[1]-r[0] != 1 || !isIdentTok(toks[r[0]]) {
 				return nil, errSyntaxAt(toks[r[0]], "")
 			}

@@ -224,7 +224,7 @@ func (s *Session) createTable(ctx context.Context, toks []Token, h createHead, b
 			defs = nil
 		}
 		i = cl + 1
-	case toks[i].Is("AS") || findTop(toks, i, len(toks)-1, "AS") >= 0:
+	case toks[i].Is("AS") || findTop(toks, i, stmtEnd(toks), "AS") >= 0:
 		_, k, err := parseOptionsUntil(toks, i, "AS")
 		if err != nil {
 			return nil, err
@@ -317,7 +317,7 @@ func (s *Session) ctasQuery(ctx context.Context, toks []Token, i int, binds map[
 	if err != nil {
 		return "", nil, err
 	}
-	q, _, err := t.exprRange(i, len(toks)-1)
+	q, _, err := t.exprRange(i, stmtEnd(toks))
 	if err != nil {
 		return "", nil, err
 	}
@@ -424,7 +424,7 @@ func (s *Session) createView(ctx context.Context, toks []Token, h createHead, bi
 	if err != nil {
 		return nil, err
 	}
-	q, _, err := t.exprRange(k+1, len(toks)-1)
+	q, _, err := t.exprRange(k+1, stmtEnd(toks))
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,11 @@ func (s *Session) dispatch(ctx context.Context, sqlText string, binds map[string
 	if len(toks) == 1 {
 		return nil, Errorf(900, "42000", "Empty SQL statement.")
 	}
+	if err := checkBalanced(toks); err != nil {
+		return nil, err
+	}
+	nTok := len(toks)
+	toks = padEOF(toks)
 	first := toks[0]
 	if first.IsOp("(") {
 		return s.runQuery(ctx, toks, binds, describeOnly)
@@ -71,7 +76,7 @@ func (s *Session) dispatch(ctx context.Context, sqlText string, binds map[string
 	case "BEGIN", "START":
 		return s.execBegin(toks)
 	case "COMMIT":
-		if len(toks) > 3 || (len(toks) == 3 && !toks[1].Is("WORK")) {
+		if nTok > 3 || (nTok == 3 && !toks[1].Is("WORK")) {
 			return nil, errSyntaxAt(toks[1], "")
 		}
 		s.explicitTxn = false

@@ -117,7 +117,7 @@ func (s *Session) execInsert(ctx context.Context, toks []Token, binds map[string
 		for r := 0; r < nrows; r++ {
 			t.row = r
 			t.qmark = 1
-			for _, rg := range splitTop(toks, start, len(toks)-1) {
+			for _, rg := range splitTop(toks, start, stmtEnd(toks)) {
 				if !toks[rg[0]].IsOp("(") || matching(toks, rg[0]) != rg[1]-1 {
 					return nil, errSyntaxAt(toks[rg[0]], "; expected a parenthesised row")
 				}
@@ -130,7 +130,7 @@ func (s *Session) execInsert(ctx context.Context, toks []Token, binds map[string
 		}
 		body = "VALUES " + strings.Join(tuples, ", ")
 	} else if toks[i].Is("SELECT") || toks[i].Is("WITH") || toks[i].IsOp("(") {
-		q, _, err := t.exprRange(i, len(toks)-1)
+		q, _, err := t.exprRange(i, stmtEnd(toks))
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +192,7 @@ func (s *Session) localizeInsert(e *tableEntry, colList []string, body string) s
 
 // dmlTarget parses the target table (with optional alias) of UPDATE/DELETE.
 func (s *Session) dmlTarget(t *translator, i int) (string, *tableEntry, int, error) {
-	ps, j, err := t.tableFactor(i, len(t.toks)-1)
+	ps, j, err := t.tableFactor(i, stmtEnd(t.toks))
 	if err != nil {
 		return "", nil, i, err
 	}
@@ -219,7 +219,7 @@ func (s *Session) execUpdate(ctx context.Context, toks []Token, binds map[string
 		if !toks[j].Is("SET") {
 			return "", errSyntaxAt(toks[j], "; expected SET")
 		}
-		rest, _, err := t.exprRange(j+1, len(toks)-1)
+		rest, _, err := t.exprRange(j+1, stmtEnd(toks))
 		if err != nil {
 			return "", err
 		}
@@ -242,15 +242,15 @@ func (s *Session) execDelete(ctx context.Context, toks []Token, binds map[string
 		}
 		q := "DELETE FROM " + target
 		if toks[j].Is("USING") {
-			ps, k, err := t.fromClause(j+1, len(toks)-1)
+			ps, k, err := t.fromClause(j+1, stmtEnd(toks))
 			if err != nil {
 				return "", err
 			}
 			q += " USING " + joinPieces(ps)
 			j = k
 		}
-		if j < len(toks)-1 {
-			rest, _, err := t.exprRange(j, len(toks)-1)
+		if j < stmtEnd(toks) {
+			rest, _, err := t.exprRange(j, stmtEnd(toks))
 			if err != nil {
 				return "", err
 			}

@@ -268,3 +268,54 @@ func isIdentStart(src string, i int) bool {
 func syntaxErr(pos int, msg string) *Error {
 	return Errorf(ErrSyntax, "42000", "SQL compilation error: syntax error at position %d: %s", pos, msg)
 }
+
+// eofPad is how many extra EOF tokens padEOF appends: parsers look ahead a few tokens
+// without bounds checks, and padding makes that safe for any input.
+const eofPad = 8
+
+// padEOF appends eofPad EOF tokens after the final one.
+func padEOF(toks []Token) []Token {
+	eof := toks[len(toks)-1]
+	for k := 0; k < eofPad; k++ {
+		toks = append(toks, eof)
+	}
+	return toks
+}
+
+// stmtEnd is the index of the first EOF token (the end of the statement's tokens).
+func stmtEnd(toks []Token) int {
+	for k, t := range toks {
+		if t.Kind == TkEOF {
+			return k
+		}
+	}
+	return len(toks)
+}
+
+// checkBalanced rejects unbalanced parentheses/brackets up front, so the translator
+// can rely on every '(' having its ')'.
+func checkBalanced(toks []Token) error {
+	var stack []Token
+	for _, t := range toks {
+		if t.Kind != TkOp {
+			continue
+		}
+		switch t.Text {
+		case "(", "[":
+			stack = append(stack, t)
+		case ")", "]":
+			want := "("
+			if t.Text == "]" {
+				want = "["
+			}
+			if len(stack) == 0 || stack[len(stack)-1].Text != want {
+				return syntaxErr(t.Pos, "unexpected '"+t.Text+"'")
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if len(stack) > 0 {
+		return syntaxErr(stack[len(stack)-1].Pos, "missing closing parenthesis for '"+stack[len(stack)-1].Text+"'")
+	}
+	return nil
+}

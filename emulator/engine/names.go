@@ -191,6 +191,7 @@ func (s *Session) resolveName(raw string) (ObjectName, error) {
 	if err != nil {
 		return ObjectName{}, err
 	}
+	toks = padEOF(toks)
 	parts, i, err := parseNameParts(toks, 0)
 	if err != nil {
 		return ObjectName{}, err

@@ -16,7 +16,7 @@ func (s *Session) runQuery(ctx context.Context, toks []Token, binds map[string]B
 		return nil, err
 	}
 	t.lenientBinds = describeOnly
-	q, _, err := t.exprRange(0, len(toks)-1)
+	q, _, err := t.exprRange(0, stmtEnd(toks))
 	if err != nil {
 		return nil, err
 	}

@@ -119,17 +119,24 @@ func (s *Session) translateExpr(expr string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := checkBalanced(toks); err != nil {
+		return "", err
+	}
+	toks = padEOF(toks)
 	t, err := s.newTranslator(context.Background(), toks, nil)
 	if err != nil {
 		return "", err
 	}
 	t.allowColRef = true
-	out, _, err := t.exprRange(0, len(toks)-1)
+	out, _, err := t.exprRange(0, stmtEnd(toks))
 	return out, err
 }
 
 // matching returns the index of the parenthesis/bracket closing toks[i].
 func matching(toks []Token, i int) int {
+	if i < 0 || i >= len(toks) || !(toks[i].IsOp("(") || toks[i].IsOp("[")) {
+		return -1
+	}
 	open := toks[i].Text
 	close := ")"
 	if open == "[" {

@@ -204,7 +204,7 @@ func (t *translator) word(i, end int, prev []piece) (wordResult, int, error) {
 	}
 	// typed literals: DATE '2020-01-01'
 	if next.Kind == TkString && (w == "DATE" || w == "TIME" || w == "TIMESTAMP" || w == "TIMESTAMP_NTZ" || w == "TIMESTAMP_LTZ" || w == "TIMESTAMP_TZ" || w == "DATETIME") {
-		st, _, _ := parseSFType([]Token{tok, {Kind: TkEOF}}, 0)
+		st, _, _ := parseSFType(padEOF([]Token{tok, {Kind: TkEOF}}), 0)
 		p := t.castPiece(piece{text: qstr(next.Val)}, st, false)
 		return wordResult{piece: p}, i + 2, nil
 	}

@@ -95,6 +95,7 @@ func parseSFTypeString(s string) (sfType, error) {
 	if err != nil {
 		return sfType{}, err
 	}
+	toks = padEOF(toks)
 	t, _, err := parseSFType(toks, 0)
 	return t, err
 }
