@@ -10,6 +10,13 @@ import (
 	"strings"
 )
 
+// COPY file errors: a FILES entry that is not on the stage ("Remote file ... was not
+// found", which callers test for) and a file that cannot be read in the given format.
+const (
+	errFileNotFound   = 100069
+	errFileUnreadable = 100152
+)
+
 // copyRun is one COPY INTO <table> execution.
 type copyRun struct {
 	h       stageHost
@@ -279,6 +286,7 @@ func (c *copyRun) selectFiles(ctx context.Context) ([]*filePlan, error) {
 		f, ok := byPath[path]
 		if !ok {
 			fp := mk(stageFile{Path: path})
+			fp.Missing = true
 			fp.ReadErr = fmt.Sprintf("Remote file '%s' was not found. There are several potential causes. The file might not exist. The required credentials may be missing or invalid.", c.rs.Display+path)
 			out = append(out, fp)
 			continue
@@ -450,7 +458,10 @@ func (c *copyRun) result(plans []*filePlan) *Result {
 func (c *copyRun) abortError(fp *filePlan) error {
 	const hint = "\n  If you would like to continue loading when an error is encountered, use other values such as 'SKIP_FILE' or 'CONTINUE' for the ON_ERROR option. For more information on loading options, please run 'info loading_data' in a SQL client."
 	if fp.ReadErr != "" {
-		return Errorf(100069, "22000", "Error loading file '%s': %s%s", fp.Name, fp.ReadErr, hint)
+		if fp.Missing {
+			return Errorf(errFileNotFound, "22000", "%s%s", fp.ReadErr, hint)
+		}
+		return Errorf(errFileUnreadable, "22000", "Error loading file '%s': %s%s", fp.Name, fp.ReadErr, hint)
 	}
 	e := fp.First
 	msg := fmt.Sprintf("%s\n  File '%s', line %d, character %d", e.Message, fp.Name, e.Line, e.Char)

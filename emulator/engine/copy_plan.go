@@ -28,6 +28,7 @@ type filePlan struct {
 	Cols    []colPlan
 	Empty   bool   // zero-length file: nothing to read
 	ReadErr string // the file could not be read / planned
+	Missing bool   // a FILES entry that is not on the stage
 
 	Parsed, Bad int64
 	First       *rowError

@@ -168,8 +168,10 @@ func TestCopyErrors(t *testing.T) {
 	env.exec(t, "CREATE VIEW V AS SELECT ID FROM T")
 	stWantErr(t, env.queryErr("COPY INTO V FROM @st FILE_FORMAT=(TYPE=CSV)"), 1003, "view")
 	// A CSV file read as Parquet fails the statement and loads nothing.
-	se := stWantErr(t, env.queryErr("COPY INTO T FROM @st FILE_FORMAT=(TYPE=PARQUET) MATCH_BY_COLUMN_NAME=CASE_INSENSITIVE"), 100069, "st/x.csv")
+	se := stWantErr(t, env.queryErr("COPY INTO T FROM @st FILE_FORMAT=(TYPE=PARQUET) MATCH_BY_COLUMN_NAME=CASE_INSENSITIVE"), 100152, "st/x.csv")
 	_ = se
+	// A FILES entry that is not staged: 100069 "Remote file ... was not found".
+	stWantErr(t, env.queryErr("COPY INTO T FROM @st FILES=('gone.csv') FILE_FORMAT=(TYPE=CSV)"), 100069, "st/gone.csv", "was not found")
 	if n := env.one(t, "SELECT COUNT(*) FROM T"); n != "0" {
 		t.Fatalf("failed COPY loaded %s rows", n)
 	}
