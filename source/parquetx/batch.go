@@ -7,7 +7,7 @@ import "github.com/parquet-go/parquet-go"
 // reused once written: no allocation per value or row in steady state.
 type Batch struct {
 	N       int               // rows in the batch
-	Cols    [][]parquet.Value // per plan column, len == N
+	Cols    [][]parquet.Value // per plan column; rows [0, N) are valid (len may be larger)
 	Arena   []byte            // raw row bytes copied from the source (text values point here)
 	Scratch []byte            // bytes made by decoders (uuid text, 16-byte decimals)
 	Bytes   int64             // source bytes the rows came from (progress, row group sizing)
@@ -17,7 +17,7 @@ type Batch struct {
 func NewBatch(ncols, rows, arena, scratch int) *Batch {
 	b := &Batch{Cols: make([][]parquet.Value, ncols), Arena: make([]byte, 0, arena), Scratch: make([]byte, 0, scratch)}
 	for i := range b.Cols {
-		b.Cols[i] = make([]parquet.Value, 0, rows)
+		b.Cols[i] = make([]parquet.Value, rows)
 	}
 	return b
 }
@@ -26,7 +26,12 @@ func NewBatch(ncols, rows, arena, scratch int) *Batch {
 func (b *Batch) Reset() {
 	b.N, b.Bytes = 0, 0
 	b.Arena, b.Scratch = b.Arena[:0], b.Scratch[:0]
-	for i := range b.Cols {
-		b.Cols[i] = b.Cols[i][:0]
+}
+
+// Cap is the number of rows the batch holds.
+func (b *Batch) Cap() int {
+	if len(b.Cols) == 0 {
+		return 0
 	}
+	return len(b.Cols[0])
 }

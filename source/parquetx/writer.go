@@ -134,10 +134,10 @@ func (s *FileSet) Write(b *Batch) error {
 	}
 	cols := s.w.ColumnWriters()
 	for i, vals := range b.Cols {
-		if len(vals) != b.N {
+		if len(vals) < b.N {
 			return fmt.Errorf("internal: column %d has %d values for %d rows", i, len(vals), b.N)
 		}
-		if _, err := cols[s.leaf[i]].WriteRowValues(vals); err != nil {
+		if _, err := cols[s.leaf[i]].WriteRowValues(vals[:b.N]); err != nil {
 			return fmt.Errorf("write parquet column %d: %w", i, err)
 		}
 	}

@@ -42,7 +42,7 @@ func TestFileSetRotatesAndCounts(t *testing.T) {
 			v := parquet.Int64Value(id)
 			v.SetDefinitionLevel(1)
 			v.SetColumnIndex(leaf[0])
-			b.Cols[0] = append(b.Cols[0], v)
+			b.Cols[0][b.N] = v
 			var sv parquet.Value
 			if id%7 == 0 {
 				sv = parquet.Value{}.Level(0, 0, leaf[1]) // NULL
@@ -51,7 +51,7 @@ func TestFileSetRotatesAndCounts(t *testing.T) {
 				b.Arena = fmt.Appendf(b.Arena, "row-%d-%x", id, id*2654435761)
 				sv = parquet.ByteArrayValue(b.Arena[start:]).Level(0, 1, leaf[1])
 			}
-			b.Cols[1] = append(b.Cols[1], sv)
+			b.Cols[1][b.N] = sv
 			b.N++
 			id++
 		}

@@ -124,7 +124,7 @@ func (s *sink) roomForRow(rowBytes int, tailFrom int) (bool, error) {
 	if s.hex {
 		need += rowBytes
 	}
-	if b.N < batchRows && cap(b.Scratch)-len(b.Scratch) >= need {
+	if b.N < b.Cap() && cap(b.Scratch)-len(b.Scratch) >= need {
 		return false, nil
 	}
 	if err := s.rotate(b.Arena[tailFrom:]); err != nil {
@@ -141,27 +141,22 @@ func (s *sink) roomForRow(rowBytes int, tailFrom int) (bool, error) {
 func (s *sink) addRow(fields [][]byte, rowBytes int) error {
 	b := s.cur
 	n := b.N
+	cols := b.Cols
 	for i := range s.decs {
 		d := &s.decs[i]
-		col := b.Cols[i][:n+1]
-		b.Cols[i] = col
 		raw := fields[i]
 		if raw == nil {
-			col[n] = d.null
+			cols[i][n] = d.null
 			continue
 		}
 		v, err := d.decode(raw, &b.Scratch)
 		if err != nil {
-			// Undo the partial row so the batch stays rectangular.
-			for j := 0; j <= i; j++ {
-				b.Cols[j] = b.Cols[j][:n]
-			}
 			return s.valueError(i, fields, err)
 		}
 		// In-place setters inline; Value.Level does not.
 		v.SetDefinitionLevel(1)
 		v.SetColumnIndex(d.leaf)
-		col[n] = v
+		cols[i][n] = v
 	}
 	b.N = n + 1
 	b.Bytes += int64(rowBytes)
