@@ -56,7 +56,7 @@ type translator struct {
 	refs      []tableRef
 	usedBinds bool
 	depth     int
-	ctes map[string]bool
+	ctes      map[string]bool
 	// allowColRef lets $1 references through (COPY transformations).
 	allowColRef bool
 	// lenientBinds turns missing binds into NULL (describeOnly).

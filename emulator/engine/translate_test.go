@@ -35,14 +35,14 @@ func TestTranslateGolden(t *testing.T) {
 	}
 	// translateExpr: the COPY transformation helper
 	for in, want := range map[string]string{
-		`$1:id::NUMBER(10,0)`:        `CAST(json_extract_string($1, '$.id') AS DECIMAL(10,0))`,
-		`TO_VARCHAR($2)`:             `CAST($2 AS VARCHAR)`,
-		`PARSE_JSON($3)`:             `CAST(json($3) AS VARCHAR)`,
-		`NVL($1, 'x')`:               `COALESCE($1, 'x')`,
-		`$1::TIMESTAMP_NTZ`:          `CAST($1 AS TIMESTAMP)`,
-		`$1::VARIANT`:                `CAST(to_json($1) AS VARCHAR)`,
-		`IFF($1 IS NULL, 0, 1)`:      `(CASE WHEN $1 IS NULL THEN 0 ELSE 1 END)`,
-		`UPPER(col_a)`:               `UPPER("COL_A")`,
+		`$1:id::NUMBER(10,0)`:   `CAST(json_extract_string($1, '$.id') AS DECIMAL(10,0))`,
+		`TO_VARCHAR($2)`:        `CAST($2 AS VARCHAR)`,
+		`PARSE_JSON($3)`:        `CAST(json($3) AS VARCHAR)`,
+		`NVL($1, 'x')`:          `COALESCE($1, 'x')`,
+		`$1::TIMESTAMP_NTZ`:     `CAST($1 AS TIMESTAMP)`,
+		`$1::VARIANT`:           `CAST(to_json($1) AS VARCHAR)`,
+		`IFF($1 IS NULL, 0, 1)`: `(CASE WHEN $1 IS NULL THEN 0 ELSE 1 END)`,
+		`UPPER(col_a)`:          `UPPER("COL_A")`,
 	} {
 		got, err := s.translateExpr(in)
 		if err != nil {
