@@ -461,7 +461,18 @@ func (c *copyRun) abortError(fp *filePlan) error {
 		if fp.Missing {
 			return Errorf(errFileNotFound, "22000", "%s%s", fp.ReadErr, hint)
 		}
-		return Errorf(errFileUnreadable, "22000", "Error loading file '%s': %s%s", fp.Name, fp.ReadErr, hint)
+		num := errFileUnreadable
+		if strings.HasPrefix(fp.ReadErr, "Conversion Error") {
+			// A cast inside a transformation failed: report it as Snowflake's
+			// conversion error of the target kind.
+			num = 100071
+			for _, k := range []string{"DECIMAL", "INT", "DOUBLE", "FLOAT"} {
+				if strings.Contains(fp.ReadErr, k) {
+					num = ErrNumericConv
+				}
+			}
+		}
+		return Errorf(num, "22000", "Error loading file '%s': %s%s", fp.Name, fp.ReadErr, hint)
 	}
 	e := fp.First
 	msg := fmt.Sprintf("%s\n  File '%s', line %d, character %d", e.Message, fp.Name, e.Line, e.Char)

@@ -74,3 +74,22 @@ func TestCopyMiscStagesAndModes(t *testing.T) {
 		t.Fatalf("DOC:name = %q", v)
 	}
 }
+
+// A cast that fails inside a transformation fails the statement with a numeric
+// conversion error and loads nothing; ON_ERROR=CONTINUE reports the file as failed.
+func TestCopyTransformCastError(t *testing.T) {
+	env := stStart(t)
+	env.exec(t, "CREATE STAGE st")
+	env.exec(t, "CREATE TABLE T (N NUMBER(10,2))")
+	f := filepath.Join(env.dir, "t.parquet")
+	stWriteParquet(t, f, "SELECT CASE WHEN i = 2 THEN 'abc' ELSE i::VARCHAR END AS v FROM range(4) t(i)")
+	env.put(t, f, "@st", "")
+	stWantErr(t, env.queryErr("COPY INTO T FROM (SELECT $1:v::NUMBER(10,2) FROM @st) FILE_FORMAT=(TYPE=PARQUET)"), 100038, "st/t.parquet", "abc")
+	rows := env.copyRows(t, "COPY INTO T FROM (SELECT $1:v::NUMBER(10,2) FROM @st) FILE_FORMAT=(TYPE=PARQUET) ON_ERROR=CONTINUE")
+	if len(rows) != 1 || rows[0]["status"] != "LOAD_FAILED" || rows[0]["rows_loaded"] != "0" || !strings.Contains(rows[0]["first_error"], "abc") {
+		t.Fatalf("CONTINUE with a failing transformation: %v", rows)
+	}
+	if n := env.one(t, "SELECT COUNT(*) FROM T"); n != "0" {
+		t.Fatalf("rows: %s", n)
+	}
+}
