@@ -282,7 +282,7 @@ func (s *Session) execAlter(ctx context.Context, toks []Token, describeOnly bool
 			}
 		}
 		return statusResult("Statement executed successfully."), nil
-	case toks[j].Is("DROP"):
+	case toks[j].Is("DROP") && !toks[j+1].Is("CLUSTERING"):
 		k := j + 1
 		if toks[k].Is("COLUMN") {
 			k++
