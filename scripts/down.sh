@@ -11,7 +11,7 @@ for name in source-worker orchestrator emulator temporal; do
   fi
   rm -f "$PIDS/$name.pid"
 done
-if [ -d "$LOCAL/pg/data" ] && listening "$PG_PORT"; then
+if pg_running; then
   as_pg "$(pg_bin)/pg_ctl" -D "$LOCAL/pg/data" -m fast stop >/dev/null && echo "stopped postgres"
 fi
 exit 0

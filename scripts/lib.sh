@@ -41,7 +41,10 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 start_temporal() {
-  if listening "$TEMPORAL_PORT"; then return 0; fi
+  if running temporal; then return 0; fi
+  if listening "$TEMPORAL_PORT"; then
+    echo "port $TEMPORAL_PORT is taken by another server; set TEMPORAL_PORT to a free port (or 'make down')" >&2; return 1
+  fi
   log "starting Temporal dev server (gRPC :$TEMPORAL_PORT, Web UI http://localhost:$TEMPORAL_UI_PORT)"
   start temporal temporal server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$LOCAL/temporal.db" --log-level error \
@@ -56,18 +59,27 @@ start_postgres() {
     mkdir -p "$LOCAL/pg"; [ "$(id -u)" -eq 0 ] && chown postgres: "$LOCAL/pg"
     as_pg "$(pg_bin)/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C >"$LOGS/initdb.log"
   fi
-  if ! listening "$PG_PORT"; then
+  if ! pg_running; then
+    if listening "$PG_PORT"; then
+      echo "port $PG_PORT is taken by another server; set DEMO_PG_PORT to a free port" >&2; return 1
+    fi
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     as_pg "$(pg_bin)/pg_ctl" -D "$data" -l "$LOCAL/pg/postgres.log" -w \
       -o "-p $PG_PORT -k $LOCAL/pg -c listen_addresses=127.0.0.1" start >/dev/null
   fi
 }
 
+pg_running() { [ -d "$LOCAL/pg/data" ] && as_pg "$(pg_bin)/pg_ctl" -D "$LOCAL/pg/data" status >/dev/null 2>&1; }
+
 start_emulator() {
-  if listening "${EMU_ADDR##*:}"; then return 0; fi
-  log "starting the Snowflake emulator on $EMU_ADDR (data in $LOCAL/snowflake)"
-  start emulator "$BIN/snowflake-emulator" --addr "$EMU_ADDR" --data-dir "$LOCAL/snowflake" --user local --password local
-  wait_port "${EMU_ADDR##*:}" emulator 60
+  if ! running emulator && listening "${EMU_ADDR##*:}"; then
+    echo "port ${EMU_ADDR##*:} is taken by another server; set DEMO_EMULATOR_ADDR to a free address" >&2; return 1
+  fi
+  if ! running emulator; then
+    log "starting the Snowflake emulator on $EMU_ADDR (data in $LOCAL/snowflake)"
+    start emulator "$BIN/snowflake-emulator" --addr "$EMU_ADDR" --data-dir "$LOCAL/snowflake" --user local --password local
+    wait_port "${EMU_ADDR##*:}" emulator 60
+  fi
   mkdir -p "$SNOWFLAKE_HOME"; chmod 700 "$SNOWFLAKE_HOME"
   cat >"$SNOWFLAKE_HOME/connections.toml" <<TOML
 [local]
