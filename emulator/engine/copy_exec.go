@@ -57,9 +57,9 @@ func execCopy(ctx context.Context, h stageHost, p *stageParser) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := ensureLoadHistory(ctx, h); err != nil {
-		return nil, err
-	}
+	// History is read and files are validated without taking the engine's write lock
+	// (reads only); the lock is taken by the first write below, after which the history
+	// is read again so that a file another session loaded meanwhile is not loaded twice.
 	tableKey, err := tableIdentity(ctx, h, c.table)
 	if err != nil {
 		return nil, err
@@ -70,10 +70,9 @@ func execCopy(ctx context.Context, h stageHost, p *stageParser) (*Result, error)
 	}
 	var plans []*filePlan
 	for _, fp := range files {
-		if !c.force && fp.ReadErr == "" && loaded[c.historyKey(fp.File)] == fp.File.MD5 {
-			continue // already loaded with this content: skipped silently, as in Snowflake
+		if !c.skipLoaded(fp, loaded) {
+			plans = append(plans, fp)
 		}
-		plans = append(plans, fp)
 	}
 	defer func() {
 		for _, fp := range plans {
@@ -82,10 +81,6 @@ func execCopy(ctx context.Context, h stageHost, p *stageParser) (*Result, error)
 			}
 		}
 	}()
-	if len(plans) == 0 {
-		return &Result{StatementTypeID: StmtCopy, Columns: []Column{textCol("status")},
-			Rows: [][]*string{{strp("Copy executed with 0 files processed.")}}}, nil
-	}
 	for _, fp := range plans {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -95,8 +90,29 @@ func execCopy(ctx context.Context, h stageHost, p *stageParser) (*Result, error)
 			return nil, c.abortError(fp)
 		}
 	}
+	if len(plans) > 0 {
+		if err := ensureLoadHistory(ctx, h); err != nil {
+			return nil, err
+		}
+		if loaded, err = loadedFiles(ctx, h, tableKey); err != nil {
+			return nil, err
+		}
+		kept := plans[:0:0]
+		for _, fp := range plans {
+			if !c.skipLoaded(fp, loaded) {
+				kept = append(kept, fp)
+			} else if fp.Temp {
+				os.Remove(fp.Local)
+			}
+		}
+		plans = kept
+	}
+	if len(plans) == 0 {
+		return &Result{StatementTypeID: StmtCopy, Columns: []Column{textCol("status")},
+			Rows: [][]*string{{strp("Copy executed with 0 files processed.")}}}, nil
+	}
 	// Every file is planned and validated; only now does the session's transaction
-	// see writes, so a failed COPY leaves an open transaction usable.
+	// see data writes, so a failed COPY leaves an open transaction usable.
 	for _, fp := range plans {
 		if !c.shouldLoad(fp) {
 			continue
@@ -120,6 +136,11 @@ func execCopy(ctx context.Context, h stageHost, p *stageParser) (*Result, error)
 		}
 	}
 	return c.result(plans), nil
+}
+
+// skipLoaded reports whether the load history already has this file with this content.
+func (c *copyRun) skipLoaded(fp *filePlan, loaded map[string]string) bool {
+	return !c.force && fp.ReadErr == "" && loaded[c.historyKey(fp.File)] == fp.File.MD5
 }
 
 // prepare resolves the table, stage, format and options.

@@ -55,14 +55,31 @@ func tableIdentity(ctx context.Context, h stageHost, t *copyTable) (string, erro
 	return t.Name.String() + "@" + meta.Created, nil
 }
 
-// loadedFiles returns file key -> md5 of the files already loaded into the table.
+// loadedFiles returns file key -> md5 of the files already loaded into the table. It
+// checks for the history table first: a failing query would abort an open DuckDB
+// transaction.
 func loadedFiles(ctx context.Context, h stageHost, tableKey string) (map[string]string, error) {
+	exists, err := h.query(ctx, `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = '_stage_meta' AND table_name = 'load_history'`)
+	if err != nil {
+		return nil, fmt.Errorf("COPY: look for the load history: %w", err)
+	}
+	n := 0
+	if exists.Next() {
+		err = exists.Scan(&n)
+	}
+	exists.Close()
+	if err != nil {
+		return nil, fmt.Errorf("COPY: look for the load history: %w", err)
+	}
+	out := map[string]string{}
+	if n == 0 {
+		return out, nil
+	}
 	rows, err := h.query(ctx, `SELECT file, md5 FROM `+loadHistoryTable+` WHERE table_key = ?`, tableKey)
 	if err != nil {
 		return nil, fmt.Errorf("COPY: read load history: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
 	for rows.Next() {
 		var f, m string
 		if err := rows.Scan(&f, &m); err != nil {
