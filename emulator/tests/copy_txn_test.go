@@ -72,3 +72,31 @@ func TestCopyInTransaction(t *testing.T) {
 		t.Fatalf("committed load not in history: %v", rows)
 	}
 }
+
+// Two sessions copying the same file at once load it once: the second sees the
+// first one's load history after waiting for its write lock.
+func TestCopyConcurrentSessionsLoadOnce(t *testing.T) {
+	env := stStart(t)
+	env.exec(t, "CREATE STAGE st")
+	env.exec(t, "CREATE TABLE T (ID NUMBER)")
+	f := filepath.Join(env.dir, "once.parquet")
+	stWriteParquet(t, f, "SELECT i AS id FROM range(50000) t(i)")
+	env.put(t, f, "@st", "")
+	other := env.emu.Open(t, "STG", "PUBLIC")
+	q := "COPY INTO T FROM @st FILE_FORMAT=(TYPE=PARQUET) MATCH_BY_COLUMN_NAME=CASE_INSENSITIVE"
+	errs := make(chan error, 2)
+	for _, db := range []stQuerier{env.db, other} {
+		go func(db stQuerier) {
+			_, _, err := stQueryErr(env.ctx, db, q)
+			errs <- err
+		}(db)
+	}
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent COPY: %v", err)
+		}
+	}
+	if n := env.one(t, "SELECT COUNT(*) FROM T"); n != "50000" {
+		t.Fatalf("rows after two concurrent COPYs of one file: %s", n)
+	}
+}
