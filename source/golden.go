@@ -72,6 +72,9 @@ func GoldenCases() []GoldenCase {
 		{"predicate_middle_composite", s(func(d Dialect) string {
 			return d.PartitionPredicate(two, activities.Partition{Lower: []string{"east", "2024-01-01"}, Upper: []string{"west", "2024-02-01"}})
 		})},
+		{"predicate_char_key", s(func(d Dialect) string {
+			return d.PartitionPredicate([]KeyColumn{{Name: "code", BaseType: "character", Collate: true}}, activities.Partition{Lower: []string{"AB12"}, Upper: []string{"ZZ99"}})
+		})},
 		{"predicate_last", s(func(d Dialect) string { return d.PartitionPredicate(one, activities.Partition{Lower: []string{"100"}}) })},
 		{"extract_composite", func(d Dialect) (string, error) {
 			return extract(d, two, activities.Partition{Lower: []string{"east", "2024-01-01"}, Upper: []string{"west", "2024-02-01"}})

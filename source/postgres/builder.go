@@ -20,6 +20,10 @@ type Builder struct {
 	BackslashEscapes bool
 	// CollateC: the server has a "C" collation for byte-order string comparison.
 	CollateC bool
+	// LiteralCasts replaces a key's base type in bound literals where the bare type
+	// name would truncate: PostgreSQL's `character` is char(1) (use bpchar), Redshift's
+	// `character varying` is varchar(256).
+	LiteralCasts map[string]string
 }
 
 // QuoteIdent quotes one identifier.
@@ -81,7 +85,11 @@ func (b Builder) canon(k source.KeyColumn) string {
 
 // literal is a bound value as a typed SQL literal.
 func (b Builder) literal(k source.KeyColumn, v string) string {
-	return b.QuoteLiteral(v) + "::" + k.BaseType
+	t := k.BaseType
+	if c, ok := b.LiteralCasts[t]; ok {
+		t = c
+	}
+	return b.QuoteLiteral(v) + "::" + t
 }
 
 func (b Builder) notNull(keys []source.KeyColumn) string {

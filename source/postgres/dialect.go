@@ -11,7 +11,7 @@ type PG struct{ Builder }
 
 // NewDialect returns the PostgreSQL dialect.
 func NewDialect() PG {
-	return PG{Builder{RowValues: true, CollateC: true}}
+	return PG{Builder{RowValues: true, CollateC: true, LiteralCasts: map[string]string{"character": "bpchar"}}}
 }
 
 var _ Dialect = PG{}

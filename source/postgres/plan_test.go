@@ -222,3 +222,19 @@ func TestPlanHeavyDuplicateKeys(t *testing.T) {
 	}
 	checkCover(t, s, info, tc, parts, 1000, false)
 }
+
+func TestPlanCharKeysLongerThanOne(t *testing.T) {
+	// char(n) bounds must not be cast to char(1) (which truncates).
+	s, _ := newTestSource(t, `CREATE TABLE ck (row_id serial, code char(6) NOT NULL); INSERT INTO ck (code) SELECT 'c' || lpad(i::text, 4, '0') FROM generate_series(1, 400) i;`)
+	tc := tableConfig("ck", "code")
+	tc.PartitionSize = &config.PartitionSize{MaxRowsPerPartition: 37}
+	info, err := s.Introspect(ctxT(t), tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := planAll(t, s, info, tc, 4)
+	if len(parts) < 10 {
+		t.Fatalf("%d partitions", len(parts))
+	}
+	checkCover(t, s, info, tc, parts, 400, true)
+}

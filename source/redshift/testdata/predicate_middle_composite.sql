@@ -1,1 +1,1 @@
-"Region" IS NOT NULL AND "day" IS NOT NULL AND ("Region" > 'east'::character varying OR ("Region" = 'east'::character varying AND "day" > '2024-01-01'::date)) AND ("Region" < 'west'::character varying OR ("Region" = 'west'::character varying AND "day" <= '2024-02-01'::date))
+"Region" IS NOT NULL AND "day" IS NOT NULL AND ("Region" > 'east'::varchar(65535) OR ("Region" = 'east'::varchar(65535) AND "day" > '2024-01-01'::date)) AND ("Region" < 'west'::varchar(65535) OR ("Region" = 'west'::varchar(65535) AND "day" <= '2024-02-01'::date))
