@@ -52,6 +52,11 @@ func (s *Source) Introspect(ctx context.Context, t config.TableConfig) (source.T
 		if err := conn.QueryRow(ctx, d.HasRowsSQL(ref, where)).Scan(&info.HasRows); err != nil {
 			return whereError(fmt.Errorf("check for rows in %s.%s: %w", ref.Schema, ref.Table, err), where)
 		}
+		if info.EstimatedRows == 0 && info.HasRows && d.Platform() == config.PlatformPostgreSQL {
+			// Never analyzed (reltuples = -1): the planner's own estimate from the
+			// table's pages is free and good enough for partition sizing.
+			info.EstimatedRows = s.plannerRows(ctx, conn, ref)
+		}
 		mapped, err := s.mapTypes(ctx, conn, ref, cols, where, info.HasRows)
 		if err != nil {
 			return err
@@ -89,6 +94,18 @@ func (s *Source) Introspect(ctx context.Context, t config.TableConfig) (source.T
 		return nil
 	})
 	return info, err
+}
+
+func (s *Source) plannerRows(ctx context.Context, conn *pgx.Conn, ref activities.TableRef) int64 {
+	var plan []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		} `json:"Plan"`
+	}
+	if err := conn.QueryRow(ctx, "EXPLAIN (FORMAT JSON) SELECT 1 FROM "+s.Dialect.Table(ref)).Scan(&plan); err != nil || len(plan) == 0 {
+		return 0
+	}
+	return int64(plan[0].Plan.Rows)
 }
 
 func (s *Source) columns(ctx context.Context, conn *pgx.Conn, ref activities.TableRef) ([]source.SourceColumn, error) {

@@ -238,3 +238,14 @@ func TestPlanCharKeysLongerThanOne(t *testing.T) {
 	}
 	checkCover(t, s, info, tc, parts, 400, true)
 }
+
+func TestIntrospectEstimatesUnanalyzedTable(t *testing.T) {
+	s, _ := newTestSource(t, `CREATE TABLE fresh (id int, pad text); INSERT INTO fresh SELECT i, repeat('x', 100) FROM generate_series(1, 50000) i;`)
+	info, err := s.Introspect(ctxT(t), tableConfig("fresh", "id"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.EstimatedRows < 10000 || info.EstimatedRows > 250000 || info.EstimatedBytes < 1<<20 {
+		t.Fatalf("estimates rows=%d bytes=%d for 50,000 rows", info.EstimatedRows, info.EstimatedBytes)
+	}
+}
