@@ -213,8 +213,8 @@ func (c *copyRun) prepare(ctx context.Context) error {
 		return Errorf(ErrSyntax, "42000", "SQL compilation error: invalid value [%s] for MATCH_BY_COLUMN_NAME: use CASE_SENSITIVE, CASE_INSENSITIVE or NONE", c.matchBy)
 	}
 	if c.matchBy != "NONE" {
-		if c.format.Type != "PARQUET" {
-			return Errorf(ErrSyntax, "0A000", "SQL compilation error: MATCH_BY_COLUMN_NAME is supported for PARQUET files only in the emulator (CSV would need PARSE_HEADER)")
+		if c.format.Type == "CSV" && !c.format.ParseHeader {
+			return Errorf(ErrSyntax, "0A000", "SQL compilation error: MATCH_BY_COLUMN_NAME with CSV needs FILE_FORMAT = (TYPE = CSV PARSE_HEADER = TRUE)")
 		}
 		if c.stmt.Transform != nil || len(c.stmt.Columns) > 0 {
 			return Errorf(ErrSyntax, "42000", "SQL compilation error: MATCH_BY_COLUMN_NAME cannot be combined with a column list or a transformation")

@@ -18,6 +18,7 @@ type fileFormat struct {
 	Compression      string // DuckDB compression: auto, gzip, zstd, none
 	ColumnCountCheck bool   // ERROR_ON_COLUMN_COUNT_MISMATCH
 	TrimSpace        bool
+	ParseHeader      bool // CSV: the first line names the columns (for MATCH_BY_COLUMN_NAME)
 }
 
 // ignoredFormatOptions are accepted and have no effect here (documented in stages.md).
@@ -26,7 +27,7 @@ var ignoredFormatOptions = map[string]bool{
 	"BINARY_FORMAT": true, "ESCAPE_UNENCLOSED_FIELD": true, "SKIP_BLANK_LINES": true, "ENCODING": true,
 	"VALIDATE_UTF8": true, "REPLACE_INVALID_CHARACTERS": true, "SKIP_BYTE_ORDER_MARK": true,
 	"BINARY_AS_TEXT": true, "USE_LOGICAL_TYPE": true, "USE_VECTORIZED_SCANNER": true,
-	"FILE_EXTENSION": true, "SNAPPY_COMPRESSION": true, "MULTI_LINE": true, "PARSE_HEADER": true,
+	"FILE_EXTENSION": true, "SNAPPY_COMPRESSION": true, "MULTI_LINE": true,
 }
 
 // checkFormatOptions validates and normalizes FILE_FORMAT options (without
@@ -89,6 +90,12 @@ func checkFormatOptions(o stageOpts) (*fileFormat, error) {
 				return nil, err
 			}
 			f.ColumnCountCheck = b
+		case "PARSE_HEADER":
+			b, err := stageOpts{key: v}.boolOpt(key, false)
+			if err != nil {
+				return nil, err
+			}
+			f.ParseHeader = b
 		case "TRIM_SPACE":
 			b, err := stageOpts{key: v}.boolOpt(key, false)
 			if err != nil {
@@ -117,6 +124,9 @@ func checkFormatOptions(o stageOpts) (*fileFormat, error) {
 				return nil, Errorf(ErrSyntax, "42000", "SQL compilation error: invalid file format option '%s'", key)
 			}
 		}
+	}
+	if f.ParseHeader && f.SkipHeader > 0 {
+		return nil, Errorf(ErrSyntax, "42000", "SQL compilation error: PARSE_HEADER = TRUE cannot be combined with SKIP_HEADER (the header line is read, not skipped)")
 	}
 	return f, nil
 }
@@ -153,8 +163,8 @@ func formatFor(h stageHost, cat *stageCatalog, stmt stageOpts, st *stageDef) (*f
 // the conversion to the target types (and its errors) stays under our control.
 func (f *fileFormat) csvReader(path string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "read_csv(%s, header=false, all_varchar=true, skip=%d, delim=%s, quote=%s, escape=%s, compression=%s, allow_quoted_nulls=false",
-		quoteLit(path), f.SkipHeader, quoteLit(f.Delimiter), quoteLit(f.Enclosed), quoteLit(f.escapeChar()), quoteLit(f.Compression))
+	fmt.Fprintf(&b, "read_csv(%s, header=%t, all_varchar=true, skip=%d, delim=%s, quote=%s, escape=%s, compression=%s, allow_quoted_nulls=false",
+		quoteLit(path), f.ParseHeader, f.SkipHeader, quoteLit(f.Delimiter), quoteLit(f.Enclosed), quoteLit(f.escapeChar()), quoteLit(f.Compression))
 	if f.EmptyFieldAsNull {
 		b.WriteString(", nullstr=''")
 	} else {

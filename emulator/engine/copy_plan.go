@@ -132,7 +132,11 @@ func (c *copyRun) byNameRaws(fc fileColumns) ([]string, []colPlan, error) {
 			}
 			continue // absent from the file: stays NULL
 		}
-		raws = append(raws, "src."+quoteDuck(fc.Names[idx]))
+		raw := "src." + quoteDuck(fc.Names[idx])
+		if c.format.Type == "CSV" {
+			raw = c.format.csvValue(raw)
+		}
+		raws = append(raws, raw)
 		targets = append(targets, colPlan{Target: col, Pos: i + 1})
 	}
 	if len(targets) == 0 {

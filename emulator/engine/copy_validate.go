@@ -96,6 +96,9 @@ func (c *copyRun) firstError(ctx context.Context, fp *filePlan, _ []string) erro
 	re := &rowError{Line: rn, Char: 1, Column: c.columnLabel(cp.Target, cp.Pos)}
 	if c.format.Type == "CSV" {
 		re.Line = rn + int64(c.format.SkipHeader)
+		if c.format.ParseHeader {
+			re.Line++
+		}
 		if c.stmt.Transform == nil && c.matchBy == "NONE" {
 			for i := 0; i < col; i++ {
 				re.Char += int64(len(vals[i].String)) + 1

@@ -117,3 +117,22 @@ func TestCopyOnError(t *testing.T) {
 		t.Fatalf("ids after CONTINUE: %v", ids)
 	}
 }
+
+// CSV with PARSE_HEADER = TRUE loads by column name.
+func TestCopyCSVParseHeaderByName(t *testing.T) {
+	env := stStart(t)
+	env.exec(t, "CREATE STAGE st")
+	env.exec(t, `CREATE TABLE H (ID NUMBER, "Label" VARCHAR, MISSING VARCHAR)`)
+	f := filepath.Join(env.dir, "h.csv")
+	stWriteFile(t, f, "label,extra,id\nalpha,x,1\nbeta,y,2\n")
+	env.put(t, f, "@st", "")
+	stWantErr(t, env.queryErr("COPY INTO H FROM @st FILE_FORMAT=(TYPE=CSV) MATCH_BY_COLUMN_NAME=CASE_INSENSITIVE"), 1003, "PARSE_HEADER")
+	rows := env.copyRows(t, "COPY INTO H FROM @st FILE_FORMAT=(TYPE=CSV PARSE_HEADER=TRUE) MATCH_BY_COLUMN_NAME=CASE_INSENSITIVE")
+	if len(rows) != 1 || rows[0]["rows_loaded"] != "2" {
+		t.Fatalf("COPY: %v", rows)
+	}
+	_, got := env.query(t, `SELECT ID, "Label", MISSING FROM H ORDER BY ID`)
+	if len(got) != 2 || strings.Join(got[1], "|") != "2|beta|<NULL>" {
+		t.Fatalf("values: %v", got)
+	}
+}
