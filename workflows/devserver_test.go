@@ -96,6 +96,15 @@ func quietClient(t *testing.T) client.Client {
 	return c
 }
 
+// fastLimits shortens the timeouts that recover a lost activity task. A dev server
+// starved of CPU (other builds on a 2-core machine) sometimes marks a task started and
+// then fails to deliver it; production timeouts would stall the test for minutes.
+func fastLimits(l Limits) Limits {
+	l.HeartbeatTimeout = 15 * time.Second
+	l.CatalogTimeout = 30 * time.Second
+	return l
+}
+
 func uniqueBase(prefix string) string {
 	return prefix + strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
 }
@@ -111,7 +120,7 @@ func TestDevServerTableOf20000PartitionsStaysUnderHistoryLimit(t *testing.T) {
 	w.add("big", &fakeTable{Partitions: parts, RowsPer: rowsPer, NullRows: 1})
 	startWorkers(t, c, w, base)
 
-	in := tableInput(t, "big", Limits{PartitionWindow: 100, PlanPageSize: 1000, MirrorBatch: 200})
+	in := tableInput(t, "big", fastLimits(Limits{PartitionWindow: 100, PlanPageSize: 1000, MirrorBatch: 200}))
 	in.TaskQueueBase = base
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
@@ -160,7 +169,7 @@ func TestDevServerMigrationOf3000TablesStaysUnderHistoryLimit(t *testing.T) {
 		w.add(names[i], &fakeTable{Partitions: 1, RowsPer: int64(i%7 + 1)})
 	}
 	startWorkers(t, c, w, base)
-	in := migrationInput(Limits{TableWindow: 100}, names...)
+	in := migrationInput(fastLimits(Limits{TableWindow: 100}), names...)
 	in.Name, in.TaskQueueBase = base, base
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()

@@ -20,6 +20,14 @@ type Limits struct {
 	// UploadScheduleToStart is how long an upload may wait for its host's queue before
 	// the host is presumed gone and the partition is extracted again (default 2m).
 	UploadScheduleToStart time.Duration `json:"uploadScheduleToStart,omitempty"`
+	// HeartbeatTimeout applies to every activity that heartbeats (extract, upload and
+	// all Snowflake-side ones): a dead worker or a lost task is noticed after it
+	// (default 2m).
+	HeartbeatTimeout time.Duration `json:"heartbeatTimeout,omitempty"`
+	// CatalogTimeout is the start-to-close of Introspect and PlanPartitions, which do
+	// not heartbeat: a worker that dies during them is noticed only after it
+	// (default 1h: boundary analysis of a huge table takes long).
+	CatalogTimeout time.Duration `json:"catalogTimeout,omitempty"`
 }
 
 // DefaultLimits are the values used for zero fields of Limits.
@@ -33,6 +41,8 @@ var DefaultLimits = Limits{
 	MirrorBatch:           50,
 	HistoryBudget:         7000,
 	UploadScheduleToStart: 2 * time.Minute,
+	HeartbeatTimeout:      2 * time.Minute,
+	CatalogTimeout:        time.Hour,
 }
 
 // Hard ceilings: Temporal refuses more than 2,000 pending children or activities per
@@ -64,8 +74,14 @@ func (l Limits) WithDefaults() Limits {
 	l.ExtractRounds = pick(l.ExtractRounds, d.ExtractRounds, 10)
 	l.MirrorBatch = pick(l.MirrorBatch, d.MirrorBatch, 500)
 	l.HistoryBudget = pick(l.HistoryBudget, d.HistoryBudget, 40000)
-	if l.UploadScheduleToStart <= 0 {
-		l.UploadScheduleToStart = d.UploadScheduleToStart
+	for _, f := range []struct{ v, def *time.Duration }{
+		{&l.UploadScheduleToStart, &d.UploadScheduleToStart},
+		{&l.HeartbeatTimeout, &d.HeartbeatTimeout},
+		{&l.CatalogTimeout, &d.CatalogTimeout},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
 	}
 	return l
 }

@@ -138,7 +138,7 @@ func (m *migrationRun) loadConfig() error {
 // setUp ensures the metadata schema and stage and records the workflow as executing.
 func (m *migrationRun) setUp(ctx workflow.Context) error {
 	var meta snowflakeside.EnsureMetadataResult
-	err := workflow.ExecuteActivity(metadataOptions(ctx), snowflakeside.EnsureMetadataName,
+	err := workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeside.EnsureMetadataName,
 		snowflakeside.EnsureMetadataInput{ConnectionName: m.in.ConnectionName}).Get(ctx, &meta)
 	if err != nil {
 		return fmt.Errorf("ensure the metadata schema with connection %q: %s", m.in.ConnectionName, message(err))
@@ -168,7 +168,7 @@ func (m *migrationRun) record(ctx workflow.Context, status, configJSON, msg stri
 		now := workflow.Now(ctx)
 		in.EndedAt = &now
 	}
-	return workflow.ExecuteActivity(metadataOptions(ctx), snowflakeside.RecordWorkflowName, in).Get(ctx, nil)
+	return workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeside.RecordWorkflowName, in).Get(ctx, nil)
 }
 
 // tablesLoop starts tables through the window. It returns cont=true when the run must

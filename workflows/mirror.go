@@ -19,6 +19,7 @@ import (
 type mirror struct {
 	base    snowflakeside.RecordPartitionsInput // everything but Updates
 	batch   int
+	lim     Limits
 	pending []snowflakeside.PartitionUpdate
 	index   map[int]int // partition number → position in pending
 	urgent  bool
@@ -27,8 +28,8 @@ type mirror struct {
 	lastErr string
 }
 
-func newMirror(base snowflakeside.RecordPartitionsInput, batch int) *mirror {
-	return &mirror{base: base, batch: batch, index: map[int]int{}}
+func newMirror(base snowflakeside.RecordPartitionsInput, lim Limits) *mirror {
+	return &mirror{base: base, batch: lim.MirrorBatch, lim: lim, index: map[int]int{}}
 }
 
 // add records a partition's new state; urgent asks for a flush at the next chance.
@@ -67,7 +68,7 @@ func (m *mirror) flush(ctx workflow.Context) {
 		}
 		m.urgent = false
 		m.flushes++
-		err := workflow.ExecuteActivity(metadataOptions(ctx), snowflakeside.RecordPartitionsName, in).Get(ctx, nil)
+		err := workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeside.RecordPartitionsName, in).Get(ctx, nil)
 		if err != nil {
 			m.dropped += len(in.Updates)
 			m.lastErr = message(err)

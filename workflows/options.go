@@ -44,47 +44,51 @@ func retry(attempts int32) *temporal.RetryPolicy {
 	}
 }
 
-// Activity options per kind of work. Extract, upload and load heartbeat (they stream
-// rows, PUT files, wait on COPY), so a dead worker is noticed within HeartbeatTimeout
-// instead of StartToCloseTimeout; the others are short or cannot heartbeat.
+// Activity options per kind of work. Extract and upload heartbeat while they stream
+// rows and PUT files, and every Snowflake-side activity heartbeats while its statements
+// run, so a dead worker or a lost task is noticed within HeartbeatTimeout instead of
+// StartToCloseTimeout. Introspect and PlanPartitions do not heartbeat: CatalogTimeout
+// bounds them.
 
-func metadataOptions(ctx workflow.Context) workflow.Context {
+func metadataOptions(ctx workflow.Context, lim Limits) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 5 * time.Minute,
+		StartToCloseTimeout: 10 * time.Minute,
+		HeartbeatTimeout:    lim.HeartbeatTimeout,
 		RetryPolicy:         retry(8),
 	})
 }
 
-func introspectOptions(ctx workflow.Context, sourceQueue string) workflow.Context {
+func introspectOptions(ctx workflow.Context, lim Limits, sourceQueue string) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		TaskQueue:           sourceQueue,
-		StartToCloseTimeout: 15 * time.Minute,
+		StartToCloseTimeout: lim.CatalogTimeout,
 		RetryPolicy:         retry(5),
 	})
 }
 
 // planOptions allows a long boundary analysis (the reference system's 20-minute limit
 // is one of its known failures).
-func planOptions(ctx workflow.Context, sourceQueue string) workflow.Context {
+func planOptions(ctx workflow.Context, lim Limits, sourceQueue string) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		TaskQueue:           sourceQueue,
-		StartToCloseTimeout: 2 * time.Hour,
+		StartToCloseTimeout: lim.CatalogTimeout,
 		RetryPolicy:         retry(5),
 	})
 }
 
-func prepareOptions(ctx workflow.Context) workflow.Context {
+func prepareOptions(ctx workflow.Context, lim Limits) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Minute,
+		StartToCloseTimeout: time.Hour,
+		HeartbeatTimeout:    lim.HeartbeatTimeout,
 		RetryPolicy:         retry(5),
 	})
 }
 
-func extractOptions(ctx workflow.Context, sourceQueue string) workflow.Context {
+func extractOptions(ctx workflow.Context, lim Limits, sourceQueue string) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		TaskQueue:           sourceQueue,
 		StartToCloseTimeout: 12 * time.Hour,
-		HeartbeatTimeout:    2 * time.Minute,
+		HeartbeatTimeout:    lim.HeartbeatTimeout,
 		RetryPolicy:         retry(5),
 	})
 }
@@ -92,27 +96,28 @@ func extractOptions(ctx workflow.Context, sourceQueue string) workflow.Context {
 // uploadOptions pins the upload to the extracting host's own queue. A short
 // ScheduleToStart makes a vanished host visible (Temporal never retries that timeout):
 // the workflow then extracts the partition again on any live worker.
-func uploadOptions(ctx workflow.Context, hostQueue string, scheduleToStart time.Duration) workflow.Context {
+func uploadOptions(ctx workflow.Context, lim Limits, hostQueue string) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		TaskQueue:              hostQueue,
-		ScheduleToStartTimeout: scheduleToStart,
+		ScheduleToStartTimeout: lim.UploadScheduleToStart,
 		StartToCloseTimeout:    6 * time.Hour,
-		HeartbeatTimeout:       2 * time.Minute,
+		HeartbeatTimeout:       lim.HeartbeatTimeout,
 		RetryPolicy:            retry(5),
 	})
 }
 
-func loadOptions(ctx workflow.Context) workflow.Context {
+func loadOptions(ctx workflow.Context, lim Limits) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 6 * time.Hour,
-		HeartbeatTimeout:    2 * time.Minute,
+		HeartbeatTimeout:    lim.HeartbeatTimeout,
 		RetryPolicy:         retry(5),
 	})
 }
 
-func verifyOptions(ctx workflow.Context) workflow.Context {
+func verifyOptions(ctx workflow.Context, lim Limits) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Minute,
+		StartToCloseTimeout: time.Hour,
+		HeartbeatTimeout:    lim.HeartbeatTimeout,
 		RetryPolicy:         retry(5),
 	})
 }

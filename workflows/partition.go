@@ -70,7 +70,7 @@ func (t *tableRun) partitions(ctx workflow.Context) (cont bool, err error) {
 func (t *tableRun) planPage(ctx workflow.Context) error {
 	intro := t.st.Intro
 	var res sourceside.PlanPartitionsResult
-	err := workflow.ExecuteActivity(planOptions(ctx, t.sourceQueue), sourceside.PlanPartitionsName, sourceside.PlanPartitionsInput{
+	err := workflow.ExecuteActivity(planOptions(ctx, t.lim, t.sourceQueue), sourceside.PlanPartitionsName, sourceside.PlanPartitionsInput{
 		Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table,
 		Source: intro.Source, Columns: intro.Columns, PartitionBy: intro.PartitionBy,
 		EstimatedRows: intro.EstimatedRows, EstimatedBytes: intro.EstimatedBytes,
@@ -187,7 +187,7 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 			t.mirror.add(ctx, p, activities.StatusExtracting, 0, 0, round, "")
 		}
 		ex = sourceside.ExtractResult{}
-		err := workflow.ExecuteActivity(extractOptions(ctx, t.sourceQueue), sourceside.ExtractName, sourceside.ExtractInput{
+		err := workflow.ExecuteActivity(extractOptions(ctx, t.lim, t.sourceQueue), sourceside.ExtractName, sourceside.ExtractInput{
 			Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
 			Source: intro.Source, Columns: intro.Columns, PartitionBy: intro.PartitionBy, Partition: p,
 		}).Get(ctx, &ex)
@@ -204,7 +204,7 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 				"the source worker returned no host queue for the extracted files: upgrade or fix the source worker", "MissingHostQueue", nil)
 			return out
 		}
-		err = workflow.ExecuteActivity(uploadOptions(ctx, ex.HostQueue, t.lim.UploadScheduleToStart), sourceside.UploadName, sourceside.UploadInput{
+		err = workflow.ExecuteActivity(uploadOptions(ctx, t.lim, ex.HostQueue), sourceside.UploadName, sourceside.UploadInput{
 			Migration: t.in.Migration, TableKey: t.in.TableKey, Partition: p.Number, Files: ex.Files, StagePrefix: stage,
 		}).Get(ctx, &up)
 		if err == nil {
@@ -228,7 +228,7 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 	t.mirror.add(ctx, p, activities.StatusLoading, ex.Rows, ex.Bytes, out.rounds, "")
 	var ld snowflakeside.LoadPartitionResult
 	if len(ex.Files) > 0 {
-		err := workflow.ExecuteActivity(loadOptions(ctx), snowflakeside.LoadPartitionName, snowflakeside.LoadPartitionInput{
+		err := workflow.ExecuteActivity(loadOptions(ctx, t.lim), snowflakeside.LoadPartitionName, snowflakeside.LoadPartitionInput{
 			ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 			TableKey: t.in.TableKey, Target: t.st.Target, Columns: intro.Columns, Partition: p,
 			StagePrefix: stage, Files: up.Files, RowsExtracted: ex.Rows, Bytes: ex.Bytes,
@@ -239,7 +239,7 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 		}
 	}
 	var vr snowflakeside.VerifyPartitionResult
-	err := workflow.ExecuteActivity(verifyOptions(ctx), snowflakeside.VerifyPartitionName, snowflakeside.VerifyPartitionInput{
+	err := workflow.ExecuteActivity(verifyOptions(ctx, t.lim), snowflakeside.VerifyPartitionName, snowflakeside.VerifyPartitionInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 		TableKey: t.in.TableKey, Target: t.st.Target, Columns: intro.Columns, PartitionBy: intro.PartitionBy,
 		Partition: p, RowsExtracted: ex.Rows, RowsLoaded: ld.RowsLoaded,

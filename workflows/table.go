@@ -51,7 +51,7 @@ func TableMigrationWorkflow(ctx workflow.Context, in TableInput) (TableResult, e
 	t.mirror = newMirror(snowflakeside.RecordPartitionsInput{
 		ConnectionName: in.ConnectionName, Migration: in.Migration,
 		MigrationRunID: in.MigrationRunID, TableKey: in.TableKey,
-	}, t.lim.MirrorBatch)
+	}, t.lim)
 	if err := workflow.SetQueryHandler(ctx, QueryProgress, func() (TableProgress, error) {
 		return t.progress(), nil
 	}); err != nil {
@@ -122,7 +122,7 @@ func (t *tableRun) run(ctx workflow.Context) (TableResult, error) {
 // prepare introspects the source, prepares the target and records the table as
 // executing. Any error here ends the table: nothing can be moved without them.
 func (t *tableRun) prepare(ctx workflow.Context) error {
-	err := workflow.ExecuteActivity(introspectOptions(ctx, t.sourceQueue), sourceside.IntrospectName,
+	err := workflow.ExecuteActivity(introspectOptions(ctx, t.lim, t.sourceQueue), sourceside.IntrospectName,
 		sourceside.IntrospectInput{Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table},
 	).Get(ctx, &t.st.Intro)
 	if err != nil {
@@ -140,7 +140,7 @@ func (t *tableRun) prepare(ctx workflow.Context) error {
 	if t.in.Table.Synchronization != nil {
 		sync = t.in.Table.Synchronization.Strategy
 	}
-	err = workflow.ExecuteActivity(prepareOptions(ctx), snowflakeside.PrepareTargetName, snowflakeside.PrepareTargetInput{
+	err = workflow.ExecuteActivity(prepareOptions(ctx, t.lim), snowflakeside.PrepareTargetName, snowflakeside.PrepareTargetInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 		TableKey: t.in.TableKey, Target: *target, Columns: t.st.Intro.Columns, Sync: sync,
 	}).Get(ctx, &prep)
@@ -165,7 +165,7 @@ func (t *tableRun) recordTable(ctx workflow.Context, status, errText string) err
 		now := workflow.Now(ctx)
 		in.EndedAt = &now
 	}
-	return workflow.ExecuteActivity(metadataOptions(ctx), snowflakeside.RecordTableName, in).Get(ctx, nil)
+	return workflow.ExecuteActivity(metadataOptions(ctx, t.lim), snowflakeside.RecordTableName, in).Get(ctx, nil)
 }
 
 // shouldContinueAsNew is checked before each partition start.
