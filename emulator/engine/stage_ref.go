@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 )
@@ -73,7 +74,12 @@ type resolvedStage struct {
 
 // resolveStage looks up the stage of ref. Missing stages are error 2003.
 func resolveStage(ctx context.Context, h stageHost, ref stageRef) (*resolvedStage, error) {
-	stagesDir := filepath.Join(h.dataDir(), "stages")
+	// Absolute: PUT hands this directory to the client, whose working directory differs.
+	dataDir, err := filepath.Abs(h.dataDir())
+	if err != nil {
+		return nil, fmt.Errorf("stage: data directory %q: %w", h.dataDir(), err)
+	}
+	stagesDir := filepath.Join(dataDir, "stages")
 	switch ref.Kind {
 	case 'u':
 		root := filepath.Join(stagesDir, "_user")
@@ -115,7 +121,7 @@ func resolveStage(ctx context.Context, h stageHost, ref stageRef) (*resolvedStag
 		rs.Display = strings.TrimSuffix(def.URL, "/") + "/"
 		return rs, nil
 	}
-	rs.Root = internalStageDir(h.dataDir(), n)
+	rs.Root = internalStageDir(dataDir, n)
 	rs.Store = localStore{rs.Root}
 	rs.Display = strings.ToLower(n.Name) + "/"
 	return rs, nil
