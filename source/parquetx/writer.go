@@ -94,12 +94,22 @@ func NewFileSet(dir string, plans []source.ColumnPlan, opts Options) (*FileSet, 
 	if err != nil {
 		return nil, err
 	}
-	return &FileSet{dir: dir, opts: opts, schema: schema, leaf: leaf, config: []parquet.WriterOption{
+	config := []parquet.WriterOption{
 		schema,
 		parquet.Compression(c),
 		parquet.PageBufferSize(opts.PageBytes),
 		parquet.CreatedBy("snowmigrate", "", ""),
-	}}, nil
+		// Page-header statistics duplicate the page index; the loader reads neither.
+		parquet.DataPageStatistics(false),
+	}
+	// Min/max bounds of text and binary pages cost a comparison per value and help
+	// no reader of these files; numeric and temporal columns keep theirs.
+	for _, p := range plans {
+		if p.Out == source.OutString || p.Out == source.OutBinary {
+			config = append(config, parquet.SkipPageBounds(p.TargetName))
+		}
+	}
+	return &FileSet{dir: dir, opts: opts, schema: schema, leaf: leaf, config: config}, nil
 }
 
 func (s *FileSet) open() error {
