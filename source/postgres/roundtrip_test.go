@@ -75,6 +75,14 @@ func TestExtractRoundTripAllTypes(t *testing.T) {
 			t.Errorf("column %s (%s): target type %s, want %s", c.TargetName, c.SourceType, c.TargetType, wantTypes[c.TargetName])
 		}
 	}
+	for i, c := range info.Columns {
+		if c.Nullable != (i != 0) {
+			t.Errorf("column %s nullable = %v", c.SourceName, c.Nullable)
+		}
+	}
+	if info.Columns[0].SourceType != "integer" || info.Columns[3].SourceType != "numeric(12,2)" || info.Columns[10].SourceType != "character varying(10)" {
+		t.Errorf("source types not as format_type spells them: %q %q %q", info.Columns[0].SourceType, info.Columns[3].SourceType, info.Columns[10].SourceType)
+	}
 	if info.Source.Table != "AllTypes" || !info.HasRows || len(info.PrimaryKey) != 1 || info.PrimaryKey[0] != "id" {
 		t.Fatalf("info = %+v", info)
 	}
