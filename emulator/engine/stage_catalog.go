@@ -237,3 +237,50 @@ func (c *stageCatalog) listFormats(db, schema string) []*fileFormatDef {
 	})
 	return out
 }
+
+// dropStageObjects removes the stages and file formats of a dropped database (schema
+// "") or schema, with their internal stage files, as Snowflake drops contained
+// objects. Engine core calls it from DROP/CREATE OR REPLACE DATABASE and SCHEMA.
+func dropStageObjects(dataDir, db, schema string) error {
+	cat, err := stageCatalogFor(dataDir)
+	if err != nil {
+		return err
+	}
+	cat.mu.Lock()
+	defer cat.mu.Unlock()
+	changed := false
+	for k, s := range cat.stages {
+		if s.DB == db && (schema == "" || s.Schema == schema) {
+			delete(cat.stages, k)
+			changed = true
+		}
+	}
+	for k, f := range cat.formats {
+		if f.DB == db && (schema == "" || f.Schema == schema) {
+			delete(cat.formats, k)
+			changed = true
+		}
+	}
+	if changed {
+		if err := cat.save(); err != nil {
+			return err
+		}
+	}
+	dir := filepath.Join(dataDir, "stages", safeComponent(db))
+	if schema != "" {
+		dir = filepath.Join(dir, safeComponent(schema))
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("drop stage files under %s: %w", dir, err)
+	}
+	return nil
+}
+
+// dropTableStage removes the files of a dropped table's stage (@%table).
+func dropTableStage(dataDir string, n ObjectName) error {
+	dir := filepath.Join(dataDir, "stages", safeComponent(n.Database), safeComponent(n.Schema), "_table", safeComponent(n.Name))
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("drop table stage files of %s: %w", n, err)
+	}
+	return nil
+}
