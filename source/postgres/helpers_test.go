@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sort"
 	"testing"
 	"time"
 
@@ -110,14 +109,6 @@ func extractAll(t testing.TB, s *Source, info source.TableInfo, tc config.TableC
 	return st
 }
 
-func sortedKeys(m map[string]string) []string {
-	k := make([]string, 0, len(m))
-	for x := range m {
-		k = append(k, x)
-	}
-	sort.Strings(k)
-	return k
-}
 
 func extractRequest(info source.TableInfo, tc config.TableConfig, p activities.Partition) source.ExtractRequest {
 	return source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy, Partition: p}
