@@ -109,7 +109,6 @@ func extractAll(t testing.TB, s *Source, info source.TableInfo, tc config.TableC
 	return st
 }
 
-
 func extractRequest(info source.TableInfo, tc config.TableConfig, p activities.Partition) source.ExtractRequest {
 	return source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy, Partition: p}
 }
