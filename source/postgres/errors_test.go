@@ -179,3 +179,23 @@ func TestExtractHonoursCancellation(t *testing.T) {
 		t.Fatalf("pool after cancel: %d %v", n, err)
 	}
 }
+
+func TestWhereCannotEscape(t *testing.T) {
+	s, _ := newTestSource(t, `CREATE TABLE w (id int); INSERT INTO w SELECT generate_series(1, 10);`)
+	for _, w := range []string{"id > 5) OR (true", "id > 5) TO STDOUT; COMMIT; DROP TABLE w; --"} {
+		tc := tableConfig("w", "id")
+		tc.WhereClauseCriteria = &w
+		if _, err := s.Introspect(ctxT(t), tc); !errors.Is(err, source.ErrConfig) || !strings.Contains(err.Error(), "whereClauseCriteria") {
+			t.Fatalf("%q: err = %v", w, err)
+		}
+		info := source.TableInfo{Source: activities.TableRef{Schema: "public", Table: "w"}, Columns: []activities.Column{{SourceName: "id", SourceType: "integer", TargetName: "ID", TargetType: "NUMBER(10,0)"}}, PartitionBy: []int{0}}
+		dir := t.TempDir()
+		if _, err := s.Extract(ctxT(t), extractRequest(info, tc, activities.Partition{Number: 1}), dir, nil); !errors.Is(err, source.ErrConfig) {
+			t.Fatalf("extract %q: err = %v", w, err)
+		}
+	}
+	var n int
+	if err := s.Pool.QueryRow(ctxT(t), "SELECT count(*) FROM w").Scan(&n); err != nil || n != 10 {
+		t.Fatalf("table w: %d rows, %v", n, err)
+	}
+}

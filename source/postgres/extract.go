@@ -38,6 +38,9 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 		return stats, err
 	}
 	where := source.Where(req.Table)
+	if err := source.CheckWhere(where); err != nil {
+		return stats, err
+	}
 	query := d.ExtractSQL(req.Source, plans, keys, req.Partition, where)
 
 	fs, err := parquetx.NewFileSet(dir, plans, s.Writer)

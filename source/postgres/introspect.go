@@ -30,6 +30,9 @@ func (s *Source) Introspect(ctx context.Context, t config.TableConfig) (source.T
 	}
 	info.Source = ref
 	where := source.Where(t)
+	if err := source.CheckWhere(where); err != nil {
+		return info, err
+	}
 	err := s.tx(ctx, func(conn *pgx.Conn) error {
 		var db, kind string
 		err := conn.QueryRow(ctx, d.CatalogTableSQL(), ref.Schema, ref.Table).Scan(&db, &kind, &info.EstimatedRows, &info.EstimatedBytes)

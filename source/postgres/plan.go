@@ -33,6 +33,9 @@ func (s *Source) PlanPartitions(ctx context.Context, req source.PlanRequest) (so
 		maxParts = 100
 	}
 	where := source.Where(req.Table)
+	if err := source.CheckWhere(where); err != nil {
+		return source.PlanPage{}, err
+	}
 	num := req.FirstNumber
 	err = s.tx(ctx, func(conn *pgx.Conn) error {
 		if req.After == nil {
