@@ -133,8 +133,11 @@ func (s *Session) dropDatabase(ctx context.Context, d *dbEntry) error {
 		}
 	}
 	s.txnDDL = true
-	_, err := s.execDuck(ctx, `DELETE FROM main.sf_databases WHERE name = ?`, d.name)
-	return err
+	if _, err := s.execDuck(ctx, `DELETE FROM main.sf_databases WHERE name = ?`, d.name); err != nil {
+		return err
+	}
+	// Stages live beside the DuckDB file: a dropped database takes its stages along.
+	return dropStageObjects(s.e.DataDir(), d.name, "")
 }
 
 func (s *Session) createSchema(ctx context.Context, toks []Token, h createHead) (*Result, error) {
@@ -291,13 +294,6 @@ func (s *Session) setColumnTypes(ctx context.Context, ref string, cols []ColumnI
 		}
 	}
 	return nil
-}
-
-func objKindWord(view bool) string {
-	if view {
-		return "View"
-	}
-	return "Table"
 }
 
 func wrongKind(n ObjectName, found, want string) *Error {

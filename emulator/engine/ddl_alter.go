@@ -49,7 +49,7 @@ func (s *Session) execDrop(ctx context.Context, toks []Token, describeOnly bool)
 		if ifExists {
 			return statusResult("Drop statement executed successfully (" + what + " already dropped)."), nil
 		}
-		return nil, Errorf(ErrObjectNotExists, "02000", "SQL compilation error:\n%s '%s' does not exist or not authorized.", strings.Title(strings.ToLower(kind)), what)
+		return nil, Errorf(ErrObjectNotExists, "02000", "SQL compilation error:\n%s '%s' does not exist or not authorized.", kind[:1]+strings.ToLower(kind[1:]), what)
 	}
 	switch kind {
 	case "DATABASE":
@@ -83,6 +83,9 @@ func (s *Session) execDrop(ctx context.Context, toks []Token, describeOnly bool)
 		if err := s.execDDL(ctx, "DROP SCHEMA "+qid(d.schemas[sch].duck)+" CASCADE"); err != nil {
 			return nil, err
 		}
+		if err := dropStageObjects(s.e.DataDir(), db, sch); err != nil {
+			return nil, err
+		}
 		if s.db == db && s.schema == sch {
 			s.schema = ""
 		}
@@ -108,6 +111,11 @@ func (s *Session) execDrop(ctx context.Context, toks []Token, describeOnly bool)
 	}
 	if err := s.execDDL(ctx, "DROP "+kind+" "+e.info.DuckRef); err != nil {
 		return nil, err
+	}
+	if kind == "TABLE" {
+		if err := dropTableStage(s.e.DataDir(), n); err != nil {
+			return nil, err
+		}
 	}
 	return statusResult(nameFor(n) + " successfully dropped."), nil
 }

@@ -95,8 +95,6 @@ func fixedCol(name string) Column {
 	return Column{Name: name, Type: "fixed", Precision: 18, Scale: 0, Nullable: true}
 }
 
-func boolCol(name string) Column { return Column{Name: name, Type: "boolean", Nullable: true} }
-
 func tsCol(name string) Column {
 	return Column{Name: name, Type: "timestamp_ltz", Precision: 0, Scale: 3, Nullable: true}
 }
@@ -104,13 +102,6 @@ func tsCol(name string) Column {
 func strp(s string) *string { return &s }
 
 func intCell(n int64) *string { return strp(strconv.FormatInt(n, 10)) }
-
-func boolCell(b bool) *string {
-	if b {
-		return strp("1")
-	}
-	return strp("0")
-}
 
 func tsCell(t time.Time) *string {
 	return strp(fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond()))

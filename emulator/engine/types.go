@@ -193,19 +193,6 @@ func parseSFType(toks []Token, i int) (sfType, int, error) {
 	return t, i, nil
 }
 
-// isTypeName reports whether w starts a Snowflake type name (used after '::' and AS).
-func isTypeName(w string) bool {
-	switch w {
-	case "NUMBER", "DECIMAL", "NUMERIC", "DEC", "INT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "BYTEINT",
-		"FLOAT", "FLOAT4", "FLOAT8", "DOUBLE", "REAL", "VARCHAR", "STRING", "TEXT", "NVARCHAR", "NVARCHAR2",
-		"CHAR", "CHARACTER", "NCHAR", "BINARY", "VARBINARY", "BOOLEAN", "BOOL", "DATE", "TIME", "TIMESTAMP",
-		"DATETIME", "TIMESTAMP_NTZ", "TIMESTAMPNTZ", "TIMESTAMP_LTZ", "TIMESTAMPLTZ", "TIMESTAMP_TZ",
-		"TIMESTAMPTZ", "VARIANT", "OBJECT", "ARRAY":
-		return true
-	}
-	return false
-}
-
 // duckTypeColumn maps a DuckDB result type name to a wire column when no Snowflake type
 // is known for the column.
 func duckTypeColumn(name, duckType string) Column {

@@ -101,6 +101,7 @@ func TestProtocolLoginKeyPairJWT(t *testing.T) {
 	expired := emu.Config("", "")
 	expired.Authenticator = gosnowflake.AuthTypeJwt
 	expired.PrivateKey = key
+	//lint:ignore SA1019 the driver offers no other way to make it sign an expired token
 	expired.JWTExpireTimeout = -2 * time.Minute
 	se = protoSFError(t, protoOpenConfig(t, expired).PingContext(protoCtx(t)))
 	if se.Number != 390100 {
