@@ -51,11 +51,14 @@ func BuildConfig(name string, c Connection) (*sf.Config, error) {
 		Params:    map[string]*string{"TIMEZONE": &utc, "QUERY_TAG": &tag},
 		// The driver's own retries cover 5xx/429 for a few minutes; the activity's retry
 		// policy covers the rest, so one request never holds a worker slot for long.
-		LoginTimeout:     60 * time.Second,
-		RequestTimeout:   0,
-		DisableTelemetry: true,
-		Application:      "snowmigrate",
+		Application: "snowmigrate",
 	}
+	// These fields are marked deprecated in gosnowflake v1.19 ("may be reorganized") but
+	// are still the only way to set them.
+	//lint:ignore SA1019 still the driver's only login timeout setting
+	cfg.LoginTimeout = 60 * time.Second
+	//lint:ignore SA1019 still the driver's only switch for client telemetry
+	cfg.DisableTelemetry = true
 	if cfg.Protocol != "" && cfg.Protocol != "http" && cfg.Protocol != "https" {
 		return nil, bad("protocol %q is not http or https", c.Protocol)
 	}

@@ -203,15 +203,6 @@ func appErr(t *testing.T, err error, typ string, fragments ...string) {
 	}
 }
 
-// asApp returns the application error inside err, or nil.
-func asApp(err error) *temporal.ApplicationError {
-	var ae *temporal.ApplicationError
-	if errors.As(err, &ae) {
-		return ae
-	}
-	return nil
-}
-
 // parquetRow is the file extract would write for the test table: field names are the
 // exact target column names.
 type parquetRow struct {
