@@ -24,6 +24,12 @@ type Builder struct {
 	// name would truncate: PostgreSQL's `character` is char(1) (use bpchar), Redshift's
 	// `character varying` is varchar(256).
 	LiteralCasts map[string]string
+	// TextCast is the unbounded text type for canonical bounds ("text"; Redshift's
+	// text is varchar(256), so it uses varchar(65535)).
+	TextCast string
+	// ExistsAsCount: probe for a row with count(*) over a LIMIT 1 subquery instead
+	// of SELECT EXISTS (Redshift documents EXISTS only as a WHERE condition).
+	ExistsAsCount bool
 }
 
 // QuoteIdent quotes one identifier.
@@ -58,7 +64,14 @@ func where(w string) string {
 
 // HasRowsSQL implements source.Dialect.
 func (b Builder) HasRowsSQL(t activities.TableRef, w string) string {
-	return "SELECT EXISTS (SELECT 1 FROM " + b.Table(t) + " WHERE " + where(w) + ")"
+	return b.exists("SELECT 1 FROM " + b.Table(t) + " WHERE " + where(w))
+}
+
+func (b Builder) exists(q string) string {
+	if b.ExistsAsCount {
+		return "SELECT count(*) > 0 FROM (" + q + " LIMIT 1) x"
+	}
+	return "SELECT EXISTS (" + q + ")"
 }
 
 // keyExpr is a key column as it is ordered and compared.
@@ -79,6 +92,9 @@ func (b Builder) canon(k source.KeyColumn) string {
 		return "to_char(" + q + ", 'YYYY-MM-DD HH24:MI:SS.US')"
 	case "timestamp with time zone":
 		return "to_char(" + q + " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00'"
+	}
+	if b.TextCast != "" {
+		return q + "::" + b.TextCast
 	}
 	return q + "::text"
 }
@@ -164,7 +180,7 @@ func (b Builder) BoundsSQL(t activities.TableRef, keys []source.KeyColumn, w str
 
 // NullKeysSQL implements source.Dialect.
 func (b Builder) NullKeysSQL(t activities.TableRef, keys []source.KeyColumn, w string) string {
-	return "SELECT EXISTS (SELECT 1 FROM " + b.Table(t) + " WHERE " + b.nullKeys(keys) + " AND " + where(w) + ")"
+	return b.exists("SELECT 1 FROM " + b.Table(t) + " WHERE " + b.nullKeys(keys) + " AND " + where(w))
 }
 
 func (b Builder) nullKeys(keys []source.KeyColumn) string {

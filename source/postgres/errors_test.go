@@ -148,7 +148,7 @@ func TestExtractRotatesFilesAndBoundsRowGroups(t *testing.T) {
 }
 
 func TestExtractHonoursCancellation(t *testing.T) {
-	s, _ := newTestSource(t, `CREATE TABLE big (id int, payload text); INSERT INTO big SELECT i, repeat('x', 200) FROM generate_series(1, 300000) i;`)
+	s, _ := newTestSource(t, `CREATE TABLE big (id int, payload text); INSERT INTO big SELECT i, repeat('x', 200) FROM generate_series(1, 600000) i;`)
 	tc := tableConfig("big", "id")
 	info, err := s.Introspect(ctxT(t), tc)
 	if err != nil {
@@ -163,7 +163,13 @@ func TestExtractHonoursCancellation(t *testing.T) {
 		_, err := s.Extract(ctx, extractRequest(info, tc, activities.Partition{Number: 1}), dir, func(rows, _ int64) { seen.Store(rows) })
 		done <- err
 	}()
-	time.Sleep(300 * time.Millisecond)
+	// Cancel as soon as the first batch reached the Parquet writer (its file exists).
+	for i := 0; i < 2000; i++ {
+		if _, err := os.Stat(filepath.Join(dir, "part-00000.parquet")); err == nil {
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -175,7 +181,7 @@ func TestExtractHonoursCancellation(t *testing.T) {
 	}
 	// The pool is still usable afterwards.
 	var n int
-	if err := s.Pool.QueryRow(ctxT(t), "SELECT count(*) FROM big").Scan(&n); err != nil || n != 300000 {
+	if err := s.Pool.QueryRow(ctxT(t), "SELECT count(*) FROM big").Scan(&n); err != nil || n != 600000 {
 		t.Fatalf("pool after cancel: %d %v", n, err)
 	}
 }

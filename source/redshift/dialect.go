@@ -14,7 +14,7 @@ type Dialect struct{ postgres.Builder }
 
 // NewDialect returns the Redshift dialect.
 func NewDialect() Dialect {
-	return Dialect{postgres.Builder{RowValues: false, BackslashEscapes: true, CollateC: false,
+	return Dialect{postgres.Builder{RowValues: false, BackslashEscapes: true, CollateC: false, TextCast: "varchar(65535)", ExistsAsCount: true,
 		LiteralCasts: map[string]string{"character": "varchar(65535)", "character varying": "varchar(65535)", "text": "varchar(65535)"}}}
 }
 

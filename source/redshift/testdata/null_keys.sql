@@ -1,1 +1,1 @@
-SELECT EXISTS (SELECT 1 FROM "Sales"."order" WHERE ("Region" IS NULL OR "day" IS NULL) AND (is_deleted = 0 OR note = 'a\b'))
+SELECT count(*) > 0 FROM (SELECT 1 FROM "Sales"."order" WHERE ("Region" IS NULL OR "day" IS NULL) AND (is_deleted = 0 OR note = 'a\b') LIMIT 1) x
