@@ -57,7 +57,12 @@ func runSource(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	sfName := wc.TargetConnectionName()
+	// The TOML's [connections.target.snowflake_connection_name], else the usual
+	// SNOWFLAKE_CONNECTION_NAME / default_connection_name / "default" order.
+	sfName, err := config.ResolveConnectionName(wc.TargetConnectionName(), os.LookupEnv, home)
+	if err != nil {
+		return err
+	}
 	sfConn, err := config.LoadConnection(home, sfName)
 	if err != nil {
 		return fmt.Errorf("worker config %s: [connections.target.snowflake_connection_name]: %w", c.String(flagConfig), err)
