@@ -80,6 +80,7 @@ func createAction(c *cli.Context) error {
 	fmt.Fprintf(out, "started migration %s (%d tables from %s)\n", input.Name, len(input.Config.Tables), input.SourcePlatform)
 	fmt.Fprintf(out, "  workflow ID: %s\n  run ID:      %s\n  task queue:  %s\n  Web UI:      %s\n  follow it:   starter watch %s\n",
 		run.GetID(), run.GetRunID(), workflows.OrchestratorQueue(input.TaskQueueBase, input.Config.Affinity), workflowURL(c, run.GetID()), input.Name)
+	warnIdleQueues(c.Context, cl, c.App.ErrWriter, input.TaskQueueBase, input.Config.Affinity)
 	return nil
 }
 
