@@ -1,5 +1,5 @@
 # Product binaries only (the emulator is for tests and the offline demo).
-FROM golang:1.24-bookworm AS build
+FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
