@@ -24,12 +24,12 @@ tools:
 	./scripts/install-tools.sh
 
 # The README's test command; .ci/run calls it. Every test runs against real services.
-test: build
+test: tools build
 	SNOWMIGRATE_EMULATOR_BIN=$(BIN)/snowflake-emulator $(GO) test -count=1 -timeout 40m ./...
 	cd emulator && $(GO) test -count=1 -timeout 30m ./...
 
 # Skips the long history-size and end-to-end scale tests.
-test-short: build
+test-short: tools build
 	SNOWMIGRATE_EMULATOR_BIN=$(BIN)/snowflake-emulator $(GO) test -short -count=1 ./...
 	cd emulator && $(GO) test -short -count=1 ./...
 
@@ -42,14 +42,14 @@ lint:
 
 # Starts the local stack in the background, runs the sample migration, prints a summary
 # and leaves the stack up (Temporal Web UI on http://localhost:8233). `make down` stops it.
-demo: build
+demo: tools build
 	./scripts/demo.sh
 
 down:
 	./scripts/down.sh
 
 # Prints the throughput figures (see README "Performance").
-bench: build
+bench: tools build
 	./scripts/bench.sh
 
 clean:

@@ -21,9 +21,9 @@ if ! command -v temporal >/dev/null 2>&1; then
 fi
 if ! command -v minio >/dev/null 2>&1; then
   echo "building MinIO (once)"
-  go install github.com/minio/minio@latest
+  go install github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
 fi
 if ! command -v staticcheck >/dev/null 2>&1; then
-  go install honnef.co/go/tools/cmd/staticcheck@latest
+  go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 fi
 echo "tools: $(command -v temporal) $(command -v minio) $(command -v staticcheck) postgres=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | head -1)"
