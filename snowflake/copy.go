@@ -86,7 +86,11 @@ func CopySQL(target activities.TableRef, cols []activities.Column, stagePrefix s
 		}
 		b.WriteString("FILES = (" + strings.Join(lits, ", ") + ")\n")
 	}
-	b.WriteString("FILE_FORMAT = (TYPE = PARQUET)\n")
+	// Spelled out because Snowflake's Parquet defaults would corrupt data: an
+	// un-annotated BYTE_ARRAY (our BINARY columns) is read as UTF-8 text
+	// (BINARY_AS_TEXT defaults to TRUE), and a text value equal to \N becomes NULL
+	// (NULL_IF defaults to ('\N')); NULLs travel as Parquet nulls, never as text.
+	b.WriteString("FILE_FORMAT = (TYPE = PARQUET BINARY_AS_TEXT = FALSE USE_LOGICAL_TYPE = TRUE NULL_IF = ())\n")
 	if !transform {
 		b.WriteString("MATCH_BY_COLUMN_NAME = CASE_SENSITIVE\n")
 	}

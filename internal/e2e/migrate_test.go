@@ -26,7 +26,7 @@ var allTypesRows = []string{
 	  '9999-12-31', '23:59:59.999999', '1970-01-01 00:00:00', '2038-01-19 03:14:08+00',
 	  '{"a": [1, 2, {"b": null}], "c": "d"}', '[]', 'ffffffff-ffff-ffff-ffff-ffffffffffff')`,
 	`INSERT INTO all_types VALUES (5, 32767, -2147483648, 9223372036854775807,
-	  -0.0000000001, 999.99, '-Infinity', -1.5e300, 'tab	tab', ' lead', ' x ', '\xdeadbeef', true,
+	  -0.0000000001, 999.99, '-Infinity', -1.5e300, 'tab	tab', '\N', ' x ', '\xdeadbeef', true,
 	  '0001-01-01', '12:00:00.5', '1900-01-01 00:00:00.000001', '1900-01-01 12:00:00-05',
 	  'null', '{"nested": {"deep": [true, false]}}', '12345678-1234-5678-1234-567812345678')`,
 	`INSERT INTO all_types SELECT g, g % 100, g * 1000, g::bigint * 1000000000, g / 7.0, (g % 999) / 10.0, g / 3.0, g / 7.0,
