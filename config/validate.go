@@ -57,7 +57,7 @@ func (v *validator) checkTableFields(t TableConfig, path string) {
 		v.checkPartitionSize(*t.PartitionSize, path+".partitionSize")
 	}
 	if t.WhereClauseCriteria != nil {
-		if msg := whereProblem(*t.WhereClauseCriteria); msg != "" {
+		if msg := WhereProblem(*t.WhereClauseCriteria); msg != "" {
 			v.add(path+".whereClauseCriteria", msg)
 		}
 	}

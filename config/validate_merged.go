@@ -66,11 +66,15 @@ func tableLabel(t TableConfig) string {
 	return "table " + TableKey(t)
 }
 
-// whereProblem keeps whereClauseCriteria to one predicate: the extractor wraps it as
-// `WHERE (<criteria>)`, so a statement separator, a comment or an unbalanced quote or
-// parenthesis could end the wrapper early. Quoted text is skipped, so `name = 'a;b'`
-// is fine. An empty string is allowed: it clears a filter set in the defaults.
-func whereProblem(w string) string {
+// WhereProblem keeps whereClauseCriteria to one predicate: the extractor wraps it as
+// `WHERE (<criteria>)`, so a statement separator, a comment, dollar quoting or an
+// unbalanced quote or parenthesis could end the wrapper early (`x) OR (true` would put
+// every row in every partition; `;` would run a second statement, since COPY uses the
+// simple query protocol). Quoted text is skipped, so `name = 'a;b'` is fine. An empty
+// string is allowed: it clears a filter set in the defaults. It returns "" when the
+// filter is acceptable. The starter checks it before anything starts; the source side
+// checks it again before pasting it into SQL.
+func WhereProblem(w string) string {
 	const fix = "; write one predicate such as \"is_deleted = 0\""
 	depth := 0
 	for i := 0; i < len(w); i++ {
@@ -103,10 +107,29 @@ func whereProblem(w string) string {
 			if strings.HasPrefix(w[i:], "--") || strings.HasPrefix(w[i:], "/*") {
 				return "contains an SQL comment; remove it" + fix
 			}
+		case '$':
+			if dollarQuote(w[i+1:]) {
+				return "uses dollar quoting; use single quotes" + fix
+			}
 		}
 	}
 	if depth != 0 {
 		return "unclosed '('" + fix
 	}
 	return ""
+}
+
+// dollarQuote reports whether s (the text after a '$') opens a PostgreSQL $tag$ quote.
+func dollarQuote(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '$':
+			return true
+		case c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') || (i > 0 && c >= '0' && c <= '9'):
+		default:
+			return false
+		}
+	}
+	return false
 }

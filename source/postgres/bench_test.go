@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/internal/benchdata"
 )
 
 // benchRows is the size of the generated lineitem table (BENCH_ROWS overrides).
@@ -24,26 +25,6 @@ func benchRows() int {
 	return 2_000_000
 }
 
-// lineitemSQL generates a TPC-H-lineitem-like table: 16 columns (integers,
-// numeric(15,2) ×4, char(1) ×2, date ×3, char(25), char(10), varchar(44)).
-func lineitemSQL(rows int) string {
-	return `CREATE TABLE lineitem (
-  l_orderkey bigint NOT NULL, l_partkey integer NOT NULL, l_suppkey integer NOT NULL, l_linenumber integer NOT NULL,
-  l_quantity numeric(15,2), l_extendedprice numeric(15,2), l_discount numeric(15,2), l_tax numeric(15,2),
-  l_returnflag char(1), l_linestatus char(1), l_shipdate date, l_commitdate date, l_receiptdate date,
-  l_shipinstruct char(25), l_shipmode char(10), l_comment varchar(44));
-INSERT INTO lineitem SELECT
-  (i / 4) + 1, (i * 7919) % 200000 + 1, (i * 104729) % 10000 + 1, i % 4 + 1,
-  (i % 50 + 1)::numeric(15,2), ((i * 7919) % 10000000) / 100.0 + 900, (i % 11) / 100.0, (i % 9) / 100.0,
-  (ARRAY['A','N','R'])[(i % 3 + 1)::int], (ARRAY['O','F'])[(i % 2 + 1)::int],
-  DATE '1992-01-02' + (i % 2500)::int, DATE '1992-01-31' + (i % 2500)::int, DATE '1992-01-03' + (i % 2530)::int,
-  (ARRAY['DELIVER IN PERSON','COLLECT COD','NONE','TAKE BACK RETURN'])[(i % 4 + 1)::int],
-  (ARRAY['REG AIR','AIR','RAIL','SHIP','TRUCK','MAIL','FOB'])[(i % 7 + 1)::int],
-  substr(md5(i::text) || md5((i + 1)::text), 1, (10 + i % 34)::int)
-FROM generate_series(0::bigint, ` + strconv.Itoa(rows-1) + `) AS g(i);
-ANALYZE lineitem;`
-}
-
 // BenchmarkExtractLineitem measures, in one run, PostgreSQL's own COPY … TO STDOUT
 // into io.Discard (the baseline) and extraction of the whole table as one partition
 // into Parquet, and reports rows/s of both, their ratio and the peak RSS of the
@@ -51,7 +32,7 @@ ANALYZE lineitem;`
 func BenchmarkExtractLineitem(b *testing.B) {
 	rows := benchRows()
 	start := time.Now()
-	s, pool := newTestSource(b, lineitemSQL(rows))
+	s, pool := newTestSource(b, benchdata.LineitemSQL(rows))
 	b.Logf("generated %d rows in %v", rows, time.Since(start).Round(time.Millisecond))
 	ctx := ctxT(b)
 	tc := tableConfig("lineitem", "l_orderkey")
