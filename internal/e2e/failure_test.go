@@ -1,11 +1,17 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
 // TestMissingSourceObjectsFailOnlyTheirTables: a missing table and a missing partition
@@ -76,9 +82,10 @@ func TestMissingSourceObjectsFailOnlyTheirTables(t *testing.T) {
 	}
 }
 
-// TestSourceWorkerKilledMidRun kills one of two source workers (SIGKILL: no cleanup)
-// while partitions are in flight, starts a replacement, and checks the table arrives
-// exactly once.
+// TestSourceWorkerKilledMidRun kills the only source worker (SIGKILL: no cleanup) while
+// rows are loading, so its in-flight extracts and the uploads pinned to its host queue
+// are certainly lost; a replacement must redo them and the table must arrive exactly
+// once.
 func TestSourceWorkerKilledMidRun(t *testing.T) {
 	s := newStack(t)
 	const rows = 200000
@@ -88,33 +95,52 @@ func TestSourceWorkerKilledMidRun(t *testing.T) {
 	cfg := s.writeConfig("big.json", fmt.Sprintf(`{
   "tables": [ { "source": { "databaseName": %q, "schemaName": "public", "tableName": "big" },
                 "target": { "databaseName": "E2E", "schemaName": "KILL", "tableName": "big" },
-                "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 5000 } } ]
+                "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 20000 } } ]
 }`, s.pgDB))
 	s.startOrchestrator()
 	victim := s.startSourceWorker("source1", 2)
-	s.startSourceWorker("source2", 2)
 	out, code := s.starter(time.Minute, "create-data-migration-workflow", cfg, "--name", "E2eKill",
 		"--connection-name", s.emu.ConnectionName(), "--source-platform", "postgresql", "--task-queue-base", s.queue)
 	if code != 0 {
 		t.Fatalf("create exit %d:\n%s", code, out)
 	}
-	// Wait until some rows have landed, so that the kill hits a run in progress.
+	// Kill the moment Temporal reports an extract or upload started on the victim (the
+	// only source worker), so that work is certainly lost.
+	tc := s.temporal.Client(t)
+	tableWF := workflows.TableWorkflowID("E2eKill", s.pgDB+".public.big")
 	deadline := time.Now().Add(3 * time.Minute)
-	var atKill int64
-	for time.Now().Before(deadline) {
-		if err := s.sf().QueryRow("SELECT COUNT(*) FROM E2E.KILL.BIG").Scan(&atKill); err == nil && atKill > 0 {
-			break
+	killed := false
+	var loaded int64
+	for i := 0; !killed && time.Now().Before(deadline); i++ {
+		if loaded == 0 && i%10 == 0 { // first let some partitions commit
+			_ = s.sf().QueryRow("SELECT COUNT(*) FROM E2E.KILL.BIG").Scan(&loaded)
 		}
-		time.Sleep(100 * time.Millisecond)
+		desc, err := tc.DescribeWorkflowExecution(context.Background(), tableWF, "")
+		if err == nil && loaded > 0 {
+			for _, pa := range desc.GetPendingActivities() {
+				name := pa.GetActivityType().GetName()
+				if pa.GetState() == enumspb.PENDING_ACTIVITY_STATE_STARTED && (name == sourceside.ExtractName || name == sourceside.UploadName) {
+					if err := victim.Process.Signal(syscall.SIGKILL); err != nil {
+						t.Fatal(err)
+					}
+					killed = true
+					t.Logf("killed source1 while %s of the table was running", name)
+					break
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	if err := victim.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
+	if !killed {
+		t.Fatal("no extract or upload was ever seen running: cannot test the kill")
 	}
+	var atKill int64
+	_ = s.sf().QueryRow("SELECT COUNT(*) FROM E2E.KILL.BIG").Scan(&atKill)
 	if atKill == 0 || atKill >= rows {
-		t.Fatalf("the kill did not land mid-run: %d of %d rows loaded when the worker was killed", atKill, rows)
+		t.Fatalf("the kill did not land mid-run: %d of %d rows loaded", atKill, rows)
 	}
 	t.Logf("killed source1 with %d of %d rows loaded", atKill, rows)
-	s.startSourceWorker("source3", 2)
+	s.startSourceWorker("source2", 2)
 	out, code = s.starter(10*time.Minute, "watch", "E2eKill")
 	if code != 0 {
 		t.Fatalf("watch exit %d after a worker was killed:\n%s", code, out)
@@ -127,6 +153,24 @@ func TestSourceWorkerKilledMidRun(t *testing.T) {
 	}
 	if got, want := s.sfInt("SELECT SUM(ID) FROM E2E.KILL.BIG"), s.pgInt("SELECT sum(id)::bigint FROM big"); got != want {
 		t.Errorf("sum(id) target %d, source %d", got, want)
+	}
+	// The lost work was redone: the table's history shows a retried or timed-out activity.
+	redone := 0
+	it := tc.GetWorkflowHistory(context.Background(), tableWF, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := ev.GetActivityTaskStartedEventAttributes(); a != nil && a.GetAttempt() > 1 {
+			redone++
+		}
+		if ev.GetActivityTaskTimedOutEventAttributes() != nil {
+			redone++
+		}
+	}
+	if redone == 0 {
+		t.Errorf("the table's history shows no retried or timed-out activity although a worker died mid-activity")
 	}
 }
 
