@@ -22,7 +22,7 @@ type Limits struct {
 	UploadScheduleToStart time.Duration `json:"uploadScheduleToStart,omitempty"`
 	// HeartbeatTimeout applies to every activity that heartbeats (extract, upload and
 	// all Snowflake-side ones): a dead worker or a lost task is noticed after it
-	// (default 2m).
+	// (default 45s: those activities heartbeat every 5-10s).
 	HeartbeatTimeout time.Duration `json:"heartbeatTimeout,omitempty"`
 	// CatalogTimeout is the start-to-close of Introspect and PlanPartitions, which do
 	// not heartbeat: a worker that dies during them is noticed only after it
@@ -41,7 +41,7 @@ var DefaultLimits = Limits{
 	MirrorBatch:           50,
 	HistoryBudget:         7000,
 	UploadScheduleToStart: 2 * time.Minute,
-	HeartbeatTimeout:      2 * time.Minute,
+	HeartbeatTimeout:      45 * time.Second,
 	CatalogTimeout:        time.Hour,
 }
 
