@@ -24,9 +24,9 @@ type Limits struct {
 	// all Snowflake-side ones): a dead worker or a lost task is noticed after it
 	// (default 45s: those activities heartbeat every 5-10s).
 	HeartbeatTimeout time.Duration `json:"heartbeatTimeout,omitempty"`
-	// CatalogTimeout is the start-to-close of Introspect and PlanPartitions, which do
-	// not heartbeat: a worker that dies during them is noticed only after it
-	// (default 1h: boundary analysis of a huge table takes long).
+	// CatalogTimeout is the start-to-close of Introspect and PlanPartitions (default 1h:
+	// boundary analysis of a huge table takes long; a dead worker is still noticed within
+	// HeartbeatTimeout, since they heartbeat).
 	CatalogTimeout time.Duration `json:"catalogTimeout,omitempty"`
 }
 

@@ -47,8 +47,8 @@ func retry(attempts int32) *temporal.RetryPolicy {
 // Activity options per kind of work. Extract and upload heartbeat while they stream
 // rows and PUT files, and every Snowflake-side activity heartbeats while its statements
 // run, so a dead worker or a lost task is noticed within HeartbeatTimeout instead of
-// StartToCloseTimeout. Introspect and PlanPartitions do not heartbeat: CatalogTimeout
-// bounds them.
+// StartToCloseTimeout. Introspect and PlanPartitions heartbeat while their catalog
+// queries run, so they get the heartbeat timeout too; CatalogTimeout bounds their length.
 
 func metadataOptions(ctx workflow.Context, lim Limits) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -62,6 +62,7 @@ func introspectOptions(ctx workflow.Context, lim Limits, sourceQueue string) wor
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		TaskQueue:           sourceQueue,
 		StartToCloseTimeout: lim.CatalogTimeout,
+		HeartbeatTimeout:    lim.HeartbeatTimeout,
 		RetryPolicy:         retry(5),
 	})
 }
@@ -72,6 +73,7 @@ func planOptions(ctx workflow.Context, lim Limits, sourceQueue string) workflow.
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		TaskQueue:           sourceQueue,
 		StartToCloseTimeout: lim.CatalogTimeout,
+		HeartbeatTimeout:    lim.HeartbeatTimeout,
 		RetryPolicy:         retry(5),
 	})
 }

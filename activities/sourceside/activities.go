@@ -113,7 +113,11 @@ func (a *Activities) Introspect(ctx context.Context, in IntrospectInput) (Intros
 	if err := a.checkPlatform(in.Platform); err != nil {
 		return IntrospectResult{}, err
 	}
+	// Catalog queries (and the scan for unconstrained numerics' scale) can take long;
+	// the keep-alive lets the workflow notice a dead worker within its heartbeat timeout.
+	stop := keepAlive(ctx, func() Progress { return Progress{} })
 	info, err := a.src.Introspect(ctx, in.Table)
+	stop()
 	if err != nil {
 		return IntrospectResult{}, boundary("introspect "+config.TableKey(in.Table), err)
 	}
@@ -127,9 +131,11 @@ func (a *Activities) PlanPartitions(ctx context.Context, in PlanPartitionsInput)
 	if err := a.checkPlatform(in.Platform); err != nil {
 		return PlanPartitionsResult{}, err
 	}
+	stop := keepAlive(ctx, func() Progress { return Progress{} }) // boundary analysis of a big table takes long
 	page, err := a.src.PlanPartitions(ctx, source.PlanRequest{Table: in.Table, Source: in.Source, Columns: in.Columns,
 		PartitionBy: in.PartitionBy, EstimatedRows: in.EstimatedRows, EstimatedBytes: in.EstimatedBytes,
 		After: in.After, FirstNumber: in.FirstNumber, MaxPartitions: in.MaxPartitions})
+	stop()
 	if err != nil {
 		return PlanPartitionsResult{}, boundary("plan partitions of "+config.TableKey(in.Table), err)
 	}
