@@ -49,7 +49,11 @@ func Open(opts Options) (*Engine, error) {
 	path := filepath.Join(opts.DataDir, "snowflake.duckdb")
 	// No extension downloads: the emulator runs offline; json and parquet are built in.
 	// NULLs sort as the largest value, as in Snowflake (last ascending, first descending).
-	db, err := sql.Open("duckdb", path+"?autoinstall_known_extensions=false&autoload_known_extensions=false&default_null_order=nulls_last_on_asc_first_on_desc")
+	// checkpoint_threshold: DuckDB's default (16 MB of WAL) checkpoints in the middle of
+	// bulk loads, which under the engine's write lock serialized every other writer
+	// behind it (the product's end-to-end rate rose from 0.23x to 0.31x of PostgreSQL's
+	// COPY without it). Durability is unchanged: the WAL is replayed at open.
+	db, err := sql.Open("duckdb", path+"?autoinstall_known_extensions=false&autoload_known_extensions=false&default_null_order=nulls_last_on_asc_first_on_desc&checkpoint_threshold=1GB")
 	if err != nil {
 		return nil, fmt.Errorf("engine: open DuckDB %s: %w", path, err)
 	}
