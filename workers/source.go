@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/urfave/cli/v2"
@@ -40,6 +41,7 @@ func runSource(c *cli.Context) error {
 		return fmt.Errorf("worker config %s: redshift auth_method %q is not supported yet; use auth_method = \"standard\"", c.String(flagConfig), conn.AuthMethod)
 	}
 	parallel := wc.Application.MaxParallelTasks
+	memLimit := setMemoryLimit(parallel)
 
 	pgcfg, err := pgxpool.ParseConfig(conn.PostgresURL())
 	if err != nil {
@@ -100,6 +102,20 @@ func runSource(c *cli.Context) error {
 	own.RegisterActivityWithOptions(acts.Upload, activity.RegisterOptions{Name: sourceside.UploadName})
 
 	logger.Info("source worker polling", "taskQueue", queue, "hostQueue", hostQueue, "platform", platform,
-		"source", conn.String(), "maxParallelTasks", parallel, "workDir", wc.Application.WorkDir)
+		"source", conn.String(), "maxParallelTasks", parallel, "workDir", wc.Application.WorkDir, "memoryLimitMiB", memLimit>>20)
 	return runUntilSignal(c.Context, logger, shared, own)
+}
+
+// setMemoryLimit gives the Go runtime a soft memory limit sized from the work this
+// worker takes on, unless the user set GOMEMLIMIT: an extraction's memory is bounded
+// by its row group (about 100 MiB at most), so 64 MiB plus 96 MiB per parallel task
+// keeps the garbage collector from letting the heap drift far above what is live.
+// It returns the limit in force.
+func setMemoryLimit(parallel int) int64 {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		return debug.SetMemoryLimit(-1)
+	}
+	limit := int64(64+96*parallel) << 20
+	debug.SetMemoryLimit(limit)
+	return limit
 }

@@ -18,7 +18,7 @@ import (
 type Options struct {
 	Compression     string // "zstd" (default) or "snappy"
 	RowGroupRows    int64  // default 1,000,000 rows
-	RowGroupBytes   int64  // source bytes per row group, default 32 MiB (bounds memory per extraction)
+	RowGroupBytes   int64  // source bytes per row group, default 24 MiB (bounds memory per extraction)
 	TargetFileBytes int64  // rotate files at this compressed size, default 128 MiB
 	PageBytes       int    // uncompressed page size, default 1 MiB
 }
@@ -32,7 +32,7 @@ func (o Options) Defaults() Options {
 		o.RowGroupRows = 1_000_000
 	}
 	if o.RowGroupBytes <= 0 {
-		o.RowGroupBytes = 32 << 20
+		o.RowGroupBytes = 24 << 20
 	}
 	if o.TargetFileBytes <= 0 {
 		o.TargetFileBytes = 128 << 20
