@@ -162,37 +162,21 @@ func (s *stack) compareTable(spec tableSpec) (rows int) {
 	return len(pgRows)
 }
 
+// rowSource is what pgx.Rows and *sql.Rows have in common.
+type rowSource interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
 func (s *stack) readPG(q string, cols []col) [][]any {
 	s.t.Helper()
-	// database/sql over pgx's stdlib would add a dependency; read with pgx and convert.
 	rows, err := s.pgConn().Query(context.Background(), q)
 	if err != nil {
 		s.t.Fatalf("postgres %q: %v", q, err)
 	}
 	defer rows.Close()
-	var out [][]any
-	for rows.Next() {
-		dests := make([]any, len(cols))
-		for i, c := range cols {
-			dests[i] = scanDest(c.kind)
-		}
-		if err := rows.Scan(dests...); err != nil {
-			s.t.Fatalf("postgres scan %q: %v", q, err)
-		}
-		vals := make([]any, len(cols))
-		for i, c := range cols {
-			v, err := value(c.kind, dests[i], "source")
-			if err != nil {
-				s.t.Fatal(err)
-			}
-			vals[i] = v
-		}
-		out = append(out, vals)
-	}
-	if err := rows.Err(); err != nil {
-		s.t.Fatal(err)
-	}
-	return out
+	return s.readRows(rows, cols, "source", func(kind string) string { return kind })
 }
 
 func (s *stack) readSF(q string, cols []col) [][]any {
@@ -202,18 +186,25 @@ func (s *stack) readSF(q string, cols []col) [][]any {
 		s.t.Fatalf("snowflake %q: %v", q, err)
 	}
 	defer rows.Close()
+	return s.readRows(rows, cols, "target", sfKind)
+}
+
+// readRows scans every row into the destinations destKind chooses for each column's
+// kind and turns them into canonical values.
+func (s *stack) readRows(rows rowSource, cols []col, side string, destKind func(string) string) [][]any {
+	s.t.Helper()
 	var out [][]any
 	for rows.Next() {
 		dests := make([]any, len(cols))
 		for i, c := range cols {
-			dests[i] = scanDest(sfKind(c.kind))
+			dests[i] = scanDest(destKind(c.kind))
 		}
 		if err := rows.Scan(dests...); err != nil {
-			s.t.Fatalf("snowflake scan %q: %v", q, err)
+			s.t.Fatalf("%s scan: %v", side, err)
 		}
 		vals := make([]any, len(cols))
 		for i, c := range cols {
-			v, err := value(c.kind, dests[i], "target")
+			v, err := value(c.kind, dests[i], side)
 			if err != nil {
 				s.t.Fatal(err)
 			}
