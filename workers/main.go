@@ -24,7 +24,16 @@ const (
 )
 
 func main() {
-	app := &cli.App{
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := newApp().RunContext(ctx, os.Args); err != nil {
+		fmt.Fprintln(os.Stderr, "workers:", err)
+		os.Exit(1)
+	}
+}
+
+func newApp() *cli.App {
+	return &cli.App{
 		Name:  "workers",
 		Usage: "run the migration's Temporal workers",
 		Commands: []*cli.Command{
@@ -32,12 +41,6 @@ func main() {
 			sourceCommand(),
 			sqlCommand(),
 		},
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := app.RunContext(ctx, os.Args); err != nil {
-		fmt.Fprintln(os.Stderr, "workers:", err)
-		os.Exit(1)
 	}
 }
 
