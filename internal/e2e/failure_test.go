@@ -80,6 +80,7 @@ func TestMissingSourceObjectsFailOnlyTheirTables(t *testing.T) {
 			t.Errorf("metadata for %s: %q, want FAILED with a message", bad, got[bad])
 		}
 	}
+	s.assertNoSecretLeak("E2eFails")
 }
 
 // TestSourceWorkerKilledMidRun kills the only source worker (SIGKILL: no cleanup) while

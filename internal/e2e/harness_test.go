@@ -99,6 +99,10 @@ func newStack(t testing.TB) *stack {
 	return s
 }
 
+// sourceSecret is the source password in every test worker's TOML. PostgreSQL trusts
+// loopback, so it is never needed: it exists to be looked for where it must not be.
+const sourceSecret = "e2e-source-secret-7f3a9c"
+
 // workerTOML writes a source worker configuration in the reference system's format.
 func (s *stack) workerTOML(name string, parallel int) string {
 	body := fmt.Sprintf(`selected_task_source = "temporal"
@@ -109,14 +113,14 @@ work_dir = %q
 
 [connections.source.postgresql]
 username = "postgres"
-password = ""
+password = %q
 database = %q
 host = %q
 port = %d
 
 [connections.target.snowflake_connection_name]
 connection_name = %q
-`, parallel, filepath.Join(s.dir, "work-"+name), s.pgDB, s.pg.Host(), s.pg.Port(), s.emu.ConnectionName())
+`, parallel, filepath.Join(s.dir, "work-"+name), sourceSecret, s.pgDB, s.pg.Host(), s.pg.Port(), s.emu.ConnectionName())
 	p := filepath.Join(s.dir, name+".toml")
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 		s.t.Fatal(err)
