@@ -1,4 +1,3 @@
-// Package sourcetest holds test helpers shared by the dialect packages.
 package sourcetest
 
 import (

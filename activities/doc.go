@@ -1,0 +1,6 @@
+// Package activities holds the domain types that both sides' activities and the
+// workflows exchange: columns with their source and target types, partitions as key
+// ranges, and staged files. The activity implementations live in the sub-packages
+// sourceside (runs inside the source network) and snowflakeside (runs with the
+// orchestrator, talks to Snowflake).
+package activities
