@@ -77,7 +77,7 @@ func ResolveConnectionName(flag string, lookup LookupFunc, home string) (string,
 		return v, nil
 	}
 	path := filepath.Join(home, SnowflakeConfigFile)
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path, MaxTOMLFileBytes)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return DefaultConnectionName, nil
@@ -168,7 +168,7 @@ func readConnectionsFile(path string, nested bool) (connectionsFile, error) {
 		return connectionsFile{}, err
 	}
 	f := connectionsFile{path: path}
-	if f.data, err = os.ReadFile(path); err != nil {
+	if f.data, err = readLimited(path, MaxTOMLFileBytes); err != nil {
 		return connectionsFile{}, err
 	}
 	if nested {

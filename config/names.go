@@ -47,9 +47,9 @@ func TableKey(t TableConfig) string {
 
 // identifierProblem says what is wrong with one name part (database, schema, table or
 // column) as written in the configuration, or returns "" when it is valid. A quoted name
-// is `"..."` with any inner quote doubled; an unquoted name is a letter or underscore
-// followed by letters, digits, underscores or dollar signs (what PostgreSQL, Redshift
-// and Snowflake all accept unquoted).
+// is `"..."` with any inner quote doubled and no control character; an unquoted name is
+// an ASCII letter or underscore followed by ASCII letters, digits, underscores or dollar
+// signs (what PostgreSQL, Redshift and Snowflake all accept unquoted).
 func identifierProblem(name string) string {
 	if name == "" {
 		return "empty name"
@@ -68,13 +68,30 @@ func identifierProblem(name string) string {
 		if strings.Contains(strings.ReplaceAll(inner, `""`, ""), `"`) {
 			return fmt.Sprintf("%s has an unbalanced quote inside; double a quote that is part of the name (\"\")", name)
 		}
+		// PostgreSQL cannot store NUL in a name, and a line break or other control
+		// character in a name is almost always a copy-paste accident that would make
+		// every message and metadata row about the table unreadable.
+		for _, r := range inner {
+			if unicode.IsControl(r) {
+				return controlProblem(name, r)
+			}
+		}
 		return ""
 	}
 	if strings.Contains(name, `"`) {
 		return fmt.Sprintf("%s has an unbalanced quote; quote the whole name (a JSON string such as \"\\\"MyTable\\\"\")", name)
 	}
 	for i, r := range name {
-		ok := unicode.IsLetter(r) || r == '_' || (i > 0 && (unicode.IsDigit(r) || r == '$'))
+		if unicode.IsControl(r) {
+			return controlProblem(name, r)
+		}
+		if r > unicode.MaxASCII {
+			// Unquoted names fold case differently on each side (Snowflake accepts only
+			// ASCII letters unquoted; PostgreSQL folds only ASCII letters), so a
+			// non-ASCII name must say its exact spelling.
+			return fmt.Sprintf("%q has the non-ASCII character %q, which only a quoted name may contain; write it as %s with the exact case the database stores", name, r, quoteSuggestion(name))
+		}
+		ok := isASCIILetter(r) || r == '_' || (i > 0 && (r >= '0' && r <= '9' || r == '$'))
 		if !ok && r == '.' {
 			return fmt.Sprintf("%q contains '.': give each part in its own field (databaseName, schemaName, tableName), or quote a name that contains a dot: %s", name, quoteSuggestion(name))
 		}
@@ -84,6 +101,13 @@ func identifierProblem(name string) string {
 	}
 	return ""
 }
+
+// controlProblem refuses a control character in a name, quoted or not.
+func controlProblem(name string, r rune) string {
+	return fmt.Sprintf("%q contains the control character %U; names with NUL, line breaks or other control characters cannot be migrated: rename the object in the source, or correct the name", name, r)
+}
+
+func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
 
 // quoteSuggestion renders name as the JSON string value a user should type.
 func quoteSuggestion(name string) string {

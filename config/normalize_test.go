@@ -162,7 +162,9 @@ func TestNormalizeAcceptsValidEdgeCases(t *testing.T) {
 		"partition rows":         `, "partitionSize": {"maxRowsPerPartition": 1}`,
 		"sync none explicit":     `, "synchronization": {"strategy": "none", "trackModifications": false}`,
 		"type mapping":           `, "columnTypeMappings": [{"sourceType": "timestamp with time zone", "targetType": "TIMESTAMP_TZ(9)"}]`,
-		"unicode name":           `, "columnNameMappings": [{"sourceName": "prénom", "targetName": "PRENOM"}]`,
+		"unicode name":           `, "columnNameMappings": [{"sourceName": "\"prénom\"", "targetName": "PRENOM"}]`,
+		"big partitions":         `, "partitionSize": {"maxRowsPerPartition": 1000000000000}`,
+		"mapped to number":       `, "columnTypeMappings": [{"sourceType": "money", "targetType": "number ( 38 , 37 )"}, {"sourceType": "text", "targetType": "Timestamp With Local Time Zone(3)"}]`,
 	} {
 		js := `{"schemaVersion": "1", "affinity": "dc-east_2", "tables": [{` + okTable + extra + `}]}`
 		// A later duplicate key would be an error: replace okTable's partition list instead.

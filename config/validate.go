@@ -204,30 +204,6 @@ func (v *validator) checkTypeMappings(ms []TypeMapping, path string) {
 // runs of spaces collapsed ("Character  Varying" = "character varying").
 func normalizeTypeName(t string) string { return strings.ToLower(strings.Join(strings.Fields(t), " ")) }
 
-// targetTypeProblem keeps a target type to what a Snowflake type name can contain. The
-// text goes into CREATE TABLE and casts, so anything else is refused rather than run.
-func targetTypeProblem(t string) string {
-	depth := 0
-	for _, r := range t {
-		switch {
-		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == ' ', r == ',':
-		case r == '(':
-			depth++
-		case r == ')':
-			depth--
-			if depth < 0 {
-				return fmt.Sprintf("%q has an unbalanced ')'", t)
-			}
-		default:
-			return fmt.Sprintf("%q is not a Snowflake type: use a type name with optional (precision, scale), e.g. \"NUMBER(19,4)\" or \"TIMESTAMP_TZ(9)\"", t)
-		}
-	}
-	if depth != 0 {
-		return fmt.Sprintf("%q has an unclosed '('", t)
-	}
-	return ""
-}
-
 func (v *validator) checkNameMappings(ms []NameMapping, path string) {
 	sources, targets := map[string]int{}, map[string]int{}
 	for i, m := range ms {
@@ -262,6 +238,14 @@ func (v *validator) checkMappedName(name, path, missing string) bool {
 	return true
 }
 
+// Partition size ceilings. Planning multiplies the rows per partition by the partitions
+// of a page and the size in megabytes by 2^20; these bounds keep every such product far
+// from int64 overflow (2^63), and no sensible partition comes near them.
+const (
+	MaxRowsPerPartition = 1_000_000_000_000 // 10^12 rows
+	MaxTargetSizeMB     = 1 << 20           // 1 TiB
+)
+
 func (v *validator) checkPartitionSize(ps PartitionSize, path string) {
 	if ps.Auto {
 		return
@@ -276,5 +260,9 @@ func (v *validator) checkPartitionSize(ps PartitionSize, path string) {
 		v.add(path+".targetSizeMb", fmt.Sprintf("%d: must be a positive number of megabytes, e.g. 256", ps.TargetSizeMB))
 	case ps.MaxRowsPerPartition < 0:
 		v.add(path+".maxRowsPerPartition", fmt.Sprintf("%d: must be a positive number of rows, e.g. 1000000", ps.MaxRowsPerPartition))
+	case ps.TargetSizeMB > MaxTargetSizeMB:
+		v.add(path+".targetSizeMb", fmt.Sprintf("%d is over the limit of %d (1 TiB); a partition is extracted, uploaded and retried as one unit, so use at most a few thousand, e.g. 256", ps.TargetSizeMB, MaxTargetSizeMB))
+	case ps.MaxRowsPerPartition > MaxRowsPerPartition:
+		v.add(path+".maxRowsPerPartition", fmt.Sprintf("%d is over the limit of %d; a partition is extracted, uploaded and retried as one unit, so use far fewer rows, e.g. 1000000 (to move a small table as one partition, any number above its row count up to the limit will do)", ps.MaxRowsPerPartition, int64(MaxRowsPerPartition)))
 	}
 }

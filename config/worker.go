@@ -97,12 +97,38 @@ var defaultPorts = map[string]int{PlatformPostgreSQL: 5432, PlatformRedshift: 54
 
 // LoadWorker reads and validates a worker TOML file. Errors name the file, the line and
 // the key, and never contain a secret value.
+//
+// A file that holds a secret (password or secret_access_key) must be private to its
+// owner, as connections.toml must: one that group or others can read or write is
+// refused with the chmod that fixes it.
 func LoadWorker(path string) (WorkerConfig, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return WorkerConfig{}, fmt.Errorf("worker config: %w", err)
 	}
-	return ParseWorker(data, path)
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return WorkerConfig{}, fmt.Errorf("worker config: %w", err)
+	}
+	if !info.Mode().IsRegular() {
+		return WorkerConfig{}, fmt.Errorf("worker config %s is not a regular file (%s); give the path of the TOML file", path, info.Mode().Type())
+	}
+	data, err := readAllLimited(f, path, MaxTOMLFileBytes)
+	if err != nil {
+		return WorkerConfig{}, fmt.Errorf("worker config: %w", err)
+	}
+	w, err := ParseWorker(data, path)
+	if err != nil {
+		return WorkerConfig{}, err
+	}
+	if _, c := w.Source(); c.Password != "" || c.SecretAccessKey != "" {
+		// The mode of the file that was read (f.Stat, not a second lookup of the path).
+		if err := checkPrivate(path, info); err != nil {
+			return WorkerConfig{}, fmt.Errorf("worker config: %w", err)
+		}
+	}
+	return w, nil
 }
 
 // ParseWorker decodes and validates a worker TOML; name is used in messages.
