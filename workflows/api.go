@@ -115,6 +115,11 @@ type MigrationProgress struct {
 	Rows            int64           `json:"rows"`
 	Running         []TableProgress `json:"running"` // tables in flight (their workflow IDs can be queried for detail)
 	Failures        []TableResult   `json:"failures,omitempty"`
+	// Recent are the tables that ended last in this run (any status, newest last, at
+	// most MaxRecent), so that a watcher polling now and then also sees the tables that
+	// started and ended between two polls. Not carried across continue-as-new.
+	Recent    []TableResult `json:"recent,omitempty"`
+	StartedAt time.Time     `json:"startedAt,omitzero"` // the migration run's start (first run)
 }
 
 // TableInput starts TableMigrationWorkflow.
@@ -155,6 +160,10 @@ type TableProgress struct {
 	Rows                 int64  `json:"rows"`
 	Bytes                int64  `json:"bytes"`
 	Error                string `json:"error,omitempty"`
+	// FirstErrorCount is how many failed partitions share the first partition error
+	// (compared with numbers masked: the same failure in another partition counts).
+	FirstErrorCount int       `json:"firstErrorCount,omitempty"`
+	StartedAt       time.Time `json:"startedAt,omitzero"`
 }
 
 // TableResult is TableMigrationWorkflow's result.
@@ -166,4 +175,10 @@ type TableResult struct {
 	Partitions int    `json:"partitions"`
 	Failed     int    `json:"failedPartitions"`
 	Error      string `json:"error,omitempty"`
+	// For partition failures: the first partition's error and how many failed
+	// partitions share it (see TableProgress.FirstErrorCount).
+	FirstError      string    `json:"firstError,omitempty"`
+	FirstErrorCount int       `json:"firstErrorCount,omitempty"`
+	StartedAt       time.Time `json:"startedAt,omitzero"`
+	EndedAt         time.Time `json:"endedAt,omitzero"`
 }

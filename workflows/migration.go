@@ -32,6 +32,7 @@ type migrationRun struct {
 	startedRun int
 	status     string
 	wfID       string
+	recent     []TableResult // tables that ended last, for the progress query (this run only)
 }
 
 // runningTable is a child in flight.
@@ -189,6 +190,7 @@ func (m *migrationRun) tablesLoop(ctx workflow.Context) (cont bool, err error) {
 		if k := m.keys[i]; slices.Contains(m.st.CancelTables, k) {
 			m.st.CancelTables = slices.DeleteFunc(m.st.CancelTables, func(s string) bool { return s == k })
 			m.st.Cancelled++
+			m.noteEnded(TableResult{TableKey: k, Status: activities.StatusCancelled, Error: "cancelled by request before it started"})
 			continue
 		}
 		m.startTable(ctx, i)
@@ -252,8 +254,10 @@ func (m *migrationRun) settle(ctx workflow.Context, key string, res TableResult,
 		m.st.Completed++
 		m.st.Rows += res.Rows
 		m.st.Bytes += res.Bytes
+		m.noteEnded(res)
 	case temporal.IsCanceledError(err):
 		m.st.Cancelled++
+		m.noteEnded(TableResult{TableKey: key, Status: activities.StatusCancelled, Error: cancelReason(m.running[key])})
 	default:
 		failed, ok := TableResultFromError(err)
 		if !ok {
@@ -263,9 +267,7 @@ func (m *migrationRun) settle(ctx workflow.Context, key string, res TableResult,
 		m.st.Failed++
 		m.st.Rows += failed.Rows
 		m.st.Bytes += failed.Bytes
-		if len(m.st.Failures) < MaxFailures {
-			m.st.Failures = append(m.st.Failures, failed)
-		}
+		m.noteEnded(failed)
 	}
 	if settled := m.st.Completed + m.st.Failed + m.st.Cancelled; settled%25 == 0 {
 		m.upsertSummary(ctx)

@@ -108,6 +108,7 @@ func (m *migrationRun) progress() MigrationProgress {
 		Name: m.in.Name, Status: status, TablesTotal: m.st.TablesTotal,
 		TablesCompleted: m.st.Completed, TablesFailed: m.st.Failed, TablesCancelled: m.st.Cancelled,
 		Rows: m.st.Rows, Running: []TableProgress{}, Failures: m.st.Failures,
+		Recent: m.recent, StartedAt: m.st.StartedAt,
 	}
 	keys := workflow.DeterministicKeysFunc(m.running, func(a, b string) int {
 		return m.running[a].index - m.running[b].index
@@ -124,6 +125,30 @@ func (m *migrationRun) progress() MigrationProgress {
 		p.Running = append(p.Running, TableProgress{TableKey: key, WorkflowID: rt.wfID, Status: st})
 	}
 	return p
+}
+
+// MaxRecent bounds MigrationProgress.Recent.
+const MaxRecent = 32
+
+// noteEnded keeps a table that ended for the views: a failed or cancelled one in the
+// carried failures (bounded by MaxFailures, with its reason), every one in this run's
+// recent list (bounded by MaxRecent).
+func (m *migrationRun) noteEnded(res TableResult) {
+	if res.Status != activities.StatusCompleted && len(m.st.Failures) < MaxFailures {
+		m.st.Failures = append(m.st.Failures, res)
+	}
+	m.recent = append(m.recent, res)
+	if len(m.recent) > MaxRecent {
+		m.recent = slices.Delete(m.recent, 0, len(m.recent)-MaxRecent)
+	}
+}
+
+// cancelReason says why a running table was cancelled.
+func cancelReason(rt *runningTable) string {
+	if rt != nil && rt.cancelling {
+		return "cancelled by request (starter cancel --table)"
+	}
+	return "cancelled: the migration was cancelled"
 }
 
 func (m *migrationRun) summary() string {

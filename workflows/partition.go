@@ -269,6 +269,7 @@ func (t *tableRun) settle(ctx workflow.Context, p activities.Partition, out part
 		if t.st.FirstError == "" {
 			t.st.FirstError = truncate(text, 2000)
 		}
+		t.countFirstError(truncate(text, 2000))
 		if tableFatalErrorTypes[applicationType(out.err)] && t.fatal == "" {
 			t.fatal = fmt.Sprintf("table %s stopped: %s", t.in.TableKey, truncate(text, 2000))
 		}

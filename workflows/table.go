@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"strings"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -194,6 +195,7 @@ func (t *tableRun) continueAsNew(ctx workflow.Context) (TableResult, error) {
 func (t *tableRun) finish(ctx workflow.Context) (TableResult, error) {
 	t.mirror.flush(ctx)
 	res := t.result()
+	res.EndedAt = workflow.Now(ctx)
 	t.status = res.Status
 	if err := t.recordTable(ctx, res.Status, res.Error); err != nil {
 		workflow.GetLogger(ctx).Warn("final table record failed", "table", t.in.TableKey, "error", message(err))
@@ -209,7 +211,10 @@ func (t *tableRun) finish(ctx workflow.Context) (TableResult, error) {
 func (t *tableRun) result() TableResult {
 	res := TableResult{
 		TableKey: t.in.TableKey, Status: activities.StatusCompleted, Rows: t.st.Rows, Bytes: t.st.Bytes,
-		Partitions: t.st.Started, Failed: t.st.Failed,
+		Partitions: t.st.Started, Failed: t.st.Failed, StartedAt: t.st.StartedAt,
+	}
+	if t.st.Failed > 0 {
+		res.FirstError, res.FirstErrorCount = truncate(t.st.FirstError, 1000), t.st.FirstErrorCount
 	}
 	switch {
 	case t.fatal != "":
@@ -253,6 +258,7 @@ func (t *tableRun) progress() TableProgress {
 		PartitionsExtracting: t.extracting, PartitionsLoading: t.loading,
 		PartitionsCompleted: t.st.Completed, PartitionsFailed: t.st.Failed,
 		Rows: t.st.Rows, Bytes: t.st.Bytes, Error: t.fatal,
+		FirstErrorCount: t.st.FirstErrorCount, StartedAt: t.st.StartedAt,
 	}
 	if p.Status == activities.StatusExecuting && t.st.Paused {
 		p.Status = activities.StatusPaused
@@ -261,4 +267,31 @@ func (t *tableRun) progress() TableProgress {
 		p.Error = t.st.FirstError
 	}
 	return p
+}
+
+// countFirstError counts failed partitions that share the first error, so that a
+// progress view can say "first error (N partitions)". Errors are compared by shape:
+// numbers (partition numbers, counts, offsets) masked, so that the same failure in
+// different partitions counts as one.
+func (t *tableRun) countFirstError(text string) {
+	if errorShape(text) == errorShape(t.st.FirstError) {
+		t.st.FirstErrorCount++
+	}
+}
+
+func errorShape(s string) string {
+	var b strings.Builder
+	digits := false
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			if !digits {
+				b.WriteByte('#')
+			}
+			digits = true
+			continue
+		}
+		digits = false
+		b.WriteRune(r)
+	}
+	return b.String()
 }

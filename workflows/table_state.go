@@ -35,4 +35,8 @@ type TableState struct {
 	MirrorError string `json:"mirrorError,omitempty"` // last mirror write that was dropped (the mirror is a view)
 	Paused      bool   `json:"paused,omitempty"`
 	Runs        int    `json:"runs,omitempty"` // continue-as-new count so far
+
+	// FirstErrorCount counts the failed partitions whose error has FirstError's shape
+	// (numbers aside; see countFirstError), for progress views.
+	FirstErrorCount int `json:"firstErrorCount,omitempty"`
 }
