@@ -40,7 +40,7 @@ func TestParseTypeErrorsWithPath(t *testing.T) {
 		{"tables[0].source", "want an object, found a string"},
 		{"tables[0].columnNamesToPartitionBy", `want a list (write ["id"]), found a string`},
 		{"tables[0].synchronization.trackModifications", "want true or false, found a string"},
-		{"tables[0].partitionSize.targetSizeMb", "want a whole number, found a number"},
+		{"tables[0].partitionSize.targetSizeMb", "want a whole number, found 1.5 (write it without a fraction or exponent)"},
 		{"tables[0].whereClauseCriteria", "want a string, found a list"},
 		{"defaultTableConfiguration", "want an object, found a list"},
 	}

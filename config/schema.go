@@ -115,6 +115,14 @@ func checkSchema(t reflect.Type, n *jsonNode, path string, probs *[]Problem) {
 			if _, err := n.num.Int64(); err == nil {
 				return
 			}
+			// Say which rule the number breaks: "found a number" alone reads as nonsense
+			// for 1.5 or 99999999999999999999.
+			if !strings.ContainsAny(n.num.String(), ".eE") {
+				*probs = append(*probs, Problem{Path: rootPath(path), Message: n.num.String() + " is out of range: want a whole number between -9223372036854775808 and 9223372036854775807 (and within this field's own limit)"})
+				return
+			}
+			*probs = append(*probs, Problem{Path: rootPath(path), Message: "want a whole number, found " + n.num.String() + " (write it without a fraction or exponent)"})
+			return
 		}
 		want = "a whole number"
 	default:
