@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make down: stops what make demo started (idempotent). Data stays in .local/.
+# make down: stops what make demo started (idempotent). Data stays in .local/ (and, as
+# root in a checkout the postgres user cannot reach, where .local/pg-location says).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 for name in source-worker orchestrator emulator temporal; do
@@ -12,6 +13,6 @@ for name in source-worker orchestrator emulator temporal; do
   rm -f "$PIDS/$name.pid"
 done
 if pg_running; then
-  as_pg "$(pg_bin)/pg_ctl" -D "$LOCAL/pg/data" -m fast stop >/dev/null && echo "stopped postgres"
+  as_pg "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null && echo "stopped postgres"
 fi
 exit 0

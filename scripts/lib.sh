@@ -52,11 +52,38 @@ start_temporal() {
   wait_port "$TEMPORAL_PORT" temporal 90
 }
 
+# pg_dir: where the demo's PostgreSQL cluster lives. Normally .local/pg. As root the
+# server runs as the postgres user, who cannot reach a checkout under a private directory
+# (a 0700 home, a `mktemp -d`): then the cluster lives in the postgres user's home, in a
+# directory named after this checkout (so every run of this checkout finds it again), and
+# .local/pg-location says where.
+pg_dir() {
+  if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$LOCAL" 2>/dev/null; then
+    echo "$LOCAL/pg"; return 0
+  fi
+  local home; home="$(getent passwd postgres | cut -d: -f6)"
+  if [ -z "$home" ] || [ "$(stat -c %U "$home" 2>/dev/null)" != postgres ] || ! runuser -u postgres -- test -w "$home"; then
+    home=/var/tmp
+  fi
+  echo "$home/snowmigrate-demo-$(printf %s "$ROOT" | sha256sum | cut -c1-12)"
+}
+PG_DIR="$(pg_dir)"
+
 start_postgres() {
-  local data="$LOCAL/pg/data"
+  local data="$PG_DIR/data"
   if [ ! -d "$data" ]; then
     log "initialising PostgreSQL in $data"
-    mkdir -p "$LOCAL/pg"; [ "$(id -u)" -eq 0 ] && chown postgres: "$LOCAL/pg"
+    if [ "$(id -u)" -eq 0 ]; then
+      # Created with its owner and mode at once; a symlink or someone else's directory
+      # planted at that path is refused.
+      install -d -o postgres -g postgres -m 700 "$PG_DIR"
+      if [ -L "$PG_DIR" ] || [ "$(stat -c %U "$PG_DIR")" != postgres ]; then
+        echo "$PG_DIR is not a directory of the postgres user; remove it and run again" >&2; return 1
+      fi
+    else
+      mkdir -p "$PG_DIR"
+    fi
+    [ "$PG_DIR" = "$LOCAL/pg" ] || echo "$PG_DIR" >"$LOCAL/pg-location"
     as_pg "$(pg_bin)/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C >"$LOGS/initdb.log"
   fi
   if ! pg_running; then
@@ -64,12 +91,12 @@ start_postgres() {
       echo "port $PG_PORT is taken by another server; set DEMO_PG_PORT to a free port" >&2; return 1
     fi
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-    as_pg "$(pg_bin)/pg_ctl" -D "$data" -l "$LOCAL/pg/postgres.log" -w \
-      -o "-p $PG_PORT -k $LOCAL/pg -c listen_addresses=127.0.0.1" start >/dev/null
+    as_pg "$(pg_bin)/pg_ctl" -D "$data" -l "$PG_DIR/postgres.log" -w \
+      -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
   fi
 }
 
-pg_running() { [ -d "$LOCAL/pg/data" ] && as_pg "$(pg_bin)/pg_ctl" -D "$LOCAL/pg/data" status >/dev/null 2>&1; }
+pg_running() { [ -d "$PG_DIR/data" ] && as_pg "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; }
 
 start_emulator() {
   if ! running emulator && listening "${EMU_ADDR##*:}"; then
