@@ -41,6 +41,7 @@ type options struct {
 	user, password, token string
 	publicKey             *rsa.PublicKey
 	sessionTTL            time.Duration
+	idleTimeout           time.Duration
 	syncWait              time.Duration
 	s3Endpoint            string
 	logger                *slog.Logger
@@ -60,6 +61,9 @@ func WithToken(t string) Option { return func(o *options) { o.token = t } }
 
 // WithPublicKey enables key-pair (JWT) login with this key.
 func WithPublicKey(k *rsa.PublicKey) Option { return func(o *options) { o.publicKey = k } }
+
+// WithSessionIdleTimeout closes sessions idle this long (default: Snowflake's 4 h).
+func WithSessionIdleTimeout(d time.Duration) Option { return func(o *options) { o.idleTimeout = d } }
 
 // WithSessionTokenTTL shortens session-token validity to exercise the driver's renewal.
 func WithSessionTokenTTL(d time.Duration) Option { return func(o *options) { o.sessionTTL = d } }
@@ -105,13 +109,14 @@ func (e *Emulator) start(ln net.Listener) error {
 		return err
 	}
 	srv, err := server.New(be, server.Config{
-		User:            e.opts.user,
-		Password:        e.opts.password,
-		Token:           e.opts.token,
-		PublicKey:       e.opts.publicKey,
-		SessionTokenTTL: e.opts.sessionTTL,
-		SyncWait:        e.opts.syncWait,
-		Logger:          e.opts.logger,
+		User:               e.opts.user,
+		Password:           e.opts.password,
+		Token:              e.opts.token,
+		PublicKey:          e.opts.publicKey,
+		SessionTokenTTL:    e.opts.sessionTTL,
+		SessionIdleTimeout: e.opts.idleTimeout,
+		SyncWait:           e.opts.syncWait,
+		Logger:             e.opts.logger,
 	})
 	if err != nil {
 		_ = be.Close()

@@ -57,9 +57,10 @@ func execCopy(ctx context.Context, h stageHost, p *stageParser) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	// History is read and files are validated without taking the engine's write lock
-	// (reads only); the lock is taken by the first write below, after which the history
-	// is read again so that a file another session loaded meanwhile is not loaded twice.
+	// History is read and files are validated without taking the table's load lock
+	// (reads only); the lock is taken before the first write below, after which the
+	// history is read again so that a file another session loaded meanwhile is not
+	// loaded twice.
 	tableKey, err := tableIdentity(ctx, h, c.table)
 	if err != nil {
 		return nil, err
@@ -91,7 +92,7 @@ func execCopy(ctx context.Context, h stageHost, p *stageParser) (*Result, error)
 		}
 	}
 	if len(plans) > 0 {
-		if err := ensureLoadHistory(ctx, h); err != nil {
+		if err := h.beginLoad(ctx, c.table.Ref); err != nil {
 			return nil, err
 		}
 		if loaded, err = loadedFiles(ctx, h, tableKey); err != nil {

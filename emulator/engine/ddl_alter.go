@@ -155,6 +155,9 @@ func (s *Session) execTruncate(ctx context.Context, toks []Token, describeOnly b
 	if describeOnly {
 		return statusResult(""), nil
 	}
+	if err := s.mutate(ctx, e.info.DuckRef, &freshCheck{from: e.info.DuckRef}); err != nil {
+		return nil, err
+	}
 	if _, err := s.execDuck(ctx, "DELETE FROM "+e.info.DuckRef); err != nil {
 		return nil, err
 	}

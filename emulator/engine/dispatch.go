@@ -37,6 +37,31 @@ func (s *Session) dispatch(ctx context.Context, sqlText string, binds map[string
 		return nil, errSyntaxAt(first, "")
 	}
 	w1 := toks[1].Val
+	if s.abortedTxn != 0 {
+		return s.inAbortedTxn(first)
+	}
+	if first.Is("SELECT") && !describeOnly {
+		if res, ok, err := s.systemAbort(ctx, toks, binds); ok {
+			return res, err
+		}
+	}
+	// DDL commits an open transaction, then runs alone under the catalog lock: two
+	// sessions creating the same object IF NOT EXISTS see each other's result.
+	ddl := false
+	switch first.Val {
+	case "CREATE", "DROP", "COMMENT", "UNDROP":
+		ddl = true
+	case "ALTER":
+		ddl = !(toks[1].Is("SESSION") || toks[1].Is("WAREHOUSE") || toks[1].Is("USER") || toks[1].Is("ROLE") || toks[1].Is("ACCOUNT"))
+	}
+	if ddl && !describeOnly {
+		if err := s.commitImplicit(); err != nil {
+			return nil, err
+		}
+		if err := s.lockDDL(ctx); err != nil {
+			return nil, err
+		}
+	}
 	switch first.Val {
 	case "SELECT", "WITH":
 		return s.runQuery(ctx, toks, binds, describeOnly)
@@ -69,6 +94,9 @@ func (s *Session) dispatch(ctx context.Context, sqlText string, binds map[string
 	case "SHOW":
 		if w1 == "STAGES" || (w1 == "FILE" && toks[2].Is("FORMATS")) {
 			return s.execStage(ctx, sqlText, binds)
+		}
+		if w1 == "TRANSACTIONS" {
+			return s.showTransactions(toks)
 		}
 		return s.execShow(ctx, toks)
 	case "DESCRIBE", "DESC":
@@ -125,12 +153,35 @@ func statusResult(msg string) *Result {
 }
 
 func (s *Session) execBegin(toks []Token) (*Result, error) {
-	// BEGIN [TRANSACTION|WORK] [NAME x] / START TRANSACTION
-	if toks[0].Is("START") && !toks[1].Is("TRANSACTION") {
-		return nil, errSyntaxAt(toks[1], "")
+	// BEGIN [TRANSACTION|WORK] [NAME x] / START TRANSACTION [NAME x]
+	i := 1
+	if toks[0].Is("START") {
+		if !toks[1].Is("TRANSACTION") {
+			return nil, errSyntaxAt(toks[1], "")
+		}
+		i = 2
+	} else if toks[1].Is("TRANSACTION") || toks[1].Is("WORK") {
+		i = 2
+	}
+	name := ""
+	if toks[i].Is("NAME") {
+		if !isIdentTok(toks[i+1]) {
+			return nil, errSyntaxAt(toks[i+1], "; expected a transaction name")
+		}
+		name = identVal(toks[i+1])
+		i += 2
+	}
+	if toks[i].Kind != TkEOF {
+		return nil, errSyntaxAt(toks[i], "")
 	}
 	// Snowflake ignores BEGIN inside an open transaction; so do we.
-	s.explicitTxn = true
+	if !s.explicitTxn {
+		s.explicitTxn = true
+		if name == "" {
+			name = newUUID()
+		}
+		s.setTxn(s.e.nextTxn.Add(1), name)
+	}
 	return statusResult("Statement executed successfully."), nil
 }
 

@@ -140,9 +140,15 @@ func (s *Session) execInsert(ctx context.Context, toks []Token, binds map[string
 	}
 	body = s.localizeInsert(e, colList, body)
 	if overwrite {
+		if err := s.mutate(ctx, e.info.DuckRef, &freshCheck{from: e.info.DuckRef}); err != nil {
+			return nil, err
+		}
 		if _, err := s.execDuck(ctx, "DELETE FROM "+e.info.DuckRef); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.appendTo(ctx, e.info.DuckRef); err != nil {
+		return nil, err
 	}
 	cnt, err := s.execDuck(ctx, head+" "+body)
 	if err != nil {
@@ -211,20 +217,62 @@ func (s *Session) execUpdate(ctx context.Context, toks []Token, binds map[string
 	if describeOnly {
 		return dmlResult(StmtUpdate, cols, []int64{0, 0}), nil
 	}
-	return s.runDMLRows(ctx, toks, binds, StmtUpdate, cols, func(t *translator) (string, error) {
-		target, _, j, err := s.dmlTarget(t, 1)
+	return s.runDMLRows(ctx, toks, binds, StmtUpdate, cols, func(t *translator) (dmlSQL, error) {
+		target, e, j, err := s.dmlTarget(t, 1)
 		if err != nil {
-			return "", err
+			return dmlSQL{}, err
 		}
 		if !toks[j].Is("SET") {
-			return "", errSyntaxAt(toks[j], "; expected SET")
+			return dmlSQL{}, errSyntaxAt(toks[j], "; expected SET")
 		}
-		rest, _, err := t.exprRange(j+1, stmtEnd(toks))
+		end := stmtEnd(toks)
+		d := dmlSQL{ref: e.info.DuckRef}
+		if topLevelWord(toks, j+1, end, "FROM") >= 0 {
+			// UPDATE … FROM: the joined rows cannot be proven on a stale snapshot
+			rest, _, err := t.exprRange(j+1, end)
+			if err != nil {
+				return dmlSQL{}, err
+			}
+			d.q = "UPDATE " + target + " SET " + rest
+			return d, nil
+		}
+		w := topLevelWord(toks, j+1, end, "WHERE")
+		setEnd := end
+		if w >= 0 {
+			setEnd = w
+		}
+		sets, _, err := t.exprRange(j+1, setEnd)
 		if err != nil {
-			return "", err
+			return dmlSQL{}, err
 		}
-		return "UPDATE " + target + " SET " + rest, nil
+		d.q = "UPDATE " + target + " SET " + sets
+		d.check = &freshCheck{from: target}
+		if w >= 0 {
+			pred, _, err := t.exprRange(w+1, end)
+			if err != nil {
+				return dmlSQL{}, err
+			}
+			d.q += " WHERE " + pred
+			d.check.from += " WHERE " + pred
+		}
+		return d, nil
 	})
+}
+
+// topLevelWord finds keyword kw outside parentheses in toks[from:to], or -1.
+func topLevelWord(toks []Token, from, to int, kw string) int {
+	depth := 0
+	for k := from; k < to; k++ {
+		switch {
+		case toks[k].IsOp("("):
+			depth++
+		case toks[k].IsOp(")"):
+			depth--
+		case depth == 0 && toks[k].Kind == TkWord && toks[k].Is(kw):
+			return k
+		}
+	}
+	return -1
 }
 
 func (s *Session) execDelete(ctx context.Context, toks []Token, binds map[string]Bind, describeOnly bool) (*Result, error) {
@@ -235,33 +283,45 @@ func (s *Session) execDelete(ctx context.Context, toks []Token, binds map[string
 	if describeOnly {
 		return dmlResult(StmtDelete, cols, []int64{0}), nil
 	}
-	return s.runDMLRows(ctx, toks, binds, StmtDelete, cols, func(t *translator) (string, error) {
-		target, _, j, err := s.dmlTarget(t, 2)
+	return s.runDMLRows(ctx, toks, binds, StmtDelete, cols, func(t *translator) (dmlSQL, error) {
+		target, e, j, err := s.dmlTarget(t, 2)
 		if err != nil {
-			return "", err
+			return dmlSQL{}, err
 		}
-		q := "DELETE FROM " + target
-		if toks[j].Is("USING") {
+		d := dmlSQL{ref: e.info.DuckRef, q: "DELETE FROM " + target}
+		using := toks[j].Is("USING")
+		if using {
 			ps, k, err := t.fromClause(j+1, stmtEnd(toks))
 			if err != nil {
-				return "", err
+				return dmlSQL{}, err
 			}
-			q += " USING " + joinPieces(ps)
+			d.q += " USING " + joinPieces(ps)
 			j = k
 		}
+		rest := ""
 		if j < stmtEnd(toks) {
-			rest, _, err := t.exprRange(j, stmtEnd(toks))
+			rest, _, err = t.exprRange(j, stmtEnd(toks))
 			if err != nil {
-				return "", err
+				return dmlSQL{}, err
 			}
-			q += " " + rest
+			d.q += " " + rest
 		}
-		return q, nil
+		if !using && (rest == "" || toks[j].Is("WHERE")) {
+			d.check = &freshCheck{from: strings.TrimSpace(target + " " + rest)}
+		}
+		return d, nil
 	})
 }
 
+// dmlSQL is one translated UPDATE/DELETE with what it locks and how a stale snapshot
+// is checked (nil: it cannot be).
+type dmlSQL struct {
+	q, ref string
+	check  *freshCheck
+}
+
 // runDMLRows translates and runs a DML statement once per array-bind row.
-func (s *Session) runDMLRows(ctx context.Context, toks []Token, binds map[string]Bind, typ int64, cols []string, build func(*translator) (string, error)) (*Result, error) {
+func (s *Session) runDMLRows(ctx context.Context, toks []Token, binds map[string]Bind, typ int64, cols []string, build func(*translator) (dmlSQL, error)) (*Result, error) {
 	nrows, err := arrayBindRows(binds)
 	if err != nil {
 		return nil, err
@@ -273,11 +333,14 @@ func (s *Session) runDMLRows(ctx context.Context, toks []Token, binds map[string
 			return nil, err
 		}
 		t.row = r
-		q, err := build(t)
+		d, err := build(t)
 		if err != nil {
 			return nil, err
 		}
-		n, err := s.execDuck(ctx, q)
+		if err := s.mutate(ctx, d.ref, d.check); err != nil {
+			return nil, err
+		}
+		n, err := s.execDuck(ctx, d.q)
 		if err != nil {
 			return nil, err
 		}

@@ -21,11 +21,13 @@ type Engine struct {
 	dataDir string
 	opts    Options
 
-	// writeLock serialises writers (Snowflake blocks where DuckDB would report a
-	// transaction conflict); a session holds it from its first write until its
-	// transaction ends.
-	writeLock   chan struct{}
-	lockTimeout atomic.Int64 // nanoseconds
+	// locks are the transactions' table locks (txn.go, locks.go).
+	locks       *lockManager
+	lockTimeout atomic.Int64 // nanoseconds: the default LOCK_TIMEOUT
+
+	sessMu   sync.Mutex
+	sessions map[int64]*Session // open sessions, for SHOW TRANSACTIONS and SYSTEM$ABORT_*
+	nextTxn  atomic.Int64       // transaction ids
 
 	catVersion atomic.Int64
 	catMu      sync.Mutex
@@ -57,11 +59,25 @@ func Open(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("engine: open DuckDB %s: %w", path, err)
 	}
-	e := &Engine{db: db, dataDir: opts.DataDir, opts: opts, writeLock: make(chan struct{}, 1)}
+	e := &Engine{db: db, dataDir: opts.DataDir, opts: opts, locks: newLockManager(), sessions: map[int64]*Session{}}
 	e.lockTimeout.Store(int64(DefaultLockTimeout))
-	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS main.sf_databases(name VARCHAR PRIMARY KEY, comment VARCHAR, created TIMESTAMPTZ, transient BOOLEAN)`); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("engine: initialise catalog in %s: %w", path, err)
+	// Transaction ids look like Snowflake's (a signed 64-bit number growing with time)
+	// and differ across restarts.
+	e.nextTxn.Store(time.Now().UnixMilli() * 1000)
+	// Session ids too: SYSTEM$ABORT_SESSION with an id from before a restart must not
+	// hit a new session.
+	e.nextID.Store(time.Now().UnixMilli())
+	// The load history is created here, not by the first COPY: two COPY transactions
+	// creating it concurrently would conflict in DuckDB's catalog.
+	for _, q := range []string{
+		`CREATE TABLE IF NOT EXISTS main.sf_databases(name VARCHAR PRIMARY KEY, comment VARCHAR, created TIMESTAMPTZ, transient BOOLEAN)`,
+		`CREATE SCHEMA IF NOT EXISTS "_stage_meta"`,
+		createLoadHistorySQL,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("engine: initialise catalog in %s: %w", path, err)
+		}
 	}
 	return e, nil
 }
@@ -80,7 +96,8 @@ func (e *Engine) DataDir() string { return e.dataDir }
 // Options returns the options the engine was opened with.
 func (e *Engine) Options() Options { return e.opts }
 
-// SetLockTimeout changes how long a writer waits for the write lock (default 120 s).
+// SetLockTimeout changes how long a writer waits for a lock when the session has no
+// LOCK_TIMEOUT (default 120 s).
 func (e *Engine) SetLockTimeout(d time.Duration) { e.lockTimeout.Store(int64(d)) }
 
 // NewSession opens a session with the login's database and schema (identifier text as
@@ -114,5 +131,8 @@ func (e *Engine) NewSession(ctx context.Context, database, schema string) (*Sess
 			}
 		}
 	}
+	e.sessMu.Lock()
+	e.sessions[s.id] = s
+	e.sessMu.Unlock()
 	return s, nil
 }

@@ -442,7 +442,7 @@ func (t *translator) mapFunc(name string, a *callArgs, within string) (piece, er
 	case "CURRENT_DATABASE", "CURRENT_SCHEMA", "CURRENT_USER", "CURRENT_ROLE", "CURRENT_WAREHOUSE",
 		"CURRENT_ACCOUNT", "CURRENT_REGION", "CURRENT_VERSION", "CURRENT_SESSION", "CURRENT_TIMESTAMP",
 		"CURRENT_DATE", "CURRENT_TIME", "SYSDATE", "GETDATE", "LOCALTIMESTAMP", "SYSTIMESTAMP", "CURRENT_CLIENT",
-		"CURRENT_ACCOUNT_NAME", "CURRENT_ORGANIZATION_NAME", "LOCALTIME":
+		"CURRENT_ACCOUNT_NAME", "CURRENT_ORGANIZATION_NAME", "LOCALTIME", "CURRENT_TRANSACTION":
 		p, ok := t.s.specialValueOf(name)
 		if !ok {
 			return piece{}, unsupported("function %s", name)
@@ -784,6 +784,8 @@ func (s *Session) specialValueOf(name string) (piece, bool) {
 		return nullOr("Go"), true
 	case "CURRENT_SESSION":
 		return nullOr(fmt.Sprint(s.id)), true
+	case "CURRENT_TRANSACTION":
+		return nullOr(s.currentTxn()), true
 	}
 	return piece{}, false
 }

@@ -14,18 +14,10 @@ import (
 
 const loadHistoryTable = `"_stage_meta"."load_history"`
 
-func ensureLoadHistory(ctx context.Context, h stageHost) error {
-	if _, err := h.exec(ctx, `CREATE SCHEMA IF NOT EXISTS "_stage_meta"`); err != nil {
-		return fmt.Errorf("COPY: create load history schema: %w", err)
-	}
-	_, err := h.exec(ctx, `CREATE TABLE IF NOT EXISTS `+loadHistoryTable+` (
+// createLoadHistorySQL creates the history table (engine.Open runs it once).
+const createLoadHistorySQL = `CREATE TABLE IF NOT EXISTS ` + loadHistoryTable + ` (
 		table_key VARCHAR NOT NULL, file VARCHAR NOT NULL, md5 VARCHAR NOT NULL,
-		size BIGINT, rows_loaded BIGINT, loaded_at TIMESTAMP)`)
-	if err != nil {
-		return fmt.Errorf("COPY: create load history table: %w", err)
-	}
-	return nil
-}
+		size BIGINT, rows_loaded BIGINT, loaded_at TIMESTAMP)`
 
 // tableIdentity names one incarnation of a table: a table dropped and created again
 // (CREATE OR REPLACE) has a new creation time and so starts with no history, as in

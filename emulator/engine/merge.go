@@ -283,6 +283,10 @@ func (s *Session) runMerge(ctx context.Context, te *tableEntry, talias, srcText,
 	if len(aliasCols) > 0 {
 		srcAlias += "(" + strings.Join(aliasCols, ", ") + ")"
 	}
+	// A MERGE's matches cannot be proven on a stale snapshot: nil check.
+	if err := s.mutate(ctx, te.info.DuckRef, nil); err != nil {
+		return nil, err
+	}
 	defer func() {
 		// best effort: the temp tables vanish with the transaction's connection anyway
 		_, _ = s.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp."+sTmp)

@@ -24,10 +24,22 @@ type Session struct {
 
 	db, schema string // current database/schema (exact names), "" = none
 
-	explicitTxn bool // BEGIN was issued
-	duckTxn     bool // a DuckDB transaction is open on conn
-	holdsLock   bool // this session holds Engine.writeLock
-	txnDDL      bool // metadata changed in the open DuckDB transaction
+	explicitTxn bool            // BEGIN was issued
+	duckTxn     bool            // a DuckDB transaction is open on conn
+	txnDDL      bool            // metadata changed in the open DuckDB transaction
+	snapSeq     int64           // lock manager's commit sequence when the DuckDB transaction began
+	written     map[string]bool // lock keys written by the open DuckDB transaction
+	abortedTxn  int64           // id of the explicit transaction SYSTEM$ABORT_TRANSACTION ended; statements fail until ROLLBACK
+
+	// ctl guards what other sessions read or do to this one (SHOW TRANSACTIONS,
+	// SYSTEM$ABORT_*) without waiting for its running statement.
+	ctl        sync.Mutex
+	txnID      int64
+	txnName    string
+	txnStarted time.Time
+	user       string
+	cancelStmt context.CancelFunc // cancels the running statement (nil: none)
+	killed     bool               // SYSTEM$ABORT_SESSION: the session is gone
 
 	params   map[string]string // ALTER SESSION parameters (upper-case names)
 	tz       *time.Location
@@ -78,12 +90,20 @@ func (s *Session) lockTimeoutParam() (time.Duration, bool) {
 func (s *Session) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.closeLocked()
+}
+
+func (s *Session) closeLocked() error {
 	if s.closed {
 		return nil
 	}
 	s.closed = true
 	s.explicitTxn = false
+	s.abortedTxn = 0
 	_ = s.finishTxn(false)
+	s.e.sessMu.Lock()
+	delete(s.e.sessions, s.id)
+	s.e.sessMu.Unlock()
 	return s.conn.Close()
 }
 
@@ -96,6 +116,18 @@ func (s *Session) Execute(ctx context.Context, sqlText string, binds map[string]
 	if s.closed {
 		return nil, Errorf(390111, "08001", "Session no longer exists. New login required to access the service.")
 	}
+	// The statement's context can be cancelled by SYSTEM$ABORT_TRANSACTION/SESSION from
+	// another session.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.ctl.Lock()
+	s.cancelStmt = cancel
+	s.ctl.Unlock()
+	defer func() {
+		s.ctl.Lock()
+		s.cancelStmt = nil
+		s.ctl.Unlock()
+	}()
 	defer func() {
 		if r := recover(); r != nil {
 			res = nil

@@ -49,6 +49,9 @@ type stageHost interface {
 	schemaExists(ctx context.Context, db, schema string) (bool, error)
 	// table describes a table; (nil, nil) when it does not exist.
 	table(ctx context.Context, n objName) (*copyTable, error)
+	// beginLoad takes the table's load lock (COPY into one table from two transactions
+	// is ordered, so the load history stays exact) and opens the transaction.
+	beginLoad(ctx context.Context, duckRef string) error
 	// exec and query run DuckDB SQL inside the session's transaction.
 	exec(ctx context.Context, q string, args ...any) (int64, error)
 	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)

@@ -7,58 +7,171 @@ import (
 	"time"
 )
 
-// Transactions. Snowflake runs each statement in READ COMMITTED and blocks writers on
-// locks; DuckDB uses optimistic MVCC and fails the second writer with a conflict. The
-// engine therefore:
-//   - serialises writers with Engine.writeLock: a session takes it at its first write
-//     and keeps it until COMMIT/ROLLBACK (explicit transaction) or the end of the
-//     statement (autocommit), waiting at most the lock timeout (error 625);
-//   - starts the DuckDB transaction only after taking the lock, so a writer's
-//     snapshot always includes every committed write and conflicts cannot happen;
-//   - lets reads run without the lock: before the first write of a transaction they
-//     run in autocommit (seeing committed data, like READ COMMITTED), afterwards inside
-//     the DuckDB transaction (seeing the session's own changes).
+// Transactions. Snowflake runs each statement in READ COMMITTED and makes writers wait
+// on locks that belong to transactions and tables: INSERT and COPY write new
+// micro-partitions and do not block each other; UPDATE, DELETE, MERGE and TRUNCATE on
+// one table serialise; a lock is held until the transaction ends; a wait longer than
+// LOCK_TIMEOUT fails the statement with error 625. DuckDB instead gives each
+// transaction one snapshot (taken at its start) and reports a conflict when two
+// transactions change the same row. The engine maps one onto the other:
 //
-// DDL commits an open transaction first, then runs (and commits) on its own.
+//   - Every table has an exclusive lock (locks.go) taken by UPDATE, DELETE, MERGE,
+//     TRUNCATE and INSERT OVERWRITE and held until COMMIT/ROLLBACK (or the end of an
+//     autocommit statement). INSERT takes no lock. COPY takes a separate per-table
+//     load lock, so that two transactions never load the same staged file twice
+//     (load history is exact only if COPYs into one table are ordered).
+//   - The DuckDB transaction starts at the first write, after that write's lock is
+//     taken, so a transaction whose first write is an UPDATE sees everything committed
+//     before it, as in Snowflake.
+//   - A transaction that wrote before (an INSERT or COPY) and then locks a table that
+//     others changed since its snapshot would, in DuckDB, not see those changes. The
+//     engine detects this with per-table commit sequence numbers and proves that the
+//     statement's rows are the same in the snapshot and in the committed data (a
+//     count of the rows the WHERE clause selects, on both sides; DuckDB itself fails
+//     the statement if one of those rows was changed meanwhile). When it cannot prove
+//     it (MERGE, UPDATE … FROM, DELETE … USING, or a table this transaction wrote
+//     itself), the statement fails with error 625 and the client retries the
+//     transaction. docs/sql.md lists what differs from Snowflake.
+//
+// DDL commits an open transaction first, then runs (and commits) on its own under one
+// engine-wide DDL lock, so that concurrent CREATE … IF NOT EXISTS see each other.
 
-// beginWrite takes the write lock (if not held) and opens the DuckDB transaction (if
-// not open). Every write goes through it.
-func (s *Session) beginWrite(ctx context.Context) error {
-	if !s.holdsLock {
-		timeout := time.Duration(s.e.lockTimeout.Load())
-		if v, ok := s.lockTimeoutParam(); ok {
-			timeout = v
-		}
-		t := time.NewTimer(timeout)
-		defer t.Stop()
-		select {
-		case s.e.writeLock <- struct{}{}:
-			s.holdsLock = true
-		case <-t.C:
-			return Errorf(625, "57014", "Statement waited more than %s for a lock held by another transaction on this emulator and was aborted; retry the statement (LOCK_TIMEOUT).", timeout)
-		case <-ctx.Done():
-			return Errorf(604, "57014", "SQL execution canceled")
-		}
+// lockKey names what a lock protects: a table's rows, a table's load history, or the
+// catalog (DDL).
+func rowsKey(duckRef string) string { return "rows:" + duckRef }
+func loadKey(duckRef string) string { return "load:" + duckRef }
+
+const ddlKey = "ddl"
+
+// lockTimeout is the session's LOCK_TIMEOUT, else the engine default.
+func (s *Session) lockTimeout() time.Duration {
+	if v, ok := s.lockTimeoutParam(); ok {
+		return v
 	}
-	if !s.duckTxn {
-		if _, err := s.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-			s.releaseLock()
-			return fmt.Errorf("engine: begin DuckDB transaction: %w", err)
-		}
-		s.duckTxn = true
+	return time.Duration(s.e.lockTimeout.Load())
+}
+
+// beginWrite opens the DuckDB transaction (if not open). Every write goes through it;
+// the statement's locks are taken before.
+func (s *Session) beginWrite(ctx context.Context) error {
+	if s.duckTxn {
+		return nil
+	}
+	// Read the sequence before BEGIN: a commit that lands in between makes the check in
+	// freshFor report a change that the snapshot may already include (safe direction).
+	s.snapSeq = s.e.locks.seq()
+	if _, err := s.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return fmt.Errorf("engine: begin DuckDB transaction: %w", err)
+	}
+	s.duckTxn = true
+	if s.written == nil {
+		s.written = map[string]bool{}
 	}
 	return nil
 }
 
-func (s *Session) releaseLock() {
-	if s.holdsLock {
-		s.holdsLock = false
-		<-s.e.writeLock
+// lockDDL takes the engine-wide DDL lock for the current statement.
+func (s *Session) lockDDL(ctx context.Context) error {
+	return s.e.locks.acquire(ctx, s, ddlKey, s.lockTimeout())
+}
+
+// appendTo records that the statement appends rows to a table (INSERT): no lock.
+func (s *Session) appendTo(ctx context.Context, duckRef string) error {
+	if err := s.beginWrite(ctx); err != nil {
+		return err
 	}
+	s.written[rowsKey(duckRef)] = true
+	return nil
+}
+
+// loadInto takes a table's load lock for COPY and opens the transaction; the caller
+// reads the load history afterwards, which is then exact.
+func (s *Session) loadInto(ctx context.Context, duckRef string) error {
+	k := loadKey(duckRef)
+	if err := s.e.locks.acquire(ctx, s, k, s.lockTimeout()); err != nil {
+		return err
+	}
+	if err := s.freshFor(ctx, k, nil); err != nil {
+		return err
+	}
+	if err := s.beginWrite(ctx); err != nil {
+		return err
+	}
+	s.written[k] = true
+	s.written[rowsKey(duckRef)] = true
+	return nil
+}
+
+// freshCheck is how a statement proves that a stale snapshot selects the same rows as
+// the committed data: from is DuckDB text "<table> [AS a] [WHERE pred]".
+type freshCheck struct{ from string }
+
+// mutate takes a table's exclusive lock for UPDATE/DELETE/MERGE/TRUNCATE, makes sure
+// the transaction's snapshot is good enough for the statement, and opens the
+// transaction. check may be nil (the statement cannot be proven on a stale snapshot).
+func (s *Session) mutate(ctx context.Context, duckRef string, check *freshCheck) error {
+	k := rowsKey(duckRef)
+	if err := s.e.locks.acquire(ctx, s, k, s.lockTimeout()); err != nil {
+		return err
+	}
+	if err := s.freshFor(ctx, k, check); err != nil {
+		return err
+	}
+	if err := s.beginWrite(ctx); err != nil {
+		return err
+	}
+	s.written[k] = true
+	return nil
+}
+
+// freshFor checks, for a key this session just locked, that no transaction committed a
+// change to it after the session's DuckDB snapshot; or, when one did, that check proves
+// the statement unaffected.
+func (s *Session) freshFor(ctx context.Context, key string, check *freshCheck) error {
+	if !s.duckTxn || s.e.locks.lastCommit(key) <= s.snapSeq {
+		return nil // the DuckDB transaction starts after the lock: it sees every commit
+	}
+	stale := func(why string) error {
+		return Errorf(ErrLockTimeout, "57014", "Statement aborted: another transaction committed changes to this table after this transaction's first write, and the emulator (DuckDB snapshots) cannot run %s on an older snapshot; roll back and retry the transaction.", why)
+	}
+	if check == nil {
+		return stale("this statement")
+	}
+	if s.written[key] {
+		return stale("a statement on a table this transaction already changed")
+	}
+	q := "SELECT count(*) FROM " + check.from
+	mine, err := countRows(ctx, s.conn.QueryContext, q)
+	if err != nil {
+		return mapDuckErr(err)
+	}
+	committed, err := countRows(ctx, s.e.db.QueryContext, q)
+	if err != nil {
+		return mapDuckErr(err)
+	}
+	if mine != committed {
+		return stale(fmt.Sprintf("it (it selects %d rows in the snapshot, %d committed)", mine, committed))
+	}
+	return nil
+}
+
+func countRows(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error), q string) (int64, error) {
+	rows, err := query(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var n int64
+	if rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return 0, err
+		}
+	}
+	return n, rows.Err()
 }
 
 // finishTxn commits (or rolls back) the DuckDB transaction if one is open and
-// releases the write lock.
+// releases the transaction's locks.
 func (s *Session) finishTxn(commit bool) error {
 	var err error
 	if s.duckTxn {
@@ -72,12 +185,19 @@ func (s *Session) finishTxn(commit bool) error {
 			_, _ = s.conn.ExecContext(context.Background(), "ROLLBACK")
 		}
 		s.duckTxn = false
+		if commit && err == nil && len(s.written) > 0 {
+			s.e.locks.committed(s.written)
+		}
+		clear(s.written)
 	}
 	if s.txnDDL {
 		s.txnDDL = false
 		s.e.invalidateCatalog()
 	}
-	s.releaseLock()
+	s.e.locks.releaseAll(s)
+	if !s.explicitTxn {
+		s.setTxn(0, "")
+	}
 	if err != nil {
 		return mapDuckErr(err)
 	}
@@ -91,6 +211,8 @@ func (s *Session) endStatement(stmtErr error) error {
 			// metadata changed inside the transaction: make later lookups reload
 			s.e.invalidateCatalog()
 		}
+		// The DDL lock is a statement lock; a transaction's table locks stay.
+		s.e.locks.release(s, ddlKey)
 		return nil
 	}
 	return s.finishTxn(stmtErr == nil)
@@ -105,9 +227,9 @@ func (s *Session) commitImplicit() error {
 	return s.finishTxn(true)
 }
 
-// execDuck runs a DuckDB write statement inside the session's transaction (taking
-// the write lock and opening the transaction first). In autocommit mode the
-// transaction ends with the current Execute call.
+// execDuck runs a DuckDB write statement inside the session's transaction (opening it
+// first). The caller has taken the statement's locks (mutate, appendTo, loadInto,
+// lockDDL). In autocommit mode the transaction ends with the current Execute call.
 func (s *Session) execDuck(ctx context.Context, q string, args ...any) (int64, error) {
 	if err := s.beginWrite(ctx); err != nil {
 		return 0, err

@@ -71,6 +71,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, failure(errInternalCode, "08001", "could not open a session: "+err.Error(), ""))
 		return
 	}
+	if us, ok := eng.(interface{ SetUser(string) }); ok {
+		us.SetUser(user) // shown by SHOW TRANSACTIONS
+	}
 	sess := &session{user: user, database: database, schema: schema, eng: eng, sem: make(chan struct{}, 1)}
 	token, master := s.sessions.add(sess, s.cfg.SessionTokenTTL)
 	s.counters.logins.Add(1)

@@ -28,12 +28,20 @@ type Config struct {
 	// SyncWait is how long a synchronous query-request blocks before answering 333333
 	// and letting the driver poll, as Snowflake does after 45 s. Zero means 45 s.
 	SyncWait time.Duration
+	// SessionIdleTimeout closes a session that no request has named for this long,
+	// rolling back its open transaction, as Snowflake does for idle sessions. Zero means
+	// Snowflake's default for programmatic clients, four hours; negative disables it.
+	SessionIdleTimeout time.Duration
 	// ResultWait is how long a GET of a running query's result blocks before answering
 	// 333334 (long poll). Zero means 20 s.
 	ResultWait time.Duration
 	// Logger receives one line per failed request; nil discards. Secrets never reach it.
 	Logger *slog.Logger
 }
+
+// DefaultSessionIdleTimeout is Snowflake's idle session timeout for programmatic
+// clients (drivers, connectors): four hours.
+const DefaultSessionIdleTimeout = 4 * time.Hour
 
 // Server answers the Snowflake REST protocol for one Backend.
 type Server struct {
@@ -90,6 +98,13 @@ func New(backend Backend, cfg Config) (*Server, error) {
 		cancel:   cancel,
 	}
 	s.mux = s.routes()
+	if cfg.SessionIdleTimeout == 0 {
+		s.cfg.SessionIdleTimeout = DefaultSessionIdleTimeout
+	}
+	if s.cfg.SessionIdleTimeout > 0 {
+		s.running.Add(1)
+		go s.expireIdle(ctx, s.cfg.SessionIdleTimeout)
+	}
 	return s, nil
 }
 

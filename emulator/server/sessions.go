@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,7 +21,16 @@ type session struct {
 	// sem serialises statements: an engine session runs one statement at a time, and an
 	// async statement must not overlap the next one sent on the same connection.
 	sem chan struct{}
+	// lastUsed is when a request last named the session (unix nanoseconds): a session
+	// idle for longer than Config.SessionIdleTimeout is closed, as Snowflake ends idle
+	// sessions, which rolls back its open transaction and frees its locks.
+	lastUsed atomic.Int64
 }
+
+func (s *session) touch() { s.lastUsed.Store(time.Now().UnixNano()) }
+
+// busy reports whether a statement of the session is running (it is not idle then).
+func (s *session) busy() bool { return len(s.sem) > 0 }
 
 // acquire takes the session's statement slot, or fails when ctx ends first.
 func (s *session) acquire(ctx context.Context) error {
@@ -32,7 +42,10 @@ func (s *session) acquire(ctx context.Context) error {
 	}
 }
 
-func (s *session) release() { <-s.sem }
+func (s *session) release() {
+	s.touch()
+	<-s.sem
+}
 
 // closeEngine waits for the running statement (if any) and closes the engine session.
 func (s *session) closeEngine(ctx context.Context) error {
@@ -86,6 +99,7 @@ func (st *sessionStore) add(s *session, ttl time.Duration) (token, master string
 	defer st.mu.Unlock()
 	st.nextID++
 	s.id = st.nextID
+	s.touch()
 	token, master = randomToken("emu-st-"), randomToken("emu-mt-")
 	st.byToken[token] = tokenEntry{sess: s, expires: time.Now().Add(ttl)}
 	st.tokens[s.id] = []string{token}
@@ -187,7 +201,62 @@ func (s *Server) authSession(w http.ResponseWriter, r *http.Request) *session {
 		writeJSON(w, failure(codeSessionExpired, "08001", "Session token has expired; renew it with the master token.", ""))
 		return nil
 	}
+	sess.touch()
 	return sess
+}
+
+// idle returns the sessions no request has named for longer than d (and that run no
+// statement).
+func (st *sessionStore) idle(d time.Duration) []*session {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	limit := time.Now().Add(-d).UnixNano()
+	var out []*session
+	for _, s := range st.byMaster {
+		if s.lastUsed.Load() < limit && !s.busy() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// expireIdle closes sessions idle for longer than the idle timeout until ctx ends:
+// without it, a client that died inside a transaction would hold its locks forever.
+func (s *Server) expireIdle(ctx context.Context, timeout time.Duration) {
+	defer s.running.Done()
+	every := min(timeout/4, 30*time.Second)
+	every = max(every, 10*time.Millisecond)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, sess := range s.sessions.idle(timeout) {
+			s.endSession(sess, "idle for longer than the session idle timeout")
+		}
+	}
+}
+
+// endSession forgets a session's tokens and closes its engine session (rolling back
+// its transaction) in the background.
+func (s *Server) endSession(sess *session, why string) {
+	if !s.sessions.remove(sess) {
+		return
+	}
+	s.log.Info("closing session", "session", sess.id, "reason", why)
+	s.queries.cancelSession(sess.id)
+	s.running.Add(1)
+	go func() {
+		defer s.running.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := sess.closeEngine(ctx); err != nil {
+			s.log.Warn("closing session", "session", sess.id, "err", err)
+		}
+	}()
 }
 
 // handleTokenRequest renews a session token (requestType RENEW) with the master token.
@@ -237,18 +306,7 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, success(nil))
 		return
 	}
-	if s.sessions.remove(sess) {
-		s.queries.cancelSession(sess.id)
-		s.running.Add(1)
-		go func() {
-			defer s.running.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			if err := sess.closeEngine(ctx); err != nil {
-				s.log.Warn("closing session", "session", sess.id, "err", err)
-			}
-		}()
-	}
+	s.endSession(sess, "closed by the client")
 	writeJSON(w, success(nil))
 }
 

@@ -21,6 +21,7 @@ import (
 type flags struct {
 	addr, dataDir, user, password, token, publicKey, s3Endpoint string
 	verbose                                                     bool
+	idleTimeout                                                 time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (flags, error) {
@@ -34,6 +35,8 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	fs.StringVar(&f.token, "token", "", "programmatic access token for --user (default: the password)")
 	fs.StringVar(&f.publicKey, "public-key", "", "PEM file with the RSA public key for key-pair (JWT) login")
 	fs.StringVar(&f.s3Endpoint, "s3-endpoint", "", "host:port of an S3-compatible server for external stages")
+	fs.DurationVar(&f.idleTimeout, "session-idle-timeout", server.DefaultSessionIdleTimeout,
+		"close a session idle this long, rolling back its open transaction (Snowflake's default for drivers; negative: never)")
 	fs.BoolVar(&f.verbose, "v", false, "log every rejected login and failed request")
 	if err := fs.Parse(args); err != nil {
 		return f, err
@@ -63,7 +66,7 @@ func run(args []string, stderr io.Writer) error {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	cfg := server.Config{User: f.user, Password: f.password, Token: f.token, Logger: log}
+	cfg := server.Config{User: f.user, Password: f.password, Token: f.token, Logger: log, SessionIdleTimeout: f.idleTimeout}
 	if f.publicKey != "" {
 		pem, err := os.ReadFile(f.publicKey)
 		if err != nil {
