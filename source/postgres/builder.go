@@ -15,8 +15,9 @@ type Builder struct {
 	// RowValues: the server compares row values, (a,b) > (x,y). Redshift does not:
 	// the comparison is expanded into ORs.
 	RowValues bool
-	// BackslashEscapes: a backslash in a string literal escapes (Redshift); PostgreSQL
-	// with standard_conforming_strings takes it literally.
+	// BackslashEscapes: a backslash in a plain '…' literal escapes (Redshift). Without
+	// it (PostgreSQL) literals are written as E'…' strings, whose meaning does not
+	// depend on standard_conforming_strings (see QuoteLiteral).
 	BackslashEscapes bool
 	// CollateC: the server has a "C" collation for byte-order string comparison.
 	CollateC bool
@@ -35,12 +36,21 @@ type Builder struct {
 // QuoteIdent quotes one identifier.
 func (b Builder) QuoteIdent(name string) string { return source.QuoteDoubled(name) }
 
-// QuoteLiteral quotes a string literal.
+// QuoteLiteral quotes a string literal so that it means s under every session
+// setting. Quotes and backslashes are both doubled, so a run of backslashes always has
+// even length and can never swallow a quote: the literal ends at the same place
+// whether or not the server treats backslash as an escape. PostgreSQL gets an E'…'
+// string, which always treats backslash as an escape, so the value is also the same
+// under standard_conforming_strings on and off (a role or a filter calling set_config
+// can change that setting mid-session; COPY takes no bind parameters, so the literal
+// itself must be safe). Redshift has no E'…' form and always escapes with backslash.
+// NUL cannot occur: neither server stores it in text.
 func (b Builder) QuoteLiteral(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''")
 	if b.BackslashEscapes {
-		s = strings.ReplaceAll(s, `\`, `\\`)
+		return "'" + s + "'"
 	}
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	return "E'" + s + "'"
 }
 
 // ResolveName folds unquoted names to lower case, as both servers do.

@@ -21,6 +21,9 @@ type Dialect interface {
 	// BeginSQL opens the read-only transaction every source statement runs in (a
 	// consistent snapshot, and no whereClauseCriteria can write).
 	BeginSQL() string
+	// CheckSession verifies what SessionSQL set, from the server's reported
+	// parameters (no round trip).
+	CheckSession(parameter func(name string) string) error
 }
 
 // Source runs a PostgreSQL-protocol dialect over a pgx pool.
@@ -32,7 +35,24 @@ type Source struct {
 
 // SessionSQL implements Dialect for PostgreSQL.
 func (PG) SessionSQL() string {
-	return "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 3; SET client_encoding = 'UTF8'"
+	return "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 3; SET client_encoding = 'UTF8'; SET standard_conforming_strings = on"
+}
+
+// CheckSession implements Dialect. The product's own literals do not depend on
+// standard_conforming_strings (QuoteLiteral), but whereClauseCriteria is the user's
+// SQL: with the setting fixed, a backslash in '…' means what standard SQL says, for
+// every role, and the filter means the same on every worker.
+func (b Builder) CheckSession(parameter func(string) string) error {
+	if b.BackslashEscapes {
+		return nil // Redshift: backslash always escapes; nothing to verify
+	}
+	if v := parameter("standard_conforming_strings"); v != "on" {
+		return fmt.Errorf("source session: standard_conforming_strings is %q after SET standard_conforming_strings = on; check the role's and database's settings", v)
+	}
+	if v := parameter("client_encoding"); !strings.EqualFold(v, "UTF8") {
+		return fmt.Errorf("source session: client_encoding is %q after SET client_encoding = 'UTF8'", v)
+	}
+	return nil
 }
 
 // BeginSQL implements Dialect for PostgreSQL.
@@ -48,6 +68,9 @@ func (s *Source) tx(ctx context.Context, fn func(conn *pgx.Conn) error) error {
 	conn := c.Conn()
 	if _, err := conn.Exec(ctx, s.Dialect.SessionSQL()); err != nil {
 		return fmt.Errorf("prepare source session: %w", err)
+	}
+	if err := s.Dialect.CheckSession(conn.PgConn().ParameterStatus); err != nil {
+		return err
 	}
 	if _, err := conn.Exec(ctx, s.Dialect.BeginSQL()); err != nil {
 		return fmt.Errorf("begin: %w", err)

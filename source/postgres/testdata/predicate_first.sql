@@ -1,1 +1,1 @@
-"id" IS NOT NULL AND "id" <= '100'::bigint
+"id" IS NOT NULL AND "id" <= E'100'::bigint

@@ -1,1 +1,1 @@
-"Region" IS NOT NULL AND "day" IS NOT NULL AND ("Region" COLLATE "C", "day") > ('east'::character varying, '2024-01-01'::date) AND ("Region" COLLATE "C", "day") <= ('west'::character varying, '2024-02-01'::date)
+"Region" IS NOT NULL AND "day" IS NOT NULL AND ("Region" COLLATE "C", "day") > (E'east'::character varying, E'2024-01-01'::date) AND ("Region" COLLATE "C", "day") <= (E'west'::character varying, E'2024-02-01'::date)
