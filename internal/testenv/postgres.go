@@ -109,10 +109,6 @@ func startPostgres() (*PG, string, error) {
 	if bin == "" {
 		return nil, "PostgreSQL server binaries (initdb, postgres)", nil
 	}
-	dir, err := os.MkdirTemp("", "snowmigrate-pg-")
-	if err != nil {
-		return nil, "", err
-	}
 	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
@@ -122,7 +118,13 @@ func startPostgres() (*PG, string, error) {
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
 		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-		if err := os.Chown(dir, uid, gid); err != nil {
+	}
+	dir, err := os.MkdirTemp(pgTempBase(cred), "snowmigrate-pg-")
+	if err != nil {
+		return nil, "", err
+	}
+	if cred != nil {
+		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
 			return nil, "", err
 		}
 	}
@@ -167,5 +169,45 @@ func startPostgres() (*PG, string, error) {
 			return nil, "", fmt.Errorf("postgres not ready after 60s: %v: %s", err, tail(logPath, 2000))
 		}
 		time.Sleep(150 * time.Millisecond)
+	}
+}
+
+// pgTempBase is where a cluster's directory is made: $TMPDIR, unless the cluster runs
+// as the postgres user (cred set, as root) and that user cannot reach $TMPDIR (a
+// `mktemp -d` or a directory under a 0700 home): then the first of /tmp and /var/tmp it
+// can reach.
+func pgTempBase(cred *syscall.Credential) string {
+	if cred == nil {
+		return ""
+	}
+	for _, d := range []string{os.TempDir(), "/tmp", "/var/tmp"} {
+		if canTraverse(d, cred.Uid, cred.Gid) {
+			return d
+		}
+	}
+	return ""
+}
+
+// canTraverse tells from the mode bits whether uid (primary group gid) may search every
+// directory from / down to dir.
+func canTraverse(dir string, uid, gid uint32) bool {
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		var st syscall.Stat_t
+		if err := syscall.Stat(d, &st); err != nil {
+			return false
+		}
+		bit := uint32(0o001)
+		switch {
+		case st.Uid == uid:
+			bit = 0o100
+		case st.Gid == gid:
+			bit = 0o010
+		}
+		if uint32(st.Mode)&bit == 0 {
+			return false
+		}
+		if d == "/" || d == "." {
+			return true
+		}
 	}
 }
