@@ -130,7 +130,7 @@ func TestTxnAbortTransaction(t *testing.T) {
 	}
 	mustExec(t, other, `ALTER SESSION SET LOCK_TIMEOUT = 0`)
 	expectErr(t, other, `UPDATE ab SET a = 0`, ErrLockTimeout)
-	expectRows(t, other, `SELECT SYSTEM$ABORT_TRANSACTION(`+id+`)`, "Transaction ["+id+"] aborted.")
+	expectRows(t, other, `SELECT SYSTEM$ABORT_TRANSACTION(`+id+`)`, "Aborted transaction id: "+id)
 	expectRows(t, other, `SHOW TRANSACTIONS`, "")
 	mustExec(t, other, `UPDATE ab SET a = a + 1`)
 	expectRows(t, other, `SELECT a FROM ab`, "2") // the aborted INSERT and UPDATE are gone

@@ -8,7 +8,9 @@ import (
 
 // lockManager holds the engine's locks (see txn.go): each key has at most one owning
 // session, whose transaction holds it until it ends. Waiters poll a broadcast channel
-// that is closed whenever a lock is released, bounded by the waiter's LOCK_TIMEOUT.
+// that is closed whenever a lock is released, bounded by the waiter's LOCK_TIMEOUT. A
+// waiter aborts an owner whose transaction is detached (no statement for
+// DetachedTxnTimeout), as Snowflake does.
 //
 // It also numbers commits: lastCommit(key) is the sequence number of the latest
 // committed transaction that wrote under key, compared with a session's snapshot
@@ -49,12 +51,16 @@ func (m *lockManager) acquire(ctx context.Context, s *Session, key string, timeo
 		}
 		ch := m.changed
 		m.mu.Unlock()
+		if s.e.abortDetached(ctx, s, o) {
+			continue
+		}
 		left := time.Until(deadline)
 		if left <= 0 {
 			txn, _ := o.txnInfo()
 			return Errorf(ErrLockTimeout, "57014", "Statement waited more than %s for a lock on %s held by transaction %d of session %d and was aborted (LOCK_TIMEOUT); retry it, or end that transaction (SYSTEM$ABORT_TRANSACTION).", timeout, describeKey(key), txn, o.id)
 		}
-		t := time.NewTimer(left)
+		// wake at least every 10 s to look for a detached owner
+		t := time.NewTimer(min(left, 10*time.Second))
 		select {
 		case <-ch:
 			t.Stop()

@@ -39,6 +39,7 @@ type Session struct {
 	txnStarted time.Time
 	user       string
 	cancelStmt context.CancelFunc // cancels the running statement (nil: none)
+	lastStmt   time.Time          // when the last statement ended
 	killed     bool               // SYSTEM$ABORT_SESSION: the session is gone
 
 	params   map[string]string // ALTER SESSION parameters (upper-case names)
@@ -126,6 +127,7 @@ func (s *Session) Execute(ctx context.Context, sqlText string, binds map[string]
 	defer func() {
 		s.ctl.Lock()
 		s.cancelStmt = nil
+		s.lastStmt = time.Now()
 		s.ctl.Unlock()
 	}()
 	defer func() {

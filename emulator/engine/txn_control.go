@@ -19,6 +19,35 @@ import (
 // after cancelling it.
 const abortWait = 30 * time.Second
 
+// DetachedTxnTimeout is Snowflake's rule for a transaction left open by a session that
+// went quiet: when it blocks another transaction's lock and has run no statement for
+// five minutes, it is aborted and rolled back.
+const DetachedTxnTimeout = 5 * time.Minute
+
+// idleFor reports how long the session has run no statement (0 while one runs).
+func (s *Session) idleFor() time.Duration {
+	s.ctl.Lock()
+	defer s.ctl.Unlock()
+	if s.cancelStmt != nil || s.lastStmt.IsZero() {
+		return 0
+	}
+	return time.Since(s.lastStmt)
+}
+
+// abortDetached aborts o's explicit transaction if it has been quiet for longer than
+// DetachedTxnTimeout; it reports whether it did.
+func (e *Engine) abortDetached(ctx context.Context, by, o *Session) bool {
+	if o == by || o.idleFor() < DetachedTxnTimeout {
+		return false
+	}
+	id, _ := o.txnInfo()
+	if id == 0 {
+		return false
+	}
+	_, err := e.abortTransaction(ctx, by, id)
+	return err == nil
+}
+
 // SetUser records the login name shown by SHOW TRANSACTIONS.
 func (s *Session) SetUser(user string) {
 	s.ctl.Lock()
@@ -133,7 +162,7 @@ func (e *Engine) abortTransaction(ctx context.Context, by *Session, id int64) (s
 		if err := by.finishTxn(false); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("Transaction [%d] aborted.", id), nil
+		return fmt.Sprintf("Aborted transaction id: %d", id), nil
 	}
 	for _, t := range e.sessionList() {
 		if tid, _ := t.txnInfo(); tid != id {
@@ -150,7 +179,7 @@ func (e *Engine) abortTransaction(ctx context.Context, by *Session, id int64) (s
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("Transaction [%d] aborted.", id), nil
+		return fmt.Sprintf("Aborted transaction id: %d", id), nil
 	}
 	return fmt.Sprintf("Transaction [%d] is not running.", id), nil
 }

@@ -95,7 +95,7 @@ func TestTxnAbandonedLockIsFoundAndAborted(t *testing.T) {
 	if id == "" {
 		t.Fatal("SHOW TRANSACTIONS does not list SNOWMIGRATE_LOAD_ABC")
 	}
-	if got := txOne(t, env, live, "SELECT SYSTEM$ABORT_TRANSACTION("+id+")"); got != "Transaction ["+id+"] aborted." {
+	if got := txOne(t, env, live, "SELECT SYSTEM$ABORT_TRANSACTION("+id+")"); got != "Aborted transaction id: "+id {
 		t.Fatalf("SYSTEM$ABORT_TRANSACTION: %q", got)
 	}
 	if txnByName(t, env, live, "SNOWMIGRATE_LOAD_ABC") != "" {
