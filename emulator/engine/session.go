@@ -75,6 +75,14 @@ func (s *Session) Parameters() map[string]string {
 	return out
 }
 
+// SetParameter sets a session parameter as ALTER SESSION SET does (the server applies
+// the login's session parameters with it).
+func (s *Session) SetParameter(name, value string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.setParam(strings.ToUpper(name), value)
+}
+
 func (s *Session) lockTimeoutParam() (time.Duration, bool) {
 	v, ok := s.params["LOCK_TIMEOUT"]
 	if !ok {

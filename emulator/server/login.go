@@ -15,6 +15,9 @@ type loginRequest struct {
 		AccountName   string `json:"ACCOUNT_NAME"`
 		Authenticator string `json:"AUTHENTICATOR"`
 		Token         string `json:"TOKEN"`
+		// SessionParameters are the client's session parameters (gosnowflake sends
+		// Config.Params here: TIMEZONE, QUERY_TAG, LOCK_TIMEOUT, ...).
+		SessionParameters map[string]any `json:"SESSION_PARAMETERS"`
 	} `json:"data"`
 }
 
@@ -74,6 +77,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if us, ok := eng.(interface{ SetUser(string) }); ok {
 		us.SetUser(user) // shown by SHOW TRANSACTIONS
 	}
+	s.applySessionParameters(eng, d.SessionParameters)
 	sess := &session{user: user, database: database, schema: schema, eng: eng, sem: make(chan struct{}, 1)}
 	token, master := s.sessions.add(sess, s.cfg.SessionTokenTTL)
 	s.counters.logins.Add(1)
@@ -109,4 +113,26 @@ func (s *Server) userMatches(login string) bool {
 
 func secretEqual(got, want string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// applySessionParameters sets the login's session parameters on the engine session, as
+// Snowflake does. Driver switches (CLIENT_*) and non-string values stay with the driver;
+// a value the engine refuses is logged and skipped.
+func (s *Server) applySessionParameters(eng Session, params map[string]any) {
+	ps, ok := eng.(interface {
+		SetParameter(name, value string) error
+	})
+	if !ok {
+		return
+	}
+	for k, v := range params {
+		name := strings.ToUpper(k)
+		str, isStr := v.(string)
+		if !isStr || strings.HasPrefix(name, "CLIENT_") {
+			continue
+		}
+		if err := ps.SetParameter(name, str); err != nil {
+			s.log.Warn("login session parameter refused", "parameter", name, "err", err)
+		}
+	}
 }
