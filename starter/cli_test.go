@@ -149,3 +149,13 @@ func TestTenThousandTablesFitTheInputLimit(t *testing.T) {
 	}
 	t.Logf("10,000 tables: %d bytes", p.Size())
 }
+
+// Temporal unreachable is exit 4 for watch and status, not 1 ("the migration failed").
+func TestTemporalUnreachableExits4(t *testing.T) {
+	for _, cmd := range []string{"watch", "status"} {
+		code, stdout, stderr := runCLI(t, cmd, "SomeMigration", "--temporal-address", "127.0.0.1:1")
+		if code != exitUnreachable || !strings.Contains(stderr, "cannot reach Temporal at 127.0.0.1:1") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want 4 and the address", cmd, code, stdout, stderr)
+		}
+	}
+}

@@ -212,7 +212,8 @@ func TestStatusPauseResumeCancelTableAndWatch(t *testing.T) {
 		t.Fatalf("watch with a cancelled table: exit %d\n%s", code, out)
 	}
 	for _, want := range []string{
-		"demo.public.customers finished",
+		"demo.public.customers COMPLETED partitions 4/4, rows 2,000, 195.3 KiB",
+		"demo.public.line_items COMPLETED partitions 4/4, rows 120,000",
 		"Migration " + name + " COMPLETED_WITH_FAILURES",
 		"tables: 3 total, 2 completed, 0 failed, 1 cancelled",
 		"rows:   122,000",

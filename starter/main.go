@@ -15,10 +15,11 @@ import (
 
 // Exit codes (documented in docs/starter.md).
 const (
-	exitOK       = 0
-	exitFailure  = 1
-	exitUsage    = 2
-	exitTimedOut = 3
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitTimedOut    = 3
+	exitUnreachable = 4 // Temporal did not answer: start or reach it; nothing is known about the migration
 )
 
 func main() {
@@ -59,7 +60,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Usage: "start and follow snowmigrate data migrations on Temporal",
 		Description: "Validates a workflow configuration (the reference system's JSON) and starts a\n" +
 			"DataMigrationWorkflow; lists, shows, watches, pauses, resumes and cancels migrations.\n" +
-			"Exit codes: 0 ok, 1 failure, 2 invalid usage or configuration, 3 watch timed out.",
+			"Exit codes: 0 ok, 1 failure, 2 invalid usage or configuration, 3 watch timed out,\n" +
+			"4 Temporal unreachable.",
 		Writer:         stdout,
 		ErrWriter:      stderr,
 		HideVersion:    true,

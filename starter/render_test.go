@@ -2,84 +2,251 @@ package main
 
 import (
 	"bytes"
-	"context"
+	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
-func progressState(running []workflows.TableProgress, completed int, failures []workflows.TableResult) migrationState {
-	return migrationState{WorkflowID: "M", Status: "Running", Progress: &workflows.MigrationProgress{
-		Name: "M", Status: "EXECUTING", TablesTotal: 3, TablesCompleted: completed, TablesFailed: len(failures), Rows: 42, Running: running, Failures: failures,
-	}}
+var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// running builds a refresh of a running migration as fetchState returns it.
+func running(completed, failed int, tables []workflows.TableProgress, recent, failures []workflows.TableResult) migrationState {
+	p := &workflows.MigrationProgress{Name: "M", Status: "EXECUTING", TablesTotal: 3, TablesCompleted: completed, TablesFailed: failed, Rows: 42,
+		Running: tables, Recent: recent, Failures: failures}
+	st := migrationState{WorkflowID: "M", Status: "Running", StartTime: t0, Progress: p}
+	for _, tp := range tables {
+		st.Tables = append(st.Tables, viewOfProgress(tp, true, t0.Add(10*time.Second)))
+	}
+	st.recent = views(recent)
+	st.setFailed(failures, failed)
+	return st
 }
 
-func TestLineRendererPrintsChangesOnly(t *testing.T) {
+func closed(outcome string, completed, failed int, recent, failures []workflows.TableResult) migrationState {
+	r := &workflows.MigrationResult{Outcome: outcome, TablesTotal: 3, TablesCompleted: completed, TablesFailed: failed, Rows: 1234, Bytes: 99999,
+		Failures: failures, StartedAt: t0, EndedAt: t0.Add(4 * time.Second)}
+	ct := t0.Add(4 * time.Second)
+	st := migrationState{WorkflowID: "M", Status: "Completed", StartTime: t0, CloseTime: &ct, Result: r, URL: "http://ui/M"}
+	st.recent = views(recent)
+	st.setFailed(failures, failed)
+	return st
+}
+
+var (
+	alphaRunning = workflows.TableProgress{TableKey: "db.s.alpha", Status: "EXECUTING", PartitionsPlanned: 4, PlanDone: true,
+		PartitionsCompleted: 1, PartitionsExtracting: 2, Rows: 10, Bytes: 2048, StartedAt: t0}
+	alphaDone = workflows.TableResult{TableKey: "db.s.alpha", Status: "COMPLETED", Partitions: 4, Rows: 40, Bytes: 8192,
+		StartedAt: t0, EndedAt: t0.Add(2 * time.Second)}
+	// beta starts and ends between two refreshes: only the recent list shows it.
+	betaDone = workflows.TableResult{TableKey: "db.s.beta", Status: "COMPLETED", Partitions: 2, Rows: 7, Bytes: 100,
+		StartedAt: t0, EndedAt: t0.Add(time.Second)}
+	gammaFailed = workflows.TableResult{TableKey: "db.s.gamma", Status: "FAILED", Partitions: 5, Failed: 3, Rows: 20,
+		Error:      "3 of 5 partitions of db.s.gamma failed; first error: partition 1: extract: column \"x\" does not exist\nsecond line",
+		FirstError: "partition 1: extract: column \"x\" does not exist", FirstErrorCount: 3}
+)
+
+func TestLineRendererShowsEveryTableFromFirstToLastRefresh(t *testing.T) {
 	var buf bytes.Buffer
 	r := newLineRenderer(&buf)
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	a := workflows.TableProgress{TableKey: "db.s.a", Status: "EXECUTING", PartitionsPlanned: 4, PlanDone: true, PartitionsCompleted: 1, Rows: 10}
-	b := workflows.TableProgress{TableKey: "db.s.b", Status: "PLANNING", PartitionsPlanned: 2, Rows: 0}
-	r.update(progressState([]workflows.TableProgress{a, b}, 0, nil), now)
-	r.update(progressState([]workflows.TableProgress{a, b}, 0, nil), now) // unchanged: nothing printed
-	r.update(progressState(nil, 1, []workflows.TableResult{{TableKey: "db.s.b", Status: "FAILED", Error: "missing\ncolumn x"}}), now)
-	r.update(migrationState{WorkflowID: "M", ProgressError: "no answer"}, now)
-	want := `03:04:05 M EXECUTING tables 0/3 done (0 failed, 0 cancelled), 2 running, rows 42
-03:04:05   db.s.a EXECUTING partitions 1/4 (extracting 0, loading 0, failed 0), rows 10
-03:04:05   db.s.b PLANNING partitions 0/2+ (extracting 0, loading 0, failed 0), rows 0
+	b := newTableBook()
+	step := func(st migrationState) { b.absorb(st); r.update(st, b, t0) }
+	step(running(0, 0, []workflows.TableProgress{alphaRunning}, nil, nil))
+	step(running(0, 0, []workflows.TableProgress{alphaRunning}, nil, nil)) // unchanged: nothing printed
+	step(running(1, 1, nil, []workflows.TableResult{betaDone, gammaFailed}, []workflows.TableResult{gammaFailed}))
+	// alpha left the running list without being in the recent list: watch looks it up.
+	if left := b.left(running(1, 1, nil, nil, nil)); len(left) != 1 || left[0] != "db.s.alpha" {
+		t.Fatalf("left %v", left)
+	}
+	b.put(viewOfResult(alphaDone))
+	final := closed("COMPLETED_WITH_FAILURES", 2, 1, nil, []workflows.TableResult{gammaFailed})
+	b.absorb(final)
+	r.finish(final, b, t0)
+	want := `03:04:05 M EXECUTING tables 0/3 done (0 failed, 0 cancelled), 1 running, rows 42
+03:04:05   db.s.alpha EXECUTING partitions 1/4, rows 10, 2.0 KiB, 1 rows/s, extracting 2, loading 0
 03:04:05 M EXECUTING tables 2/3 done (1 failed, 0 cancelled), 0 running, rows 42
-03:04:05   db.s.a finished
-03:04:05   db.s.b FAILED: missing column x
-03:04:05 M: no answer
+03:04:05   db.s.beta COMPLETED partitions 2/2, rows 7, 100 B, 7 rows/s
+03:04:05   db.s.gamma FAILED partitions 2/5 (3 failed), rows 20, 0 B: 3 of 5 partitions of db.s.gamma failed; first error: partition 1: extract: column "x" does not exist
+03:04:05 M COMPLETED_WITH_FAILURES tables 3/3 done (1 failed, 0 cancelled), 0 running, rows 1,234
+03:04:05   db.s.alpha COMPLETED partitions 4/4, rows 40, 8.0 KiB, 20 rows/s
 `
 	if buf.String() != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", buf.String(), want)
 	}
 }
 
-// The terminal view must draw the tables and return from finish: mpb's goroutines call
-// the decorators while the renderer updates bars, which must not deadlock.
-func TestTTYRendererDrawsAndFinishes(t *testing.T) {
-	var buf syncBuffer
-	r := newTTYRenderer(context.Background(), &buf)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for i := 0; i < 30; i++ {
-			a := workflows.TableProgress{TableKey: "db.s.alpha", Status: "EXECUTING", PartitionsPlanned: 30, PlanDone: true, PartitionsCompleted: i, Rows: int64(i * 100)}
-			running := []workflows.TableProgress{a}
-			if i < 20 {
-				running = append(running, workflows.TableProgress{TableKey: "db.s.beta", Status: "EXECUTING", PartitionsPlanned: 20, PartitionsCompleted: i})
-			}
-			r.update(progressState(running, 0, nil), time.Now())
-			time.Sleep(10 * time.Millisecond)
-		}
-		r.finish(migrationState{Result: &workflows.MigrationResult{Outcome: "COMPLETED", TablesTotal: 3, TablesCompleted: 3, Rows: 3000}}, time.Now())
-	}()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the terminal renderer did not finish (deadlock?)")
-	}
+func TestSummaryListsTablesReasonsAndSharedPartitionErrors(t *testing.T) {
+	b := newTableBook()
+	final := closed("COMPLETED_WITH_FAILURES", 2, 1, []workflows.TableResult{alphaDone, betaDone, gammaFailed}, []workflows.TableResult{gammaFailed})
+	b.absorb(final)
+	var buf bytes.Buffer
+	printSummary(&buf, final, b, true, t0)
 	out := buf.String()
-	for _, want := range []string{"db.s.alpha", "db.s.beta", "tables", "COMPLETED"} {
+	for _, want := range []string{
+		"Migration M COMPLETED_WITH_FAILURES in 4s",
+		"db.s.alpha COMPLETED partitions 4/4, rows 40, 8.0 KiB",
+		"db.s.beta  COMPLETED partitions 2/2, rows 7",
+		"failed db.s.gamma: 3 of 5 partitions of db.s.gamma failed; first error: partition 1: extract: column \"x\" does not exist\n",
+		"first partition error (3 of 3 failed partitions): partition 1: extract: column \"x\" does not exist",
+	} {
 		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "second line") {
+		t.Errorf("a reason is the error's first line only:\n%s", out)
+	}
+}
+
+func TestReasonIsFirstLineBounded(t *testing.T) {
+	if got := reason("\n  first\nsecond"); got != "first" {
+		t.Fatalf("%q", got)
+	}
+	long := strings.Repeat("é", 400)
+	got := reason(long)
+	if len(got) > maxReason+len("…") || !utf8.ValidString(got) || !strings.HasSuffix(got, "…") {
+		t.Fatalf("bounded reason: %d bytes, valid %v", len(got), utf8.ValidString(got))
+	}
+}
+
+// screen replays what the terminal renderer wrote as a terminal would (cursor up,
+// clear to the end of the screen, carriage return, newline) and returns the lines left.
+func screen(t *testing.T, out string) []string {
+	t.Helper()
+	var lines []string
+	row := 0
+	for i := 0; i < len(out); {
+		switch {
+		case strings.HasPrefix(out[i:], "\x1b["):
+			j := i + 2
+			for j < len(out) && (out[j] >= '0' && out[j] <= '9') {
+				j++
+			}
+			n := 0
+			fmt.Sscanf(out[i+2:j], "%d", &n)
+			switch out[j] {
+			case 'A':
+				row = max(0, row-n)
+			case 'J':
+				lines = lines[:min(row, len(lines))]
+			default:
+				t.Fatalf("unexpected escape %q", out[i:j+1])
+			}
+			i = j + 1
+		case out[i] == '\r':
+			i++
+		case out[i] == '\n':
+			row++
+			i++
+		default:
+			j := strings.IndexAny(out[i:], "\x1b\r\n")
+			if j < 0 {
+				j = len(out) - i
+			}
+			for len(lines) <= row {
+				lines = append(lines, "")
+			}
+			lines[row] += out[i : i+j]
+			i += j
+		}
+	}
+	return lines
+}
+
+func TestTTYFinalScreenShowsEveryTableWithFullBarsAndCounts(t *testing.T) {
+	var buf bytes.Buffer
+	r := newTTYRenderer(&buf, 120, 30)
+	b := newTableBook()
+	for _, st := range []migrationState{
+		running(0, 0, []workflows.TableProgress{alphaRunning}, nil, nil),
+		running(1, 1, nil, []workflows.TableResult{alphaDone, betaDone, gammaFailed}, []workflows.TableResult{gammaFailed}),
+	} {
+		b.absorb(st)
+		r.update(st, b, t0)
+	}
+	final := closed("COMPLETED_WITH_FAILURES", 2, 1, nil, []workflows.TableResult{gammaFailed})
+	b.absorb(final)
+	r.finish(final, b, t0)
+	lines := screen(t, buf.String())
+	text := strings.Join(lines, "\n")
+	full := "[" + strings.Repeat("#", 20) + "]"
+	for _, want := range []string{
+		"db.s.alpha " + full + " COMPLETED partitions 4/4, rows 40, 8.0 KiB",
+		"db.s.beta  " + full + " COMPLETED partitions 2/2, rows 7, 100 B",
+		"db.s.gamma [########!!!!!!!!!!!!] FAILED partitions 2/5 (3 failed)",
+		"failed db.s.gamma: 3 of 5 partitions",
+		"first partition error (3 of 3 failed partitions)",
+		"tables [" + strings.Repeat("#", 30) + "] 3/3",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("final screen lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "EXECUTING") || strings.Contains(text, "0/0") {
+		t.Errorf("final screen shows a stale state:\n%s", text)
+	}
+	for _, l := range lines {
+		if utf8.RuneCountInString(l) >= 120 {
+			t.Errorf("line wider than the terminal: %q", l)
 		}
 	}
 }
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+// Thousands of tables never make thousands of lines: the frame fits the terminal and
+// says how many more there are.
+func TestTTYFrameFitsTheTerminalWithManyTables(t *testing.T) {
+	var buf bytes.Buffer
+	r := newTTYRenderer(&buf, 80, 24)
+	b := newTableBook()
+	var recent []workflows.TableResult
+	for i := range 3000 {
+		b.put(viewOfResult(workflows.TableResult{TableKey: fmt.Sprintf("db.s.t%04d", i), Status: "COMPLETED", Partitions: 1, Rows: 1}))
+	}
+	st := running(3000, 0, []workflows.TableProgress{alphaRunning}, recent, nil)
+	st.Progress.TablesTotal = 5000
+	b.absorb(st)
+	r.update(st, b, t0)
+	lines := screen(t, buf.String())
+	if len(lines) > 24 {
+		t.Fatalf("%d lines on a 24-line terminal", len(lines))
+	}
+	text := strings.Join(lines, "\n")
+	if !strings.Contains(text, "db.s.alpha") || !strings.Contains(text, "more tables (0 running, 0 failed or cancelled,") {
+		t.Fatalf("frame:\n%s", text)
+	}
+	var sum bytes.Buffer
+	printSummary(&sum, closed("COMPLETED", 3001, 0, nil, nil), b, true, t0)
+	if n := strings.Count(sum.String(), "\n"); n > summaryTables+12 {
+		t.Fatalf("summary has %d lines", n)
+	}
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
+func TestProgressBar(t *testing.T) {
+	for _, c := range []struct {
+		v    tableView
+		want string
+	}{
+		{tableView{State: "EXECUTING", counted: true, PartitionsTotal: 4, PartitionsDone: 1}, "[##--------]"},
+		{tableView{State: "EXECUTING", counted: true, PartitionsTotal: 0}, "[----------]"},
+		{tableView{State: "COMPLETED", counted: true, PartitionsTotal: 0}, "[##########]"},
+		{tableView{State: "FAILED", counted: true, PartitionsTotal: 3, PartitionsDone: 1, PartitionsFailed: 2}, "[###!!!!!!!]"},
+	} {
+		if got := progressBar(c.v, 10); got != c.want {
+			t.Errorf("%+v: %s, want %s", c.v, got, c.want)
+		}
+	}
 }
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
+
+func TestUnseenCountsTablesThatEndedOutOfSight(t *testing.T) {
+	b := newTableBook()
+	b.absorb(running(5, 0, nil, []workflows.TableResult{betaDone}, nil))
+	if n := b.unseen(); n != 4 {
+		t.Fatalf("unseen %d, want 4", n)
+	}
+	if l := strings.Join(b.listing(10, "M", false), "\n"); !strings.Contains(l, "4 more tables ended between two refreshes") {
+		t.Fatalf("listing:\n%s", l)
+	}
+}

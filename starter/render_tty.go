@@ -1,130 +1,113 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"sync"
+	"strings"
 	"time"
-
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
+	"unicode/utf8"
 )
 
-// ttyRenderer draws one bar for the migration (tables done of total) and one per running
-// table (partitions done of planned), with mpb. Bars of tables that leave the running
-// list complete and stay on screen. update and finish are called from one goroutine;
-// the decorators run on mpb's goroutines and read only the texts, under textMu, which is
-// never held while a bar method runs (bar methods wait for mpb's goroutines, which may be
-// waiting for a decorator).
+// ttyRenderer redraws one frame per refresh: the migration's line and bar, one line per
+// table (bar of partitions done of planned, rows, bytes, rate, state), and the reasons of
+// failed tables. It moves the cursor up over the previous frame and clears below, so
+// the last frame stays on screen when watch ends. Lines are cut to the terminal width
+// (a wrapped line would break the cursor arithmetic) and the table lines to its height.
 type ttyRenderer struct {
-	p       *mpb.Progress
-	overall *mpb.Bar
-	bars    map[string]*mpb.Bar
-	done    bool
-
-	textMu sync.Mutex
-	head   string
-	texts  map[string]string
+	w      io.Writer
+	width  int
+	height int
+	drawn  int // lines of the frame on screen
 }
 
-func newTTYRenderer(ctx context.Context, w io.Writer) *ttyRenderer {
-	r := &ttyRenderer{
-		p:     mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithRefreshRate(200*time.Millisecond), mpb.WithAutoRefresh()),
-		bars:  map[string]*mpb.Bar{},
-		texts: map[string]string{},
+func newTTYRenderer(w io.Writer, width, height int) *ttyRenderer {
+	if width <= 20 {
+		width = 100
 	}
-	r.overall = r.p.AddBar(0,
-		mpb.PrependDecorators(decor.Name("tables", decor.WC{W: 30, C: decor.DindentRight}), decor.CountersNoUnit("%d/%d ", decor.WC{W: 10})),
-		mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return r.text("") })),
-	)
-	return r
+	if height <= 5 {
+		height = 40
+	}
+	return &ttyRenderer{w: w, width: width, height: height}
 }
 
-// text returns the head line (key "") or a table's line.
-func (r *ttyRenderer) text(key string) string {
-	r.textMu.Lock()
-	defer r.textMu.Unlock()
-	if key == "" {
-		return r.head
-	}
-	return r.texts[key]
+func (r *ttyRenderer) update(st migrationState, b *tableBook, now time.Time) {
+	r.draw(r.frame(st, b, now))
 }
 
-func (r *ttyRenderer) setText(key, s string) {
-	r.textMu.Lock()
-	defer r.textMu.Unlock()
-	if key == "" {
-		r.head = s
-	} else {
-		r.texts[key] = s
+// finish draws the final frame (every table with its final counts) and leaves it.
+func (r *ttyRenderer) finish(st migrationState, b *tableBook, now time.Time) {
+	if st.Progress != nil || st.Result != nil {
+		r.draw(r.frame(st, b, now))
 	}
+	r.drawn = 0
 }
 
-func (r *ttyRenderer) update(st migrationState, _ time.Time) {
-	if r.done {
-		return
+func (r *ttyRenderer) frame(st migrationState, b *tableBook, now time.Time) []string {
+	lines := []string{fmt.Sprintf("Migration %s  %s  elapsed %s", st.WorkflowID, headLine(st), shortDuration(st.elapsed(now)))}
+	if st.Progress == nil && st.Result == nil {
+		return append(lines, "  "+st.ProgressError)
 	}
-	p := st.Progress
-	if p == nil {
-		r.setText("", st.ProgressError)
-		return
+	done, total := 0, 0
+	if p := st.Progress; p != nil {
+		done, total = p.TablesCompleted+p.TablesFailed+p.TablesCancelled, p.TablesTotal
+	} else if res := st.Result; res != nil {
+		done, total = res.TablesCompleted+res.TablesFailed+res.TablesCancelled, res.TablesTotal
 	}
-	r.setText("", fmt.Sprintf(" %s  rows %s  failed %d  cancelled %d", p.Status, thousands(p.Rows), p.TablesFailed, p.TablesCancelled))
-	r.overall.SetTotal(int64(p.TablesTotal), false)
-	r.overall.SetCurrent(int64(p.TablesCompleted + p.TablesFailed + p.TablesCancelled))
-	seen := map[string]bool{}
-	for _, t := range p.Running {
-		key := t.TableKey
-		seen[key] = true
-		line := fmt.Sprintf(" ext %d  load %d  rows %s", t.PartitionsExtracting, t.PartitionsLoading, thousands(t.Rows))
-		if t.PartitionsFailed > 0 {
-			line += fmt.Sprintf("  FAILED %d", t.PartitionsFailed)
-		}
-		r.setText(key, line)
-		b, ok := r.bars[key]
-		if !ok {
-			b = r.p.AddBar(0,
-				mpb.PrependDecorators(decor.Name("  "+shorten(key, 28), decor.WC{W: 30, C: decor.DindentRight}), decor.CountersNoUnit("%d/%d ", decor.WC{W: 10})),
-				mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return r.text(key) })),
-			)
-			r.bars[key] = b
-		}
-		if t.PartitionsPlanned > 0 {
-			b.SetTotal(int64(t.PartitionsPlanned), false)
-		}
-		b.SetCurrent(int64(t.PartitionsCompleted + t.PartitionsFailed))
-	}
-	for key, b := range r.bars {
-		if seen[key] {
-			continue
-		}
-		r.setText(key, " "+leftState(key, p.Failures))
-		b.SetTotal(-1, true) // complete at the current count
-		delete(r.bars, key)
-	}
+	lines = append(lines, fmt.Sprintf("  tables %s %d/%d", bar(done, total, 30), done, total))
+	// Table lines get what the height leaves after the head and a few reasons.
+	reasons := failureSection(st, 3)
+	room := max(3, r.height-len(lines)-len(reasons)-2)
+	lines = append(lines, b.listing(room, st.WorkflowID, true)...)
+	return append(lines, reasons...)
 }
 
-func (r *ttyRenderer) finish(st migrationState, _ time.Time) {
-	if r.done {
-		return
+// draw replaces the previous frame with lines.
+func (r *ttyRenderer) draw(lines []string) {
+	var sb strings.Builder
+	if r.drawn > 0 {
+		fmt.Fprintf(&sb, "\x1b[%dA", r.drawn)
 	}
-	r.done = true
-	if res := st.Result; res != nil {
-		r.setText("", " "+res.Outcome+"  rows "+thousands(res.Rows))
-		r.overall.SetTotal(int64(res.TablesTotal), false)
-		r.overall.SetCurrent(int64(res.TablesCompleted + res.TablesFailed + res.TablesCancelled))
+	sb.WriteString("\r\x1b[J")
+	for _, l := range lines {
+		sb.WriteString(fitWidth(l, r.width-1))
+		sb.WriteString("\n")
 	}
-	for _, b := range r.bars {
-		b.Abort(false)
-	}
-	r.overall.Abort(false)
-	r.p.Wait()
+	r.drawn = len(lines)
+	_, _ = io.WriteString(r.w, sb.String())
 }
 
-func shorten(s string, n int) string {
-	if len(s) <= n {
+// fitWidth cuts a line to n runes, so that the terminal never wraps it.
+func fitWidth(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return "…" + s[len(s)-n+1:]
+	rs := []rune(s)
+	return string(rs[:max(0, n-1)]) + "…"
+}
+
+func bar(done, total, width int) string {
+	if total <= 0 {
+		return "[" + strings.Repeat("-", width) + "]"
+	}
+	d := min(width, done*width/total)
+	return "[" + strings.Repeat("#", d) + strings.Repeat("-", width-d) + "]"
+}
+
+// failureSection lists failed and cancelled tables with their reasons, at most limit
+// tables (the summary at the end lists all the workflow kept).
+func failureSection(st migrationState, limit int) []string {
+	var lines []string
+	for i, v := range st.FailedTables {
+		if i >= limit {
+			lines = append(lines, fmt.Sprintf("  … %d more failed or cancelled tables", len(st.FailedTables)-i+st.MoreFailed))
+			return lines
+		}
+		for _, l := range v.failureLines() {
+			lines = append(lines, "  "+l)
+		}
+	}
+	if st.MoreFailed > 0 {
+		lines = append(lines, fmt.Sprintf("  … %d more failed or cancelled tables", st.MoreFailed))
+	}
+	return lines
 }

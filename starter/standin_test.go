@@ -39,7 +39,7 @@ func standInWorkflow(ctx workflow.Context, in workflows.MigrationInput) (workflo
 		})
 	}
 	paused := false
-	var failures []workflows.TableResult
+	var failures, recent []workflows.TableResult
 	remove := func(key string) bool {
 		for i, t := range prog.Running {
 			if t.TableKey == key {
@@ -54,7 +54,7 @@ func standInWorkflow(ctx workflow.Context, in workflows.MigrationInput) (workflo
 		if paused {
 			p.Status = "PAUSED"
 		}
-		p.Failures = failures
+		p.Failures, p.Recent = failures, recent
 		return p, nil
 	}); err != nil {
 		return workflows.MigrationResult{}, err
@@ -70,6 +70,7 @@ func standInWorkflow(ctx workflow.Context, in workflows.MigrationInput) (workflo
 			remove(key)
 			prog.TablesCancelled++
 			failures = append(failures, workflows.TableResult{TableKey: key, Status: "CANCELLED", Error: "cancelled by the user"})
+			recent = append(recent, failures[len(failures)-1])
 			return nil
 		},
 		workflow.UpdateHandlerOptions{Validator: func(key string) error {
@@ -96,9 +97,11 @@ func standInWorkflow(ctx workflow.Context, in workflows.MigrationInput) (workflo
 			if a.Fail {
 				prog.TablesFailed++
 				failures = append(failures, workflows.TableResult{TableKey: a.TableKey, Status: "FAILED", Error: "source table is missing"})
+				recent = append(recent, failures[len(failures)-1])
 			} else {
 				prog.TablesCompleted++
 				prog.Rows += a.Rows
+				recent = append(recent, workflows.TableResult{TableKey: a.TableKey, Status: "COMPLETED", Partitions: 4, Rows: a.Rows, Bytes: a.Rows * 100})
 			}
 		}
 	})

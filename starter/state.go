@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -32,19 +33,42 @@ type migrationState struct {
 	Result        *workflows.MigrationResult   `json:"result,omitempty"`
 	Error         string                       `json:"error,omitempty"` // why the workflow did not return a result
 	URL           string                       `json:"url"`
+	// Tables are the running tables, each with its own progress (partitions, rows).
+	Tables []tableView `json:"tables,omitempty"`
+	// FailedTables are the failed and cancelled tables the migration lists (the first
+	// workflows.MaxFailures), each with its reason; MoreFailed counts the others.
+	FailedTables []tableView `json:"failedTables,omitempty"`
+	MoreFailed   int         `json:"moreFailedTables,omitempty"`
+	// recent are the tables that ended last (the progress query's list), for watch.
+	recent []tableView
 }
 
 func (s migrationState) running() bool {
 	return s.Status == enums.WORKFLOW_EXECUTION_STATUS_RUNNING.String()
 }
 
-// fetchState describes the migration and, while it runs, queries its progress; once it
-// has closed, it reads the result.
-func fetchState(c *cli.Context, cl client.Client, name string) (migrationState, error) {
+// maxTableQueries bounds the running tables whose own progress one refresh queries
+// (the table window is 8 by default; the rest show their state only).
+const maxTableQueries = 50
+
+// fetchOptions say what fetchState reads beyond the migration itself.
+type fetchOptions struct {
+	// recentOnClose queries a closed migration's progress too (a worker replays it), for
+	// the tables that ended after the last look; watch wants them, status does not wait.
+	recentOnClose bool
+}
+
+// fetchState describes the migration and, while it runs, queries its progress and that
+// of each running table; once it has closed, it reads the result (also when the
+// workflow failed: the result rides in the failure).
+func fetchState(c *cli.Context, cl client.Client, name string, opts fetchOptions) (migrationState, error) {
 	ctx, cancel := contextWithTimeout(c)
 	defer cancel()
 	desc, err := cl.DescribeWorkflowExecution(ctx, name, "")
 	if err != nil {
+		if isUnreachable(err) {
+			return migrationState{}, unreachable(c, err)
+		}
 		return migrationState{}, notFound(err, name)
 	}
 	info := desc.GetWorkflowExecutionInfo()
@@ -66,28 +90,104 @@ func fetchState(c *cli.Context, cl client.Client, name string) (migrationState, 
 	if f := info.GetMemo().GetFields()["summary"]; f != nil {
 		_ = decodePayload(f, &st.Summary) // the memo is informative; a bad one is not an error
 	}
+	now := time.Now()
 	if st.running() {
-		qctx, qcancel := context.WithTimeout(c.Context, queryTimeout)
-		defer qcancel()
-		v, err := cl.QueryWorkflow(qctx, name, st.RunID, workflows.QueryProgress)
-		if err == nil {
-			var p workflows.MigrationProgress
-			if err = v.Get(&p); err == nil {
-				st.Progress = &p
-			}
-		}
+		p, err := queryProgress(c, cl, name, st.RunID, queryTimeout)
 		if err != nil {
 			st.ProgressError = progressError(err)
+			return st, nil
 		}
+		st.Progress = &p
+		st.Tables = runningTables(c, cl, p.Running, now)
+		st.setFailed(p.Failures, p.TablesFailed+p.TablesCancelled)
+		st.recent = views(p.Recent)
 		return st, nil
 	}
 	var res workflows.MigrationResult
 	if err := cl.GetWorkflow(ctx, name, st.RunID).Get(ctx, &res); err != nil {
+		// Outcome FAILED (every table failed) fails the workflow; its result, with
+		// each table's reason, is in the failure's details.
+		if r, ok := workflows.MigrationResultFromError(err); ok {
+			st.Result = &r
+		}
 		st.Error = err.Error()
+		if isUnreachable(err) {
+			return migrationState{}, unreachable(c, err)
+		}
 	} else {
 		st.Result = &res
 	}
+	if r := st.Result; r != nil {
+		st.setFailed(r.Failures, r.TablesFailed+r.TablesCancelled)
+	}
+	if opts.recentOnClose {
+		if p, err := queryProgress(c, cl, name, st.RunID, closedQueryTimeout); err == nil {
+			st.recent = views(p.Recent)
+		}
+	}
 	return st, nil
+}
+
+// closedQueryTimeout bounds the query of a closed migration (a worker must replay it;
+// without one, watch ends without the last tables' counts rather than hang).
+const closedQueryTimeout = 3 * time.Second
+
+func queryProgress(c *cli.Context, cl client.Client, id, runID string, timeout time.Duration) (workflows.MigrationProgress, error) {
+	var p workflows.MigrationProgress
+	qctx, qcancel := context.WithTimeout(c.Context, timeout)
+	defer qcancel()
+	v, err := cl.QueryWorkflow(qctx, id, runID, workflows.QueryProgress)
+	if err == nil {
+		err = v.Get(&p)
+	}
+	return p, err
+}
+
+// runningTables asks each running table for its own progress (the migration's entry
+// names it only), a few at a time; a table that does not answer keeps the migration's
+// entry.
+func runningTables(c *cli.Context, cl client.Client, running []workflows.TableProgress, now time.Time) []tableView {
+	out := make([]tableView, len(running))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, rp := range running {
+		out[i] = viewOfProgress(rp, rp.PartitionsPlanned > 0 || rp.Rows > 0, now)
+		if i >= maxTableQueries || rp.WorkflowID == "" {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			qctx, cancel := context.WithTimeout(c.Context, queryTimeout)
+			defer cancel()
+			v, err := cl.QueryWorkflow(qctx, rp.WorkflowID, "", workflows.QueryProgress)
+			var tp workflows.TableProgress
+			if err == nil && v.Get(&tp) == nil {
+				if rp.Status == "CANCELLING" || rp.Status == "PAUSED" {
+					tp.Status = rp.Status // the migration knows better
+				}
+				out[i] = viewOfProgress(tp, true, now)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func views(rs []workflows.TableResult) []tableView {
+	out := make([]tableView, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, viewOfResult(r))
+	}
+	return out
+}
+
+// setFailed lists the failed and cancelled tables the workflow kept; total is how many
+// there are (the workflow keeps the first MaxFailures).
+func (s *migrationState) setFailed(fs []workflows.TableResult, total int) {
+	s.FailedTables = views(fs)
+	s.MoreFailed = max(0, total-len(fs))
 }
 
 func progressError(err error) string {

@@ -13,6 +13,8 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/snowmigrate/snowmigrate/config"
 )
@@ -43,10 +45,47 @@ func dial(c *cli.Context) (client.Client, error) {
 	defer cancel()
 	cl, err := client.DialContext(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach Temporal at %s (namespace %s): %w; start it (temporal server start-dev) or set --temporal-address / TEMPORAL_ADDRESS",
+		err = fmt.Errorf("cannot reach Temporal at %s (namespace %s): %w; start it (temporal server start-dev) or set --temporal-address / TEMPORAL_ADDRESS",
 			opts.HostPort, opts.Namespace, err)
+		if isUnreachable(err) || ctx.Err() != nil {
+			return nil, unreachableError{err}
+		}
+		return nil, err
 	}
 	return cl, nil
+}
+
+// unreachableError is Temporal not answering: exit 4, so that a script can tell "the
+// service is down" (retry later) from "the migration failed" (exit 1).
+type unreachableError struct{ err error }
+
+func (e unreachableError) Error() string { return e.err.Error() }
+func (e unreachableError) Unwrap() error { return e.err }
+func (e unreachableError) ExitCode() int { return exitUnreachable }
+
+// unreachable wraps a request that Temporal did not answer.
+func unreachable(c *cli.Context, err error) error {
+	return unreachableError{fmt.Errorf("Temporal at %s did not answer: %w; is it running? (--temporal-address / TEMPORAL_ADDRESS)",
+		c.String(config.FlagTemporalAddress), err)}
+}
+
+// isUnreachable tells a transport failure (server down, connection refused, request
+// deadline) from an answer such as NotFound or a workflow error.
+func isUnreachable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ue unreachableError
+	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	if errors.As(err, &ue) || errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	switch status.Code(errors.Unwrap(err)) {
+	case codes.Unavailable, codes.DeadlineExceeded:
+		return true
+	}
+	return status.Code(err) == codes.Unavailable
 }
 
 // workflowURL links to one workflow in the Web UI.
