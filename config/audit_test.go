@@ -215,3 +215,38 @@ secret_access_key = "s3cr3t"
 		t.Fatalf("a directory: %v", err)
 	}
 }
+
+// The default work directory is per user (in the user's cache directory), never a
+// fixed path in the shared temporary directory; without a home there is no default,
+// and the error says to set work_dir.
+func TestDefaultWorkDirIsPerUser(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("XDG layout")
+	}
+	t.Setenv("XDG_CACHE_HOME", "")
+	t.Setenv("HOME", "/home/alice")
+	w, err := ParseWorker([]byte(workerPG), "w.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Application.WorkDir != "/home/alice/.cache/snowmigrate/work" {
+		t.Errorf("default work dir %q", w.Application.WorkDir)
+	}
+	if strings.HasPrefix(w.Application.WorkDir, os.TempDir()) {
+		t.Errorf("default work dir %q is in the shared temporary directory", w.Application.WorkDir)
+	}
+	t.Setenv("XDG_CACHE_HOME", "/srv/cache")
+	if w, _ := ParseWorker([]byte(workerPG), "w.toml"); w.Application.WorkDir != "/srv/cache/snowmigrate/work" {
+		t.Errorf("with XDG_CACHE_HOME: %q", w.Application.WorkDir)
+	}
+	t.Setenv("XDG_CACHE_HOME", "")
+	t.Setenv("HOME", "")
+	if _, err := ParseWorker([]byte(workerPG), "w.toml"); err == nil || !strings.Contains(err.Error(), "set work_dir") {
+		t.Errorf("without a home: %v", err)
+	}
+	// An explicit work_dir needs no home.
+	explicit := strings.Replace(workerPG, "task_fetch_interval = 30", "task_fetch_interval = 30\nwork_dir = \"/var/lib/sm\"", 1)
+	if w, err := ParseWorker([]byte(explicit), "w.toml"); err != nil || w.Application.WorkDir != "/var/lib/sm" {
+		t.Errorf("explicit work_dir without a home: %q, %v", w.Application.WorkDir, err)
+	}
+}

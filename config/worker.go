@@ -32,7 +32,7 @@ type WorkerApplication struct {
 	// unused (Temporal workers long-poll).
 	TaskFetchInterval float64 `toml:"task_fetch_interval"`
 	// WorkDir is where extracted files are written before upload (our extension; default
-	// DefaultWorkDir()).
+	// DefaultWorkDir()). The worker makes it private (0700, its user's, no symbolic link).
 	WorkDir string `toml:"work_dir"`
 }
 
@@ -90,8 +90,18 @@ const DefaultMaxParallelTasks = 4
 // a file being written, so a typo such as 4000 must not open thousands of them.
 const MaxMaxParallelTasks = 256
 
-// DefaultWorkDir is where extracted files go when [application] work_dir is not set.
-func DefaultWorkDir() string { return filepath.Join(os.TempDir(), "snowmigrate") }
+// DefaultWorkDir is where extracted files go when [application] work_dir is not set:
+// snowmigrate/work in the user's cache directory ($XDG_CACHE_HOME, else ~/.cache, on
+// Linux). It is per user on purpose: a fixed path in a shared /tmp could be created
+// first by another user, who could then read the extracted data or make the worker
+// refuse to start. The worker makes it 0700 (workers/workdir).
+func DefaultWorkDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("application.work_dir is not set and there is no per-user cache directory for the default (%w); set work_dir to an absolute directory private to this worker's user", err)
+	}
+	return filepath.Join(dir, "snowmigrate", "work"), nil
+}
 
 var defaultPorts = map[string]int{PlatformPostgreSQL: 5432, PlatformRedshift: 5439, PlatformSQLServer: 1433}
 
@@ -150,7 +160,9 @@ func ParseWorker(data []byte, name string) (WorkerConfig, error) {
 		w.Application.MaxParallelTasks = DefaultMaxParallelTasks
 	}
 	if w.Application.WorkDir == "" {
-		w.Application.WorkDir = DefaultWorkDir()
+		if w.Application.WorkDir, err = DefaultWorkDir(); err != nil {
+			return WorkerConfig{}, fmt.Errorf("worker config %s: %w", name, err)
+		}
 	}
 	platform, conn := w.Source()
 	if conn.Port == 0 {

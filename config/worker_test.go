@@ -41,8 +41,8 @@ func TestParseWorkerPostgres(t *testing.T) {
 	if w.Application.MaxParallelTasks != 8 || w.Application.TaskFetchInterval != 30 || w.TargetConnectionName() != "prod" {
 		t.Fatalf("application %+v target %q", w.Application, w.TargetConnectionName())
 	}
-	if w.Application.WorkDir != filepath.Join(os.TempDir(), "snowmigrate") {
-		t.Errorf("work dir default %q", w.Application.WorkDir)
+	if cache, err := os.UserCacheDir(); err != nil || w.Application.WorkDir != filepath.Join(cache, "snowmigrate", "work") {
+		t.Errorf("work dir default %q (cache dir %q, %v)", w.Application.WorkDir, cache, err)
 	}
 	u, err := url.Parse(c.PostgresURL())
 	if err != nil {
