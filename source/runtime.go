@@ -51,6 +51,8 @@ type ExtractStats struct {
 	Files []activities.FileRef
 	Rows  int64 // rows written, counted exactly (and checked against the server's count)
 	Bytes int64 // bytes of Parquet written
+	// Warnings: columns added to the source table after introspection (not migrated).
+	Warnings []string
 }
 
 // Where returns the table's whereClauseCriteria or "".

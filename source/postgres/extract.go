@@ -55,6 +55,14 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 	}
 	stopProgress := startProgress(ctx, sk, progress)
 	err = s.tx(ctx, func(conn *pgx.Conn) error {
+		if err := s.lockTable(ctx, conn, req.Source); err != nil {
+			return err
+		}
+		warnings, err := s.checkColumns(ctx, conn, req.Source, req.Columns)
+		stats.Warnings = warnings
+		if err != nil {
+			return err
+		}
 		switch d.ExtractMethod() {
 		case source.ExtractCopyBinary:
 			return s.copyOut(ctx, conn, query, sk)

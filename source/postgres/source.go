@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/source"
 	"github.com/snowmigrate/snowmigrate/source/parquetx"
 )
@@ -24,6 +25,9 @@ type Dialect interface {
 	// CheckSession verifies what SessionSQL set, from the server's reported
 	// parameters (no round trip).
 	CheckSession(parameter func(name string) string) error
+	// LockSQL locks the table against ALTER TABLE for the rest of the transaction
+	// ("" when the dialect has no such lock).
+	LockSQL(t activities.TableRef) string
 }
 
 // Source runs a PostgreSQL-protocol dialect over a pgx pool.

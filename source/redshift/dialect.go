@@ -34,6 +34,10 @@ func (Dialect) SessionSQL() string {
 // BeginSQL implements postgres.Dialect (Redshift transactions are serializable).
 func (Dialect) BeginSQL() string { return "BEGIN READ ONLY" }
 
+// LockSQL implements postgres.Dialect: Redshift's LOCK is exclusive (it would block
+// every writer for the extraction's length), so extraction only checks the columns.
+func (Dialect) LockSQL(activities.TableRef) string { return "" }
+
 // CatalogTableSQL implements source.Dialect: svv_table_info gives rows and size (in
 // 1 MB blocks); it lists only tables with data blocks, so svv_tables decides existence.
 func (Dialect) CatalogTableSQL() string {

@@ -1,0 +1,156 @@
+package postgres
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/source"
+)
+
+// hostileKeys are text values that broke literals: quotes, backslashes before a quote,
+// trailing spaces, newlines, control characters, unicode, and a statement-injection
+// payload that works when standard_conforming_strings is off and backslashes are not
+// escaped.
+var hostileKeys = []string{
+	"plain", "O'Neil", `back\slash`, `ends with backslash\`, `\'`, `\\'`, "''", `x\') TO STDOUT (FORMAT binary); COMMIT; DROP TABLE victim; --`,
+	"trailing space ", "trailing spaces   ", " leading", "new\nline", "tab\there", "cr\rlf\r\n", "bell\a\b\f\v\x1b\x7f", "\x01", "\x1f",
+	"ünïcödé", "日本語", "emoji 🦆", "\u200b zero width", "\U0010FFFF", "$$", "$tag$", "E'", "--", "/*", ";", "%", "_", "",
+}
+
+// TestLiteralsRoundTripUnderBothSettings: every literal the builders write reads back
+// as the exact value with standard_conforming_strings on and off (the worker's role
+// may set either), and never runs anything.
+func TestLiteralsRoundTripUnderBothSettings(t *testing.T) {
+	s, pool := newTestSource(t, `CREATE TABLE victim (id int)`)
+	ctx := ctxT(t)
+	for _, setting := range []string{"on", "off"} {
+		conn, err := pool.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, "SET standard_conforming_strings = "+setting+"; SET escape_string_warning = off"); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range hostileKeys {
+			var got string
+			// Simple protocol: the literal is lexed exactly as in COPY (SELECT …).
+			q := "SELECT " + s.Dialect.QuoteLiteral(v) + "::text"
+			rows, err := conn.Conn().PgConn().Exec(ctx, q).ReadAll()
+			if err != nil || len(rows) != 1 || len(rows[0].Rows) != 1 {
+				t.Fatalf("standard_conforming_strings=%s: %s: %v (%d results)", setting, q, err, len(rows))
+			}
+			got = string(rows[0].Rows[0][0])
+			if got != v {
+				t.Errorf("standard_conforming_strings=%s: %q reads back as %q", setting, v, got)
+			}
+		}
+		conn.Release()
+	}
+	var n int
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM victim").Scan(&n); err != nil {
+		t.Fatalf("victim table gone: %v", err)
+	}
+}
+
+// TestLiteralsAreOneTokenUnderBothSettings: the where-clause scanner (PostgreSQL's
+// lexer, both settings) sees each literal as one complete string.
+func TestLiteralsAreOneTokenUnderBothSettings(t *testing.T) {
+	pg := NewDialect()
+	for _, v := range hostileKeys {
+		if p := config.WhereProblem("k = " + pg.QuoteLiteral(v) + " AND (k = " + pg.QuoteLiteral(v) + ")"); p != "" {
+			t.Errorf("%q → %s: %s", v, pg.QuoteLiteral(v), p)
+		}
+	}
+}
+
+// TestHostileTextKeysPlanAndExtractExactly plans and extracts a table keyed by the
+// hostile values with the role's standard_conforming_strings off: every row lands in
+// exactly one partition, the victim table survives.
+func TestHostileTextKeysPlanAndExtractExactly(t *testing.T) {
+	s, pool := newTestSource(t, `CREATE TABLE victim (id int)`, `CREATE TABLE hostile (k text PRIMARY KEY, n int)`)
+	ctx := ctxT(t)
+	for i, v := range hostileKeys {
+		if _, err := pool.Exec(ctx, "INSERT INTO hostile VALUES ($1, $2)", v, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var db string
+	if err := pool.QueryRow(ctx, "SELECT current_database()").Scan(&db); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, fmt.Sprintf(`ALTER DATABASE %q SET standard_conforming_strings = off`, db)); err != nil {
+		t.Fatal(err)
+	}
+	pool.Reset() // new sessions pick the database setting up
+	tc := tableConfig("hostile", "k")
+	info, err := s.Introspect(ctx, tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.PartitionSize = &config.PartitionSize{MaxRowsPerPartition: 2}
+	parts := planAll(t, s, info, tc, 3)
+	seen := map[string]int{}
+	for _, p := range parts {
+		st, err := s.Extract(ctx, source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy, Partition: p}, t.TempDir(), nil)
+		if err != nil {
+			t.Fatalf("extract partition %d (%q..%q): %v", p.Number, p.Lower, p.Upper, err)
+		}
+		rows, _ := readParquet(t, st.Files)
+		for _, r := range rows {
+			seen[r["K"].String()]++
+		}
+	}
+	for _, v := range hostileKeys {
+		if seen[v] != 1 {
+			t.Errorf("key %q extracted %d times", v, seen[v])
+		}
+	}
+	if len(seen) != len(hostileKeys) {
+		t.Errorf("%d distinct keys extracted, want %d", len(seen), len(hostileKeys))
+	}
+	var n int
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM victim").Scan(&n); err != nil {
+		t.Fatalf("victim table gone: %v", err)
+	}
+}
+
+// TestExtractRefusesSchemaDrift: a column whose type changed after introspection
+// fails extraction, naming the column and both types; an added column is a warning.
+func TestExtractRefusesSchemaDrift(t *testing.T) {
+	s, pool := newTestSource(t, `CREATE TABLE drift (id int PRIMARY KEY, v bigint)`, `INSERT INTO drift VALUES (1, 15)`)
+	ctx := ctxT(t)
+	tc := tableConfig("drift", "id")
+	info, err := s.Introspect(ctx, tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy, Partition: activities.Partition{Number: 1}}
+	if _, err := pool.Exec(ctx, `ALTER TABLE drift ADD COLUMN extra text`); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Extract(ctx, req, t.TempDir(), nil)
+	if err != nil || st.Rows != 1 {
+		t.Fatalf("an added column must not fail extraction: %v (%d rows)", err, st.Rows)
+	}
+	if len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], `"extra"`) {
+		t.Errorf("warnings %q, want one naming \"extra\"", st.Warnings)
+	}
+	if _, err := pool.Exec(ctx, `ALTER TABLE drift ALTER COLUMN v TYPE double precision USING v / 10.0`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Extract(ctx, req, t.TempDir(), nil)
+	if !errors.Is(err, source.ErrConfig) || !strings.Contains(err.Error(), `column "v" changed type from bigint to double precision`) {
+		t.Fatalf("want a config error naming the column and both types, got %v", err)
+	}
+	if _, err := pool.Exec(ctx, `ALTER TABLE drift DROP COLUMN v`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Extract(ctx, req, t.TempDir(), nil)
+	if !errors.Is(err, source.ErrMissing) || !strings.Contains(err.Error(), `column "v" (bigint) no longer exists`) {
+		t.Fatalf("want a missing-column error, got %v", err)
+	}
+}
