@@ -17,6 +17,7 @@ build-product:
 # The emulator is its own module so that cgo and DuckDB stay out of the product's binaries.
 build-emulator:
 	cd emulator && $(GO) build -o $(BIN)/snowflake-emulator ./cmd/snowflake-emulator
+	cd emulator && $(GO) build -o $(BIN)/sqlserver-emulator ./cmd/sqlserver-emulator
 
 # Installs what the tests and the demo need when missing (idempotent): PostgreSQL,
 # the Temporal CLI (dev server + Web UI), MinIO (S3 tests), staticcheck.

@@ -1,0 +1,533 @@
+package tsql
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/snowmigrate/snowmigrate/emulator/sqlserver/tds"
+)
+
+// ColumnMeta is a table column as declared in T-SQL.
+type ColumnMeta struct {
+	Name string
+	Type tds.Type
+}
+
+// Env is what translation needs from the server: the session's database and the catalog.
+type Env interface {
+	CurrentDB() string
+	// Columns returns a table's declared columns in order (db and schema may be empty).
+	Columns(db, schema, table string) ([]ColumnMeta, bool)
+	// ObjectID returns a table's object id.
+	ObjectID(db, schema, name string) (int64, bool)
+	// CatalogView returns a DuckDB subquery for sys.X or INFORMATION_SCHEMA.X in db.
+	CatalogView(db, schema, name string) (string, bool)
+	// Global returns the value of @@NAME or SERVERPROPERTY('NAME') as SQL literal text.
+	Global(name string) (string, bool)
+}
+
+// BoundParam is an RPC parameter with the type sp_executesql declared for it.
+type BoundParam struct {
+	Type  tds.Type
+	Value any
+}
+
+// Query is a translated statement.
+type Query struct {
+	SQL  string
+	Args []any
+	// Types has one entry per result column when the select list could be traced to
+	// declared table columns (nil entries: use the engine's type); nil when it could not.
+	Types []*tds.Type
+	// Names of the result columns for Types (for checking against the engine's).
+	Names []string
+}
+
+type translator struct {
+	env    Env
+	params map[string]BoundParam
+	order  []string // parameter names in $k order
+	// target maps a parameter name to the column type it is inserted into.
+	target map[string]tds.Type
+	out    strings.Builder
+}
+
+// Translate turns one DML/query statement into DuckDB SQL.
+func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, error) {
+	tr := &translator{env: env, params: params, target: map[string]tds.Type{}}
+	toks, err := tr.prepareDML(toks)
+	if err != nil {
+		return nil, err
+	}
+	s, err := tr.tokens(toks)
+	if err != nil {
+		return nil, err
+	}
+	q := &Query{SQL: s}
+	for _, name := range tr.order {
+		p := tr.params[strings.ToLower(name)]
+		v, err := bindValue(p, tr.target[strings.ToLower(name)])
+		if err != nil {
+			return nil, err
+		}
+		q.Args = append(q.Args, v)
+	}
+	if toks[0].Is("SELECT") {
+		q.Types, q.Names = selectTypes(env, toks)
+	}
+	return q, nil
+}
+
+// TranslateExpr translates an expression (defaults, computed columns).
+func TranslateExpr(env Env, toks []Token) (string, error) {
+	tr := &translator{env: env, params: map[string]BoundParam{}, target: map[string]tds.Type{}}
+	return tr.tokens(toks)
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// QuoteIdent quotes a name for DuckDB.
+func QuoteIdent(s string) string { return quoteIdent(s) }
+
+// QuoteString renders a DuckDB string literal.
+func QuoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// matching returns the index of the parenthesis closing toks[i].
+func matching(toks []Token, i int) int {
+	depth := 0
+	for j := i; j < len(toks); j++ {
+		switch toks[j].Kind {
+		case LParen:
+			depth++
+		case RParen:
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// splitArgs splits tokens at top-level commas.
+func splitArgs(toks []Token) [][]Token {
+	var out [][]Token
+	depth, start := 0, 0
+	for i, t := range toks {
+		switch t.Kind {
+		case LParen:
+			depth++
+		case RParen:
+			depth--
+		case Comma:
+			if depth == 0 {
+				out = append(out, toks[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, toks[start:])
+}
+
+// ReadName reads a dotted name (db..t, t.*, a.b.c) starting at i; it returns the
+// parts and the next index.
+func ReadName(toks []Token, i int) ([]string, int) {
+	var parts []string
+	expectName := true
+	for i < len(toks) {
+		t := toks[i]
+		if expectName {
+			if t.IsName() {
+				parts = append(parts, t.Val)
+				i++
+				expectName = false
+				continue
+			}
+			if t.Kind == Op && t.Val == "*" && len(parts) > 0 {
+				parts = append(parts, "*")
+				i++
+				break
+			}
+			if t.Kind == Dot && len(parts) > 0 {
+				parts = append(parts, "")
+				i++
+				continue
+			}
+			break
+		}
+		if t.Kind == Dot {
+			i++
+			expectName = true
+			continue
+		}
+		break
+	}
+	return parts, i
+}
+
+// SplitName right-aligns name parts into db, schema, object.
+func SplitName(parts []string) (db, schema, obj string) {
+	switch len(parts) {
+	case 1:
+		return "", "", parts[0]
+	case 2:
+		return "", parts[0], parts[1]
+	default:
+		n := len(parts)
+		return parts[n-3], parts[n-2], parts[n-1]
+	}
+}
+
+var comparisonOps = map[string]bool{"=": true, "<": true, ">": true, "<=": true, ">=": true, "<>": true, "!=": true, "!<": true, "!>": true}
+
+var tableHints = map[string]bool{"NOLOCK": true, "READUNCOMMITTED": true, "UPDLOCK": true, "HOLDLOCK": true,
+	"ROWLOCK": true, "TABLOCK": true, "TABLOCKX": true, "READPAST": true, "INDEX": true, "NOWAIT": true,
+	"SERIALIZABLE": true, "READCOMMITTED": true, "REPEATABLEREAD": true, "SNAPSHOT": true, "PAGLOCK": true,
+	"XLOCK": true, "FORCESEEK": true, "READCOMMITTEDLOCK": true}
+
+func (tr *translator) param(name string) (string, error) {
+	key := strings.ToLower(name)
+	p, ok := tr.params[key]
+	if !ok {
+		return "", Errf(137, 2, 15, "Must declare the scalar variable \"%s\".", name)
+	}
+	idx := -1
+	for i, n := range tr.order {
+		if strings.EqualFold(n, name) {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		tr.order = append(tr.order, name)
+		idx = len(tr.order) - 1
+	}
+	ph := fmt.Sprintf("$%d", idx+1)
+	switch p.Type.Kind {
+	case tds.UniqueIdentifier:
+		return "CAST(" + ph + " AS UUID)", nil
+	case tds.Decimal, tds.Numeric, tds.Money, tds.SmallMoney:
+		return fmt.Sprintf("CAST(%s AS DECIMAL(%d,%d))", ph, max(p.Type.Prec, 1), p.Type.Scale), nil
+	case tds.Bit:
+		return "CAST(" + ph + " AS BOOLEAN)", nil
+	case tds.TinyInt, tds.SmallInt, tds.Int:
+		return "CAST(" + ph + " AS INTEGER)", nil
+	case tds.BigInt:
+		return "CAST(" + ph + " AS BIGINT)", nil
+	case tds.Binary, tds.VarBinary, tds.Image:
+		return "CAST(" + ph + " AS BLOB)", nil
+	case tds.Real, tds.Float:
+		return "CAST(" + ph + " AS DOUBLE)", nil
+	}
+	return "CAST(" + ph + " AS VARCHAR)", nil
+}
+
+// tokens translates a token run.
+func (tr *translator) tokens(toks []Token) (string, error) {
+	var b strings.Builder
+	sp := func() {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+	}
+	// pendingLimit holds TOP n of the current SELECT (depth-indexed) to append as LIMIT.
+	var topN string
+	depth := 0
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch t.Kind {
+		case String:
+			sp()
+			b.WriteString(QuoteString(t.Val))
+		case Binary:
+			sp()
+			if len(t.Val)%2 != 0 {
+				t.Val = "0" + t.Val
+			}
+			b.WriteString("'")
+			for j := 0; j < len(t.Val); j += 2 {
+				b.WriteString(`\x` + t.Val[j:j+2])
+			}
+			b.WriteString("'::BLOB")
+		case Number:
+			sp()
+			b.WriteString(t.Val)
+		case Var:
+			ph, err := tr.param(t.Val)
+			if err != nil {
+				return "", err
+			}
+			sp()
+			b.WriteString(ph)
+		case SysVar:
+			v, ok := tr.env.Global(strings.ToUpper(t.Val))
+			if !ok {
+				return "", Unsupported(t.Val)
+			}
+			sp()
+			b.WriteString(v)
+		case Comma:
+			b.WriteString(",")
+		case Dot:
+			b.WriteString(".")
+		case Semi:
+		case LParen:
+			// row-value comparison: (a, b) > (1, 2)
+			if j := matching(toks, i); j > 0 {
+				inner := toks[i+1 : j]
+				if len(splitArgs(inner)) > 1 && !(i > 0 && (toks[i-1].IsName() || toks[i-1].Is("IN") || toks[i-1].Is("VALUES"))) {
+					before := i > 0 && toks[i-1].Kind == Op && comparisonOps[toks[i-1].Val]
+					after := j+1 < len(toks) && toks[j+1].Kind == Op && comparisonOps[toks[j+1].Val]
+					if before || after {
+						return "", Errf(4145, 1, 15, "An expression of non-boolean type specified in a context where a condition is expected, near ','. (T-SQL has no row-value comparisons; expand them)")
+					}
+				}
+			}
+			depth++
+			if i > 0 && (toks[i-1].Kind == Ident || toks[i-1].Kind == QIdent) && b.Len() > 0 {
+				b.WriteString("(")
+			} else {
+				sp()
+				b.WriteString("(")
+			}
+		case RParen:
+			depth--
+			b.WriteString(")")
+		case Op:
+			sp()
+			switch t.Val {
+			case "!<":
+				b.WriteString(">=")
+			case "!>":
+				b.WriteString("<=")
+			case "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=":
+				return "", Unsupported("compound assignment " + t.Val)
+			default:
+				b.WriteString(t.Val)
+			}
+		case QIdent, Ident:
+			if t.Kind == Ident {
+				kw := strings.ToUpper(t.Val)
+				if strings.HasPrefix(t.Val, "#") {
+					return "", Unsupported("temporary table " + t.Val)
+				}
+				handled, next, err := tr.keyword(&b, toks, i, kw, &topN, depth)
+				if err != nil {
+					return "", err
+				}
+				if handled {
+					i = next - 1
+					continue
+				}
+			}
+			// names (possibly multi-part, possibly catalog views)
+			parts, next := ReadName(toks, i)
+			if len(parts) == 0 {
+				parts, next = []string{t.Val}, i+1
+			}
+			if next < len(toks) && toks[next].Kind == LParen && len(parts) == 1 && t.Kind == Ident &&
+				(!isKeyword(t.Val) || t.Is("LEFT") || t.Is("RIGHT")) && !(i > 0 && (toks[i-1].Is("INTO") || toks[i-1].Is("INSERT"))) {
+				// function call
+				s, end, err := tr.function(toks, i)
+				if err != nil {
+					return "", err
+				}
+				sp()
+				b.WriteString(s)
+				i = end
+				continue
+			}
+			sp()
+			if len(parts) >= 2 {
+				db, schema, obj := SplitName(parts)
+				if len(parts) == 2 {
+					db = ""
+				}
+				if sub, ok := tr.catalog(db, schema, obj); ok {
+					b.WriteString(sub)
+					// alias the subquery with the view's name unless an alias follows
+					if next >= len(toks) || !(toks[next].IsName() && !isClauseKeyword(toks[next])) {
+						b.WriteString(" AS " + quoteIdent(obj))
+					}
+					i = next - 1
+					continue
+				}
+				if len(parts) >= 3 && schema == "" {
+					parts[len(parts)-2] = "dbo"
+				}
+			}
+			for k, p := range parts {
+				if k > 0 {
+					b.WriteString(".")
+				}
+				if p == "*" {
+					b.WriteString("*")
+					continue
+				}
+				if len(parts) == 1 && t.Kind == Ident && isKeyword(p) {
+					b.WriteString(p)
+					continue
+				}
+				b.WriteString(quoteIdent(p))
+			}
+			i = next - 1
+		}
+	}
+	if topN != "" {
+		b.WriteString(" LIMIT " + topN)
+	}
+	return b.String(), nil
+}
+
+func (tr *translator) catalog(db, schema, obj string) (string, bool) {
+	s := strings.ToLower(schema)
+	if s != "sys" && s != "information_schema" {
+		return "", false
+	}
+	if db == "" {
+		db = tr.env.CurrentDB()
+	}
+	return tr.env.CatalogView(db, s, strings.ToLower(obj))
+}
+
+// keyword handles keywords that need rewriting; it returns whether it consumed tokens
+// up to next.
+func (tr *translator) keyword(b *strings.Builder, toks []Token, i int, kw string, topN *string, depth int) (bool, int, error) {
+	sp := func() {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+	}
+	next := func(j int) Token {
+		if j < len(toks) {
+			return toks[j]
+		}
+		return Token{Kind: EOF}
+	}
+	switch kw {
+	case "TOP":
+		j := i + 1
+		var n string
+		if next(j).Kind == LParen {
+			end := matching(toks, j)
+			if end < 0 {
+				return false, 0, SyntaxNear("(")
+			}
+			inner, err := tr.tokens(toks[j+1 : end])
+			if err != nil {
+				return false, 0, err
+			}
+			n, j = "("+inner+")", end+1
+		} else if next(j).Kind == Number || next(j).Kind == Var {
+			inner, err := tr.tokens(toks[j : j+1])
+			if err != nil {
+				return false, 0, err
+			}
+			n, j = inner, j+1
+		} else {
+			return false, 0, SyntaxNear("TOP")
+		}
+		if next(j).Is("PERCENT") || (next(j).Is("WITH") && next(j+1).Is("TIES")) {
+			return false, 0, Unsupported("TOP ... PERCENT/WITH TIES")
+		}
+		if depth > 0 {
+			return false, 0, Unsupported("TOP in a subquery")
+		}
+		*topN = n
+		return true, j, nil
+	case "OFFSET":
+		// OFFSET n ROWS [FETCH {FIRST|NEXT} m {ROW|ROWS} ONLY]
+		j := i + 1
+		end := j
+		for end < len(toks) && !toks[end].Is("ROWS") && !toks[end].Is("ROW") {
+			end++
+		}
+		if end >= len(toks) {
+			return false, 0, SyntaxNear("OFFSET")
+		}
+		off, err := tr.tokens(toks[j:end])
+		if err != nil {
+			return false, 0, err
+		}
+		j = end + 1
+		lim := ""
+		if next(j).Is("FETCH") {
+			k := j + 2
+			e := k
+			for e < len(toks) && !toks[e].Is("ROWS") && !toks[e].Is("ROW") {
+				e++
+			}
+			if e >= len(toks) || !next(e+1).Is("ONLY") {
+				return false, 0, SyntaxNear("FETCH")
+			}
+			if lim, err = tr.tokens(toks[k:e]); err != nil {
+				return false, 0, err
+			}
+			j = e + 2
+		}
+		sp()
+		if lim != "" {
+			b.WriteString("LIMIT " + lim + " ")
+		}
+		b.WriteString("OFFSET " + off)
+		return true, j, nil
+	case "WITH":
+		if next(i+1).Kind == LParen && tableHints[strings.ToUpper(next(i+2).Val)] {
+			return true, matching(toks, i+1) + 1, nil
+		}
+	case "NOLOCK":
+	case "OPTION":
+		if next(i+1).Kind == LParen {
+			return true, matching(toks, i+1) + 1, nil
+		}
+	case "LIKE":
+		sp()
+		b.WriteString("ILIKE")
+		return true, i + 1, nil
+	case "COLLATE":
+		name := strings.ToUpper(next(i + 1).Val)
+		sp()
+		if strings.Contains(name, "_CI") {
+			b.WriteString("COLLATE NOCASE")
+		} else {
+			b.WriteString(`COLLATE "C"`)
+		}
+		return true, i + 2, nil
+	case "GO", "PIVOT", "UNPIVOT", "MERGE", "OUTPUT", "CROSS":
+		if kw == "CROSS" && !next(i+1).Is("APPLY") {
+			return false, 0, nil
+		}
+		return false, 0, Unsupported(kw)
+	case "INTO":
+		if depth == 0 && len(toks) > 0 && toks[0].Is("SELECT") {
+			return false, 0, Unsupported("SELECT ... INTO")
+		}
+	}
+	return false, 0, nil
+}
+
+func isClauseKeyword(t Token) bool {
+	if t.Kind != Ident {
+		return false
+	}
+	switch strings.ToUpper(t.Val) {
+	case "WHERE", "ORDER", "GROUP", "HAVING", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "ON",
+		"UNION", "EXCEPT", "INTERSECT", "WITH", "OPTION", "OFFSET", "FETCH", "AS", "SET", "VALUES",
+		"OUTER", "FOR", "SELECT", "FROM", "AND", "OR", "NOT", "INTO":
+		return true
+	}
+	return false
+}
+
+func isKeyword(s string) bool {
+	switch strings.ToUpper(s) {
+	case "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "IS", "NULL", "LIKE", "BETWEEN", "AS",
+		"ORDER", "BY", "GROUP", "HAVING", "ASC", "DESC", "DISTINCT", "ALL", "UNION", "EXCEPT", "INTERSECT",
+		"JOIN", "INNER", "LEFT", "RIGHT", "FULL", "OUTER", "CROSS", "ON", "CASE", "WHEN", "THEN", "ELSE",
+		"END", "INSERT", "INTO", "VALUES", "UPDATE", "SET", "DELETE", "EXISTS", "TRUE", "FALSE", "WITH",
+		"DEFAULT", "ESCAPE", "ANY", "SOME", "TABLE", "TRUNCATE", "LIMIT", "OFFSET", "NULLS", "FIRST", "LAST",
+		"OVER", "PARTITION", "ROWS", "RANGE", "UNBOUNDED", "PRECEDING", "FOLLOWING", "CURRENT", "ROW",
+		"RECURSIVE":
+		return true
+	}
+	return false
+}
