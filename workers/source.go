@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -10,9 +11,11 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
 
+	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/sourceside"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/snowflake"
+	"github.com/snowmigrate/snowmigrate/workers/workdir"
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
@@ -75,12 +78,25 @@ func runSource(c *cli.Context) error {
 	}
 	defer sfDB.Close()
 
+	// The work directory is private and shared safely by the workers of this host; this
+	// process extracts into its own subdirectory, which it removes when it stops.
+	wd, err := workdir.Open(wc.Application.WorkDir, workdir.Options{Logger: logger})
+	if err != nil {
+		return fmt.Errorf("worker config %s: [application] work_dir: %w", c.String(flagConfig), err)
+	}
+	defer func() {
+		if err := wd.Close(); err != nil {
+			logger.Warn("work directory not removed", "err", err)
+		}
+	}()
+	go wd.Run(c.Context)
+
 	base, affinity := c.String(flagTaskQueueBase), c.String(flagAffinity)
 	queue := workflows.SourceQueue(base, affinity)
 	hostQueue := workflows.HostQueue(queue, hostID())
 	acts, err := sourceside.New(sourceside.Options{
 		Pool: pool, Platform: platform, Stager: sourceside.SQLStager{DB: sfDB},
-		WorkDir: wc.Application.WorkDir, HostQueue: hostQueue,
+		WorkDir: wd.Path(), HostQueue: hostQueue,
 	})
 	if err != nil {
 		return err
@@ -96,13 +112,13 @@ func runSource(c *cli.Context) error {
 	shared := worker.New(tc, queue, worker.Options{MaxConcurrentActivityExecutionSize: parallel})
 	shared.RegisterActivityWithOptions(acts.Introspect, activity.RegisterOptions{Name: sourceside.IntrospectName})
 	shared.RegisterActivityWithOptions(acts.PlanPartitions, activity.RegisterOptions{Name: sourceside.PlanPartitionsName})
-	shared.RegisterActivityWithOptions(acts.Extract, activity.RegisterOptions{Name: sourceside.ExtractName})
+	shared.RegisterActivityWithOptions(trackExtract(wd, acts.Extract), activity.RegisterOptions{Name: sourceside.ExtractName})
 	// This host's queue: uploads of the files this process extracted.
 	own := worker.New(tc, hostQueue, worker.Options{MaxConcurrentActivityExecutionSize: parallel})
-	own.RegisterActivityWithOptions(acts.Upload, activity.RegisterOptions{Name: sourceside.UploadName})
+	own.RegisterActivityWithOptions(trackUpload(wd, acts.Upload), activity.RegisterOptions{Name: sourceside.UploadName})
 
 	logger.Info("source worker polling", "taskQueue", queue, "hostQueue", hostQueue, "platform", platform,
-		"source", conn.String(), "maxParallelTasks", parallel, "workDir", wc.Application.WorkDir, "memoryLimitMiB", memLimit>>20)
+		"source", conn.String(), "maxParallelTasks", parallel, "workDir", wd.Path(), "memoryLimitMiB", memLimit>>20)
 	return runUntilSignal(c.Context, logger, shared, own)
 }
 
@@ -118,4 +134,36 @@ func setMemoryLimit(parallel int) int64 {
 	limit := int64(64+96*parallel) << 20
 	debug.SetMemoryLimit(limit)
 	return limit
+}
+
+// trackExtract tells the work directory which files an extract is writing and wrote,
+// so that its sweeps keep them until their upload.
+func trackExtract(wd *workdir.Dir, extract func(context.Context, sourceside.ExtractInput) (sourceside.ExtractResult, error)) func(context.Context, sourceside.ExtractInput) (sourceside.ExtractResult, error) {
+	return func(ctx context.Context, in sourceside.ExtractInput) (sourceside.ExtractResult, error) {
+		done := wd.Extracting()
+		res, err := extract(ctx, in)
+		var files []string
+		if err == nil {
+			files = filePaths(res.Files)
+		}
+		done(files)
+		return res, err
+	}
+}
+
+// trackUpload keeps an upload's files from the sweeps while it reads them (and for a
+// while after, in case it is retried).
+func trackUpload(wd *workdir.Dir, upload func(context.Context, sourceside.UploadInput) (sourceside.UploadResult, error)) func(context.Context, sourceside.UploadInput) (sourceside.UploadResult, error) {
+	return func(ctx context.Context, in sourceside.UploadInput) (sourceside.UploadResult, error) {
+		defer wd.Uploading(filePaths(in.Files))()
+		return upload(ctx, in)
+	}
+}
+
+func filePaths(refs []activities.FileRef) []string {
+	out := make([]string, len(refs))
+	for i, f := range refs {
+		out[i] = f.Path
+	}
+	return out
 }
