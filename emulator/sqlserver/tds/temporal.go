@@ -197,7 +197,7 @@ func (t Temporal) Round(k Kind, scale int) (Temporal, error) {
 	if k == Time {
 		t.Days = 0
 	}
-	if t.Days > maxDays-1 && k != Time {
+	if t.Days > maxDays && k != Time {
 		return t, fmt.Errorf("The conversion of a varchar data type to a %s data type resulted in an out-of-range value.", kindNames[k])
 	}
 	if (k == DateTime && t.Days < datetimeMinDy) || (k == SmallDateTime && (t.Days < days1900 || t.Days > smallMaxDays)) {
