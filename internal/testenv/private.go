@@ -236,6 +236,9 @@ type PrivateEmu struct {
 func StartPrivateEmulator(t testing.TB, dir string, extraArgs ...string) *PrivateEmu {
 	t.Helper()
 	bin := EmulatorBinary(t)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
