@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,7 +30,8 @@ var ErrInvalidConnection = errors.New("invalid Snowflake connection")
 
 // BuildConfig turns a connection into a gosnowflake configuration. The session always runs
 // in UTC so that TIMESTAMP_LTZ/TZ values and the metadata timestamps read the same
-// everywhere, and carries a query tag that identifies this product's statements.
+// everywhere, carries a query tag that identifies this product's statements, and waits
+// at most LockTimeoutSeconds for a lock (see txn.go).
 func BuildConfig(name string, c Connection) (*sf.Config, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w %q: %s", ErrInvalidConnection, name, fmt.Sprintf(format, args...))
@@ -37,7 +39,7 @@ func BuildConfig(name string, c Connection) (*sf.Config, error) {
 	if strings.TrimSpace(c.Account) == "" {
 		return nil, bad("account is empty; set account in connections.toml (\"local\" for the emulator)")
 	}
-	utc, tag := "UTC", "snowmigrate"
+	utc, tag, lockTimeout := "UTC", "snowmigrate", strconv.Itoa(LockTimeoutSeconds)
 	cfg := &sf.Config{
 		Account:   c.Account,
 		User:      c.User,
@@ -48,7 +50,7 @@ func BuildConfig(name string, c Connection) (*sf.Config, error) {
 		Host:      c.Host,
 		Port:      c.Port,
 		Protocol:  strings.ToLower(c.Protocol),
-		Params:    map[string]*string{"TIMEZONE": &utc, "QUERY_TAG": &tag},
+		Params:    map[string]*string{"TIMEZONE": &utc, "QUERY_TAG": &tag, "LOCK_TIMEOUT": &lockTimeout},
 		// The driver's own retries cover 5xx/429 for a few minutes; the activity's retry
 		// policy covers the rest, so one request never holds a worker slot for long.
 		Application: "snowmigrate",
@@ -151,5 +153,6 @@ func Open(name string, c Connection) (*sql.DB, error) {
 	db.SetMaxOpenConns(maxOpenConns)
 	db.SetMaxIdleConns(maxIdleConns)
 	db.SetConnMaxIdleTime(connMaxIdleTime)
+	db.SetConnMaxLifetime(ConnMaxLifetime)
 	return db, nil
 }

@@ -12,11 +12,22 @@ const (
 	errNumSyntax          = 1003   // SQL compilation error
 	errNumDoesNotExist    = 2003   // object does not exist or not authorized
 	errNumInsufficientPrv = 3001   // insufficient privileges
+	errNumAlreadyExists   = 2002   // object already exists
+	errNumLockTimeout     = 625    // waited longer than LOCK_TIMEOUT for a lock
+	errNumCanceled        = 604    // statement canceled (also: its transaction was aborted)
 	errNumLoginFailed     = 390100 // incorrect username or password
-	errNumSessionGone     = 390112 // session expired (the driver renews; seen only if that fails)
 	errNumUserLocked      = 390102
 	errNumUserDisabled    = 390101
 )
+
+// Session lifecycle codes: the session ended (idle timeout, aborted, server restart) or
+// its tokens expired. They say nothing about the credentials: a new login fixes them, so
+// they are retried with a fresh connection, never reported as a bad connections.toml.
+var sessionExpiredNumbers = map[int]bool{
+	390111: true, // session no longer exists; new login required
+	390112: true, // session token expired (the driver renews it; seen only if that fails)
+	390114: true, // authentication (master) token expired; the user must authenticate again
+}
 
 // Class is how an error should be handled at the activity boundary.
 type Class int
@@ -46,6 +57,8 @@ func Classify(err error) Class {
 	var se *sf.SnowflakeError
 	if errors.As(err, &se) {
 		switch {
+		case sessionExpiredNumbers[se.Number]:
+			return Retryable
 		case se.Number == errNumLoginFailed || se.Number == errNumUserLocked || se.Number == errNumUserDisabled:
 			return Credentials
 		case se.SQLState == sf.SQLStateConnectionRejected && se.Number >= 390000 && se.Number < 391000:
@@ -54,8 +67,6 @@ func Classify(err error) Class {
 			return Missing
 		case se.Number == errNumInsufficientPrv || se.SQLState == "42501":
 			return Permission
-		case se.Number == errNumSessionGone:
-			return Retryable
 		case se.Number >= 390000 && se.Number < 400000:
 			// Other GS/session errors (e.g. 390144 JWT invalid) are authentication problems.
 			return Credentials
@@ -70,6 +81,30 @@ func Classify(err error) Class {
 
 // IsLoginError reports whether the login was refused (bad user, password, token or key).
 func IsLoginError(err error) bool { return Classify(err) == Credentials }
+
+func number(err error) int {
+	var se *sf.SnowflakeError
+	if errors.As(err, &se) {
+		return se.Number
+	}
+	return 0
+}
+
+// IsSessionExpired reports whether the statement failed because its session is gone
+// (the connection must be discarded; a new one logs in again).
+func IsSessionExpired(err error) bool { return sessionExpiredNumbers[number(err)] }
+
+// IsAlreadyExists reports Snowflake's "object already exists" (002002). A CREATE … IF
+// NOT EXISTS can still see it while a concurrent creator's statement is in flight.
+func IsAlreadyExists(err error) bool { return number(err) == errNumAlreadyExists }
+
+// IsLockTimeout reports a statement that waited longer than LOCK_TIMEOUT for a lock
+// (625): another transaction holds it; retrying later is the cure.
+func IsLockTimeout(err error) bool { return number(err) == errNumLockTimeout }
+
+// IsCanceled reports a statement canceled by the server (604), as happens to the
+// statements of a transaction aborted by SYSTEM$ABORT_TRANSACTION.
+func IsCanceled(err error) bool { return number(err) == errNumCanceled }
 
 // errNumFileNotFound is COPY's "Remote file ... was not found" (a FILES entry missing).
 const errNumFileNotFound = 100069

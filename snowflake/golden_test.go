@@ -132,7 +132,10 @@ func TestGoldenMetadata(t *testing.T) {
 	golden(t, "mark_emptied", MarkEmptiedSQL(loc, "mig1", "run-1", "db.public.orders", `ANALYTICS.PUBLIC.ORDERS`, "EXECUTING", goldenTime))
 	golden(t, "select_emptied", SelectEmptiedSQL(loc, "mig1", "run-1", "db.public.orders"))
 	golden(t, "select_partition_load", SelectPartitionLoadSQL(loc, "mig1", "run-1", "db.public.orders", 7))
-	golden(t, "mark_loaded", MarkLoadedSQL(loc, "mig1", "run-1", "db.public.orders", 7, 1000, 1000, 4096, 2, goldenTime))
+	golden(t, "mark_loaded", MarkLoadedSQL(loc, "mig1", "run-1", "db.public.orders", 7, 1000, 1000, 4096, 2, goldenTime, ""))
+	golden(t, "mark_loaded_in_txn", MarkLoadedSQL(loc, "mig1", "run-1", "db.public.orders", 7, 1000, 1000, 4096, 2, goldenTime, "1764250000000001"))
+	golden(t, "load_txn", BeginNamedSQL(LoadTxnName("mig1", "db.public.orders", 7))+"\n"+AbortTransactionSQL(1764250000000001)+"\n"+
+		LoadQueryTag("mig1", "db.public.orders", 7, 2))
 	golden(t, "merge_warnings", m(MergeWarningsSQL(loc, "mig1", "run-1", "db.public.orders", "db.public.orders", "TARGET_TYPE",
 		[]string{"column \"A\" is TEXT on the target", "column \"A\" is TEXT on the target", "column \"B\" is NOT NULL"}, goldenTime)))
 }

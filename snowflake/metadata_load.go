@@ -22,12 +22,18 @@ func SelectPartitionLoadSQL(l MetadataLocation, workflowID, runID, tableKey stri
 // MarkLoadedSQL records, inside the COPY's transaction, that the partition is loaded.
 // The LOADED_AT IS NULL guard makes it update exactly one row for the first load and
 // none for a concurrent duplicate attempt; the caller rolls back (undoing its COPY) when
-// it updated nothing.
-func MarkLoadedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, rowsExtracted, rowsLoaded, bytes int64, attempt int, at time.Time) string {
+// it updated nothing. txnID (from CURRENT_TRANSACTION() after BEGIN; "" = no guard)
+// makes it update nothing unless it still runs in that transaction: a transaction that
+// another attempt aborted must not record a load that was rolled back.
+func MarkLoadedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, rowsExtracted, rowsLoaded, bytes int64, attempt int, at time.Time, txnID string) string {
 	l = l.WithDefaults()
-	return fmt.Sprintf("UPDATE %s SET STATUS = %s, ROWS_EXTRACTED = %d, ROWS_LOADED = %d, BYTES = %d, ATTEMPTS = GREATEST(COALESCE(ATTEMPTS, 0), %d), LOADED_AT = %s, UPDATED_AT = %s\nWHERE %s AND LOADED_AT IS NULL",
+	guard := ""
+	if txnID != "" {
+		guard = " AND CURRENT_TRANSACTION() = " + StringLiteral(txnID)
+	}
+	return fmt.Sprintf("UPDATE %s SET STATUS = %s, ROWS_EXTRACTED = %d, ROWS_LOADED = %d, BYTES = %d, ATTEMPTS = GREATEST(COALESCE(ATTEMPTS, 0), %d), LOADED_AT = %s, UPDATED_AT = %s\nWHERE %s AND LOADED_AT IS NULL%s",
 		l.obj(PartitionMetadataTable), StringLiteral(metadataStatusLoaded), rowsExtracted, rowsLoaded, bytes, attempt,
-		TimestampLiteral(at), TimestampLiteral(at), partitionKey(workflowID, runID, tableKey, number))
+		TimestampLiteral(at), TimestampLiteral(at), partitionKey(workflowID, runID, tableKey, number), guard)
 }
 
 // MergeWarningsSQL records warnings for a table once each (a retried activity re-sends

@@ -27,6 +27,9 @@ const (
 	removeTimeout           = 2 * time.Minute       // bound on the best-effort stage cleanup
 	maxMessageLen           = 2000                  // bound on error texts put into messages
 	maxUpdatesPerStatement  = 1000                  // bound on one MERGE's size (~600 bytes per row)
+	defaultLockPatience     = 2 * time.Minute       // how long a load retries lock timeouts (625) itself
+	lockRetryPause          = 2 * time.Second       // pause between those tries
+	rollbackTimeout         = 30 * time.Second      // bound on the ROLLBACK of a failed load
 )
 
 // DBProvider returns the *sql.DB of a named Snowflake connection. snowflake.Pool is the
@@ -42,6 +45,9 @@ type Activities struct {
 	meta      snowflake.MetadataLocation
 	heartbeat time.Duration
 	now       func() time.Time
+	// lockPatience bounds how long LoadPartition retries a lock wait (625) itself before
+	// failing the attempt (Temporal retries it then).
+	lockPatience time.Duration
 }
 
 // Option adjusts Activities at construction.
@@ -68,7 +74,7 @@ func New(conns DBProvider, meta snowflake.MetadataLocation, opts ...Option) *Act
 	meta.Database = resolveOrExact(meta.Database)
 	meta.MigrationSchema = resolveOrExact(meta.MigrationSchema)
 	meta.ValidationSchema = resolveOrExact(meta.ValidationSchema)
-	a := &Activities{conns: conns, meta: meta, heartbeat: defaultHeartbeat, now: time.Now}
+	a := &Activities{conns: conns, meta: meta, heartbeat: defaultHeartbeat, now: time.Now, lockPatience: defaultLockPatience}
 	for _, o := range opts {
 		o(a)
 	}

@@ -3,10 +3,14 @@ package snowflakeside
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
+	sf "github.com/snowflakedb/gosnowflake"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snowmigrate/snowmigrate/activities"
@@ -15,13 +19,20 @@ import (
 
 // LoadPartition loads a partition's staged files exactly once (see the package comment):
 //
+//	SHOW TRANSACTIONS / SYSTEM$ABORT_TRANSACTION  → abort what an earlier attempt left open
 //	(autocommit) make sure the partition's metadata row exists, status LOADING
-//	BEGIN
+//	BEGIN TRANSACTION NAME <LoadTxnName>
+//	  SELECT CURRENT_TRANSACTION()
 //	  SELECT ... LOADED_AT  → already loaded: COMMIT, return the stored count
 //	  COPY INTO target ...  → every file LOADED, rows summed
-//	  UPDATE ... SET LOADED_AT ... WHERE ... AND LOADED_AT IS NULL  → must touch 1 row
+//	  UPDATE ... SET LOADED_AT ... WHERE ... AND LOADED_AT IS NULL
+//	         AND CURRENT_TRANSACTION() = <id>  → must touch 1 row
 //	COMMIT
 //	REMOVE @stage/path/ (best effort)
+//
+// Every statement carries a QUERY_TAG naming migration, table, partition and attempt. A
+// lock wait longer than the session's LOCK_TIMEOUT (625) is retried here, for at most
+// lockPatience, while the activity heartbeats.
 func (a *Activities) LoadPartition(ctx context.Context, in LoadPartitionInput) (LoadPartitionResult, error) {
 	n := in.Partition.Number
 	where := fmt.Sprintf("partition %d of %s", n, in.TableKey)
@@ -40,11 +51,27 @@ func (a *Activities) LoadPartition(ctx context.Context, in LoadPartitionInput) (
 	if err != nil {
 		return LoadPartitionResult{}, classify(err, where)
 	}
-	if _, err := a.exec(ctx, db, "record the load of "+where, ensure); err != nil {
-		return LoadPartitionResult{}, err
-	}
+	ctx = sf.WithQueryTag(ctx, snowflake.LoadQueryTag(in.Migration, in.TableKey, n, attempt(ctx)))
 
-	res, loaded, err := a.loadInTx(ctx, db, in, copySQL)
+	var (
+		res    LoadPartitionResult
+		loaded bool
+	)
+	giveUp := time.Now().Add(a.lockPatience)
+	for try := 1; ; try++ {
+		res, loaded, err = a.loadOnce(ctx, db, in, ensure, copySQL)
+		if err == nil || ctx.Err() != nil || !waitedForLock(err) || time.Now().After(giveUp) {
+			break
+		}
+		warn(ctx, "load waited too long for a lock; trying again", "partition", n, "table", in.TableKey, "try", try, "error", err)
+		if activity.IsActivity(ctx) {
+			activity.RecordHeartbeat(ctx, fmt.Sprintf("waiting for a lock to load %s", where))
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(lockRetryPause):
+		}
+	}
 	if err != nil {
 		// An overlapping attempt may have committed (and removed the files) while this one
 		// ran: then the partition is loaded and this attempt's failure does not matter.
@@ -59,37 +86,54 @@ func (a *Activities) LoadPartition(ctx context.Context, in LoadPartitionInput) (
 	return res, nil
 }
 
-// loadInTx runs the transaction; loaded reports whether this call committed a COPY.
-func (a *Activities) loadInTx(ctx context.Context, db *sql.DB, in LoadPartitionInput, copySQL string) (LoadPartitionResult, bool, error) {
+// waitedForLock reports a failure that a later try can cure: a lock wait beyond
+// LOCK_TIMEOUT, or this attempt's transaction aborted by an overlapping attempt.
+func waitedForLock(err error) bool {
+	return snowflake.IsLockTimeout(err) || snowflake.IsCanceled(err)
+}
+
+// loadOnce runs one try on one session; loaded reports whether it committed a COPY.
+func (a *Activities) loadOnce(ctx context.Context, db *sql.DB, in LoadPartitionInput, ensure, copySQL string) (_ LoadPartitionResult, _ bool, err error) {
 	n := in.Partition.Number
 	where := fmt.Sprintf("partition %d of %s", n, in.TableKey)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return LoadPartitionResult{}, false, classify(err, where)
 	}
-	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
+	open := false // a transaction is open on conn
+	defer func() {
+		a.release(ctx, conn, open, err)
+	}()
+	name := snowflake.LoadTxnName(in.Migration, in.TableKey, n)
+	// Before anything that may wait for a lock: the transaction this partition's
+	// previous attempt left open may hold the very lock this attempt needs.
+	a.abortPredecessors(ctx, conn, name, where)
+	if _, err := a.exec(ctx, conn, "record the load of "+where, ensure); err != nil {
+		return LoadPartitionResult{}, false, err
+	}
+	if _, err := conn.ExecContext(ctx, snowflake.BeginNamedSQL(name)); err != nil {
 		return LoadPartitionResult{}, false, classify(err, "begin the load of "+where)
 	}
-	committed := false
-	defer func() {
-		if !committed {
-			_ = tx.Rollback()
-		}
-	}()
+	open = true
+	var txnID sql.NullString
+	if err := conn.QueryRowContext(ctx, snowflake.CurrentTransactionSQL).Scan(&txnID); err != nil {
+		return LoadPartitionResult{}, false, classify(err, "begin the load of "+where)
+	}
+	if !txnID.Valid || txnID.String == "" {
+		return LoadPartitionResult{}, false, fmt.Errorf("%s: CURRENT_TRANSACTION() is NULL right after BEGIN; retrying", where)
+	}
 
-	if rows, ok, err := a.loadedRows(ctx, tx, in); err != nil {
+	if rows, ok, err := a.loadedRows(ctx, conn, in); err != nil {
 		return LoadPartitionResult{}, false, err
 	} else if ok {
-		if err := tx.Commit(); err != nil {
+		if _, err := conn.ExecContext(ctx, snowflake.CommitSQL); err != nil {
 			return LoadPartitionResult{}, false, classify(err, where)
 		}
-		committed = true
+		open = false
 		return LoadPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
 	}
 
-	loadedRows, files, err := a.copy(ctx, tx, where, copySQL)
+	loadedRows, files, err := a.copy(ctx, conn, where, copySQL)
 	if err != nil {
 		return LoadPartitionResult{}, false, err
 	}
@@ -105,15 +149,14 @@ func (a *Activities) loadInTx(ctx context.Context, db *sql.DB, in LoadPartitionI
 			where, loadedRows, in.RowsExtracted), activities.ErrTypeChecksumMismatch, nil)
 	}
 	mark := snowflake.MarkLoadedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n,
-		in.RowsExtracted, loadedRows, in.Bytes, attempt(ctx), a.now())
-	r, err := a.exec(ctx, tx, "record "+where+" as loaded", mark)
+		in.RowsExtracted, loadedRows, in.Bytes, attempt(ctx), a.now(), txnID.String)
+	r, err := a.exec(ctx, conn, "record "+where+" as loaded", mark)
 	if err != nil {
 		return LoadPartitionResult{}, false, err
 	}
 	if affected, err := r.RowsAffected(); err != nil || affected != 1 {
-		// Another attempt committed this partition while our COPY ran: undo ours.
-		_ = tx.Rollback()
-		committed = true
+		// Another attempt committed this partition while our COPY ran, or this transaction
+		// was aborted: undo ours (release rolls back).
 		rows, ok, err2 := a.loadedRows(ctx, db, in)
 		if err2 != nil {
 			return LoadPartitionResult{}, false, err2
@@ -123,11 +166,98 @@ func (a *Activities) loadInTx(ctx context.Context, db *sql.DB, in LoadPartitionI
 		}
 		return LoadPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := conn.ExecContext(ctx, snowflake.CommitSQL); err != nil {
 		return LoadPartitionResult{}, false, classify(err, "commit the load of "+where)
 	}
-	committed = true
+	open = false
 	return LoadPartitionResult{RowsLoaded: loadedRows}, true, nil
+}
+
+// release returns the session to the pool, clean: an open transaction is rolled back
+// (even when ctx is cancelled). A session that could not be rolled back, or that the
+// server has ended, is discarded instead, so that no pooled session ever carries a
+// transaction into another activity.
+func (a *Activities) release(ctx context.Context, conn *sql.Conn, open bool, err error) {
+	bad := snowflake.IsSessionExpired(err)
+	if open && !bad {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+		_, rerr := conn.ExecContext(rctx, snowflake.RollbackSQL)
+		cancel()
+		bad = rerr != nil
+	}
+	if bad {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	_ = conn.Close()
+}
+
+// abortPredecessors aborts every running transaction named name: what an earlier
+// attempt of this partition left open when its process died (or lost its activity).
+// Best effort: a failure here only means this attempt may wait for a lock.
+func (a *Activities) abortPredecessors(ctx context.Context, conn *sql.Conn, name, where string) {
+	ids, err := runningTransactions(ctx, conn, name)
+	if err != nil {
+		warn(ctx, "cannot list open transactions", "partition", where, "error", err)
+		return
+	}
+	for _, id := range ids {
+		rows, err := conn.QueryContext(ctx, snowflake.AbortTransactionSQL(id))
+		if err == nil {
+			err = rows.Close()
+		}
+		if err != nil {
+			warn(ctx, "cannot abort an earlier attempt's transaction", "partition", where, "transaction", id, "error", err)
+			continue
+		}
+		if activity.IsActivity(ctx) {
+			activity.GetLogger(ctx).Info("aborted an earlier attempt's open load transaction", "partition", where, "transaction", id, "name", name)
+		}
+	}
+}
+
+// runningTransactions returns the ids of the running transactions named name.
+func runningTransactions(ctx context.Context, q querier, name string) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, snowflake.ShowTransactionsSQL)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	idCol, nameCol := -1, -1
+	for i, c := range cols {
+		switch strings.ToLower(c) {
+		case "id":
+			idCol = i
+		case "name":
+			nameCol = i
+		}
+	}
+	if idCol < 0 || nameCol < 0 {
+		return nil, fmt.Errorf("SHOW TRANSACTIONS returned columns %v, without id and name", cols)
+	}
+	var ids []int64
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		if !strings.EqualFold(vals[nameCol].String, name) {
+			continue
+		}
+		id, err := strconv.ParseInt(vals[idCol].String, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("SHOW TRANSACTIONS: transaction id %q: %w", vals[idCol].String, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 type querier interface {
@@ -167,10 +297,10 @@ func (a *Activities) loadedRows(ctx context.Context, q querier, in LoadPartition
 // copy runs COPY INTO and reads its result: one row per file (file, status, rows_loaded,
 // first_error, ...) or a single status row when no file was found. Any file not LOADED
 // fails the load with Snowflake's first error.
-func (a *Activities) copy(ctx context.Context, tx *sql.Tx, where, copySQL string) (rowsLoaded int64, files int, err error) {
+func (a *Activities) copy(ctx context.Context, q querier, where, copySQL string) (rowsLoaded int64, files int, err error) {
 	stop := a.startHeartbeat(ctx, "COPY INTO for "+where)
 	defer stop()
-	rows, err := tx.QueryContext(ctx, copySQL)
+	rows, err := q.QueryContext(ctx, copySQL)
 	if err != nil {
 		if snowflake.IsStagedFileMissing(err) {
 			return 0, 0, temporal.NewNonRetryableApplicationError(fmt.Sprintf(

@@ -13,7 +13,9 @@ import (
 // EnsureMetadata creates the metadata database, schemas, tables, views and stage when
 // missing and returns the stage's name. Every statement is idempotent, so every workflow
 // start runs it; a role that may use but not create the database is fine when the
-// database already exists.
+// database already exists. Migrations started together on a fresh account run it
+// concurrently: "already exists" from a racing creator means the object is there, which
+// is what the statement wanted.
 func (a *Activities) EnsureMetadata(ctx context.Context, in EnsureMetadataInput) (EnsureMetadataResult, error) {
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
@@ -21,7 +23,7 @@ func (a *Activities) EnsureMetadata(ctx context.Context, in EnsureMetadataInput)
 	}
 	for i, stmt := range snowflake.MetadataDDL(a.meta) {
 		_, err := db.ExecContext(ctx, stmt)
-		if err == nil {
+		if err == nil || snowflake.IsAlreadyExists(err) {
 			continue
 		}
 		if i == 0 && snowflake.Classify(err) == snowflake.Permission {

@@ -1,0 +1,3 @@
+BEGIN TRANSACTION NAME SNOWMIGRATE_LOAD_C63C34B916AEFC5B5043987B
+SELECT SYSTEM$ABORT_TRANSACTION(1764250000000001)
+{"app":"snowmigrate","migration":"mig1","table":"db.public.orders","partition":7,"attempt":2}
