@@ -37,8 +37,10 @@ start() {
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
-# as_pg CMD...: initdb/pg_ctl refuse to run as root.
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# as_pg CMD...: initdb/pg_ctl refuse to run as root. Run from / because the postgres
+# user may not be able to enter the current directory (a private checkout); every path
+# given is absolute.
+as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 start_temporal() {
   if running temporal; then return 0; fi
