@@ -4,7 +4,7 @@ GO    ?= go
 BIN   := $(CURDIR)/bin
 export PATH := $(PATH):$(HOME)/go/bin
 
-.PHONY: all build build-product build-emulator tools test test-product test-emulator test-short lint demo down bench clean
+.PHONY: all build build-product build-emulator tools test test-product test-emulator test-short soak lint demo down bench clean
 
 all: build
 
@@ -33,6 +33,12 @@ test: tools build
 test-short: tools build
 	SNOWMIGRATE_EMULATOR_BIN=$(BIN)/snowflake-emulator $(GO) test -short -count=1 ./...
 	cd emulator && $(GO) test -short -count=1 ./...
+
+# The long fault soak (internal/e2e/fault_test.go): many seeded trials of SIGKILLs and
+# service restarts during migrations (`make test` runs a few). SNOWMIGRATE_FAULT_TRIALS
+# sets the count, SNOWMIGRATE_FAULT_SEED replays a logged seed.
+soak: tools build
+	SNOWMIGRATE_FAULT_SOAK=1 SNOWMIGRATE_EMULATOR_BIN=$(BIN)/snowflake-emulator $(GO) test -count=1 -timeout 12h -v -run 'TestFault' ./internal/e2e/
 
 lint:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting" && exit 1)
