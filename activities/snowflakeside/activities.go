@@ -128,6 +128,11 @@ func classify(err error, what string) error {
 		return err
 	}
 	msg := clip(err.Error())
+	if snowflake.IsAlreadyExists(err) {
+		// Only the product's idempotent DDL creates objects; "already exists" means a
+		// concurrent creator won the race. The retry sees the object.
+		return fmt.Errorf("%s: %w", what, err)
+	}
 	switch snowflake.Classify(err) {
 	case snowflake.Credentials:
 		return temporal.NewNonRetryableApplicationError(
