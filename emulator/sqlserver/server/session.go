@@ -32,8 +32,6 @@ type session struct {
 	cancel      context.CancelFunc
 	attnRecv    int
 	attnAcked   int
-	errs        int
-	pendingDone bool
 }
 
 // result of one statement.

@@ -65,7 +65,7 @@ func (t Temporal) Time() time.Time {
 func ParseTemporal(s string) (Temporal, error) {
 	var t Temporal
 	s = strings.TrimSpace(s)
-	bad := fmt.Errorf("Conversion failed when converting date and/or time from character string.")
+	bad := &ValueError{"Conversion failed when converting date and/or time from character string."}
 	if s == "" {
 		return Temporal{Days: days1900}, nil
 	}
@@ -198,10 +198,10 @@ func (t Temporal) Round(k Kind, scale int) (Temporal, error) {
 		t.Days = 0
 	}
 	if t.Days > maxDays && k != Time {
-		return t, fmt.Errorf("The conversion of a varchar data type to a %s data type resulted in an out-of-range value.", kindNames[k])
+		return t, &ValueError{fmt.Sprintf("The conversion of a varchar data type to a %s data type resulted in an out-of-range value.", kindNames[k])}
 	}
 	if (k == DateTime && t.Days < datetimeMinDy) || (k == SmallDateTime && (t.Days < days1900 || t.Days > smallMaxDays)) {
-		return t, fmt.Errorf("The conversion of a varchar data type to a %s data type resulted in an out-of-range value.", kindNames[k])
+		return t, &ValueError{fmt.Sprintf("The conversion of a varchar data type to a %s data type resulted in an out-of-range value.", kindNames[k])}
 	}
 	return t, nil
 }

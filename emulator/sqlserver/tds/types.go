@@ -220,7 +220,7 @@ func ParseType(name string, args []string) (Type, error) {
 			limit = 4000
 		}
 		if t.Len == MaxLen && (k == Char || k == NChar || k == Binary) {
-			return t, &TypeError{fmt.Sprintf("Incorrect syntax near 'max'.")}
+			return t, &TypeError{"Incorrect syntax near 'max'."}
 		}
 		if t.Len != MaxLen && (t.Len < 1 || t.Len > limit) {
 			return t, &TypeError{fmt.Sprintf("The size (%d) given to the type '%s' exceeds the maximum allowed for any data type (%d).", t.Len, name, limit)}

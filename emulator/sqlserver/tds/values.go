@@ -71,11 +71,11 @@ func ParseDecimal(s string) (Dec, error) {
 	s = strings.TrimLeft(s, "+-")
 	ip, fp, _ := strings.Cut(s, ".")
 	if ip == "" && fp == "" {
-		return Dec{}, fmt.Errorf("Error converting data type varchar to numeric.")
+		return Dec{}, &ValueError{"Error converting data type varchar to numeric."}
 	}
 	u, ok := new(big.Int).SetString("0"+ip+fp, 10)
 	if !ok {
-		return Dec{}, fmt.Errorf("Error converting data type varchar to numeric.")
+		return Dec{}, &ValueError{"Error converting data type varchar to numeric."}
 	}
 	if neg {
 		u.Neg(u)
@@ -242,8 +242,6 @@ func isPLP(t Type) bool {
 	}
 	return false
 }
-
-var cp1252 = charmap.Windows1252.NewEncoder()
 
 // EncodeVarchar converts a string to code page 1252, replacing what it cannot hold
 // with '?', as SQL Server does for varchar under a Latin1 collation.
@@ -560,7 +558,7 @@ func toFloat(v any) (float64, error) {
 	case string:
 		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
 		if err != nil {
-			return 0, &ValueError{fmt.Sprintf("Error converting data type varchar to float.")}
+			return 0, &ValueError{"Error converting data type varchar to float."}
 		}
 		return f, nil
 	case Dec:
@@ -633,7 +631,7 @@ func toGUID(v any) ([16]byte, error) {
 	case string:
 		return ParseGUID(x)
 	}
-	return g, &ValueError{fmt.Sprintf("Conversion failed when converting from a character string to uniqueidentifier.")}
+	return g, &ValueError{"Conversion failed when converting from a character string to uniqueidentifier."}
 }
 
 // ParseGUID reads the 36-character text form (braces allowed) into RFC byte order.

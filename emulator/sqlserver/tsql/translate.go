@@ -49,7 +49,6 @@ type translator struct {
 	order  []string // parameter names in $k order
 	// target maps a parameter name to the column type it is inserted into.
 	target map[string]tds.Type
-	out    strings.Builder
 }
 
 // Translate turns one DML/query statement into DuckDB SQL.
@@ -225,8 +224,10 @@ func (tr *translator) param(name string) (string, error) {
 func (tr *translator) tokens(toks []Token) (string, error) {
 	var b strings.Builder
 	sp := func() {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
+		if n := b.Len(); n > 0 {
+			if last := b.String()[n-1]; last != '(' && last != '.' {
+				b.WriteByte(' ')
+			}
 		}
 	}
 	// pendingLimit holds TOP n of the current SELECT (depth-indexed) to append as LIMIT.
@@ -283,12 +284,8 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				}
 			}
 			depth++
-			if i > 0 && (toks[i-1].Kind == Ident || toks[i-1].Kind == QIdent) && b.Len() > 0 {
-				b.WriteString("(")
-			} else {
-				sp()
-				b.WriteString("(")
-			}
+			sp()
+			b.WriteString("(")
 		case RParen:
 			depth--
 			b.WriteString(")")

@@ -1,0 +1,110 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"math/rand"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestGarbageNeverKillsServer sends random and truncated packets, before and after a
+// valid PRELOGIN, and checks that the server still serves a real client.
+func TestGarbageNeverKillsServer(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	rng := rand.New(rand.NewSource(1))
+	for i := 0; i < 40; i++ {
+		c, err := net.DialTimeout("tcp", srv.Addr(), 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(150 * time.Millisecond))
+		payload := make([]byte, rng.Intn(300))
+		rng.Read(payload)
+		typ := []byte{1, 3, 6, 7, 14, 16, 18, byte(rng.Intn(256))}[rng.Intn(8)]
+		hdr := []byte{typ, 1, 0, 0, 0, 0, 1, 0}
+		binary.BigEndian.PutUint16(hdr[2:], uint16(len(payload)+8))
+		if i%3 == 0 {
+			binary.BigEndian.PutUint16(hdr[2:], uint16(rng.Intn(70000)))
+		}
+		c.Write(append(hdr, payload...))
+		c.Read(make([]byte, 512))
+		c.Close()
+	}
+	db := open(t, srv, "disable")
+	var one int
+	if err := db.QueryRowContext(ctx(t), "SELECT 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("server unusable after garbage: %v", err)
+	}
+}
+
+// TestCommandLine builds bin/sqlserver-emulator, starts it with the documented flags,
+// checks the log says where it listens, and that SIGTERM stops it cleanly.
+func TestCommandLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "sqlserver-emulator")
+	build := exec.Command("go", "build", "-o", bin, "../../cmd/sqlserver-emulator")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "--addr", addr, "--data-dir", t.TempDir(), "--user", "sa", "--password", "Cmd-Secret1")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	select {
+	case l := <-lines:
+		if !strings.Contains(l, "listening on "+addr) {
+			t.Fatalf("first log line %q does not say where it listens", l)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("no log line within 60 s")
+	}
+	db, _ := sql.Open("sqlserver", "sqlserver://sa:Cmd-Secret1@"+addr+"?encrypt=disable")
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var one int
+	if err := db.QueryRowContext(c, "SELECT 1").Scan(&one); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("did not stop within 30 s of SIGTERM")
+	}
+	var log []string
+	for l := range lines {
+		log = append(log, l)
+	}
+	if !strings.Contains(strings.Join(log, "\n"), "stopped") {
+		t.Fatalf("no clean stop in log: %v", log)
+	}
+}

@@ -1,0 +1,93 @@
+package tsql
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/snowmigrate/snowmigrate/emulator/sqlserver/tds"
+)
+
+type fakeEnv struct{}
+
+func (fakeEnv) CurrentDB() string { return "db" }
+func (fakeEnv) Columns(db, schema, table string) ([]ColumnMeta, bool) {
+	if strings.EqualFold(table, "t") {
+		return []ColumnMeta{{Name: "id", Type: tds.Type{Kind: tds.Int}}, {Name: "d", Type: tds.Type{Kind: tds.DateTime2, Scale: 7}}}, true
+	}
+	return nil, false
+}
+func (fakeEnv) ObjectID(db, schema, name string) (int64, bool) { return 7, strings.EqualFold(name, "t") }
+func (fakeEnv) CatalogView(db, schema, name string) (string, bool) {
+	return "(SELECT 1 AS x)", name == "tables"
+}
+func (fakeEnv) Global(name string) (string, bool) { return "'v'", name == "@@VERSION" }
+
+// FuzzTranslate runs the lexer, splitter and translator on arbitrary text: errors are
+// fine, panics are not.
+func FuzzTranslate(f *testing.F) {
+	for _, s := range []string{
+		"SELECT TOP (5) [id], d FROM [dbo].[t] WHERE id > @p1 ORDER BY id OFFSET 1 ROWS FETCH NEXT 2 ROWS ONLY",
+		"INSERT INTO t (id, d) VALUES (1, '2020-01-01'), (@p1, @p2)",
+		"UPDATE t SET d = '2020-01-01 10:00' WHERE id IN (1,2) AND d BETWEEN 'a' AND 'b'",
+		"SELECT CAST(x AS decimal(10,2)), CONVERT(varchar(10), d, 23), N'x''y', 0xABCD FROM db..t /* c /* nested */ */ -- x",
+		"SELECT * FROM t WHERE (a, b) > (1, 2)",
+		"SELECT COUNT_BIG(*), HASHBYTES('MD5', N'a'), OBJECT_ID('dbo.t') FROM sys.tables",
+		"[", "'", "\"", "/*", "SELECT (((", "SELECT @", "0x", "N'",
+	} {
+		f.Add(s)
+	}
+	params := map[string]BoundParam{"@p1": {Type: tds.Type{Kind: tds.Int}, Value: int64(1)}, "@p2": {Type: tds.Type{Kind: tds.NVarChar, Len: 10}, Value: "2020-01-01"}}
+	f.Fuzz(func(t *testing.T, s string) {
+		toks, err := Lex(s)
+		if err != nil {
+			return
+		}
+		for _, st := range Split(toks) {
+			Translate(fakeEnv{}, st, params)
+		}
+	})
+}
+
+func TestTranslateGolden(t *testing.T) {
+	params := map[string]BoundParam{"@p1": {Type: tds.Type{Kind: tds.Int}, Value: int64(1)}}
+	cases := []struct{ in, want string }{
+		{"SELECT TOP 10 [id] FROM [dbo].[t] WHERE id > @p1 ORDER BY [id]",
+			`SELECT "id" FROM "dbo"."t" WHERE "id" > CAST($1 AS INTEGER) ORDER BY "id" LIMIT 10`},
+		{"SELECT id FROM db..t ORDER BY id OFFSET 5 ROWS FETCH NEXT 10 ROWS ONLY",
+			`SELECT "id" FROM "db"."dbo"."t" ORDER BY "id" LIMIT 10 OFFSET 5`},
+		{"SELECT COUNT(*), ISNULL(d, N'x') FROM t WITH (NOLOCK) WHERE d LIKE 'a%'",
+			`SELECT CAST(count(*) AS INTEGER), coalesce("d", 'x') FROM "t" WHERE "d" ILIKE 'a%'`},
+		{"INSERT INTO t (id, d) VALUES (1, '2020-01-02 03:04')",
+			`INSERT INTO "t" ("id", "d") VALUES (1, '2020-01-02 03:04:00.0000000')`},
+	}
+	for _, c := range cases {
+		toks, err := Lex(c.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := Translate(fakeEnv{}, toks, params)
+		if err != nil {
+			t.Fatalf("%s: %v", c.in, err)
+		}
+		if q.SQL != c.want {
+			t.Errorf("%s\n got %s\nwant %s", c.in, q.SQL, c.want)
+		}
+	}
+	for _, bad := range []string{"SELECT * FROM t WHERE (id, d) > (1, 2)", "SELECT nosuchfn(1)", "SELECT * FROM #tmp", "MERGE t"} {
+		toks, _ := Lex(bad)
+		if _, err := Translate(fakeEnv{}, toks, params); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	if got := len(Split(mustLex(t, "SELECT 1 SELECT 2; INSERT INTO t SELECT 1 UNION SELECT 2 BEGIN TRAN COMMIT"))); got != 5 {
+		t.Errorf("split into %d statements, want 5", got)
+	}
+}
+
+func mustLex(t *testing.T, s string) []Token {
+	toks, err := Lex(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return toks
+}
