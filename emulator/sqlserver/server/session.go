@@ -28,10 +28,10 @@ type session struct {
 	txID     uint64
 	rowCount int64
 
-	mu          sync.Mutex
-	cancel      context.CancelFunc
-	attnRecv    int
-	attnAcked   int
+	mu        sync.Mutex
+	cancel    context.CancelFunc
+	attnRecv  int
+	attnAcked int
 }
 
 // result of one statement.

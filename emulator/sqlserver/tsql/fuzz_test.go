@@ -16,7 +16,9 @@ func (fakeEnv) Columns(db, schema, table string) ([]ColumnMeta, bool) {
 	}
 	return nil, false
 }
-func (fakeEnv) ObjectID(db, schema, name string) (int64, bool) { return 7, strings.EqualFold(name, "t") }
+func (fakeEnv) ObjectID(db, schema, name string) (int64, bool) {
+	return 7, strings.EqualFold(name, "t")
+}
 func (fakeEnv) CatalogView(db, schema, name string) (string, bool) {
 	return "(SELECT 1 AS x)", name == "tables"
 }
