@@ -42,6 +42,8 @@ type Dialect interface {
 	CatalogColumnsSQL() string
 	// PrimaryKeySQL lists the primary key columns in key order; $1 schema, $2 table.
 	PrimaryKeySQL() string
+	// CountSQL is SELECT count(*) … WHERE <where>.
+	CountSQL(table activities.TableRef, where string) string
 	// HasRowsSQL is SELECT EXISTS(… WHERE <where>).
 	HasRowsSQL(table activities.TableRef, where string) string
 

@@ -57,6 +57,7 @@ func GoldenCases() []GoldenCase {
 		{"catalog_columns", s(func(d Dialect) string { return d.CatalogColumnsSQL() })},
 		{"primary_key", s(func(d Dialect) string { return d.PrimaryKeySQL() })},
 		{"has_rows", s(func(d Dialect) string { return d.HasRowsSQL(t, where) })},
+		{"count_rows", s(func(d Dialect) string { return d.CountSQL(t, where) })},
 		{"has_rows_no_filter", s(func(d Dialect) string { return d.HasRowsSQL(t, "") })},
 		{"numeric_scan", s(func(d Dialect) string { return d.NumericScanSQL(t, []string{"amount", "Total"}, "") })},
 		{"bounds_first_page", s(func(d Dialect) string { return d.BoundsSQL(t, one, "", nil, 1000, 100001) })},

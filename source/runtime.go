@@ -46,6 +46,13 @@ type ExtractRequest struct {
 	Partition   activities.Partition
 }
 
+// CountRequest counts a table's rows that pass its filter.
+type CountRequest struct {
+	Table   config.TableConfig
+	Source  activities.TableRef
+	Columns []activities.Column
+}
+
 // ExtractStats is the outcome of an extraction.
 type ExtractStats struct {
 	Files []activities.FileRef

@@ -69,6 +69,7 @@ func registerOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
 		snowflakeside.VerifyPartitionName:  a.VerifyPartition,
 		snowflakeside.RecordTableName:      a.RecordTable,
 		snowflakeside.RecordPartitionsName: a.RecordPartitions,
+		snowflakeside.RecordWarningsName:   a.RecordWarnings,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

@@ -112,6 +112,7 @@ func runSource(c *cli.Context) error {
 	shared := worker.New(tc, queue, worker.Options{MaxConcurrentActivityExecutionSize: parallel})
 	shared.RegisterActivityWithOptions(acts.Introspect, activity.RegisterOptions{Name: sourceside.IntrospectName})
 	shared.RegisterActivityWithOptions(acts.PlanPartitions, activity.RegisterOptions{Name: sourceside.PlanPartitionsName})
+	shared.RegisterActivityWithOptions(acts.CountRows, activity.RegisterOptions{Name: sourceside.CountRowsName})
 	shared.RegisterActivityWithOptions(trackExtract(wd, acts.Extract), activity.RegisterOptions{Name: sourceside.ExtractName})
 	// This host's queue: uploads of the files this process extracted.
 	own := worker.New(tc, hostQueue, worker.Options{MaxConcurrentActivityExecutionSize: parallel})

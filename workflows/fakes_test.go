@@ -291,6 +291,7 @@ func (w *world) registerSource(r registrar) {
 	r.RegisterActivityWithOptions(w.Introspect, activity.RegisterOptions{Name: sourceside.IntrospectName})
 	r.RegisterActivityWithOptions(w.PlanPartitions, activity.RegisterOptions{Name: sourceside.PlanPartitionsName})
 	r.RegisterActivityWithOptions(w.Extract, activity.RegisterOptions{Name: sourceside.ExtractName})
+	r.RegisterActivityWithOptions(w.CountRows, activity.RegisterOptions{Name: sourceside.CountRowsName}) // rowcount_test.go
 }
 
 func (w *world) registerHost(r registrar) {
@@ -305,6 +306,7 @@ func (w *world) registerSnowflake(r registrar) {
 	r.RegisterActivityWithOptions(w.VerifyPartition, activity.RegisterOptions{Name: snowflakeside.VerifyPartitionName})
 	r.RegisterActivityWithOptions(w.RecordTable, activity.RegisterOptions{Name: snowflakeside.RecordTableName})
 	r.RegisterActivityWithOptions(w.RecordPartitions, activity.RegisterOptions{Name: snowflakeside.RecordPartitionsName})
+	r.RegisterActivityWithOptions(w.RecordWarnings, activity.RegisterOptions{Name: snowflakeside.RecordWarningsName}) // rowcount_test.go
 }
 
 // assertExactlyOnce checks that every range of every listed table was loaded once.

@@ -193,6 +193,9 @@ func (t *tableRun) continueAsNew(ctx workflow.Context) (TableResult, error) {
 // finish records the table's final state and returns its result; a failed table fails
 // the workflow with the result in the error's details.
 func (t *tableRun) finish(ctx workflow.Context) (TableResult, error) {
+	if t.fatal == "" && t.st.Failed == 0 {
+		t.checkRowCount(ctx)
+	}
 	t.mirror.flush(ctx)
 	res := t.result()
 	res.EndedAt = workflow.Now(ctx)

@@ -213,7 +213,10 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (ExtractResul
 		_ = os.RemoveAll(dir)
 		return ExtractResult{}, boundary(fmt.Sprintf("extract partition %d of %s", in.Partition.Number, in.TableKey), err)
 	}
-	return ExtractResult{Files: st.Files, Rows: st.Rows, Bytes: st.Bytes, HostQueue: a.hostQueue}, nil
+	if len(st.Warnings) > 0 && activity.IsActivity(ctx) {
+		activity.GetLogger(ctx).Warn("source table changed since introspection", "table", in.TableKey, "warnings", st.Warnings)
+	}
+	return ExtractResult{Files: st.Files, Rows: st.Rows, Bytes: st.Bytes, HostQueue: a.hostQueue, Warnings: st.Warnings}, nil
 }
 
 // Upload implements UploadName: REMOVE the stage path (clearing a previous

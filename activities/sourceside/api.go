@@ -72,7 +72,8 @@ type ExtractResult struct {
 	Files     []activities.FileRef `json:"files"`
 	Rows      int64                `json:"rows"`
 	Bytes     int64                `json:"bytes"`
-	HostQueue string               `json:"hostQueue"` // this worker's own task queue: Upload runs there
+	HostQueue string               `json:"hostQueue"`          // this worker's own task queue: Upload runs there
+	Warnings  []string             `json:"warnings,omitempty"` // columns added to the source since introspection (not migrated)
 }
 
 // UploadInput uploads a partition's files to the stage, replacing what a previous attempt left.

@@ -77,6 +77,11 @@ func (b Builder) HasRowsSQL(t activities.TableRef, w string) string {
 	return b.exists("SELECT 1 FROM " + b.Table(t) + " WHERE " + where(w))
 }
 
+// CountSQL implements source.Dialect.
+func (b Builder) CountSQL(t activities.TableRef, w string) string {
+	return "SELECT count(*) FROM " + b.Table(t) + " WHERE " + where(w)
+}
+
 func (b Builder) exists(q string) string {
 	if b.ExistsAsCount {
 		return "SELECT count(*) > 0 FROM (" + q + " LIMIT 1) x"

@@ -1,0 +1,77 @@
+package workflows
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
+	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/config"
+)
+
+// rowCountWorld adds what the fake world needs for the end-of-table count: rows a
+// concurrent writer added (per world and table) and the warnings recorded.
+var rowCountWorld = struct {
+	sync.Mutex
+	written  map[*world]map[string]int64
+	warnings map[*world][]snowflakeside.RecordWarningsInput
+}{written: map[*world]map[string]int64{}, warnings: map[*world][]snowflakeside.RecordWarningsInput{}}
+
+// CountRows is the fake source count: the table's planned rows plus what a writer added.
+func (w *world) CountRows(ctx context.Context, in sourceside.CountRowsInput) (sourceside.CountRowsResult, error) {
+	w.count(sourceside.CountRowsName)
+	key := config.TableKey(in.Table)
+	t := w.table(key)
+	n := t.NullRows + int64(t.Partitions)*t.RowsPer
+	rowCountWorld.Lock()
+	defer rowCountWorld.Unlock()
+	return sourceside.CountRowsResult{Rows: n + rowCountWorld.written[w][key]}, nil
+}
+
+// RecordWarnings remembers the warnings.
+func (w *world) RecordWarnings(ctx context.Context, in snowflakeside.RecordWarningsInput) error {
+	w.count(snowflakeside.RecordWarningsName)
+	rowCountWorld.Lock()
+	defer rowCountWorld.Unlock()
+	rowCountWorld.warnings[w] = append(rowCountWorld.warnings[w], in)
+	return nil
+}
+
+func TestTableRowCountDifferenceIsAWarning(t *testing.T) {
+	w := newWorld("h")
+	w.add("orders", &fakeTable{Partitions: 3, RowsPer: 10, NullRows: 2})
+	rowCountWorld.Lock()
+	rowCountWorld.written[w] = map[string]int64{tableKeyOf("orders"): 5}
+	rowCountWorld.Unlock()
+	res, err := runTable(t, w, tableInput(t, "orders", Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != activities.StatusCompleted || res.Rows != 32 {
+		t.Fatalf("a concurrent writer must not change the outcome: %+v", res)
+	}
+	rowCountWorld.Lock()
+	got := rowCountWorld.warnings[w]
+	rowCountWorld.Unlock()
+	if len(got) != 1 || got[0].Category != snowflakeside.WarningCategoryRowCount || len(got[0].Messages) != 1 ||
+		!strings.Contains(got[0].Messages[0], "37 rows") || !strings.Contains(got[0].Messages[0], "32 rows were loaded") {
+		t.Fatalf("warnings %+v", got)
+	}
+}
+
+func TestTableRowCountEqualRecordsNothing(t *testing.T) {
+	w := newWorld("h")
+	w.add("orders", &fakeTable{Partitions: 3, RowsPer: 10})
+	if _, err := runTable(t, w, tableInput(t, "orders", Limits{})); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.callCount(sourceside.CountRowsName); n != 1 {
+		t.Fatalf("count called %d times", n)
+	}
+	if n := w.callCount(snowflakeside.RecordWarningsName); n != 0 {
+		t.Fatalf("warnings recorded %d times for an exact table", n)
+	}
+}
