@@ -143,14 +143,3 @@ func (m *lockManager) lastCommit(key string) int64 {
 	defer m.mu.Unlock()
 	return m.commits[key]
 }
-
-// heldBy lists the keys s holds (SHOW LOCKS-like diagnostics and tests).
-func (m *lockManager) heldBy(s *Session) []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make([]string, 0, len(m.held[s]))
-	for k := range m.held[s] {
-		out = append(out, k)
-	}
-	return out
-}

@@ -40,7 +40,6 @@ type Session struct {
 	user       string
 	cancelStmt context.CancelFunc // cancels the running statement (nil: none)
 	lastStmt   time.Time          // when the last statement ended
-	killed     bool               // SYSTEM$ABORT_SESSION: the session is gone
 
 	params   map[string]string // ALTER SESSION parameters (upper-case names)
 	tz       *time.Location

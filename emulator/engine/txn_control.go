@@ -209,6 +209,9 @@ func (e *Engine) abortSession(ctx context.Context, by *Session, id int64) (strin
 func (t *Session) interrupt(ctx context.Context, done func() bool, do func()) error {
 	deadline := time.Now().Add(abortWait)
 	for {
+		if done() {
+			return nil
+		}
 		t.ctl.Lock()
 		cancel := t.cancelStmt
 		t.ctl.Unlock()
@@ -218,9 +221,6 @@ func (t *Session) interrupt(ctx context.Context, done func() bool, do func()) er
 		if t.mu.TryLock() {
 			do()
 			t.mu.Unlock()
-			return nil
-		}
-		if done() {
 			return nil
 		}
 		if time.Now().After(deadline) {
