@@ -76,6 +76,7 @@ type Writer struct {
 	buf        []byte
 	packetID   byte
 	err        error
+	scratch    [8]byte
 }
 
 // NewWriter returns a Writer writing packets of at most packetSize bytes.
@@ -132,6 +133,10 @@ func (w *Writer) flush(final bool) {
 // Write appends bytes to the message, sending full packets as they fill.
 func (w *Writer) Write(p []byte) (int, error) {
 	n := len(p)
+	if len(w.buf)+n <= w.packetSize {
+		w.buf = append(w.buf, p...)
+		return n, w.err
+	}
 	for len(p) > 0 {
 		room := w.packetSize - len(w.buf)
 		if room == 0 {
@@ -163,13 +168,22 @@ func (w *Writer) Byte(b byte) {
 }
 
 // U16 appends a little-endian uint16.
-func (w *Writer) U16(v uint16) { w.Write(binary.LittleEndian.AppendUint16(nil, v)) }
+func (w *Writer) U16(v uint16) {
+	binary.LittleEndian.PutUint16(w.scratch[:], v)
+	w.Write(w.scratch[:2])
+}
 
 // U32 appends a little-endian uint32.
-func (w *Writer) U32(v uint32) { w.Write(binary.LittleEndian.AppendUint32(nil, v)) }
+func (w *Writer) U32(v uint32) {
+	binary.LittleEndian.PutUint32(w.scratch[:], v)
+	w.Write(w.scratch[:4])
+}
 
 // U64 appends a little-endian uint64.
-func (w *Writer) U64(v uint64) { w.Write(binary.LittleEndian.AppendUint64(nil, v)) }
+func (w *Writer) U64(v uint64) {
+	binary.LittleEndian.PutUint64(w.scratch[:], v)
+	w.Write(w.scratch[:8])
+}
 
 // BVarChar appends a string as B_VARCHAR (byte length in characters, UTF-16LE).
 func (w *Writer) BVarChar(s string) {

@@ -310,7 +310,15 @@ func WriteValue(w *Writer, t Type, v any) error {
 		if err != nil {
 			return err
 		}
-		size := map[Kind]int{TinyInt: 1, SmallInt: 2, Int: 4, BigInt: 8}[t.Kind]
+		size := 8
+		switch t.Kind {
+		case TinyInt:
+			size = 1
+		case SmallInt:
+			size = 2
+		case Int:
+			size = 4
+		}
 		var b [9]byte
 		b[0] = byte(size)
 		binary.LittleEndian.PutUint64(b[1:], uint64(n))
