@@ -1,0 +1,97 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestSourceQueries runs the statements a SQL Server source issues: keyset pages with
+// parameters, NULL-key partitions, aggregates, OFFSET/FETCH, CTEs, catalog joins.
+func TestSourceQueries(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	mustExec(t, db, "CREATE SCHEMA sales")
+	mustExec(t, db, `CREATE TABLE [sales].[Orders] ([Region] nvarchar(10) NULL, [No] int NOT NULL, [Amount] money NOT NULL,
+		[Note] text NULL, [Doc] xml NULL, [V] sql_variant NULL, [H] hierarchyid NULL, [Img] image NULL, [Nt] ntext NULL,
+		CONSTRAINT [UQ_orders] UNIQUE ([Region], [No]))`)
+	mustExec(t, db, "CREATE UNIQUE INDEX IX_no ON sales.Orders (No DESC)")
+	for i := 0; i < 10; i++ {
+		region := []any{"north", "South", nil, "east"}[i%4]
+		mustExec(t, db, "INSERT INTO sales.Orders ([Region], [No], [Amount], [Note], [Doc], [V], [H], [Img], [Nt]) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9)",
+			region, i, fmt.Sprintf("%d.25", i), "note", "<a/>", "v", "/1/", []byte{1}, "ntext")
+	}
+	get := func(q string, args ...any) string {
+		t.Helper()
+		rows, err := db.QueryContext(ctx(t), q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		var out []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			var parts []string
+			for _, v := range vals {
+				if b, ok := v.([]byte); ok {
+					v = string(b)
+				}
+				parts = append(parts, fmt.Sprint(v))
+			}
+			out = append(out, strings.Join(parts, ","))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(out, ";")
+	}
+	// keyset page with expanded comparisons (T-SQL has no row values)
+	got := get(`SELECT TOP (@p1) [Region], [No] FROM [sales].[Orders] WHERE [Region] > @p2 OR ([Region] = @p2 AND [No] > @p3) ORDER BY [Region], [No]`, 3, "NORTH", 0)
+	if got != "north,4;north,8;South,1" {
+		t.Errorf("keyset page: %s", got)
+	}
+	if got := get(`SELECT COUNT_BIG(*) FROM sales.Orders WHERE Region IS NULL`); got != "2" {
+		t.Errorf("null partition: %s", got)
+	}
+	if got := get(`SELECT Region, COUNT(*), MIN(No), MAX(Amount), SUM(Amount) FROM sales.Orders WHERE Region IS NOT NULL GROUP BY Region ORDER BY Region`); got != "east,2,3,7.2500,10.5000;north,3,0,8.2500,12.7500;South,3,1,9.2500,15.7500" {
+		t.Errorf("group by: %s", got)
+	}
+	if got := get(`SELECT No FROM sales.Orders ORDER BY No OFFSET 2 ROWS FETCH NEXT 3 ROWS ONLY`); got != "2;3;4" {
+		t.Errorf("offset/fetch: %s", got)
+	}
+	if got := get(`WITH big AS (SELECT No FROM sales.Orders WHERE Amount >= 5) SELECT COUNT(*) FROM big WHERE No IN (5, 6, 7) OR No BETWEEN 8 AND 9`); got != "5" {
+		t.Errorf("cte: %s", got)
+	}
+	if got := get(`SELECT Note, CAST(Doc AS nvarchar(max)), V, H, Img, Nt FROM sales.Orders WHERE No = 1`); got != "note,<a/>,v,/1/,\x01,ntext" {
+		t.Errorf("lob and other types: %q", got)
+	}
+	if got := get(`SELECT i.name, i.is_unique, i.is_primary_key, i.is_unique_constraint, c.name, ic.key_ordinal, ic.is_descending_key
+		FROM sys.indexes i JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id
+		JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+		JOIN sys.tables t ON t.object_id = i.object_id JOIN sys.schemas s ON s.schema_id = t.schema_id
+		WHERE s.name = N'sales' AND t.name = N'Orders' ORDER BY i.index_id, ic.key_ordinal`); got != "UQ_orders,true,false,true,Region,1,false;UQ_orders,true,false,true,No,2,false;IX_no,true,false,false,No,1,true" {
+		t.Errorf("index catalog: %s", got)
+	}
+	if got := get(`SELECT LEN(N'ab  '), UPPER(N'x'), DB_NAME(), SCHEMA_NAME(), CONVERT(varchar(10), CAST('2020-05-06' AS date), 23)`); got != "2,X,master,dbo,2020-05-06" {
+		t.Errorf("functions: %s", got)
+	}
+	mustExec(t, db, "UPDATE sales.Orders SET Amount = Amount + @p1 WHERE No = @p2", 1, 1)
+	if r := mustExec(t, db, "DELETE FROM sales.Orders WHERE Region = N'SOUTH'"); func() int64 { n, _ := r.RowsAffected(); return n }() != 3 {
+		t.Error("delete count")
+	}
+	_, err := db.ExecContext(ctx(t), "INSERT INTO sales.Orders (Region, No, Amount) VALUES (N'north', 99, 1), (N'NORTH', 98, 1)")
+	if err != nil {
+		t.Logf("unique under CI collation: %v", err)
+	}
+	if _, err := db.ExecContext(ctx(t), "INSERT INTO sales.Orders (Region, No, Amount) VALUES (N'12345678901', 97, 1)"); errNumber(err) != 2628 {
+		t.Errorf("too long: want 2628, got %v", err)
+	}
+}
