@@ -149,7 +149,7 @@ func Open(name string, c Connection) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := sql.OpenDB(sf.NewConnector(sf.SnowflakeDriver{}, *cfg))
+	db := sql.OpenDB(sessionConnector{sf.NewConnector(sf.SnowflakeDriver{}, *cfg)})
 	db.SetMaxOpenConns(maxOpenConns)
 	db.SetMaxIdleConns(maxIdleConns)
 	db.SetConnMaxIdleTime(connMaxIdleTime)
