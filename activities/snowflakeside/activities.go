@@ -27,7 +27,7 @@ const (
 	removeTimeout           = 2 * time.Minute       // bound on the best-effort stage cleanup
 	maxMessageLen           = 2000                  // bound on error texts put into messages
 	maxUpdatesPerStatement  = 1000                  // bound on one MERGE's size (~600 bytes per row)
-	defaultLockPatience     = 2 * time.Minute       // how long a load retries lock timeouts (625) itself
+	defaultLockPatience     = 5 * time.Minute       // how long a load retries lock timeouts (625) itself
 	lockRetryPause          = 2 * time.Second       // pause between those tries
 	rollbackTimeout         = 30 * time.Second      // bound on the ROLLBACK of a failed load
 )
