@@ -24,7 +24,7 @@ var hostileKeys = []string{
 
 // TestHostileTextKeysMigrateExactly migrates a table keyed by hostile text values with
 // the worker's role set to standard_conforming_strings = off: every value arrives
-// exactly once, the filter (written with an E” string) applies, and the victim table
+// exactly once, the filter (written with an E-prefixed string) applies, and the victim table
 // the payload names still exists.
 func TestHostileTextKeysMigrateExactly(t *testing.T) {
 	s := newStack(t)
