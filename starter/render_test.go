@@ -250,3 +250,31 @@ func TestUnseenCountsTablesThatEndedOutOfSight(t *testing.T) {
 		t.Fatalf("listing:\n%s", l)
 	}
 }
+
+func TestTableReasonDropsWrappersThatRepeatTheTable(t *testing.T) {
+	key := "nosuchdb.public.elsewhere"
+	got := tableReason(key, `introspect source table nosuchdb.public.elsewhere: introspect nosuchdb.public.elsewhere: source object missing: source.databaseName "nosuchdb": this worker is connected to database "bardb"`+"\nmore")
+	if got != `source object missing: source.databaseName "nosuchdb": this worker is connected to database "bardb"` {
+		t.Fatalf("%q", got)
+	}
+	keep := "3 of 5 partitions of db.s.t failed; first error: partition 1: load: denied"
+	if got := tableReason("db.s.t", keep); got != keep {
+		t.Fatalf("%q", got)
+	}
+}
+
+func TestWrapKeepsWholeReasonsOnTheTerminal(t *testing.T) {
+	long := "failed db.s.t: " + strings.Repeat("word ", 40)
+	lines := wrap(long, 60, 4)
+	if len(lines) != 4 {
+		t.Fatalf("%d lines: %q", len(lines), lines)
+	}
+	for _, l := range lines {
+		if utf8.RuneCountInString(l) > 60 {
+			t.Fatalf("line of %d runes: %q", utf8.RuneCountInString(l), l)
+		}
+	}
+	if got := wrap("short", 60, 4); len(got) != 1 || got[0] != "short" {
+		t.Fatalf("%q", got)
+	}
+}

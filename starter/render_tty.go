@@ -21,8 +21,8 @@ type ttyRenderer struct {
 }
 
 func newTTYRenderer(w io.Writer, width, height int) *ttyRenderer {
-	if width <= 20 {
-		width = 100
+	if width <= 20 { // unknown (e.g. a pseudo-terminal without a size): assume a wide one
+		width = 120
 	}
 	if height <= 5 {
 		height = 40
@@ -55,7 +55,10 @@ func (r *ttyRenderer) frame(st migrationState, b *tableBook, now time.Time) []st
 	}
 	lines = append(lines, fmt.Sprintf("  tables %s %d/%d", bar(done, total, 30), done, total))
 	// Table lines get what the height leaves after the head and a few reasons.
-	reasons := failureSection(st, 3)
+	var reasons []string
+	for _, l := range failureSection(st, 3) {
+		reasons = append(reasons, wrap(l, r.width-1, 4)...)
+	}
 	room := max(3, r.height-len(lines)-len(reasons)-2)
 	lines = append(lines, b.listing(room, st.WorkflowID, true)...)
 	return append(lines, reasons...)
@@ -83,6 +86,38 @@ func fitWidth(s string, n int) string {
 	}
 	rs := []rune(s)
 	return string(rs[:max(0, n-1)]) + "…"
+}
+
+// wrap splits a reason over at most maxLines lines of n runes (continuations indented),
+// so that a terminal shows the whole cause instead of its first words.
+func wrap(s string, n, maxLines int) []string {
+	const indent = "      "
+	rs := []rune(s)
+	var out []string
+	for len(rs) > 0 && len(out) < maxLines {
+		prefix := ""
+		if len(out) > 0 {
+			prefix = indent
+		}
+		room := max(10, n-len(prefix))
+		if len(rs) <= room {
+			out = append(out, prefix+string(rs))
+			return out
+		}
+		cutAt := room
+		for i := room; i > room/2; i-- { // break at a space when there is one
+			if rs[i] == ' ' {
+				cutAt = i
+				break
+			}
+		}
+		out = append(out, prefix+string(rs[:cutAt]))
+		rs = []rune(strings.TrimLeft(string(rs[cutAt:]), " "))
+	}
+	if len(rs) > 0 && len(out) > 0 {
+		out[len(out)-1] = fitWidth(out[len(out)-1]+" …", n)
+	}
+	return out
 }
 
 func bar(done, total, width int) string {

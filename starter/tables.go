@@ -66,7 +66,12 @@ func viewOfProgress(p workflows.TableProgress, counted bool, now time.Time) tabl
 		counted: counted,
 	}
 	v.RowsPerSecond = rate(v.Rows, v.StartedAt, now)
-	if p.Error != "" {
+	switch {
+	case p.Error == "":
+	case v.failedOrCancelled() || p.FirstErrorCount == 0:
+		// Ended (its query answered after the end) or stopped by a table-fatal error.
+		v.Reason = tableReason(p.TableKey, p.Error)
+	default:
 		v.FirstPartitionError, v.PartitionsWithFirstError = reason(p.Error), p.FirstErrorCount
 	}
 	return v
@@ -83,7 +88,7 @@ func viewOfResult(r workflows.TableResult) tableView {
 		v.RowsPerSecond = rate(v.Rows, v.StartedAt, r.EndedAt)
 	}
 	if r.Status != "COMPLETED" {
-		v.Reason = reason(r.Error)
+		v.Reason = tableReason(r.TableKey, r.Error)
 		if v.Reason == "" {
 			v.Reason = strings.ToLower(r.Status) + " (no reason recorded)"
 		}
@@ -115,6 +120,19 @@ func reason(s string) string {
 	return ""
 }
 
+// tableReason is reason without the leading wrappers that only repeat the table's
+// name ("introspect source table db.s.t: introspect db.s.t: …"): the line that shows
+// the reason names the table already, and the cause should fit on it.
+func tableReason(key, s string) string {
+	line := reason(s)
+	parts := strings.Split(line, ": ")
+	i := 0
+	for i < len(parts)-1 && key != "" && strings.HasSuffix(parts[i], key) {
+		i++
+	}
+	return strings.Join(parts[i:], ": ")
+}
+
 // cut keeps at most n bytes of s, on a rune boundary, marking the cut with "…".
 func cut(s string, n int) string {
 	if len(s) <= n {
@@ -144,6 +162,9 @@ func (v tableView) line() string {
 			s += ": " + v.Reason
 		}
 		return s
+	}
+	if v.ended() && v.State != "COMPLETED" && v.PartitionsTotal == 0 {
+		return v.State + " before any partition: " + v.Reason // e.g. at introspection
 	}
 	s := fmt.Sprintf("%s partitions %s", v.State, v.partitionsText())
 	if v.PartitionsFailed > 0 {
