@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -211,7 +212,7 @@ secret_access_key = "s3cr3t"
 	if _, err := LoadWorker(path); !errors.Is(err, ErrFileTooLarge) || !strings.Contains(err.Error(), "1 MiB limit") {
 		t.Fatalf("huge worker TOML: %v", err)
 	}
-	if _, err := LoadWorker(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+	if _, err := LoadWorker(dir); err == nil || !strings.Contains(err.Error(), "is a directory") {
 		t.Fatalf("a directory: %v", err)
 	}
 }
@@ -248,5 +249,34 @@ func TestDefaultWorkDirIsPerUser(t *testing.T) {
 	explicit := strings.Replace(workerPG, "task_fetch_interval = 30", "task_fetch_interval = 30\nwork_dir = \"/var/lib/sm\"", 1)
 	if w, err := ParseWorker([]byte(explicit), "w.toml"); err != nil || w.Application.WorkDir != "/var/lib/sm" {
 		t.Errorf("explicit work_dir without a home: %q, %v", w.Application.WorkDir, err)
+	}
+}
+
+// A worker TOML given through a pipe (`--config <(vault read …)`) loads: the mode check
+// applies to the pipe, and the size limit bounds the read.
+func TestLoadWorkerFromPipe(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("mkfifo")
+	}
+	path := filepath.Join(t.TempDir(), "worker.fifo")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		// Opening for writing waits for the reader (LoadWorker opens the path first);
+		// closing after the write gives the reader its end of file.
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		_, _ = f.WriteString(workerPG)
+		f.Close()
+	}()
+	w, err := LoadWorker(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, c := w.Source(); c.Database != "shop" {
+		t.Fatalf("read %+v", w)
 	}
 }

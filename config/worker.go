@@ -121,8 +121,9 @@ func LoadWorker(path string) (WorkerConfig, error) {
 	if err != nil {
 		return WorkerConfig{}, fmt.Errorf("worker config: %w", err)
 	}
-	if !info.Mode().IsRegular() {
-		return WorkerConfig{}, fmt.Errorf("worker config %s is not a regular file (%s); give the path of the TOML file", path, info.Mode().Type())
+	if info.IsDir() {
+		// A pipe (--config <(…)) is fine: the size limit bounds what is read.
+		return WorkerConfig{}, fmt.Errorf("worker config %s is a directory; give the path of the TOML file", path)
 	}
 	data, err := readAllLimited(f, path, MaxTOMLFileBytes)
 	if err != nil {
