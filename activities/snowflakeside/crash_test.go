@@ -83,3 +83,27 @@ func TestLoadPartitionAbortsPredecessorTransaction(t *testing.T) {
 		t.Fatalf("target rows after the predecessor's COMMIT %d, want 250", n)
 	}
 }
+
+// Migrations started together on a fresh account run the first-time metadata setup at
+// the same moment: every one succeeds, and the objects exist once.
+func TestEnsureMetadataConcurrentOnFreshAccount(t *testing.T) {
+	h := newHarness(t)
+	const n = 4
+	errs := make(chan error, n)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for i := 0; i < n; i++ {
+		go func() {
+			_, err := h.a.EnsureMetadata(ctx, EnsureMetadataInput{ConnectionName: h.conn})
+			errs <- err
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent EnsureMetadata: %v", err)
+		}
+	}
+	if got := h.count(t, "SELECT COUNT(*) FROM SNOWCONVERT_AI.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'DATA_MIGRATION' AND TABLE_NAME = 'PARTITION_METADATA'"); got != 1 {
+		t.Fatalf("PARTITION_METADATA exists %d times", got)
+	}
+}
