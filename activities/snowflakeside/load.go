@@ -87,9 +87,11 @@ func (a *Activities) LoadPartition(ctx context.Context, in LoadPartitionInput) (
 }
 
 // waitedForLock reports a failure that a later try can cure: a lock wait beyond
-// LOCK_TIMEOUT, or this attempt's transaction aborted by an overlapping attempt.
+// LOCK_TIMEOUT. A transaction aborted under this attempt (604) is not retried here: a
+// newer attempt of the partition aborted it and owns the load now (retrying would abort
+// that one in turn).
 func waitedForLock(err error) bool {
-	return snowflake.IsLockTimeout(err) || snowflake.IsCanceled(err)
+	return snowflake.IsLockTimeout(err)
 }
 
 // loadOnce runs one try on one session; loaded reports whether it committed a COPY.
