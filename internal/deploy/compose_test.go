@@ -68,12 +68,30 @@ func TestComposeFileDescribesTheStack(t *testing.T) {
 	if got := c.Services["temporal-ui"].Ports; len(got) != 1 || !strings.HasSuffix(got[0], ":8080") {
 		t.Errorf("temporal-ui ports = %v", got)
 	}
+	// The worker TOML holds the source password, so it must be the user's own 0600 file:
+	// a file of the repository (mode 0644 in a checkout) would be refused by the worker.
+	var toml, scratch string
 	for _, v := range src.Volumes {
-		if strings.HasPrefix(v, "./") {
-			p := "../../" + strings.SplitN(v, ":", 2)[0][2:]
-			if _, err := os.Stat(p); err != nil {
-				t.Errorf("source-worker mounts %s which does not exist in the repository", p)
-			}
+		switch {
+		case strings.Contains(v, ":/config/worker.toml"):
+			toml = v
+		case strings.Contains(v, ":/var/lib/snowmigrate"):
+			scratch = v
+		}
+	}
+	if toml == "" || strings.Contains(toml, "config/examples") {
+		t.Errorf("source-worker worker.toml mount = %q: mount the user's private copy, not a repository example", toml)
+	}
+	if scratch == "" {
+		t.Errorf("source-worker has no volume at /var/lib/snowmigrate for its work directory")
+	}
+	df, err := os.ReadFile("../../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"chown 65532:65532 /var/lib/snowmigrate", "chmod 700 /var/lib/snowmigrate", "XDG_CACHE_HOME=/var/lib/snowmigrate/", "USER 65532:65532"} {
+		if !strings.Contains(string(df), want) {
+			t.Errorf("Dockerfile lacks %q: the worker's default work_dir must be private to the image's user", want)
 		}
 	}
 }
