@@ -225,6 +225,19 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 	if len(cols) == 0 {
 		return tsql.SyntaxNear(")")
 	}
+	// PRIMARY KEY columns are NOT NULL, as in SQL Server
+	for _, k := range keys {
+		if !k.primary {
+			continue
+		}
+		for _, kc := range k.cols {
+			for ci := range cols {
+				if strings.EqualFold(cols[ci].name, kc) {
+					cols[ci].typ.NotNull = true
+				}
+			}
+		}
+	}
 	// DuckDB DDL
 	ref := tsql.QuoteIdent(dbn) + "." + tsql.QuoteIdent(schema) + "." + tsql.QuoteIdent(name)
 	var defs []string
@@ -259,13 +272,38 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 		defs = append(defs, d)
 	}
 	pk := false
+	var exprIndexes []string
 	for _, k := range keys {
 		if k.cols == nil {
 			continue
 		}
-		var q []string
+		var q, ex []string
+		textKey := false
 		for _, c := range k.cols {
 			q = append(q, tsql.QuoteIdent(c))
+			e := tsql.QuoteIdent(c)
+			for _, cd := range cols {
+				if strings.EqualFold(cd.name, c) && cd.computed == "" && (cd.typ.Kind == tds.Char || cd.typ.Kind == tds.VarChar || cd.typ.Kind == tds.NChar || cd.typ.Kind == tds.NVarChar) {
+					// keys compare as SQL Server compares: padded, and case-insensitively
+					// under a _CI_ collation
+					textKey = true
+					e = "rtrim(" + e + ")"
+					if strings.Contains(strings.ToUpper(cd.typ.Collation), "_CI") {
+						e = "lower(" + e + ")"
+					}
+				}
+			}
+			ex = append(ex, e)
+		}
+		if textKey {
+			if k.primary {
+				if pk {
+					return tsql.Errf(8110, 1, 16, "Cannot add multiple PRIMARY KEY constraints to table '%s'.", name)
+				}
+				pk = true
+			}
+			exprIndexes = append(exprIndexes, strings.Join(ex, ", "))
+			continue
 		}
 		kind := "UNIQUE"
 		if k.primary {
@@ -279,6 +317,12 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 	}
 	if _, err := s.conn.ExecContext(ctx, "CREATE TABLE "+ref+" ("+strings.Join(defs, ", ")+")"); err != nil {
 		return err
+	}
+	for n, e := range exprIndexes {
+		ix := tsql.QuoteIdent(fmt.Sprintf("%s__key%d", name, n+1))
+		if _, err := s.conn.ExecContext(ctx, "CREATE UNIQUE INDEX "+ix+" ON "+ref+" ("+e+")"); err != nil {
+			return err
+		}
 	}
 	// metadata
 	m := tsql.QuoteIdent(dbn) + ".__ss"

@@ -2,10 +2,11 @@ package server
 
 import (
 	"context"
+	"strings"
 	"testing"
 
-	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/golang-sql/sqlexp"
+	mssql "github.com/microsoft/go-mssqldb"
 )
 
 func TestMiscStatements(t *testing.T) {
@@ -58,5 +59,44 @@ func TestMiscStatements(t *testing.T) {
 	var rs mssql.ReturnStatus
 	if _, err := db.ExecContext(ctx(t), "SELECT a FROM c WHERE a = @p1", 1, &rs); err != nil || rs != 0 {
 		t.Fatalf("return status %d %v", rs, err)
+	}
+}
+
+// TestPaddedCaseInsensitiveKeys: SQL Server compares 'a ' = 'A' under
+// SQL_Latin1_General_CP1_CI_AS; keys, comparisons and ORDER BY must agree.
+func TestPaddedCaseInsensitiveKeys(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	mustExec(t, db, "CREATE TABLE k (name varchar(10) NOT NULL PRIMARY KEY, cs varchar(10) COLLATE Latin1_General_CS_AS NULL, n int)")
+	mustExec(t, db, "INSERT INTO k VALUES ('a ', 'x', 1), ('B', 'X', 2), (N'c', NULL, 3)")
+	for _, dup := range []string{"A", "a", "b  "} {
+		if _, err := db.ExecContext(ctx(t), "INSERT INTO k (name, n) VALUES (@p1, 9)", dup); errNumber(err) != 2627 {
+			t.Errorf("duplicate key %q: want 2627, got %v", dup, err)
+		}
+	}
+	var n int
+	if err := db.QueryRowContext(ctx(t), "SELECT n FROM k WHERE name = 'A'").Scan(&n); err != nil || n != 1 {
+		t.Errorf("'A' = 'a ': %d %v", n, err)
+	}
+	if err := db.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM k WHERE name > @p1", "a    ").Scan(&n); err != nil || n != 2 {
+		t.Errorf("name > 'a    ': %d %v", n, err)
+	}
+	if err := db.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM k WHERE cs = 'x'").Scan(&n); err != nil || n != 1 {
+		t.Errorf("case-sensitive column: %d %v", n, err)
+	}
+	rows, err := db.QueryContext(ctx(t), "SELECT name FROM k ORDER BY cs, name DESC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		got = append(got, s)
+	}
+	rows.Close()
+	// NULL first ascending; binary order 'X' < 'x'
+	if strings.Join(got, "|") != "c|B|a " {
+		t.Errorf("order: %q", got)
 	}
 }

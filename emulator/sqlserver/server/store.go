@@ -66,6 +66,11 @@ func openStore(dir string) (*store, error) {
 	}
 	s := &store{dir: dir, db: sql.OpenDB(connector), dbs: map[string]string{}, tables: map[string]*table{}}
 	s.db.SetMaxIdleConns(64)
+	// SQL Server sorts NULL first ascending and last descending
+	if _, err := s.db.Exec("SET GLOBAL default_null_order = 'nulls_first_on_asc_last_on_desc'"); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("set null order: %w", err)
+	}
 	if err := s.initDB("master"); err != nil {
 		return nil, err
 	}

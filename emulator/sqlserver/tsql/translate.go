@@ -49,6 +49,11 @@ type translator struct {
 	order  []string // parameter names in $k order
 	// target maps a parameter name to the column type it is inserted into.
 	target map[string]tds.Type
+	// text holds the character columns of the statement's single table (lower-case
+	// name → type), so that comparisons and ORDER BY on them ignore trailing spaces as
+	// SQL Server's padded comparisons do.
+	text  map[string]tds.Type
+	alias string
 }
 
 // Translate turns one DML/query statement into DuckDB SQL.
@@ -58,6 +63,7 @@ func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, err
 	if err != nil {
 		return nil, err
 	}
+	tr.scope(toks)
 	s, err := tr.tokens(toks)
 	if err != nil {
 		return nil, err
@@ -233,12 +239,17 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 	// pendingLimit holds TOP n of the current SELECT (depth-indexed) to append as LIMIT.
 	var topN string
 	depth := 0
+	orderDepth := -1 // depth of the ORDER BY being translated, -1 outside one
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch t.Kind {
 		case String:
 			sp()
-			b.WriteString(QuoteString(t.Val))
+			if tr.text != nil && padded(toks, i, i+1) {
+				b.WriteString(QuoteString(strings.TrimRight(t.Val, " ")))
+			} else {
+				b.WriteString(QuoteString(t.Val))
+			}
 		case Binary:
 			sp()
 			if len(t.Val)%2 != 0 {
@@ -258,6 +269,9 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				return "", err
 			}
 			sp()
+			if p := tr.params[strings.ToLower(t.Val)]; tr.text != nil && p.Type.IsChar() && padded(toks, i, i+1) {
+				ph = "rtrim(" + ph + ")"
+			}
 			b.WriteString(ph)
 		case SysVar:
 			v, ok := tr.env.Global(strings.ToUpper(t.Val))
@@ -288,6 +302,9 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			b.WriteString("(")
 		case RParen:
 			depth--
+			if depth < orderDepth {
+				orderDepth = -1
+			}
 			b.WriteString(")")
 		case Op:
 			sp()
@@ -352,20 +369,31 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 					parts[len(parts)-2] = "dbo"
 				}
 			}
+			if t.Is("ORDER") && next < len(toks) && toks[next].Is("BY") {
+				orderDepth = depth
+			} else if t.Is("OFFSET") || t.Is("UNION") || t.Is("FOR") || t.Is("OPTION") {
+				orderDepth = -1
+			}
+			var nb strings.Builder
 			for k, p := range parts {
 				if k > 0 {
-					b.WriteString(".")
+					nb.WriteString(".")
 				}
 				if p == "*" {
-					b.WriteString("*")
+					nb.WriteString("*")
 					continue
 				}
 				if len(parts) == 1 && t.Kind == Ident && isKeyword(p) {
-					b.WriteString(p)
+					nb.WriteString(p)
 					continue
 				}
-				b.WriteString(quoteIdent(p))
+				nb.WriteString(quoteIdent(p))
 			}
+			name := nb.String()
+			if ct, ok := tr.textColumn(parts); ok && (padded(toks, i, next) || (orderDepth >= 0 && orderDepth == depth)) {
+				name = rtrimmed(name, ct)
+			}
+			b.WriteString(name)
 			i = next - 1
 		}
 	}
@@ -527,4 +555,110 @@ func isKeyword(s string) bool {
 		return true
 	}
 	return false
+}
+
+// scope finds the statement's single table (SELECT … FROM t, UPDATE t, DELETE [FROM] t)
+// and records its character columns.
+func (tr *translator) scope(toks []Token) {
+	var parts []string
+	next := 0
+	switch {
+	case toks[0].Is("SELECT"):
+		depth := 0
+		for j := 1; j < len(toks); j++ {
+			if toks[j].Kind == LParen {
+				depth++
+			} else if toks[j].Kind == RParen {
+				depth--
+			} else if depth == 0 && toks[j].Is("FROM") {
+				parts, next = ReadName(toks, j+1)
+				break
+			}
+		}
+	case toks[0].Is("UPDATE"):
+		parts, next = ReadName(toks, 1)
+	case toks[0].Is("DELETE"):
+		j := 1
+		if j < len(toks) && toks[j].Is("FROM") {
+			j++
+		}
+		parts, next = ReadName(toks, j)
+	}
+	if len(parts) == 0 {
+		return
+	}
+	if next < len(toks) && toks[next].Is("AS") {
+		next++
+	}
+	alias := ""
+	if next < len(toks) && toks[next].IsName() && !isClauseKeyword(toks[next]) {
+		alias = toks[next].Val
+		next++
+	}
+	for j, depth := next, 0; j < len(toks); j++ {
+		if toks[j].Kind == LParen {
+			depth++
+		} else if toks[j].Kind == RParen {
+			depth--
+		} else if depth == 0 && (toks[j].Is("JOIN") || toks[j].Kind == Comma && toks[0].Is("SELECT")) {
+			return // several tables: no trailing-space rewriting
+		} else if depth == 0 && (toks[j].Is("WHERE") || toks[j].Is("ORDER") || toks[j].Is("GROUP") || toks[j].Is("SET")) {
+			break
+		}
+	}
+	db, schema, obj := SplitName(parts)
+	if strings.EqualFold(schema, "sys") || strings.EqualFold(schema, "information_schema") {
+		return
+	}
+	cols, ok := tr.env.Columns(db, schema, obj)
+	if !ok {
+		return
+	}
+	tr.text = map[string]tds.Type{}
+	for _, c := range cols {
+		switch c.Type.Kind {
+		case tds.Char, tds.VarChar, tds.NChar, tds.NVarChar, tds.SysName:
+			tr.text[strings.ToLower(c.Name)] = c.Type
+		}
+	}
+	tr.alias = alias
+	if alias == "" {
+		tr.alias = obj
+	}
+}
+
+// padded reports whether tokens around position i make it an operand of a comparison.
+func padded(toks []Token, i, next int) bool {
+	if i > 0 {
+		p := toks[i-1]
+		if (p.Kind == Op && comparisonOps[p.Val]) || p.Is("BETWEEN") {
+			return true
+		}
+	}
+	if next < len(toks) {
+		n := toks[next]
+		if (n.Kind == Op && comparisonOps[n.Val]) || n.Is("BETWEEN") {
+			return true
+		}
+	}
+	return false
+}
+
+// textColumn returns the type of a character column named by parts, if it is one.
+func (tr *translator) textColumn(parts []string) (tds.Type, bool) {
+	if tr.text == nil || len(parts) == 0 || len(parts) > 2 {
+		return tds.Type{}, false
+	}
+	if len(parts) == 2 && !strings.EqualFold(parts[0], tr.alias) {
+		return tds.Type{}, false
+	}
+	t, ok := tr.text[strings.ToLower(parts[len(parts)-1])]
+	return t, ok
+}
+
+func rtrimmed(expr string, t tds.Type) string {
+	if strings.Contains(strings.ToUpper(t.Collation), "_CI") {
+		return "(rtrim(" + expr + ") COLLATE NOCASE)"
+	}
+	return "rtrim(" + expr + ")"
 }
