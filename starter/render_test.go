@@ -90,7 +90,7 @@ func TestSummaryListsTablesReasonsAndSharedPartitionErrors(t *testing.T) {
 		"db.s.alpha COMPLETED partitions 4/4, rows 40, 8.0 KiB",
 		"db.s.beta  COMPLETED partitions 2/2, rows 7",
 		"failed db.s.gamma: 3 of 5 partitions of db.s.gamma failed; first error: partition 1: extract: column \"x\" does not exist\n",
-		"first partition error (3 of 3 failed partitions): partition 1: extract: column \"x\" does not exist",
+		"    3 of 3 failed partitions share this first error",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
@@ -178,7 +178,7 @@ func TestTTYFinalScreenShowsEveryTableWithFullBarsAndCounts(t *testing.T) {
 		"db.s.beta  " + full + " COMPLETED partitions 2/2, rows 7, 100 B",
 		"db.s.gamma [########!!!!!!!!!!!!] FAILED partitions 2/5 (3 failed)",
 		"failed db.s.gamma: 3 of 5 partitions",
-		"first partition error (3 of 3 failed partitions)",
+		"3 of 3 failed partitions share this first error",
 		"tables [" + strings.Repeat("#", 30) + "] 3/3",
 	} {
 		if !strings.Contains(text, want) {
@@ -276,5 +276,21 @@ func TestWrapKeepsWholeReasonsOnTheTerminal(t *testing.T) {
 	}
 	if got := wrap("short", 60, 4); len(got) != 1 || got[0] != "short" {
 		t.Fatalf("%q", got)
+	}
+}
+
+// A running table with failed partitions shows the first one's error and its count; a
+// failed table whose reason does not include it gets its own line.
+func TestFirstPartitionErrorOfRunningAndFailedTables(t *testing.T) {
+	v := viewOfProgress(workflows.TableProgress{TableKey: "db.s.t", Status: "EXECUTING", PartitionsPlanned: 9, PartitionsCompleted: 4,
+		PartitionsFailed: 2, Error: "partition 3: load: denied\nmore", FirstErrorCount: 2}, true, t0)
+	if got := v.line(); !strings.HasSuffix(got, "first partition error (2 of 2 failed): partition 3: load: denied") {
+		t.Fatalf("%q", got)
+	}
+	f := viewOfResult(workflows.TableResult{TableKey: "db.s.t", Status: "FAILED", Partitions: 9, Failed: 5,
+		Error: "table db.s.t stopped: too many failures", FirstError: "partition 3: load: denied", FirstErrorCount: 4})
+	lines := f.failureLines()
+	if len(lines) != 2 || lines[1] != "    first partition error (4 of 5 failed partitions): partition 3: load: denied" {
+		t.Fatalf("%q", lines)
 	}
 }

@@ -177,8 +177,11 @@ func (v tableView) line() string {
 	if !v.ended() && v.PartitionsExtracting+v.PartitionsLoading > 0 {
 		s += fmt.Sprintf(", extracting %d, loading %d", v.PartitionsExtracting, v.PartitionsLoading)
 	}
-	if v.Reason != "" {
+	switch {
+	case v.Reason != "":
 		s += ": " + v.Reason
+	case v.FirstPartitionError != "": // running, with failed partitions
+		s += fmt.Sprintf(": first partition error (%d of %d failed): %s", max(1, v.PartitionsWithFirstError), max(1, v.PartitionsFailed), v.FirstPartitionError)
 	}
 	return s
 }
@@ -189,7 +192,11 @@ func (v tableView) failureLines() []string {
 	lines := []string{fmt.Sprintf("%s %s: %s", strings.ToLower(v.State), v.TableKey, v.Reason)}
 	if v.FirstPartitionError != "" {
 		n := max(v.PartitionsWithFirstError, 1)
-		lines = append(lines, fmt.Sprintf("    first partition error (%d of %d failed partitions): %s", n, max(v.PartitionsFailed, n), v.FirstPartitionError))
+		if strings.Contains(v.Reason, v.FirstPartitionError) {
+			lines = append(lines, fmt.Sprintf("    %d of %d failed partitions share this first error", n, max(v.PartitionsFailed, n)))
+		} else {
+			lines = append(lines, fmt.Sprintf("    first partition error (%d of %d failed partitions): %s", n, max(v.PartitionsFailed, n), v.FirstPartitionError))
+		}
 	}
 	return lines
 }

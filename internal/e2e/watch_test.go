@@ -21,7 +21,15 @@ import (
 func TestWatchAndStatusTellWhyTablesFailed(t *testing.T) {
 	s := newStack(t)
 	s.pgExec(`CREATE TABLE elsewhere (id int PRIMARY KEY, v text)`, `INSERT INTO elsewhere VALUES (1, 'a')`,
-		`CREATE TABLE no_key_col (id int PRIMARY KEY, v text)`, `INSERT INTO no_key_col VALUES (1, 'a')`)
+		`CREATE TABLE no_key_col (id int PRIMARY KEY, v text)`, `INSERT INTO no_key_col VALUES (1, 'a')`,
+		`CREATE TABLE bad_load (id int PRIMARY KEY, v text)`, `INSERT INTO bad_load SELECT g, 'v' || g FROM generate_series(1, 30) g`)
+	// A target that every partition's load violates (a NOT NULL column the source does
+	// not have): the same error in each partition.
+	for _, q := range []string{`CREATE SCHEMA IF NOT EXISTS E2E.WHY`, `CREATE TABLE E2E.WHY.BAD_LOAD (ID NUMBER(10,0), V VARCHAR, EXTRA NUMBER(10,0) NOT NULL)`} {
+		if _, err := s.sf().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cfg := s.writeConfig("why.json", fmt.Sprintf(`{
   "defaultTableConfiguration": {
     "source": { "databaseName": %q, "schemaName": "public" },
@@ -30,7 +38,9 @@ func TestWatchAndStatusTellWhyTablesFailed(t *testing.T) {
   "tables": [
     { "source": { "databaseName": "nosuchdb", "tableName": "elsewhere" }, "target": { "tableName": "elsewhere" }, "columnNamesToPartitionBy": ["id"] },
     { "source": { "tableName": "no_such_table" }, "target": { "tableName": "no_such_table" }, "columnNamesToPartitionBy": ["id"] },
-    { "source": { "tableName": "no_key_col" }, "target": { "tableName": "no_key_col" }, "columnNamesToPartitionBy": ["missing_col"] }
+    { "source": { "tableName": "no_key_col" }, "target": { "tableName": "no_key_col" }, "columnNamesToPartitionBy": ["missing_col"] },
+    { "source": { "tableName": "bad_load" }, "target": { "tableName": "bad_load" }, "columnNamesToPartitionBy": ["id"],
+      "partitionSize": { "maxRowsPerPartition": 10 } }
   ]
 }`, s.pgDB))
 	s.startOrchestrator()
@@ -41,7 +51,10 @@ func TestWatchAndStatusTellWhyTablesFailed(t *testing.T) {
 		"nosuchdb.public.elsewhere":      `source.databaseName "nosuchdb": this worker is connected to database "` + s.pgDB + `"`,
 		s.pgDB + ".public.no_such_table": "table public.no_such_table does not exist in the source database",
 		s.pgDB + ".public.no_key_col":    `columnNamesToPartitionBy[0] "missing_col": no column "missing_col"`,
+		s.pgDB + ".public.bad_load":      "NULL result in a non-nullable column",
 	}
+	badLoad := s.pgDB + ".public.bad_load"
+	const shared = "3 of 3 failed partitions share this first error"
 
 	// Both views follow the migration live: lines (a pipe) and the terminal.
 	onTerminal := s.watchOnTerminal(name)
@@ -58,8 +71,12 @@ func TestWatchAndStatusTellWhyTablesFailed(t *testing.T) {
 			t.Errorf("watch summary: no reason %q for %s:\n%s", why, key, out)
 		}
 	}
-	if !strings.Contains(out, "Migration "+name+" FAILED") || !strings.Contains(out, "3 total, 0 completed, 3 failed") {
+	if !strings.Contains(out, "Migration "+name+" FAILED") || !strings.Contains(out, "4 total, 0 completed, 4 failed") {
 		t.Errorf("watch summary lacks the outcome:\n%s", out)
+	}
+	// The table whose partitions failed: how many share the first error.
+	if !lineWith(out, badLoad+" FAILED partitions 0/3 (3 failed)", "3 of 3 partitions of "+badLoad+" failed") || !strings.Contains(out, shared) {
+		t.Errorf("watch: no partition counts or shared first error for %s:\n%s", badLoad, out)
 	}
 
 	// The terminal view's last screen carries the same reasons.
@@ -82,6 +99,9 @@ func TestWatchAndStatusTellWhyTablesFailed(t *testing.T) {
 			t.Errorf("status: no reason %q for %s:\n%s", why, key, text)
 		}
 	}
+	if !strings.Contains(text, shared) {
+		t.Errorf("status: no count of partitions sharing the first error:\n%s", text)
+	}
 
 	js, code := s.starter(time.Minute, "status", name, "--json")
 	if code != 0 {
@@ -94,18 +114,27 @@ func TestWatchAndStatusTellWhyTablesFailed(t *testing.T) {
 		} `json:"result"`
 		FailedTables []struct {
 			TableKey, State, Reason, Error string
+			PartitionsTotal                int    `json:"partitionsTotal"`
+			PartitionsFailed               int    `json:"partitionsFailed"`
+			FirstPartitionError            string `json:"firstPartitionError"`
+			PartitionsWithFirstError       int    `json:"partitionsWithFirstError"`
 		} `json:"failedTables"`
 	}
 	if err := json.Unmarshal([]byte(js), &st); err != nil {
 		t.Fatalf("status --json: %v\n%s", err, js)
 	}
-	if st.Result.Outcome != "FAILED" || st.Result.TablesFailed != 3 || len(st.FailedTables) != 3 {
+	if st.Result.Outcome != "FAILED" || st.Result.TablesFailed != 4 || len(st.FailedTables) != 4 {
 		t.Fatalf("status --json: outcome %q, %d failed, %d listed:\n%s", st.Result.Outcome, st.Result.TablesFailed, len(st.FailedTables), js)
 	}
 	for _, f := range st.FailedTables {
 		why, ok := reasons[f.TableKey]
 		if !ok || f.State != "FAILED" || !strings.Contains(f.Reason, why) || strings.Contains(f.Reason, "\n") {
 			t.Errorf("status --json: table %s state %s reason %q, want FAILED with %q on one line", f.TableKey, f.State, f.Reason, why)
+		}
+		if f.TableKey == badLoad && (f.PartitionsTotal != 3 || f.PartitionsFailed != 3 || f.PartitionsWithFirstError != 3 ||
+			!strings.Contains(f.FirstPartitionError, "NULL result in a non-nullable column")) {
+			t.Errorf("status --json: %s: %d/%d partitions failed, first error %q shared by %d; want 3/3 shared by 3",
+				f.TableKey, f.PartitionsFailed, f.PartitionsTotal, f.FirstPartitionError, f.PartitionsWithFirstError)
 		}
 	}
 }
