@@ -14,7 +14,7 @@ var (
 	reExists    = regexp.MustCompile(`(?:Table|Schema) with name "?([^ "]+)"? already exists`)
 	reNoColumn  = regexp.MustCompile(`(?:Referenced column "([^"]+)" not found|does not have a column (?:named|with name) "([^"]+)")`)
 	reSyntax    = regexp.MustCompile(`syntax error at or near "([^"]*)"`)
-	reDuplicate = regexp.MustCompile(`Duplicate key "(.*)" violates (primary key|unique) constraint`)
+	reDuplicate = regexp.MustCompile(`(?:Duplicate key "(.*)" violates (primary key|unique) constraint|(PRIMARY KEY or UNIQUE) constraint violated: duplicate key "(.*)")`)
 	reNotNull   = regexp.MustCompile(`NOT NULL constraint failed: ([^.]+)\.(\S+)`)
 	reConvStr   = regexp.MustCompile(`Could not convert string '(.*)' to (\w+)`)
 	reDuckType  = map[string]string{"INT8": "tinyint", "UINT8": "tinyint", "INT16": "smallint", "INT32": "int", "INT64": "bigint",
@@ -60,10 +60,10 @@ func mapError(err error) *tsql.Error {
 	case reDuplicate.MatchString(first):
 		m := reDuplicate.FindStringSubmatch(first)
 		kind := "PRIMARY KEY"
-		if m[2] == "unique" {
+		if m[2] == "unique" || m[3] != "" {
 			kind = "UNIQUE KEY"
 		}
-		val := m[1]
+		val := m[1] + m[4]
 		if i := strings.Index(val, ": "); i >= 0 {
 			val = val[i+2:]
 		}

@@ -90,19 +90,23 @@ func TestCommandLine(t *testing.T) {
 	}
 	db.Close()
 	cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("did not stop within 30 s of SIGTERM")
-	}
+	// read the log to its end (the pipe closes when the process exits), then reap it
 	var log []string
-	for l := range lines {
-		log = append(log, l)
+	deadline := time.After(30 * time.Second)
+	for open := true; open; {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				open = false
+				break
+			}
+			log = append(log, l)
+		case <-deadline:
+			t.Fatal("did not stop within 30 s of SIGTERM")
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v", err)
 	}
 	if !strings.Contains(strings.Join(log, "\n"), "stopped") {
 		t.Fatalf("no clean stop in log: %v", log)
