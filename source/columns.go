@@ -114,7 +114,21 @@ func KeyColumns(cols []activities.Column, partitionBy []int) ([]KeyColumn, error
 		if !PartitionableType(p) {
 			return nil, fmt.Errorf("%w: columnNamesToPartitionBy: column %q has type %s, which cannot partition a table; use integer, numeric, text, date, timestamp or uuid columns", ErrConfig, c.SourceName, c.SourceType)
 		}
-		keys = append(keys, KeyColumn{Name: c.SourceName, BaseType: StripModifiers(c.SourceType), Collate: IsTextLike(p.Base)})
+		if msg := keyOrderProblem(c, p); msg != "" {
+			return nil, fmt.Errorf("%w: columnNamesToPartitionBy: %s", ErrConfig, msg)
+		}
+		k := KeyColumn{Name: c.SourceName, BaseType: StripModifiers(c.SourceType), Collate: IsTextLike(p.Base)}
+		if p.Base == "character" {
+			// char(n) travels blank-padded (docs/types.md) and Snowflake compares the
+			// padded text byte by byte; PostgreSQL's own char comparison ignores
+			// trailing blanks, which orders 'a' before 'a\x01' where the padded
+			// 'a  ' sorts after it. Keys are compared as the padded text on both sides.
+			if !p.HasMods {
+				return nil, fmt.Errorf("%w: columnNamesToPartitionBy: column %q is bpchar without a length: its values keep trailing blanks that comparisons ignore, so no key order matches Snowflake's; partition by another column", ErrConfig, c.SourceName)
+			}
+			k.PadTo = p.Mod(0, 1)
+		}
+		keys = append(keys, k)
 	}
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("%w: columnNamesToPartitionBy is empty; name at least one column (e.g. the primary key)", ErrConfig)

@@ -18,6 +18,9 @@ type KeyColumn struct {
 	Name     string // exact source name
 	BaseType string // source type without modifiers, e.g. "numeric", "character varying"
 	Collate  bool   // text-like: ordered with the byte-order ("C") collation
+	// PadTo > 0: character(PadTo), ordered and compared as its blank-padded text (the
+	// value Snowflake receives), not with char's blank-insensitive comparison.
+	PadTo int
 }
 
 // Dialect is the narrow interface each source dialect implements. Every method is pure

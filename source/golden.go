@@ -64,6 +64,9 @@ func GoldenCases() []GoldenCase {
 		{"bounds_composite_after", s(func(d Dialect) string {
 			return d.BoundsSQL(t, two, where, []string{"O'Neil\\x", "2024-01-31"}, 500, 50001)
 		})},
+		{"bounds_char_key", s(func(d Dialect) string {
+			return d.BoundsSQL(t, []KeyColumn{{Name: "code", BaseType: "character", Collate: true, PadTo: 4}}, "", []string{"AB  "}, 10, 101)
+		})},
 		{"bounds_three_keys_after", s(func(d Dialect) string {
 			return d.BoundsSQL(t, three, "", []string{"east", "2024-01-31", "2024-01-31 10:00:00.000000+00:00"}, 10, 101)
 		})},
@@ -74,7 +77,7 @@ func GoldenCases() []GoldenCase {
 			return d.PartitionPredicate(two, activities.Partition{Lower: []string{"east", "2024-01-01"}, Upper: []string{"west", "2024-02-01"}})
 		})},
 		{"predicate_char_key", s(func(d Dialect) string {
-			return d.PartitionPredicate([]KeyColumn{{Name: "code", BaseType: "character", Collate: true}}, activities.Partition{Lower: []string{"AB12"}, Upper: []string{"ZZ99"}})
+			return d.PartitionPredicate([]KeyColumn{{Name: "code", BaseType: "character", Collate: true, PadTo: 4}}, activities.Partition{Lower: []string{"AB12"}, Upper: []string{"ZZ99"}})
 		})},
 		{"predicate_last", s(func(d Dialect) string { return d.PartitionPredicate(one, activities.Partition{Lower: []string{"100"}}) })},
 		{"extract_composite", func(d Dialect) (string, error) {

@@ -92,6 +92,9 @@ func (b Builder) exists(q string) string {
 // keyExpr is a key column as it is ordered and compared.
 func (b Builder) keyExpr(k source.KeyColumn) string {
 	q := b.QuoteIdent(k.Name)
+	if k.PadTo > 0 {
+		q = b.padded(k)
+	}
 	if k.Collate && b.CollateC {
 		return q + ` COLLATE "C"`
 	}
@@ -108,10 +111,24 @@ func (b Builder) canon(k source.KeyColumn) string {
 	case "timestamp with time zone":
 		return "to_char(" + q + " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00'"
 	}
-	if b.TextCast != "" {
-		return q + "::" + b.TextCast
+	if k.PadTo > 0 {
+		return b.padded(k)
 	}
-	return q + "::text"
+	return q + "::" + b.textCast()
+}
+
+func (b Builder) textCast() string {
+	if b.TextCast != "" {
+		return b.TextCast
+	}
+	return "text"
+}
+
+// padded is a character(n) key as the blank-padded text Snowflake receives. The
+// cast to text drops the padding, rpad restores exactly n characters; both are
+// immutable, so an expression index on it serves the range scans (docs/types.md).
+func (b Builder) padded(k source.KeyColumn) string {
+	return "rpad(" + b.QuoteIdent(k.Name) + "::" + b.textCast() + ", " + strconv.Itoa(k.PadTo) + ")"
 }
 
 // literal is a bound value as a typed SQL literal.
@@ -119,6 +136,9 @@ func (b Builder) literal(k source.KeyColumn, v string) string {
 	t := k.BaseType
 	if c, ok := b.LiteralCasts[t]; ok {
 		t = c
+	}
+	if k.PadTo > 0 {
+		t = b.textCast()
 	}
 	return b.QuoteLiteral(v) + "::" + t
 }

@@ -1,1 +1,1 @@
-"code" IS NOT NULL AND "code" COLLATE "C" > E'AB12'::bpchar AND "code" COLLATE "C" <= E'ZZ99'::bpchar
+"code" IS NOT NULL AND rpad("code"::text, 4) COLLATE "C" > E'AB12'::text AND rpad("code"::text, 4) COLLATE "C" <= E'ZZ99'::text
