@@ -200,6 +200,13 @@ func (t Temporal) Round(k Kind, scale int) (Temporal, error) {
 	if t.Days > maxDays && k != Time {
 		return t, &ValueError{fmt.Sprintf("The conversion of a varchar data type to a %s data type resulted in an out-of-range value.", kindNames[k])}
 	}
+	if k == DateTimeOffset {
+		// the value is stored in UTC, which must be in range too
+		utc := int64(t.Days)*ticksPerDay + t.Ticks - int64(t.Offset)*600_000_000
+		if utc < 0 || utc >= int64(maxDays+1)*ticksPerDay {
+			return t, &ValueError{"The conversion of a varchar data type to a datetimeoffset data type resulted in an out-of-range value."}
+		}
+	}
 	if (k == DateTime && t.Days < datetimeMinDy) || (k == SmallDateTime && (t.Days < days1900 || t.Days > smallMaxDays)) {
 		return t, &ValueError{fmt.Sprintf("The conversion of a varchar data type to a %s data type resulted in an out-of-range value.", kindNames[k])}
 	}

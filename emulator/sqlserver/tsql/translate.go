@@ -262,7 +262,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			b.WriteString("'::BLOB")
 		case Number:
 			sp()
-			b.WriteString(t.Val)
+			b.WriteString(numberLiteral(t.Val))
 		case Var:
 			ph, err := tr.param(t.Val)
 			if err != nil {
@@ -661,4 +661,23 @@ func rtrimmed(expr string, t tds.Type) string {
 		return "(rtrim(" + expr + ") COLLATE NOCASE)"
 	}
 	return "rtrim(" + expr + ")"
+}
+
+// numberLiteral keeps long exact literals exact: DuckDB reads more than 18 digits as a
+// double, SQL Server as numeric(p, s) up to 38 digits.
+func numberLiteral(v string) string {
+	if strings.ContainsAny(v, "eE") {
+		return v
+	}
+	ip, fp, _ := strings.Cut(v, ".")
+	ip = strings.TrimLeft(ip, "0")
+	digits := len(ip) + len(fp)
+	if digits <= 18 {
+		return v
+	}
+	if digits > 38 {
+		return v
+	}
+	p := max(digits, 1)
+	return fmt.Sprintf("CAST('%s' AS DECIMAL(%d,%d))", v, p, len(fp))
 }
