@@ -65,7 +65,7 @@ func (e unreachableError) ExitCode() int { return exitUnreachable }
 
 // unreachable wraps a request that Temporal did not answer.
 func unreachable(c *cli.Context, err error) error {
-	return unreachableError{fmt.Errorf("Temporal at %s did not answer: %w; is it running? (--temporal-address / TEMPORAL_ADDRESS)",
+	return unreachableError{fmt.Errorf("no answer from Temporal at %s: %w; is it running? (--temporal-address / TEMPORAL_ADDRESS)",
 		c.String(config.FlagTemporalAddress), err)}
 }
 

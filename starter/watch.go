@@ -25,7 +25,7 @@ type renderer interface {
 
 // unreachableGrace is how long watch keeps trying while Temporal does not answer
 // before it gives up with exit 4: a restart of the service is not the end of a watch.
-const unreachableGrace = 30 * time.Second
+var unreachableGrace = 30 * time.Second // a variable so that a test can shorten it
 
 func watchCommand() *cli.Command {
 	return &cli.Command{
