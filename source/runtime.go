@@ -30,6 +30,13 @@ type PlanRequest struct {
 	MaxPartitions  int
 }
 
+// MaxBoundBytes bounds the canonical text of one partition bound (all its columns):
+// bounds travel in activity payloads (Temporal allows 2 MB each), histories, errors
+// and PARTITION_METADATA. The planner reads at most MaxBoundBytes+1 characters of a
+// candidate and never chooses a longer key as a bound: its partition grows to the
+// next short key (docs/types.md, "Partitions").
+const MaxBoundBytes = 1024
+
 // PlanPage is one page of the plan.
 type PlanPage struct {
 	Partitions       []activities.Partition

@@ -197,7 +197,9 @@ func (b Builder) BoundsSQL(t activities.TableRef, keys []source.KeyColumn, w str
 	outs := make([]string, len(keys))
 	for i, k := range keys {
 		cols[i] = b.QuoteIdent(k.Name)
-		canon[i] = b.canon(k) + " AS b" + strconv.Itoa(i)
+		// A longer key is never a bound (source.MaxBoundBytes): reading one more
+		// character than allowed tells the planner so without fetching all of it.
+		canon[i] = "left(" + b.canon(k) + ", " + strconv.Itoa(source.MaxBoundBytes+1) + ") AS b" + strconv.Itoa(i)
 		outs[i] = "b" + strconv.Itoa(i)
 	}
 	cond := b.notNull(keys)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
@@ -152,5 +153,55 @@ func TestExtractRefusesSchemaDrift(t *testing.T) {
 	_, err = s.Extract(ctx, req, t.TempDir(), nil)
 	if !errors.Is(err, source.ErrMissing) || !strings.Contains(err.Error(), `column "v" (bigint) no longer exists`) {
 		t.Fatalf("want a missing-column error, got %v", err)
+	}
+}
+
+// TestLongKeysNeverBecomeBounds: bounds stay within source.MaxBoundBytes (they travel
+// in payloads and metadata); a long key's partition grows to the next short key, and
+// a page of nothing but long keys ends the plan with one open partition. Every row is
+// still in exactly one partition.
+func TestLongKeysNeverBecomeBounds(t *testing.T) {
+	s, _ := newTestSource(t, `CREATE TABLE longk (k text PRIMARY KEY)`,
+		// 60 keys; every third one is short, the others 5000 bytes (multi-byte chars).
+		`INSERT INTO longk SELECT CASE WHEN g % 3 = 0 THEN lpad(g::text, 3, '0') ELSE lpad(g::text, 3, '0') || repeat('é', 2500) END FROM generate_series(1, 60) g`,
+		`CREATE TABLE alllong (k text PRIMARY KEY)`,
+		`INSERT INTO alllong SELECT lpad(g::text, 3, '0') || repeat('x', 3000) FROM generate_series(1, 30) g`)
+	for _, c := range []struct {
+		table      string
+		rows       int64
+		wantRanges int
+	}{{"longk", 60, 21}, {"alllong", 30, 1}} {
+		tc := tableConfig(c.table, "k")
+		info, err := s.Introspect(ctxT(t), tc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc.PartitionSize = &config.PartitionSize{MaxRowsPerPartition: 1}
+		parts := planAll(t, s, info, tc, 5)
+		var total int64
+		for _, p := range parts {
+			for _, b := range [][]string{p.Lower, p.Upper} {
+				if n := len(strings.Join(b, "")); n > source.MaxBoundBytes {
+					t.Errorf("%s: partition %d has a %d-byte bound", c.table, p.Number, n)
+				}
+			}
+			total += countPartition(t, s, info, tc, p)
+		}
+		if total != c.rows || len(parts) != c.wantRanges {
+			t.Errorf("%s: %d partitions hold %d rows; want %d partitions, %d rows", c.table, len(parts), total, c.wantRanges, c.rows)
+		}
+	}
+}
+
+// TestErrorsClipLongValues: a megabyte key in a decoding error is cut at a character
+// boundary and its length said.
+func TestErrorsClipLongValues(t *testing.T) {
+	long := strings.Repeat("é", 1<<19)
+	got := clipDescribed(fmt.Sprintf("%q", long))
+	if len(got) > maxDescribed+32 || !strings.HasSuffix(got, fmt.Sprintf("(%d bytes)", len(long)+2)) || !utf8.ValidString(got) {
+		t.Errorf("clipped to %d bytes: %.80q…", len(got), got)
+	}
+	if short := clipDescribed(`"ok"`); short != `"ok"` {
+		t.Errorf("short value changed: %q", short)
 	}
 }

@@ -13,6 +13,14 @@ import (
 // maxPartitions); a page asking for more gets fewer partitions.
 const maxPageKeys = 200_000_000
 
+func boundBytes(key []string) int {
+	n := 0
+	for _, v := range key {
+		n += len(v)
+	}
+	return n
+}
+
 // PlanPartitions plans one keyset page: partitions of RowsPerPartition keys each, in
 // byte order, starting after req.After. The first page (After == nil) also plans the
 // NULL-key partition when rows with a NULL key exist. The last partition of the
@@ -92,6 +100,7 @@ func (s *Source) PlanPartitions(ctx context.Context, req source.PlanRequest) (so
 			page.Done = true
 			return nil
 		}
+		ranges := 0
 		cnt := bounds[0].cnt
 		full := cnt == limit
 		for _, b := range bounds {
@@ -104,14 +113,21 @@ func (s *Source) PlanPartitions(ctx context.Context, req source.PlanRequest) (so
 			if lower != nil && equalKeys(lower, b.key) {
 				continue // one key value spans more than a partition: merge
 			}
+			if boundBytes(b.key) > source.MaxBoundBytes {
+				continue // too long to carry around: the partition grows to the next key
+			}
 			page.Partitions = append(page.Partitions, activities.Partition{Number: num, Lower: lower, Upper: b.key})
 			num++
+			ranges++
 			lower = b.key
 			if full && len(page.Partitions) > 0 && b.rn == int64(maxParts)*step {
 				break
 			}
 		}
-		if !full {
+		if !full || ranges == 0 {
+			// The end of the table, or a full page without a single key short enough
+			// to be a bound: the rest of the table is one open partition (correct,
+			// only larger than asked).
 			page.Partitions = append(page.Partitions, activities.Partition{Number: num, Lower: lower})
 			page.Done = true
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/snowmigrate/snowmigrate/source"
 	"github.com/snowmigrate/snowmigrate/source/parquetx"
@@ -169,10 +170,10 @@ func (s *sink) valueError(col int, fields [][]byte, err error) error {
 	p := s.plans[col]
 	keys := make([]string, len(s.keys))
 	for i, k := range s.keys {
-		keys[i] = s.plans[k].SourceName + "=" + describe(s.plans[k].Wire, fields[k])
+		keys[i] = s.plans[k].SourceName + "=" + clipDescribed(describe(s.plans[k].Wire, fields[k]))
 	}
 	return fmt.Errorf("%w: column %q, row with key (%s), value %s: %v; map the column to VARCHAR with columnTypeMappings or exclude the row with whereClauseCriteria",
-		source.ErrData, p.SourceName, strings.Join(keys, ", "), describe(p.Wire, fields[col]), err)
+		source.ErrData, p.SourceName, strings.Join(keys, ", "), clipDescribed(describe(p.Wire, fields[col])), err)
 }
 
 // finish flushes the last batch and waits for the encoder.
@@ -287,4 +288,20 @@ func (c *copyReader) parse() error {
 		c.pos += off
 	}
 	return nil
+}
+
+// maxDescribed bounds a value shown in an error: errors travel in activity results,
+// histories and metadata, and a key can be megabytes long.
+const maxDescribed = 200
+
+// clipDescribed cuts a described value at a character boundary, saying how long it was.
+func clipDescribed(d string) string {
+	if len(d) <= maxDescribed {
+		return d
+	}
+	cut := maxDescribed
+	for cut > 0 && !utf8.RuneStart(d[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", d[:cut], len(d))
 }

@@ -1,1 +1,1 @@
-SELECT rn, cnt, b0 FROM (SELECT row_number() OVER (ORDER BY "id") AS rn, count(*) OVER () AS cnt, "id"::varchar(65535) AS b0 FROM (SELECT "id" FROM "Sales"."order" WHERE "id" IS NOT NULL AND TRUE ORDER BY "id" LIMIT 100001) w) n WHERE rn % 1000 = 0 OR rn = cnt ORDER BY rn
+SELECT rn, cnt, b0 FROM (SELECT row_number() OVER (ORDER BY "id") AS rn, count(*) OVER () AS cnt, left("id"::varchar(65535), 1025) AS b0 FROM (SELECT "id" FROM "Sales"."order" WHERE "id" IS NOT NULL AND TRUE ORDER BY "id" LIMIT 100001) w) n WHERE rn % 1000 = 0 OR rn = cnt ORDER BY rn
