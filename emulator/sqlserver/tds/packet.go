@@ -77,6 +77,7 @@ type Writer struct {
 	packetID   byte
 	err        error
 	scratch    [8]byte
+	tmp        []byte // reused per value by WriteValue
 }
 
 // NewWriter returns a Writer writing packets of at most packetSize bytes.

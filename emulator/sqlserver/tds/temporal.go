@@ -63,6 +63,9 @@ func (t Temporal) Time() time.Time {
 // the product and tests use: 'YYYY-MM-DD', 'YYYYMMDD', optional 'T' or ' ' and
 // 'hh:mm[:ss[.fffffff]]', optional 'Z' or '+hh:mm'/'-hh:mm'; or a time alone.
 func ParseTemporal(s string) (Temporal, error) {
+	if t, ok := parseCanonical(s); ok {
+		return t, nil
+	}
 	var t Temporal
 	s = strings.TrimSpace(s)
 	bad := &ValueError{"Conversion failed when converting date and/or time from character string."}
@@ -258,4 +261,98 @@ func (t Temporal) Display(k Kind, scale int) string {
 		return c[:19]
 	}
 	return c
+}
+
+// daysFromCivil counts days from 0001-01-01 (proleptic Gregorian) without allocating.
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := m + 9
+	if m > 2 {
+		mp = m - 3
+	}
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 306
+}
+
+func digits(s string, n int) (int, bool) {
+	v := 0
+	for i := 0; i < n; i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+// parseCanonical reads the storage forms (see Canonical) on the hot read path.
+func parseCanonical(s string) (Temporal, bool) {
+	var t Temporal
+	rest := s
+	if len(rest) >= 10 && rest[4] == '-' && rest[7] == '-' {
+		y, ok1 := digits(rest, 4)
+		m, ok2 := digits(rest[5:], 2)
+		d, ok3 := digits(rest[8:], 2)
+		if !ok1 || !ok2 || !ok3 || y < 1 || m < 1 || m > 12 || d < 1 || d > 28 && d > monthDays(y, m) {
+			return t, false
+		}
+		t.Days = daysFromCivil(y, m, d)
+		rest = rest[10:]
+		if rest == "" {
+			return t, true
+		}
+		if rest[0] != ' ' {
+			return t, false
+		}
+		rest = rest[1:]
+	} else {
+		t.Days = days1900
+	}
+	if len(rest) < 16 || rest[2] != ':' || rest[5] != ':' || rest[8] != '.' {
+		return t, false
+	}
+	h, ok1 := digits(rest, 2)
+	mi, ok2 := digits(rest[3:], 2)
+	sec, ok3 := digits(rest[6:], 2)
+	fr, ok4 := digits(rest[9:], 7)
+	if !ok1 || !ok2 || !ok3 || !ok4 || h > 23 || mi > 59 || sec > 59 {
+		return t, false
+	}
+	t.Ticks = int64(h)*36_000_000_000 + int64(mi)*600_000_000 + int64(sec)*10_000_000 + int64(fr)
+	rest = rest[16:]
+	if rest == "" {
+		return t, true
+	}
+	if len(rest) != 7 || rest[0] != ' ' || (rest[1] != '+' && rest[1] != '-') || rest[4] != ':' {
+		return t, false
+	}
+	oh, ok1 := digits(rest[2:], 2)
+	om, ok2 := digits(rest[5:], 2)
+	if !ok1 || !ok2 || oh*60+om > 840 {
+		return t, false
+	}
+	t.Offset = oh*60 + om
+	if rest[1] == '-' {
+		t.Offset = -t.Offset
+	}
+	return t, true
+}
+
+func monthDays(y, m int) int {
+	switch m {
+	case 4, 6, 9, 11:
+		return 30
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 31
 }

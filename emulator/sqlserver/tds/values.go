@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -243,6 +244,28 @@ func isPLP(t Type) bool {
 	return false
 }
 
+func appendVarchar(out []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return append(out, EncodeVarchar(s)...)
+		}
+	}
+	return append(out, s...)
+}
+
+func appendUTF16(out []byte, s string) []byte {
+	for _, r := range s {
+		switch {
+		case r >= 0x10000:
+			r1, r2 := utf16.EncodeRune(r)
+			out = append(out, byte(r1), byte(r1>>8), byte(r2), byte(r2>>8))
+		default:
+			out = append(out, byte(r), byte(r>>8))
+		}
+	}
+	return out
+}
+
 // EncodeVarchar converts a string to code page 1252, replacing what it cannot hold
 // with '?', as SQL Server does for varchar under a Latin1 collation.
 func EncodeVarchar(s string) []byte {
@@ -410,20 +433,20 @@ func WriteValue(w *Writer, t Type, v any) error {
 		w.Write(data)
 	default:
 		s := toString(v)
-		var b []byte
+		// encoded into the writer's scratch buffer: no allocation per value
 		switch t.Kind {
 		case Char, VarChar, Text:
 			if t.Kind == Char && t.Len > 0 {
 				s = padRight(s, t.Len)
 			}
-			b = EncodeVarchar(s)
+			w.tmp = appendVarchar(w.tmp[:0], s)
 		default:
 			if t.Kind == NChar && t.Len > 0 {
 				s = padRight(s, t.Len)
 			}
-			b = UTF16(s)
+			w.tmp = appendUTF16(w.tmp[:0], s)
 		}
-		writeBytes(w, t, b)
+		writeBytes(w, t, w.tmp)
 	}
 	return nil
 }
