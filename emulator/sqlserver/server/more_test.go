@@ -123,6 +123,7 @@ func TestCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	c3, cancel3 := context.WithCancel(context.Background())
+	defer cancel3()
 	rows, err := db.QueryContext(c3, "SELECT i FROM big")
 	if err != nil {
 		t.Fatal(err)
