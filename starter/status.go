@@ -24,6 +24,7 @@ func statusCommand() *cli.Command {
 			&cli.BoolFlag{Name: "tables", Usage: "list the migration's tables with their partitions, rows and state (paged: see --limit)"},
 			&cli.StringFlag{Name: "state", Usage: "with --tables: only running, completed, failed or cancelled tables"},
 			&cli.IntFlag{Name: "limit", Value: 50, Usage: "with --tables: list at most this many tables (0: all)"},
+			&cli.IntFlag{Name: "page", Value: 1, Usage: "with --tables: which page of --limit tables"},
 		}, commonFlags()...),
 		Action: statusAction,
 	}
@@ -34,15 +35,18 @@ func statusAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	filter, limit := c.String("state"), c.Int("limit")
+	filter, limit, page := c.String("state"), c.Int("limit"), c.Int("page")
 	if _, ok := stateFilters[filter]; !ok {
 		return usagef("--state %q: use running, completed, failed or cancelled", filter)
 	}
 	if limit < 0 {
 		return usagef("--limit %d: use 0 (all) or a positive number", limit)
 	}
-	if (filter != "" || c.IsSet("limit")) && !c.Bool("tables") {
-		return usagef("--state and --limit go with --tables")
+	if page < 1 {
+		return usagef("--page %d: pages start at 1", page)
+	}
+	if (filter != "" || c.IsSet("limit") || c.IsSet("page")) && !c.Bool("tables") {
+		return usagef("--state, --limit and --page go with --tables")
 	}
 	cl, err := dial(c)
 	if err != nil {
@@ -55,7 +59,7 @@ func statusAction(c *cli.Context) error {
 	}
 	var list *tableList
 	if c.Bool("tables") || st.tablesTotal() <= autoTablesMax && st.tablesTotal() > 0 {
-		l, err := listTables(c, cl, st, filter, limit)
+		l, err := listTables(c, cl, st, filter, limit, page)
 		if err != nil {
 			if isUnreachable(err) {
 				return unreachable(c, err)

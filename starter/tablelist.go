@@ -34,6 +34,8 @@ var stateFilters = map[string]string{
 type tableList struct {
 	Total  int64       `json:"total"` // tables matching, as visibility counts them
 	Shown  int         `json:"shown"`
+	Page   int         `json:"page"`  // of Limit tables each (1 when Limit is 0: all)
+	Limit  int         `json:"limit"` // 0: all
 	State  string      `json:"state,omitempty"`
 	Tables []tableView `json:"tables"`
 }
@@ -55,7 +57,7 @@ func tablesQuery(name string, since time.Time, status string) string {
 // maxTablePages bounds the visibility paging whatever --limit says.
 const maxTablePages = 1000
 
-func listTables(c *cli.Context, cl client.Client, st migrationState, filter string, limit int) (tableList, error) {
+func listTables(c *cli.Context, cl client.Client, st migrationState, filter string, limit, page int) (tableList, error) {
 	name := st.WorkflowID
 	if strings.ContainsAny(name, `'"\`) {
 		return tableList{}, fmt.Errorf("migration name %q has a quote or backslash: no migration can be named so", name)
@@ -70,7 +72,11 @@ func listTables(c *cli.Context, cl client.Client, st migrationState, filter stri
 	ns := c.String(config.FlagNamespace)
 	ctx, cancel := contextWithTimeout(c)
 	defer cancel()
-	list := tableList{State: filter, Tables: []tableView{}}
+	list := tableList{State: filter, Tables: []tableView{}, Page: max(1, page), Limit: limit}
+	offset := 0
+	if limit > 0 {
+		offset = (list.Page - 1) * limit
+	}
 	if n, err := cl.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Namespace: ns, Query: q}); err == nil {
 		list.Total = n.GetCount()
 	} else if isUnreachable(err) {
@@ -80,10 +86,11 @@ func listTables(c *cli.Context, cl client.Client, st migrationState, filter stri
 	var rows []found
 	seen := map[string]bool{}
 	var token []byte
-	for page := 0; page < maxTablePages && (limit == 0 || len(rows) < limit); page++ {
+	consumed := 0 // distinct tables read, skipped ones included
+	for p := 0; p < maxTablePages && (limit == 0 || len(rows) < limit); p++ {
 		size := 1000
 		if limit > 0 {
-			size = min(1000, limit-len(rows))
+			size = min(1000, offset+limit-consumed)
 		}
 		resp, err := cl.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: ns, PageSize: int32(size), NextPageToken: token, Query: q})
 		if err != nil {
@@ -91,17 +98,21 @@ func listTables(c *cli.Context, cl client.Client, st migrationState, filter stri
 		}
 		for _, e := range resp.GetExecutions() {
 			id := e.GetExecution().GetWorkflowId()
-			if seen[id] || (limit > 0 && len(rows) >= limit) {
+			if seen[id] {
 				continue
 			}
 			seen[id] = true
+			consumed++
+			if consumed <= offset || (limit > 0 && len(rows) >= limit) {
+				continue
+			}
 			rows = append(rows, found{strings.TrimPrefix(id, name+"/"), id, e.GetExecution().GetRunId(), e.GetStatus().String()})
 		}
 		if token = resp.GetNextPageToken(); len(token) == 0 {
 			break
 		}
 	}
-	list.Total = max(list.Total, int64(len(rows)))
+	list.Total = max(list.Total, int64(consumed))
 	list.Tables = make([]tableView, len(rows))
 	now := time.Now()
 	sem := make(chan struct{}, 8)
@@ -173,7 +184,11 @@ func printTableList(w io.Writer, l tableList, name string) {
 	if l.State != "" {
 		what = l.State + " tables"
 	}
-	fmt.Fprintf(w, "  %s: %d shown of %d\n", what, l.Shown, l.Total)
+	pageNote := ""
+	if l.Limit > 0 && l.Total > int64(l.Limit) {
+		pageNote = fmt.Sprintf(", page %d of %d", l.Page, (l.Total+int64(l.Limit)-1)/int64(l.Limit))
+	}
+	fmt.Fprintf(w, "  %s: %d shown of %d%s\n", what, l.Shown, l.Total, pageNote)
 	keyW := 10
 	for _, v := range l.Tables {
 		keyW = min(48, max(keyW, len(v.TableKey)))
@@ -185,7 +200,8 @@ func printTableList(w io.Writer, l tableList, name string) {
 				max(1, v.PartitionsWithFirstError), max(1, v.PartitionsFailed), v.FirstPartitionError)
 		}
 	}
-	if int64(l.Shown) < l.Total {
-		fmt.Fprintf(w, "  %d more: starter status %s --tables --limit 0 (all), or --state running|failed|cancelled|completed\n", l.Total-int64(l.Shown), name)
+	if after := l.Total - int64((l.Page-1)*l.Limit+l.Shown); l.Limit > 0 && after > 0 {
+		fmt.Fprintf(w, "  %d more: starter status %s --tables --page %d (or --limit 0 for all, --state running|failed|cancelled|completed for one kind)\n",
+			after, name, l.Page+1)
 	}
 }

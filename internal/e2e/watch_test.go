@@ -222,6 +222,28 @@ func TestWatchFinalScreenShowsEveryTablesCounts(t *testing.T) {
 		}
 		time.Sleep(time.Second)
 	}
+	// Paged: two pages of two cover the three tables once each.
+	listed := map[string]int{}
+	for page, head := range map[string]string{"1": "tables: 2 shown of 3, page 1 of 2", "2": "tables: 1 shown of 3, page 2 of 2"} {
+		text, code := s.starter(time.Minute, "status", name, "--tables", "--limit", "2", "--page", page)
+		if code != 0 || !strings.Contains(text, head) {
+			t.Fatalf("status --tables --limit 2 --page %s: exit %d, want %q:\n%s", page, code, head, text)
+		}
+		if page == "1" && !strings.Contains(text, "1 more: starter status "+name+" --tables --page 2") {
+			t.Errorf("page 1 does not say how to see the rest:\n%s", text)
+		}
+		for tbl := range want {
+			if strings.Contains(text, s.pgDB+".public."+tbl+" ") {
+				listed[tbl]++
+			}
+		}
+	}
+	if len(listed) != 3 || listed["fast_a"] != 1 || listed["fast_b"] != 1 || listed["fast_c"] != 1 {
+		t.Errorf("two pages listed %v, want each table once", listed)
+	}
+	if text, code := s.starter(time.Minute, "status", name, "--tables", "--state", "failed"); code != 0 || !strings.Contains(text, "failed tables: 0 shown of 0") {
+		t.Errorf("status --tables --state failed: exit %d:\n%s", code, text)
+	}
 }
 
 // create starts a migration on the stack's queues.
