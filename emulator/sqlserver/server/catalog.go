@@ -69,6 +69,8 @@ func (s *session) CatalogView(db, schema, name string) (string, bool) {
 	switch schema + "." + name {
 	case "sys.types":
 		return typesValues(), true
+	case "sys.objects_by_name":
+		return fmt.Sprintf("(SELECT object_id, schema_name, name FROM %s.objects)", m), true
 	case "sys.schemas":
 		return fmt.Sprintf("(SELECT name, schema_id, 1 AS principal_id FROM %s.schemas)", m), true
 	case "sys.databases":

@@ -33,6 +33,15 @@ func TestMiscStatements(t *testing.T) {
 	if err := db.QueryRowContext(ctx(t), "SELECT name FROM sys.key_constraints WHERE type = 'PK' AND parent_object_id = OBJECT_ID('dbo.c')").Scan(&pk); err != nil || pk != "pk_c" {
 		t.Fatalf("sys.key_constraints: %q %v", pk, err)
 	}
+	var oid, oid2 int64
+	var oname, sname string
+	if err := db.QueryRowContext(ctx(t), "SELECT OBJECT_ID(@p1), OBJECT_ID('dbo.c'), OBJECT_NAME(OBJECT_ID(@p1)), OBJECT_SCHEMA_NAME(OBJECT_ID(@p1))", "[dbo].[c]").Scan(&oid, &oid2, &oname, &sname); err != nil || oid != oid2 || oname != "c" || sname != "dbo" {
+		t.Fatalf("OBJECT_ID of a parameter: %d %d %q %q %v", oid, oid2, oname, sname, err)
+	}
+	var rowCount int64
+	if err := db.QueryRowContext(ctx(t), "SELECT SUM(ps.row_count) FROM sys.dm_db_partition_stats ps WHERE ps.object_id = OBJECT_ID(@p1) AND ps.index_id IN (0, 1)", "c").Scan(&rowCount); err != nil || rowCount != 4 {
+		t.Fatalf("row count from partition stats: %d %v", rowCount, err)
+	}
 	// PRINT arrives as an INFO message
 	retmsg := &sqlexp.ReturnMessage{}
 	rows, err := db.QueryContext(context.Background(), "PRINT 'hello'", retmsg)

@@ -323,8 +323,18 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "schemas")
 		return "(SELECT schema_id FROM " + v + " s WHERE lower(s.name) = lower(" + a[0] + "))", end, nil
 	case "OBJECT_ID":
-		if len(args) < 1 || len(args[0]) != 1 || args[0][0].Kind != String {
-			return "", 0, Unsupported("OBJECT_ID of a non-literal")
+		if len(args) < 1 {
+			return "", 0, nargs(1)
+		}
+		if len(args[0]) != 1 || args[0][0].Kind != String {
+			// a parameter or expression: resolve [schema.]name in SQL
+			e, err := tx(args[0])
+			if err != nil {
+				return "", 0, err
+			}
+			v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "objects_by_name")
+			parts := "string_split(replace(replace(CAST(" + e + " AS VARCHAR), '[', ''), ']', ''), '.')"
+			return "(SELECT o.object_id FROM " + v + " o WHERE lower(o.name) = lower(" + parts + "[-1]) AND lower(o.schema_name) = lower(CASE WHEN len(" + parts + ") >= 2 THEN " + parts + "[-2] ELSE 'dbo' END))", end, nil
 		}
 		nt, err := Lex(args[0][0].Val)
 		if err != nil {
@@ -339,6 +349,24 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 			return fmt.Sprint(id), end, nil
 		}
 		return "CAST(NULL AS INTEGER)", end, nil
+	case "OBJECT_NAME", "OBJECT_SCHEMA_NAME":
+		a, err := all()
+		if err != nil || nargs(1) != nil {
+			return "", 0, firstErr(err, nargs(1))
+		}
+		v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "objects_by_name")
+		col := "name"
+		if name == "OBJECT_SCHEMA_NAME" {
+			col = "schema_name"
+		}
+		return "(SELECT o." + col + " FROM " + v + " o WHERE o.object_id = " + a[0] + ")", end, nil
+	case "TYPE_NAME":
+		a, err := all()
+		if err != nil || nargs(1) != nil {
+			return "", 0, firstErr(err, nargs(1))
+		}
+		v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "types")
+		return "(SELECT t.name FROM " + v + " t WHERE t.user_type_id = " + a[0] + ")", end, nil
 	case "SERVERPROPERTY":
 		if len(args) != 1 || len(args[0]) != 1 || args[0][0].Kind != String {
 			return "", 0, nargs(1)
