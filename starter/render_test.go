@@ -158,7 +158,7 @@ func screen(t *testing.T, out string) []string {
 
 func TestTTYFinalScreenShowsEveryTableWithFullBarsAndCounts(t *testing.T) {
 	var buf bytes.Buffer
-	r := newTTYRenderer(&buf, 120, 30)
+	r := newTTYRenderer(&buf, fixedSize(120, 30))
 	b := newTableBook()
 	for _, st := range []migrationState{
 		running(0, 0, []workflows.TableProgress{alphaRunning}, nil, nil),
@@ -199,7 +199,7 @@ func TestTTYFinalScreenShowsEveryTableWithFullBarsAndCounts(t *testing.T) {
 // says how many more there are.
 func TestTTYFrameFitsTheTerminalWithManyTables(t *testing.T) {
 	var buf bytes.Buffer
-	r := newTTYRenderer(&buf, 80, 24)
+	r := newTTYRenderer(&buf, fixedSize(80, 24))
 	b := newTableBook()
 	var recent []workflows.TableResult
 	for i := range 3000 {
@@ -293,4 +293,8 @@ func TestFirstPartitionErrorOfRunningAndFailedTables(t *testing.T) {
 	if len(lines) != 2 || lines[1] != "    first partition error (4 of 5 failed partitions): partition 3: load: denied" {
 		t.Fatalf("%q", lines)
 	}
+}
+
+func fixedSize(w, h int) func() (int, int, error) {
+	return func() (int, int, error) { return w, h, nil }
 }

@@ -15,28 +15,42 @@ import (
 // (a wrapped line would break the cursor arithmetic) and the table lines to its height.
 type ttyRenderer struct {
 	w      io.Writer
+	size   func() (width, height int, err error) // the terminal's, read at every frame (it may be resized)
 	width  int
 	height int
 	drawn  int // lines of the frame on screen
 }
 
-func newTTYRenderer(w io.Writer, width, height int) *ttyRenderer {
-	if width <= 20 { // unknown (e.g. a pseudo-terminal without a size): assume a wide one
-		width = 120
+func newTTYRenderer(w io.Writer, size func() (int, int, error)) *ttyRenderer {
+	return &ttyRenderer{w: w, size: size}
+}
+
+// measure reads the terminal's size; an unknown one (e.g. a pseudo-terminal without a
+// size) is taken as a wide terminal.
+func (r *ttyRenderer) measure() {
+	r.width, r.height = 0, 0
+	if r.size != nil {
+		if w, h, err := r.size(); err == nil {
+			r.width, r.height = w, h
+		}
 	}
-	if height <= 5 {
-		height = 40
+	if r.width <= 20 {
+		r.width = 120
 	}
-	return &ttyRenderer{w: w, width: width, height: height}
+	if r.height <= 5 {
+		r.height = 40
+	}
 }
 
 func (r *ttyRenderer) update(st migrationState, b *tableBook, now time.Time) {
+	r.measure()
 	r.draw(r.frame(st, b, now))
 }
 
 // finish draws the final frame (every table with its final counts) and leaves it.
 func (r *ttyRenderer) finish(st migrationState, b *tableBook, now time.Time) {
 	if st.Progress != nil || st.Result != nil {
+		r.measure()
 		r.draw(r.frame(st, b, now))
 	}
 	r.drawn = 0

@@ -63,8 +63,7 @@ func watchAction(c *cli.Context) error {
 	var r renderer
 	tty := false
 	if f, ok := out.(*os.File); ok && !c.Bool("plain") && term.IsTerminal(int(f.Fd())) {
-		w, h, _ := term.GetSize(int(f.Fd()))
-		r, tty = newTTYRenderer(out, w, h), true
+		r, tty = newTTYRenderer(out, func() (int, int, error) { return term.GetSize(int(f.Fd())) }), true
 	} else {
 		r = newLineRenderer(out)
 	}
