@@ -54,7 +54,7 @@ func TestTranslateGolden(t *testing.T) {
 	params := map[string]BoundParam{"@p1": {Type: tds.Type{Kind: tds.Int}, Value: int64(1)}}
 	cases := []struct{ in, want string }{
 		{"SELECT TOP 10 [id] FROM [dbo].[t] WHERE id > @p1 ORDER BY [id]",
-			`SELECT "id" FROM "dbo"."t" WHERE "id" > CAST($1 AS INTEGER) ORDER BY "id" LIMIT 10`},
+			`SELECT "id" FROM "dbo"."t" WHERE "id" > CAST(1 AS INTEGER) ORDER BY "id" LIMIT 10`},
 		{"SELECT id FROM db..t ORDER BY id OFFSET 5 ROWS FETCH NEXT 10 ROWS ONLY",
 			`SELECT "id" FROM "db"."dbo"."t" ORDER BY "id" LIMIT 10 OFFSET 5`},
 		{"SELECT COUNT(*), ISNULL(d, N'x') FROM t WITH (NOLOCK) WHERE d LIKE 'a%'",

@@ -2,6 +2,8 @@ package tsql
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/snowmigrate/snowmigrate/emulator/sqlserver/tds"
@@ -46,7 +48,6 @@ type Query struct {
 type translator struct {
 	env    Env
 	params map[string]BoundParam
-	order  []string // parameter names in $k order
 	// target maps a parameter name to the column type it is inserted into.
 	target map[string]tds.Type
 	// text holds the character columns of the statement's single table (lower-case
@@ -69,14 +70,6 @@ func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, err
 		return nil, err
 	}
 	q := &Query{SQL: s}
-	for _, name := range tr.order {
-		p := tr.params[strings.ToLower(name)]
-		v, err := bindValue(p, tr.target[strings.ToLower(name)])
-		if err != nil {
-			return nil, err
-		}
-		q.Args = append(q.Args, v)
-	}
 	if toks[0].Is("SELECT") {
 		q.Types, q.Names = selectTypes(env, toks)
 	}
@@ -196,17 +189,13 @@ func (tr *translator) param(name string) (string, error) {
 	if !ok {
 		return "", Errf(137, 2, 15, "Must declare the scalar variable \"%s\".", name)
 	}
-	idx := -1
-	for i, n := range tr.order {
-		if strings.EqualFold(n, name) {
-			idx = i
-		}
+	// Values are inlined as literals rather than bound: go-duckdb binds thousands of
+	// parameters (a multi-row INSERT) in quadratic time, and every value is typed here.
+	v, err := bindValue(p, tr.target[key])
+	if err != nil {
+		return "", err
 	}
-	if idx < 0 {
-		tr.order = append(tr.order, name)
-		idx = len(tr.order) - 1
-	}
-	ph := fmt.Sprintf("$%d", idx+1)
+	ph := sqlLiteral(v)
 	switch p.Type.Kind {
 	case tds.UniqueIdentifier:
 		return "CAST(" + ph + " AS UUID)", nil
@@ -680,4 +669,40 @@ func numberLiteral(v string) string {
 	}
 	p := max(digits, 1)
 	return fmt.Sprintf("CAST('%s' AS DECIMAL(%d,%d))", v, p, len(fp))
+}
+
+// sqlLiteral renders a bound value as a DuckDB literal that means the same under every
+// setting: strings only escape quotes (DuckDB has no backslash escapes in '…').
+func sqlLiteral(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case bool:
+		if x {
+			return "TRUE"
+		}
+		return "FALSE"
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return "CAST(" + QuoteString(strconv.FormatFloat(x, 'g', -1, 64)) + " AS DOUBLE)"
+		}
+		return "CAST(" + strconv.FormatFloat(x, 'g', -1, 64) + " AS DOUBLE)"
+	case string:
+		return QuoteString(x)
+	case []byte:
+		var b strings.Builder
+		b.Grow(len(x)*4 + 10)
+		b.WriteString("'")
+		const hexd = "0123456789ABCDEF"
+		for _, c := range x {
+			b.WriteString(`\x`)
+			b.WriteByte(hexd[c>>4])
+			b.WriteByte(hexd[c&15])
+		}
+		b.WriteString("'::BLOB")
+		return b.String()
+	}
+	return QuoteString(fmt.Sprint(v))
 }
