@@ -75,7 +75,13 @@ func (r *ttyRenderer) frame(st migrationState, b *tableBook, now time.Time) []st
 	}
 	room := max(3, r.height-len(lines)-len(reasons)-2)
 	lines = append(lines, b.listing(room, st.WorkflowID, true)...)
-	return append(lines, reasons...)
+	lines = append(lines, reasons...)
+	// The cursor cannot move above the screen's top: a frame taller than the terminal
+	// would scroll and never be erased.
+	if len(lines) > r.height-1 {
+		lines = append(lines[:r.height-2], "  … (a taller terminal shows more; starter status "+st.WorkflowID+" --tables lists every table)")
+	}
+	return lines
 }
 
 // draw replaces the previous frame with lines.
