@@ -66,6 +66,16 @@ func (b *tableBook) left(st migrationState) []string {
 	return out
 }
 
+// endRemaining marks the tables still shown running once the migration has closed and
+// their results could not be read: they ended, how is unknown.
+func (b *tableBook) endRemaining() {
+	for _, k := range b.order {
+		if v := b.tables[k]; !v.ended() {
+			b.tables[k] = tableView{TableKey: k, State: "ENDED", Reason: "the migration closed; this table's result could not be read"}
+		}
+	}
+}
+
 // unseen counts the tables that ended without the book ever seeing them (more ended
 // between two refreshes than the migration's recent list holds).
 func (b *tableBook) unseen() int {

@@ -316,3 +316,14 @@ func TestTTYFrameWithManyFailuresFitsASmallTerminal(t *testing.T) {
 		t.Fatalf("%d lines on a 12-line terminal:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
 }
+
+// A table seen running whose result cannot be read when the migration closes is shown
+// as ended, never as still running.
+func TestEndRemainingNeverLeavesATableRunning(t *testing.T) {
+	b := newTableBook()
+	b.absorb(running(0, 0, []workflows.TableProgress{alphaRunning}, nil, nil))
+	b.endRemaining()
+	if v := b.tables["db.s.alpha"]; !v.ended() || !strings.Contains(v.line(), "ENDED: the migration closed") {
+		t.Fatalf("%+v: %s", v, v.line())
+	}
+}

@@ -91,8 +91,11 @@ func watchAction(c *cli.Context) error {
 		default:
 			downSince = time.Time{}
 			book.absorb(st)
-			resolveLeft(c, cl, name, book, st)
+			if st.Progress != nil || !st.running() { // the running set is known
+				resolveLeft(c, cl, name, book, st)
+			}
 			if !st.running() {
+				book.endRemaining()
 				r.finish(st, book, now)
 				printSummary(out, st, book, !tty, now)
 				if st.succeeded() {
@@ -132,6 +135,8 @@ func resolveLeft(c *cli.Context, cl client.Client, name string, b *tableBook, st
 			b.put(viewOfResult(res))
 		case temporal.IsCanceledError(err):
 			b.put(viewOfResult(workflows.TableResult{TableKey: key, Status: "CANCELLED", Error: "cancelled"}))
+		case isUnreachable(err):
+			// No answer in time: try again at the next refresh.
 		default:
 			if r, ok := workflows.TableResultFromError(err); ok {
 				b.put(viewOfResult(r))
