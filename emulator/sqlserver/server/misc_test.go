@@ -42,6 +42,10 @@ func TestMiscStatements(t *testing.T) {
 	if err := db.QueryRowContext(ctx(t), "SELECT SUM(ps.row_count) FROM sys.dm_db_partition_stats ps WHERE ps.object_id = OBJECT_ID(@p1) AND ps.index_id IN (0, 1)", "c").Scan(&rowCount); err != nil || rowCount != 4 {
 		t.Fatalf("row count from partition stats: %d %v", rowCount, err)
 	}
+	var gs, bs string
+	if err := db.QueryRowContext(ctx(t), "SELECT CONVERT(varchar(36), CAST('6f9619ff-8b86-d011-b42d-00c04fc964ff' AS uniqueidentifier)), CAST(CAST(1 AS bit) AS varchar(1))").Scan(&gs, &bs); err != nil || gs != "6F9619FF-8B86-D011-B42D-00C04FC964FF" || bs != "1" {
+		t.Fatalf("text forms: %q %q %v", gs, bs, err)
+	}
 	// PRINT arrives as an INFO message
 	retmsg := &sqlexp.ReturnMessage{}
 	rows, err := db.QueryContext(context.Background(), "PRINT 'hello'", retmsg)

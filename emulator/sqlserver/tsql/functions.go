@@ -54,6 +54,8 @@ var Macros = []string{
 	`CREATE OR REPLACE TEMP MACRO ss_dt2(x) AS CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{7}') THEN CAST(x AS VARCHAR) ELSE strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f') || '0' END`,
 	`CREATE OR REPLACE TEMP MACRO ss_date(x) AS CASE WHEN x IS NULL THEN NULL ELSE strftime(CAST(left(CAST(x AS VARCHAR), 10) AS DATE), '%Y-%m-%d') END`,
 	`CREATE OR REPLACE TEMP MACRO ss_time(x) AS CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{2}:\d{2}:\d{2}\.\d{7}') THEN CAST(x AS VARCHAR) WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?') THEN strftime(CAST('2000-01-01 ' || CAST(x AS VARCHAR) AS TIMESTAMP), '%H:%M:%S.%f') || '0' ELSE right(ss_dt2(x), 16) END`,
+	// character conversion with SQL Server's text forms: upper-case GUIDs, bit as 1/0
+	`CREATE OR REPLACE TEMP MACRO ss_str(x) AS CASE WHEN typeof(x) = 'UUID' THEN upper(CAST(x AS VARCHAR)) WHEN typeof(x) = 'BOOLEAN' THEN replace(replace(CAST(x AS VARCHAR), 'true', '1'), 'false', '0') ELSE CAST(x AS VARCHAR) END`,
 	`CREATE OR REPLACE TEMP MACRO ss_dto(x) AS CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(CAST(x AS VARCHAR), '.* [+-]\d{2}:\d{2}') THEN CAST(x AS VARCHAR) ELSE ss_dt2(x) || ' +00:00' END`,
 }
 
@@ -100,7 +102,9 @@ func castTo(e string, t tds.Type, try bool) string {
 	case t.IsTemporal():
 		return temporalMacro(t.Kind) + "(" + e + ")"
 	case t.IsChar() && t.Len > 0:
-		return fmt.Sprintf("left(%s(%s AS VARCHAR), %d)", fn, e, t.Len)
+		return fmt.Sprintf("left(ss_str(%s), %d)", e, t.Len)
+	case t.IsChar() && !try:
+		return "ss_str(" + e + ")"
 	}
 	return fn + "(" + e + " AS " + DuckType(t) + ")"
 }
