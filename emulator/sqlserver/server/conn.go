@@ -239,7 +239,7 @@ func (s *Server) requests(sess *session, rd io.Reader) {
 			}
 			continue
 		}
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(s.base)
 		sess.mu.Lock()
 		sess.cancel = cancel
 		sess.mu.Unlock()
@@ -306,6 +306,7 @@ func (s *session) handle(ctx context.Context, m tds.Message) {
 
 // reset is sp_reset_connection: roll back, return to the login database.
 func (s *session) reset(ctx context.Context) {
+	s.noCount = false
 	if s.inTx {
 		s.conn.ExecContext(ctx, "ROLLBACK")
 		s.inTx = false

@@ -46,6 +46,23 @@ func TestMiscStatements(t *testing.T) {
 	if err := db.QueryRowContext(ctx(t), "SELECT CONVERT(varchar(36), CAST('6f9619ff-8b86-d011-b42d-00c04fc964ff' AS uniqueidentifier)), CAST(CAST(1 AS bit) AS varchar(1))").Scan(&gs, &bs); err != nil || gs != "6F9619FF-8B86-D011-B42D-00C04FC964FF" || bs != "1" {
 		t.Fatalf("text forms: %q %q %v", gs, bs, err)
 	}
+	conn, err := db.Conn(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := conn.ExecContext(ctx(t), "SET NOCOUNT ON; UPDATE c SET b = b + 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := r.RowsAffected(); n != 0 {
+		t.Fatalf("NOCOUNT ON still reports %d rows", n)
+	}
+	conn.ExecContext(ctx(t), "SET NOCOUNT OFF")
+	r, _ = conn.ExecContext(ctx(t), "UPDATE c SET b = b + 1")
+	if n, _ := r.RowsAffected(); n != 4 {
+		t.Fatalf("NOCOUNT OFF reports %d rows, want 4", n)
+	}
+	conn.Close()
 	// PRINT arrives as an INFO message
 	retmsg := &sqlexp.ReturnMessage{}
 	rows, err := db.QueryContext(context.Background(), "PRINT 'hello'", retmsg)

@@ -187,3 +187,33 @@ func TestConcurrentSessions(t *testing.T) {
 		t.Fatalf("rows %d distinct %d %v", n, d, err)
 	}
 }
+
+// TestCloseInterruptsRunningStatement: stopping the server does not wait for a query
+// that would run for hours.
+func TestCloseInterruptsRunningStatement(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	var one int
+	if err := db.QueryRowContext(ctx(t), "SELECT 1").Scan(&one); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		var n int64
+		done <- db.QueryRowContext(ctx(t), "SELECT COUNT_BIG(*) FROM range(0, 100000000000) r").Scan(&n)
+	}()
+	time.Sleep(200 * time.Millisecond) // let the statement start; the result does not depend on it
+	closed := make(chan error, 1)
+	go func() { closed <- srv.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("Close did not return within 60 s")
+	}
+	if err := <-done; err == nil {
+		t.Fatal("the interrupted query reported success")
+	}
+}

@@ -42,6 +42,9 @@ type Server struct {
 	nextSPID int
 	closed   bool
 	wg       sync.WaitGroup
+	// base is the parent of every request's context: Close cancels running statements.
+	base context.Context
+	stop context.CancelFunc
 }
 
 // Start opens the data directory and listens.
@@ -75,6 +78,7 @@ func Start(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("listen on %s (--addr): %w", cfg.Addr, err)
 	}
 	s := &Server{cfg: cfg, store: st, ln: ln, tls: tlsConf, conns: map[net.Conn]struct{}{}, nextSPID: 50}
+	s.base, s.stop = context.WithCancel(context.Background())
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -138,6 +142,7 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.stop()
 	for c := range s.conns {
 		c.Close()
 	}
@@ -191,4 +196,3 @@ func selfSigned() (tls.Certificate, error) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
 
-var _ = context.Background

@@ -27,6 +27,7 @@ type session struct {
 	inTx     bool
 	txID     uint64
 	rowCount int64
+	noCount  bool // SET NOCOUNT ON: DONE tokens carry no row count
 
 	mu        sync.Mutex
 	cancel    context.CancelFunc
@@ -87,8 +88,10 @@ func (s *session) runBatch(ctx context.Context, text string, params map[string]t
 			continue
 		}
 		if res.hasCount {
-			status |= tds.DoneCount
 			s.rowCount = res.rows
+			if !s.noCount || res.cmd == tds.CmdSelect {
+				status |= tds.DoneCount
+			}
 		}
 		s.writeDone(rpc, status, res.cmd, uint64(res.rows))
 	}
@@ -276,6 +279,9 @@ func (s *session) set(st []tsql.Token) error {
 		return tsql.SyntaxNear(st[len(st)-1].Val)
 	}
 	if setOptions[opt] {
+		if opt == "NOCOUNT" && len(st) == 3 {
+			s.noCount = st[2].Is("ON")
+		}
 		if opt == "IMPLICIT_TRANSACTIONS" && len(st) > 2 && st[2].Is("ON") {
 			return tsql.Unsupported("SET IMPLICIT_TRANSACTIONS ON")
 		}
