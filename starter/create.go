@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
@@ -87,7 +86,7 @@ func createAction(c *cli.Context) error {
 // buildInput validates everything the command was given and returns the workflow input,
 // or every problem found (paths are JSON paths or flag names).
 func buildInput(c *cli.Context, path string) (workflows.MigrationInput, []config.Problem, error) {
-	data, err := os.ReadFile(path)
+	data, err := config.ReadConfigFile(path)
 	if err != nil {
 		return workflows.MigrationInput{}, nil, cli.Exit(fmt.Sprintf("cannot read the configuration: %v", err), exitUsage)
 	}
