@@ -14,11 +14,12 @@ type lineRenderer struct {
 	w       io.Writer
 	last    string
 	printed map[string]string
+	final   map[string]bool // tables printed with their outcome
 	progErr string
 }
 
 func newLineRenderer(w io.Writer) *lineRenderer {
-	return &lineRenderer{w: w, printed: map[string]string{}}
+	return &lineRenderer{w: w, printed: map[string]string{}, final: map[string]bool{}}
 }
 
 func (r *lineRenderer) update(st migrationState, b *tableBook, now time.Time) {
@@ -36,11 +37,14 @@ func (r *lineRenderer) update(st migrationState, b *tableBook, now time.Time) {
 		fmt.Fprintf(r.w, "%s %s %s\n", stamp, st.WorkflowID, head)
 	}
 	for _, key := range b.order {
-		line := b.tables[key].line()
-		if r.printed[key] != line {
-			r.printed[key] = line
-			fmt.Fprintf(r.w, "%s   %s %s\n", stamp, key, line)
+		v := b.tables[key]
+		line := v.line()
+		if r.printed[key] == line || r.final[key] && v.ended() {
+			continue // an ended table is printed once (a later source may only refine its rate)
 		}
+		r.printed[key] = line
+		r.final[key] = v.ended() && v.State != "ENDED"
+		fmt.Fprintf(r.w, "%s   %s %s\n", stamp, key, line)
 	}
 }
 

@@ -327,3 +327,23 @@ func TestEndRemainingNeverLeavesATableRunning(t *testing.T) {
 		t.Fatalf("%+v: %s", v, v.line())
 	}
 }
+
+// A table whose own query already answered COMPLETED is not printed again when the
+// migration's recent list brings the same outcome with a refined rate.
+func TestLineRendererPrintsAnOutcomeOnce(t *testing.T) {
+	var buf bytes.Buffer
+	r := newLineRenderer(&buf)
+	b := newTableBook()
+	done := alphaRunning
+	done.Status, done.PartitionsCompleted, done.PartitionsExtracting, done.Rows = "COMPLETED", 4, 0, 40
+	for _, st := range []migrationState{
+		running(0, 0, []workflows.TableProgress{done}, nil, nil),
+		running(1, 0, nil, []workflows.TableResult{alphaDone}, nil),
+	} {
+		b.absorb(st)
+		r.update(st, b, t0)
+	}
+	if n := strings.Count(buf.String(), "db.s.alpha COMPLETED"); n != 1 {
+		t.Fatalf("outcome printed %d times:\n%s", n, buf.String())
+	}
+}
