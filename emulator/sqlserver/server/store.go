@@ -71,6 +71,17 @@ func openStore(dir string) (*store, error) {
 		s.db.Close()
 		return nil, fmt.Errorf("set null order: %w", err)
 	}
+	udfConn, err := s.db.Conn(context.Background())
+	if err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("open DuckDB: %w", err)
+	}
+	err = registerUDFs(context.Background(), udfConn)
+	udfConn.Close()
+	if err != nil {
+		s.db.Close()
+		return nil, err
+	}
 	if err := s.initDB("master"); err != nil {
 		return nil, err
 	}

@@ -181,6 +181,9 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		if err != nil {
 			return "", 0, err
 		}
+		if t.Kind == tds.BigInt && (tr.exprKind(inner[:as]) == 'B' || startsWith(inner[:as], "HASHBYTES")) {
+			return "ss_bin2int(CAST(" + e + " AS BLOB))", end, nil
+		}
 		return castTo(e, t, name == "TRY_CAST"), end, nil
 	case "CONVERT", "TRY_CONVERT":
 		if err := nargs(2, 3); err != nil {
@@ -193,6 +196,9 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		e, err := tx(args[1])
 		if err != nil {
 			return "", 0, err
+		}
+		if t.Kind == tds.BigInt && (tr.exprKind(args[1]) == 'B' || startsWith(args[1], "HASHBYTES")) {
+			return "ss_bin2int(CAST(" + e + " AS BLOB))", end, nil
 		}
 		s := castTo(e, t, name == "TRY_CONVERT")
 		if len(args) == 3 && t.IsChar() {
@@ -384,17 +390,25 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		if len(args) != 2 || len(args[0]) != 1 || args[0][0].Kind != String {
 			return "", 0, nargs(2)
 		}
+		switch strings.ToUpper(args[0][0].Val) {
+		case "MD5", "SHA", "SHA1", "SHA2_256", "SHA2_512":
+		default:
+			return "", 0, Unsupported("HASHBYTES algorithm " + args[0][0].Val)
+		}
 		e, err := tx(args[1])
 		if err != nil {
 			return "", 0, err
 		}
-		switch strings.ToUpper(args[0][0].Val) {
-		case "MD5":
-			return "unhex(md5(" + e + "))", end, nil
-		case "SHA2_256":
-			return "unhex(sha256(" + e + "))", end, nil
+		// the bytes SQL Server hashes: UTF-16LE for nvarchar, code page 1252 for varchar
+		switch tr.exprKind(args[1]) {
+		case 'N':
+			e = "ss_utf16(CAST(" + e + " AS VARCHAR))"
+		case 'B':
+			e = "CAST(" + e + " AS BLOB)"
+		default:
+			e = "ss_cp1252(CAST(" + e + " AS VARCHAR))"
 		}
-		return "", 0, Unsupported("HASHBYTES algorithm " + args[0][0].Val)
+		return "ss_hash(" + QuoteString(args[0][0].Val) + ", " + e + ")", end, nil
 	}
 	if fn, ok := simpleFuncs[name]; ok && fn != "" {
 		var s string
@@ -417,3 +431,5 @@ func firstErr(errs ...error) error {
 	}
 	return nil
 }
+
+func startsWith(toks []Token, kw string) bool { return len(toks) > 0 && toks[0].Is(kw) }

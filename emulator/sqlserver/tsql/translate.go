@@ -54,6 +54,7 @@ type translator struct {
 	// name → type), so that comparisons and ORDER BY on them ignore trailing spaces as
 	// SQL Server's padded comparisons do.
 	text  map[string]tds.Type
+	cols  map[string]tds.Type // every column of that table
 	alias string
 }
 
@@ -604,7 +605,9 @@ func (tr *translator) scope(toks []Token) {
 		return
 	}
 	tr.text = map[string]tds.Type{}
+	tr.cols = map[string]tds.Type{}
 	for _, c := range cols {
+		tr.cols[strings.ToLower(c.Name)] = c.Type
 		switch c.Type.Kind {
 		case tds.Char, tds.VarChar, tds.NChar, tds.NVarChar, tds.SysName:
 			tr.text[strings.ToLower(c.Name)] = c.Type
@@ -705,4 +708,39 @@ func sqlLiteral(v any) string {
 		return b.String()
 	}
 	return QuoteString(fmt.Sprint(v))
+}
+
+// exprKind guesses the type family of an expression's value from its literals,
+// parameters and column references: 'N' unicode text, 'B' binary, 'V' other (varchar).
+func (tr *translator) exprKind(toks []Token) byte {
+	kind := byte('V')
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		var ty tds.Type
+		switch {
+		case t.Kind == String && t.N:
+			return 'N'
+		case t.Kind == Binary:
+			kind = 'B'
+			continue
+		case t.Kind == Var:
+			ty = tr.params[strings.ToLower(t.Val)].Type
+		case t.IsName() && tr.cols != nil:
+			parts, next := ReadName(toks, i)
+			i = next - 1
+			if len(parts) == 0 || len(parts) > 2 {
+				continue
+			}
+			ty = tr.cols[strings.ToLower(parts[len(parts)-1])]
+		default:
+			continue
+		}
+		switch {
+		case ty.IsUnicode():
+			return 'N'
+		case ty.Kind == tds.Binary || ty.Kind == tds.VarBinary || ty.Kind == tds.Image || ty.Kind == tds.RowVersion:
+			kind = 'B'
+		}
+	}
+	return kind
 }

@@ -1,0 +1,104 @@
+package server
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+
+	"github.com/marcboeker/go-duckdb"
+
+	"github.com/snowmigrate/snowmigrate/emulator/sqlserver/tds"
+)
+
+// udf is a row-at-a-time DuckDB scalar function written in Go: the byte-exact pieces of
+// T-SQL that DuckDB has no function for (HASHBYTES over UTF-16LE or code page 1252
+// bytes, varbinary → integer conversion).
+type udf struct {
+	in  []duckdb.Type
+	out duckdb.Type
+	fn  func([]driver.Value) (any, error)
+}
+
+func (u *udf) Config() duckdb.ScalarFuncConfig {
+	var cfg duckdb.ScalarFuncConfig
+	for _, t := range u.in {
+		ti, _ := duckdb.NewTypeInfo(t)
+		cfg.InputTypeInfos = append(cfg.InputTypeInfos, ti)
+	}
+	cfg.ResultTypeInfo, _ = duckdb.NewTypeInfo(u.out)
+	return cfg
+}
+
+func (u *udf) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: u.fn}
+}
+
+func blobArg(v driver.Value) []byte {
+	switch x := v.(type) {
+	case []byte:
+		return x
+	case string:
+		return []byte(x)
+	}
+	return nil
+}
+
+var udfs = map[string]*udf{
+	"ss_hash": {in: []duckdb.Type{duckdb.TYPE_VARCHAR, duckdb.TYPE_BLOB}, out: duckdb.TYPE_BLOB, fn: func(v []driver.Value) (any, error) {
+		data := blobArg(v[1])
+		switch strings.ToUpper(fmt.Sprint(v[0])) {
+		case "MD5":
+			h := md5.Sum(data)
+			return h[:], nil
+		case "SHA", "SHA1":
+			h := sha1.Sum(data)
+			return h[:], nil
+		case "SHA2_256":
+			h := sha256.Sum256(data)
+			return h[:], nil
+		case "SHA2_512":
+			h := sha512.Sum512(data)
+			return h[:], nil
+		}
+		return nil, fmt.Errorf("HASHBYTES algorithm %v is not supported", v[0])
+	}},
+	"ss_utf16": {in: []duckdb.Type{duckdb.TYPE_VARCHAR}, out: duckdb.TYPE_BLOB, fn: func(v []driver.Value) (any, error) {
+		return tds.UTF16(fmt.Sprint(v[0])), nil
+	}},
+	"ss_cp1252": {in: []duckdb.Type{duckdb.TYPE_VARCHAR}, out: duckdb.TYPE_BLOB, fn: func(v []driver.Value) (any, error) {
+		return tds.EncodeVarchar(fmt.Sprint(v[0])), nil
+	}},
+	// CONVERT(bigint, varbinary): the last 8 bytes, big-endian, as SQL Server reads them
+	"ss_bin2int": {in: []duckdb.Type{duckdb.TYPE_BLOB}, out: duckdb.TYPE_BIGINT, fn: func(v []driver.Value) (any, error) {
+		b := blobArg(v[0])
+		if len(b) > 8 {
+			b = b[len(b)-8:]
+		}
+		var n uint64
+		for _, c := range b {
+			n = n<<8 | uint64(c)
+		}
+		return int64(n), nil
+	}},
+}
+
+// registerUDFs makes the functions available on a connection; DuckDB keeps them in the
+// instance's catalog, so a second registration reports that they exist, which is fine.
+func registerUDFs(ctx context.Context, c *sql.Conn) error {
+	for name, f := range udfs {
+		if err := duckdb.RegisterScalarUDF(c, name, f); err != nil {
+			var n int
+			if c.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_functions() WHERE function_name = $1", name).Scan(&n) == nil && n > 0 {
+				continue
+			}
+			return fmt.Errorf("register %s: %w", name, err)
+		}
+	}
+	return nil
+}
