@@ -2,6 +2,10 @@ package server
 
 import (
 	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -63,6 +67,21 @@ func TestMiscStatements(t *testing.T) {
 		t.Fatalf("NOCOUNT OFF reports %d rows, want 4", n)
 	}
 	conn.Close()
+	// HASHBYTES hashes varchar in code page 1252 and nvarchar in UTF-16LE
+	mustExec(t, db, "CREATE TABLE h (v varchar(10), n nvarchar(10))")
+	mustExec(t, db, "INSERT INTO h VALUES ('café', N'café')")
+	var hv, hn, hl []byte
+	var asInt int64
+	if err := db.QueryRowContext(ctx(t), "SELECT HASHBYTES('MD5', v), HASHBYTES('SHA2_256', n), HASHBYTES('MD5', N'café'), CONVERT(bigint, HASHBYTES('MD5', v)) FROM h").Scan(&hv, &hn, &hl, &asInt); err != nil {
+		t.Fatal(err)
+	}
+	// md5 of 63 61 66 e9 (cp1252); sha256 and md5 of the UTF-16LE bytes
+	u16 := []byte{'c', 0, 'a', 0, 'f', 0, 0xe9, 0}
+	sh, mh := sha256.Sum256(u16), md5.Sum(u16)
+	if fmt.Sprintf("%x", hv) != "961f50f6282239d09e48f812c1ca7276" || string(hn) != string(sh[:]) || string(hl) != string(mh[:]) ||
+		uint64(asInt) != binary.BigEndian.Uint64(hv[8:]) {
+		t.Fatalf("hashbytes %x %x %x %d", hv, hn, hl, asInt)
+	}
 	// PRINT arrives as an INFO message
 	retmsg := &sqlexp.ReturnMessage{}
 	rows, err := db.QueryContext(context.Background(), "PRINT 'hello'", retmsg)
