@@ -205,3 +205,22 @@ func TestErrorsClipLongValues(t *testing.T) {
 		t.Errorf("short value changed: %q", short)
 	}
 }
+
+// TestExtractFromViewsAndMaterializedViews: the drift check's lock works on views and
+// falls back (savepoint) on materialized views, which cannot be locked.
+func TestExtractFromViewsAndMaterializedViews(t *testing.T) {
+	s, _ := newTestSource(t, `CREATE TABLE base (id int PRIMARY KEY, v text)`, `INSERT INTO base SELECT g, 'v' || g FROM generate_series(1, 10) g`,
+		`CREATE VIEW vw AS SELECT id, v FROM base`, `CREATE MATERIALIZED VIEW mv AS SELECT id, v FROM base`)
+	for _, name := range []string{"vw", "mv"} {
+		tc := tableConfig(name, "id")
+		info, err := s.Introspect(ctxT(t), tc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.Extract(ctxT(t), source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy,
+			Partition: activities.Partition{Number: 1}}, t.TempDir(), nil)
+		if err != nil || st.Rows != 10 {
+			t.Errorf("%s: %d rows, %v", name, st.Rows, err)
+		}
+	}
+}
