@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math/big"
 	"strings"
 	"sync"
@@ -338,19 +340,32 @@ func (s *session) query(ctx context.Context, st []tsql.Token, params map[string]
 	if err != nil {
 		return stmtResult{cmd: tds.CmdSelect}, err
 	}
-	rows, err := s.conn.QueryContext(ctx, q.SQL, q.Args...)
+	// the driver's rows directly: database/sql's Scan would copy every value once more
+	var res stmtResult
+	err = s.conn.Raw(func(dc any) error {
+		var err error
+		res, err = s.stream(ctx, dc.(driver.QueryerContext), q)
+		return err
+	})
+	return res, err
+}
+
+func (s *session) stream(ctx context.Context, qc driver.QueryerContext, q *tsql.Query) (stmtResult, error) {
+	rows, err := qc.QueryContext(ctx, q.SQL, nil)
 	if err != nil {
 		return stmtResult{cmd: tds.CmdSelect}, err
 	}
 	defer rows.Close()
-	cts, err := rows.ColumnTypes()
-	if err != nil {
-		return stmtResult{cmd: tds.CmdSelect}, err
-	}
-	cols := make([]tds.Column, len(cts))
-	useDeclared := len(q.Types) == len(cts)
-	for i, ct := range cts {
-		cols[i] = tds.Column{Name: ct.Name(), Type: duckToType(ct.DatabaseTypeName())}
+	names := rows.Columns()
+	typed, _ := rows.(driver.RowsColumnTypeDatabaseTypeName)
+	cols := make([]tds.Column, len(names))
+	useDeclared := len(q.Types) == len(names)
+	for i, name := range names {
+		dt := "VARCHAR"
+		if typed != nil {
+			dt = typed.ColumnTypeDatabaseTypeName(i)
+		}
+		cols[i] = tds.Column{Name: name, Type: duckToType(dt)}
 		if useDeclared && q.Types[i] != nil {
 			cols[i].Type = *q.Types[i]
 		}
@@ -359,17 +374,17 @@ func (s *session) query(ctx context.Context, st []tsql.Token, params map[string]
 		}
 	}
 	tds.WriteColMetadata(s.w, cols)
-	vals := make([]any, len(cts))
-	ptrs := make([]any, len(cts))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
+	vals := make([]driver.Value, len(names))
 	var n int64
-	for rows.Next() {
+	for {
 		if n%512 == 0 && s.attention() {
 			return stmtResult{cmd: tds.CmdSelect, rows: n, hasCount: true}, nil
 		}
-		if err := rows.Scan(ptrs...); err != nil {
+		err := rows.Next(vals)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
 			return stmtResult{cmd: tds.CmdSelect}, err
 		}
 		tds.BeginRow(s.w)
@@ -382,9 +397,6 @@ func (s *session) query(ctx context.Context, st []tsql.Token, params map[string]
 		if s.w.Err() != nil {
 			return stmtResult{cmd: tds.CmdSelect}, s.w.Err()
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return stmtResult{cmd: tds.CmdSelect}, err
 	}
 	return stmtResult{cmd: tds.CmdSelect, rows: n, hasCount: true}, nil
 }
