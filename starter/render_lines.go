@@ -14,12 +14,13 @@ type lineRenderer struct {
 	w       io.Writer
 	last    string
 	printed map[string]string
-	final   map[string]bool // tables printed with their outcome
+	shape   map[string]string // the printed line without its rate
+	final   map[string]bool   // tables printed from their result: nothing follows
 	progErr string
 }
 
 func newLineRenderer(w io.Writer) *lineRenderer {
-	return &lineRenderer{w: w, printed: map[string]string{}, final: map[string]bool{}}
+	return &lineRenderer{w: w, printed: map[string]string{}, shape: map[string]string{}, final: map[string]bool{}}
 }
 
 func (r *lineRenderer) update(st migrationState, b *tableBook, now time.Time) {
@@ -39,11 +40,16 @@ func (r *lineRenderer) update(st migrationState, b *tableBook, now time.Time) {
 	for _, key := range b.order {
 		v := b.tables[key]
 		line := v.line()
-		if r.printed[key] == line || r.final[key] && v.ended() {
-			continue // an ended table is printed once (a later source may only refine its rate)
+		if r.printed[key] == line || r.final[key] {
+			continue
 		}
-		r.printed[key] = line
-		r.final[key] = v.ended() && v.State != "ENDED"
+		// A table's own query may tell its outcome before its result does; the result
+		// is printed only if it says more than a refined rate.
+		shape := v.withoutRate().line()
+		if v.ended() && r.shape[key] == shape {
+			continue
+		}
+		r.printed[key], r.shape[key], r.final[key] = line, shape, v.fromResult
 		fmt.Fprintf(r.w, "%s   %s %s\n", stamp, key, line)
 	}
 }

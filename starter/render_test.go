@@ -335,7 +335,7 @@ func TestLineRendererPrintsAnOutcomeOnce(t *testing.T) {
 	r := newLineRenderer(&buf)
 	b := newTableBook()
 	done := alphaRunning
-	done.Status, done.PartitionsCompleted, done.PartitionsExtracting, done.Rows = "COMPLETED", 4, 0, 40
+	done.Status, done.PartitionsCompleted, done.PartitionsExtracting, done.Rows, done.Bytes = "COMPLETED", 4, 0, 40, 8192
 	for _, st := range []migrationState{
 		running(0, 0, []workflows.TableProgress{done}, nil, nil),
 		running(1, 0, nil, []workflows.TableResult{alphaDone}, nil),

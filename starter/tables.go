@@ -38,6 +38,13 @@ type tableView struct {
 	// counted says the partition counts are known (a running table whose own query did
 	// not answer shows only its state).
 	counted bool
+	// fromResult says the view is the table's final result, not a progress answer.
+	fromResult bool
+}
+
+func (v tableView) withoutRate() tableView {
+	v.RowsPerSecond = 0
+	return v
 }
 
 func (v tableView) ended() bool {
@@ -82,7 +89,7 @@ func viewOfResult(r workflows.TableResult) tableView {
 	v := tableView{
 		TableKey: r.TableKey, State: r.Status, PartitionsDone: max(0, r.Partitions-r.Failed), PartitionsTotal: r.Partitions,
 		PlanDone: true, PartitionsFailed: r.Failed, Rows: r.Rows, Bytes: r.Bytes, StartedAt: r.StartedAt, EndedAt: r.EndedAt,
-		Error: r.Error, counted: r.Status != "CANCELLED" || r.Partitions > 0,
+		Error: r.Error, counted: r.Status != "CANCELLED" || r.Partitions > 0, fromResult: true,
 	}
 	if !r.EndedAt.IsZero() {
 		v.RowsPerSecond = rate(v.Rows, v.StartedAt, r.EndedAt)
