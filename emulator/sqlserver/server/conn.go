@@ -275,6 +275,8 @@ func (s *session) handle(ctx context.Context, m tds.Message) {
 			return
 		}
 		s.runRPC(ctx, rpc)
+	case tds.PacketBulkLoad:
+		s.bulkLoad(ctx, m.Payload)
 	case tds.PacketTransMgr:
 		tm, err := tds.ParseTransMgr(m.Payload)
 		if err != nil {
@@ -306,7 +308,7 @@ func (s *session) handle(ctx context.Context, m tds.Message) {
 
 // reset is sp_reset_connection: roll back, return to the login database.
 func (s *session) reset(ctx context.Context) {
-	s.noCount = false
+	s.noCount, s.fmtOnly, s.bulk = false, false, nil
 	if s.inTx {
 		s.conn.ExecContext(ctx, "ROLLBACK")
 		s.inTx = false

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/golang-sql/sqlexp"
 	mssql "github.com/microsoft/go-mssqldb"
@@ -147,5 +148,60 @@ func TestPaddedCaseInsensitiveKeys(t *testing.T) {
 	// NULL first ascending; binary order 'X' < 'x'
 	if strings.Join(got, "|") != "c|B|a " {
 		t.Errorf("order: %q", got)
+	}
+}
+
+// TestBulkCopy: go-mssqldb's CopyIn (INSERT BULK + BulkLoad) loads rows of several types.
+func TestBulkCopy(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	mustExec(t, db, "CREATE TABLE bk (id bigint NOT NULL PRIMARY KEY, name nvarchar(20), v varchar(10), amount decimal(12,3), at datetime2(7), g uniqueidentifier, b varbinary(10), ok bit)")
+	txn, err := db.BeginTx(ctx(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmt, err := txn.PrepareContext(ctx(t), mssql.CopyIn("bk", mssql.BulkOptions{}, "id", "name", "v", "amount", "at", "g", "b", "ok"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guid := mssql.UniqueIdentifier{0x6F, 0x96, 0x19, 0xFF, 0x8B, 0x86, 0xD0, 0x11, 0xB4, 0x2D, 0x00, 0xC0, 0x4F, 0xC9, 0x64, 0xFF}
+	gv, _ := guid.Value()
+	for i := 0; i < 2500; i++ {
+		var name any = fmt.Sprintf("naïve %d", i)
+		if i%10 == 0 {
+			name = nil
+		}
+		if _, err := stmt.ExecContext(ctx(t), i, name, "v", fmt.Sprintf("%d.125", i), time.Date(2020, 1, 2, 3, 4, 5, 100*i, time.UTC),
+			gv, []byte{byte(i)}, i%2 == 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := stmt.ExecContext(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 2500 {
+		t.Fatalf("bulk copy reports %d rows", n)
+	}
+	stmt.Close()
+	if err := txn.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var n, nulls int
+	var sum string
+	var at time.Time
+	var name string
+	if err := db.QueryRowContext(ctx(t), "SELECT COUNT(*), COUNT(*) - COUNT(name), CAST(SUM(amount) AS varchar(30)) FROM bk").Scan(&n, &nulls, &sum); err != nil {
+		t.Fatal(err)
+	}
+	var g mssql.UniqueIdentifier
+	if err := db.QueryRowContext(ctx(t), "SELECT name, at, g FROM bk WHERE id = 7").Scan(&name, &at, &g); err != nil {
+		t.Fatal(err)
+	}
+	if g != guid {
+		t.Fatalf("guid %s", g)
+	}
+	if n != 2500 || nulls != 250 || sum != "3124062.500" || name != "naïve 7" || at.Nanosecond() != 700 {
+		t.Fatalf("bulk rows: %d nulls %d sum %s name %q at %v", n, nulls, sum, name, at)
 	}
 }

@@ -30,6 +30,8 @@ type session struct {
 	txID     uint64
 	rowCount int64
 	noCount  bool // SET NOCOUNT ON: DONE tokens carry no row count
+	fmtOnly  bool // SET FMTONLY ON: result sets carry metadata only
+	bulk     *bulkTarget
 
 	mu        sync.Mutex
 	cancel    context.CancelFunc
@@ -153,6 +155,9 @@ func (s *session) exec(ctx context.Context, st []tsql.Token, params map[string]t
 	case "SELECT", "WITH":
 		return s.query(ctx, st, params)
 	case "INSERT", "UPDATE", "DELETE":
+		if first == "INSERT" && len(st) > 1 && st[1].Is("BULK") {
+			return stmtResult{}, s.insertBulk(st)
+		}
 		q, err := tsql.Translate(s, st, params)
 		if err != nil {
 			return stmtResult{}, err
@@ -256,7 +261,7 @@ func (s *session) use(ctx context.Context, name string) error {
 var setOptions = map[string]bool{"NOCOUNT": true, "ANSI_NULLS": true, "ANSI_WARNINGS": true, "ANSI_PADDING": true,
 	"QUOTED_IDENTIFIER": true, "ARITHABORT": true, "CONCAT_NULL_YIELDS_NULL": true, "TEXTSIZE": true,
 	"LOCK_TIMEOUT": true, "XACT_ABORT": true, "DEADLOCK_PRIORITY": true, "LANGUAGE": true, "DATEFORMAT": true,
-	"DATEFIRST": true, "ANSI_NULL_DFLT_ON": true, "ANSI_DEFAULTS": false, "IMPLICIT_TRANSACTIONS": true,
+	"DATEFIRST": true, "ANSI_NULL_DFLT_ON": true, "FMTONLY": true, "ANSI_DEFAULTS": false, "IMPLICIT_TRANSACTIONS": true,
 	"NUMERIC_ROUNDABORT": true, "CURSOR_CLOSE_ON_COMMIT": true, "ROWCOUNT": true, "STATISTICS": true}
 
 func (s *session) set(st []tsql.Token) error {
@@ -283,6 +288,9 @@ func (s *session) set(st []tsql.Token) error {
 	if setOptions[opt] {
 		if opt == "NOCOUNT" && len(st) == 3 {
 			s.noCount = st[2].Is("ON")
+		}
+		if opt == "FMTONLY" && len(st) == 3 {
+			s.fmtOnly = st[2].Is("ON")
 		}
 		if opt == "IMPLICIT_TRANSACTIONS" && len(st) > 2 && st[2].Is("ON") {
 			return tsql.Unsupported("SET IMPLICIT_TRANSACTIONS ON")
@@ -374,6 +382,9 @@ func (s *session) stream(ctx context.Context, qc driver.QueryerContext, q *tsql.
 		}
 	}
 	tds.WriteColMetadata(s.w, cols)
+	if s.fmtOnly {
+		return stmtResult{cmd: tds.CmdSelect}, nil
+	}
 	vals := make([]driver.Value, len(names))
 	var n int64
 	for {

@@ -20,6 +20,7 @@ func FuzzReaders(f *testing.F) {
 		ParseSQLBatch(b)
 		ParseRPC(b)
 		ParseTransMgr(b)
+		ParseBulkLoad(b)
 		ParseTemporal(string(b))
 	})
 }

@@ -72,6 +72,8 @@ func (r *reader) u64() uint64 {
 
 func (r *reader) bvarchar() string { return FromUTF16(r.bytes(int(r.u8()) * 2)) }
 
+func (r *reader) usvarchar() string { return FromUTF16(r.bytes(int(r.u16()) * 2)) }
+
 // UTF16 encodes s as UTF-16LE, the encoding of every N-type and of protocol strings.
 func UTF16(s string) []byte {
 	out := make([]byte, 0, len(s)*2)

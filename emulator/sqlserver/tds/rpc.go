@@ -91,99 +91,165 @@ func readCollation(r *reader) string {
 	return "SQL_Latin1_General_CP1_CI_AS"
 }
 
+// wireType is a TYPE_INFO as read from a client: the wire id, its size field and the
+// SQL Server type it denotes.
+type wireType struct {
+	id   byte
+	size int // fixed or declared size; -1 for PLP (max) types
+	t    Type
+}
+
 // readParam reads TYPE_INFO then the value, as go-mssqldb writes them.
 func readParam(r *reader) (Type, any) {
+	wt := readTypeInfo(r, false)
+	if r.err != nil {
+		return wt.t, nil
+	}
+	return wt.t, readValue(r, wt)
+}
+
+var fixedTypes = map[byte]struct {
+	k    Kind
+	size int
+}{
+	tyInt1: {TinyInt, 1}, tyBit: {Bit, 1}, tyInt2: {SmallInt, 2}, tyInt4: {Int, 4}, tyInt8: {BigInt, 8},
+	tyFlt4: {Real, 4}, tyFlt8: {Float, 8}, tyMoney: {Money, 8}, tyMoney4: {SmallMoney, 4},
+	tyDateTime: {DateTime, 8}, tyDateTim4: {SmallDateTime, 4},
+}
+
+// readTypeInfo reads a TYPE_INFO; colMeta selects the COLMETADATA form (text, ntext and
+// image carry a table name there).
+func readTypeInfo(r *reader, colMeta bool) wireType {
 	id := r.u8()
-	fixed := func(k Kind, n int) (Type, any) {
-		b := r.bytes(n)
-		if b == nil {
-			return Type{Kind: k}, nil
-		}
-		return Type{Kind: k}, decodeFixed(k, b)
+	wt := wireType{id: id}
+	if f, ok := fixedTypes[id]; ok {
+		wt.size, wt.t = f.size, Type{Kind: f.k}
+		return wt
 	}
 	switch id {
 	case tyNull:
-		return Type{Kind: NVarChar, Len: 1}, nil
-	case tyInt1:
-		return fixed(TinyInt, 1)
-	case tyBit:
-		return fixed(Bit, 1)
-	case tyInt2:
-		return fixed(SmallInt, 2)
-	case tyInt4:
-		return fixed(Int, 4)
-	case tyInt8:
-		return fixed(BigInt, 8)
-	case tyFlt4:
-		return fixed(Real, 4)
-	case tyFlt8:
-		return fixed(Float, 8)
-	case tyMoney:
-		return fixed(Money, 8)
-	case tyMoney4:
-		return fixed(SmallMoney, 4)
-	case tyDateTime:
-		return fixed(DateTime, 8)
-	case tyDateTim4:
-		return fixed(SmallDateTime, 4)
+		wt.t = Type{Kind: NVarChar, Len: 1}
 	case tyIntN, tyBitN, tyFltN, tyMoneyN, tyDateTimeN, tyGUID:
-		size := int(r.u8())
+		wt.size = int(r.u8())
 		var k Kind
 		switch id {
 		case tyIntN:
-			k = map[int]Kind{1: TinyInt, 2: SmallInt, 4: Int, 8: BigInt}[size]
+			k = map[int]Kind{1: TinyInt, 2: SmallInt, 4: Int, 8: BigInt}[wt.size]
 		case tyBitN:
 			k = Bit
 		case tyFltN:
-			k = map[int]Kind{4: Real, 8: Float}[size]
+			k = map[int]Kind{4: Real, 8: Float}[wt.size]
 		case tyMoneyN:
-			k = map[int]Kind{4: SmallMoney, 8: Money}[size]
+			k = map[int]Kind{4: SmallMoney, 8: Money}[wt.size]
 		case tyDateTimeN:
-			k = map[int]Kind{4: SmallDateTime, 8: DateTime}[size]
+			k = map[int]Kind{4: SmallDateTime, 8: DateTime}[wt.size]
 		case tyGUID:
 			k = UniqueIdentifier
 		}
-		if k == Invalid {
-			r.err = fmt.Errorf("tds: parameter type 0x%x with size %d", id, size)
-			return Type{}, nil
+		if k == Invalid && r.err == nil {
+			r.err = fmt.Errorf("tds: type 0x%x with size %d", id, wt.size)
 		}
+		wt.t = Type{Kind: k}
+	case tyDecimalN, tyNumericN, tyDecimal, tyNumeric:
+		wt.size = int(r.u8())
+		wt.t = Type{Kind: Decimal, Prec: int(r.u8()), Scale: int(r.u8())}
+		if id == tyNumericN || id == tyNumeric {
+			wt.t.Kind = Numeric
+		}
+		if (wt.t.Prec > 38 || wt.t.Scale > wt.t.Prec) && r.err == nil {
+			r.err = fmt.Errorf("tds: decimal(%d,%d)", wt.t.Prec, wt.t.Scale)
+		}
+	case tyDateN:
+		wt.t = Type{Kind: Date}
+	case tyTimeN, tyDateTime2N, tyDTON:
+		wt.t = Type{Kind: map[byte]Kind{tyTimeN: Time, tyDateTime2N: DateTime2, tyDTON: DateTimeOffset}[id], Scale: int(r.u8())}
+		if wt.t.Scale > 7 && r.err == nil {
+			r.err = fmt.Errorf("tds: time scale %d", wt.t.Scale)
+		}
+	case tyBigVarBin, tyBigBinary, tyBigVarChr, tyBigChar, tyNVarChar, tyNChar, tyUDT:
+		wt.t.Kind = map[byte]Kind{tyBigVarBin: VarBinary, tyBigBinary: Binary, tyBigVarChr: VarChar,
+			tyBigChar: Char, tyNVarChar: NVarChar, tyNChar: NChar, tyUDT: VarBinary}[id]
+		n := r.u16()
+		if wt.t.IsChar() {
+			wt.t.Collation = readCollation(r)
+		}
+		wt.size = int(n)
+		wt.t.Len = int(n)
+		if n == 0xFFFF {
+			wt.size, wt.t.Len = -1, MaxLen
+		} else if wt.t.IsUnicode() {
+			wt.t.Len /= 2
+		}
+	case tyXML:
+		if r.u8() != 0 && r.err == nil {
+			r.err = fmt.Errorf("tds: xml schema collections are not supported")
+		}
+		wt.size, wt.t = -1, Type{Kind: XML, Len: MaxLen}
+	case tyText, tyNText, tyImage:
+		wt.size = int(r.u32())
+		wt.t = Type{Kind: map[byte]Kind{tyText: Text, tyNText: NText, tyImage: Image}[id], Len: MaxLen}
+		if id != tyImage {
+			wt.t.Collation = readCollation(r)
+		}
+		if colMeta {
+			r.usvarchar()
+		}
+	default:
+		if r.err == nil {
+			r.err = fmt.Errorf("tds: type 0x%x is not supported", id)
+		}
+	}
+	return wt
+}
+
+// readValue reads one value of a TYPE_INFO (nil for NULL).
+func readValue(r *reader, wt wireType) any {
+	if r.err != nil {
+		return nil
+	}
+	k := wt.t.Kind
+	switch id := wt.id; {
+	case id == tyNull:
+		return nil
+	case fixedTypes[id].size > 0:
+		b := r.bytes(wt.size)
+		if b == nil {
+			return nil
+		}
+		return decodeFixed(k, b)
+	case id == tyIntN || id == tyBitN || id == tyFltN || id == tyMoneyN || id == tyDateTimeN || id == tyGUID:
 		n := int(r.u8())
 		if n == 0 {
-			return Type{Kind: k}, nil
+			return nil
 		}
 		b := r.bytes(n)
 		if b == nil {
-			return Type{Kind: k}, nil
+			return nil
 		}
 		if k == UniqueIdentifier {
 			if n != 16 {
 				r.err = fmt.Errorf("tds: uniqueidentifier of %d bytes", n)
-				return Type{Kind: k}, nil
+				return nil
 			}
-			return Type{Kind: k}, GUIDFromWire(b)
+			return GUIDFromWire(b)
 		}
 		if id == tyIntN {
 			k = map[int]Kind{1: TinyInt, 2: SmallInt, 4: Int, 8: BigInt}[n]
 		}
-		if k == Invalid || (id != tyBitN && n != size) {
-			r.err = fmt.Errorf("tds: parameter value of %d bytes for type 0x%x", n, id)
-			return Type{}, nil
+		if k == Invalid || (id != tyBitN && n != wt.size) {
+			r.err = fmt.Errorf("tds: value of %d bytes for type 0x%x", n, id)
+			return nil
 		}
-		return Type{Kind: k}, decodeFixed(k, b)
-	case tyDecimalN, tyNumericN, tyDecimal, tyNumeric:
-		r.u8()
-		t := Type{Kind: Decimal, Prec: int(r.u8()), Scale: int(r.u8())}
-		if id == tyNumericN || id == tyNumeric {
-			t.Kind = Numeric
-		}
+		return decodeFixed(k, b)
+	case id == tyDecimalN || id == tyNumericN || id == tyDecimal || id == tyNumeric:
 		n := int(r.u8())
 		if n == 0 {
-			return t, nil
+			return nil
 		}
 		b := r.bytes(n)
 		if b == nil || n < 2 || n > 17 {
-			r.err = fmt.Errorf("tds: decimal parameter of %d bytes", n)
-			return t, nil
+			r.err = fmt.Errorf("tds: decimal value of %d bytes", n)
+			return nil
 		}
 		mag := make([]byte, n-1)
 		for i := range mag {
@@ -193,36 +259,30 @@ func readParam(r *reader) (Type, any) {
 		if b[0] == 0 {
 			u.Neg(u)
 		}
-		return t, Dec{u, t.Scale}
-	case tyDateN:
+		return Dec{u, wt.t.Scale}
+	case id == tyDateN:
 		n := int(r.u8())
 		if n == 0 {
-			return Type{Kind: Date}, nil
+			return nil
 		}
 		b := r.bytes(n)
 		if b == nil || n != 3 {
-			r.err = fmt.Errorf("tds: date parameter of %d bytes", n)
-			return Type{}, nil
+			r.err = fmt.Errorf("tds: date value of %d bytes", n)
+			return nil
 		}
-		return Type{Kind: Date}, Temporal{Days: int(b[0]) | int(b[1])<<8 | int(b[2])<<16}
-	case tyTimeN, tyDateTime2N, tyDTON:
-		scale := int(r.u8())
-		k := map[byte]Kind{tyTimeN: Time, tyDateTime2N: DateTime2, tyDTON: DateTimeOffset}[id]
-		t := Type{Kind: k, Scale: scale}
-		if scale > 7 {
-			r.err = fmt.Errorf("tds: time scale %d", scale)
-			return t, nil
-		}
+		return Temporal{Days: int(b[0]) | int(b[1])<<8 | int(b[2])<<16}
+	case id == tyTimeN || id == tyDateTime2N || id == tyDTON:
 		n := int(r.u8())
 		if n == 0 {
-			return t, nil
+			return nil
 		}
 		b := r.bytes(n)
+		scale := wt.t.Scale
 		ts := timeSize(scale)
 		want := map[Kind]int{Time: ts, DateTime2: ts + 3, DateTimeOffset: ts + 5}[k]
 		if b == nil || n != want {
-			r.err = fmt.Errorf("tds: %s parameter of %d bytes", kindNames[k], n)
-			return t, nil
+			r.err = fmt.Errorf("tds: %s value of %d bytes", kindNames[k], n)
+			return nil
 		}
 		var ticks int64
 		for i := ts - 1; i >= 0; i-- {
@@ -240,97 +300,98 @@ func readParam(r *reader) (Type, any) {
 			total := int64(v.Days)*ticksPerDay + v.Ticks + int64(v.Offset)*600_000_000
 			v.Days, v.Ticks = int(total/ticksPerDay), total%ticksPerDay
 		}
-		return t, v
-	case tyBigVarBin, tyBigBinary, tyBigVarChr, tyBigChar, tyNVarChar, tyNChar, tyXML, tyUDT:
-		t := Type{}
-		switch id {
-		case tyBigVarBin:
-			t.Kind = VarBinary
-		case tyBigBinary:
-			t.Kind = Binary
-		case tyBigVarChr:
-			t.Kind = VarChar
-		case tyBigChar:
-			t.Kind = Char
-		case tyNVarChar:
-			t.Kind = NVarChar
-		case tyNChar:
-			t.Kind = NChar
-		case tyXML:
-			t.Kind = XML
-		case tyUDT:
-			t.Kind = VarBinary
-		}
-		var maxLen uint16 = 0xFFFF
-		if id == tyXML {
-			if r.u8() != 0 {
-				r.err = fmt.Errorf("tds: xml schema collections are not supported")
-				return t, nil
-			}
-		} else if id != tyUDT {
-			maxLen = r.u16()
-		}
-		if t.IsChar() && id != tyXML {
-			t.Collation = readCollation(r)
-		}
-		t.Len = int(maxLen)
-		if maxLen == 0xFFFF {
-			t.Len = MaxLen
-		} else if t.IsUnicode() {
-			t.Len /= 2
-		}
-		var data []byte
-		if maxLen == 0xFFFF {
-			total := r.u64()
-			if total == math.MaxUint64 {
-				return t, nil
-			}
-			data = []byte{}
-			for r.err == nil {
-				n := r.u32()
-				if n == 0 {
-					break
-				}
-				data = append(data, r.bytes(int(n))...)
-			}
-		} else {
-			n := r.u16()
-			if n == 0xFFFF {
-				return t, nil
-			}
-			data = r.bytes(int(n))
-		}
-		if r.err != nil {
-			return t, nil
-		}
-		switch {
-		case t.IsUnicode():
-			return t, FromUTF16(data)
-		case t.IsChar():
-			return t, DecodeVarchar(data)
-		}
-		return t, append([]byte{}, data...)
-	case tyText, tyNText, tyImage:
-		r.u32()
-		t := Type{Kind: map[byte]Kind{tyText: Text, tyNText: NText, tyImage: Image}[id], Len: MaxLen}
-		if id != tyImage {
-			t.Collation = readCollation(r)
-		}
+		return v
+	case id == tyText || id == tyNText || id == tyImage:
 		n := r.u32()
 		if n == 0xFFFFFFFF {
-			return t, nil
+			return nil
 		}
-		data := r.bytes(int(n))
-		switch id {
-		case tyNText:
-			return t, FromUTF16(data)
-		case tyText:
-			return t, DecodeVarchar(data)
-		}
-		return t, append([]byte{}, data...)
+		return textValue(wt.t, r.bytes(int(n)))
 	}
-	r.err = fmt.Errorf("tds: parameter type 0x%x is not supported", id)
-	return Type{}, nil
+	// USHORTLEN and PLP types
+	var data []byte
+	if wt.size == -1 {
+		total := r.u64()
+		if total == math.MaxUint64 {
+			return nil
+		}
+		data = []byte{}
+		for r.err == nil {
+			n := r.u32()
+			if n == 0 {
+				break
+			}
+			data = append(data, r.bytes(int(n))...)
+		}
+	} else {
+		n := r.u16()
+		if n == 0xFFFF {
+			return nil
+		}
+		data = r.bytes(int(n))
+	}
+	if r.err != nil {
+		return nil
+	}
+	return textValue(wt.t, data)
+}
+
+func textValue(t Type, data []byte) any {
+	switch {
+	case t.IsUnicode():
+		return FromUTF16(data)
+	case t.IsChar():
+		return DecodeVarchar(data)
+	}
+	return append([]byte{}, data...)
+}
+
+// BulkLoad is a parsed BulkLoad message: its column metadata and rows.
+type BulkLoad struct {
+	Columns []Column
+	Rows    [][]any
+}
+
+// ParseBulkLoad decodes the COLMETADATA, ROW and DONE tokens of a BulkLoad message.
+func ParseBulkLoad(p []byte) (BulkLoad, error) {
+	var bl BulkLoad
+	r := &reader{b: p}
+	var wts []wireType
+	for r.err == nil && r.pos < len(r.b) {
+		switch tok := r.u8(); tok {
+		case tokColMetadata:
+			n := int(r.u16())
+			wts = wts[:0]
+			bl.Columns = bl.Columns[:0]
+			for i := 0; i < n && r.err == nil; i++ {
+				r.u32() // user type
+				r.u16() // flags
+				wt := readTypeInfo(r, true)
+				name := r.bvarchar()
+				wts = append(wts, wt)
+				bl.Columns = append(bl.Columns, Column{Name: name, Type: wt.t})
+			}
+		case tokRow:
+			if wts == nil {
+				return bl, fmt.Errorf("tds: ROW before COLMETADATA in a bulk load")
+			}
+			row := make([]any, len(wts))
+			for i, wt := range wts {
+				row[i] = readValue(r, wt)
+			}
+			if r.err == nil {
+				bl.Rows = append(bl.Rows, row)
+			}
+		case tokDone:
+			r.bytes(12)
+			return bl, r.err
+		default:
+			if r.err == nil {
+				return bl, fmt.Errorf("tds: token 0x%x in a bulk load", tok)
+			}
+		}
+	}
+	return bl, r.err
 }
 
 func decodeFixed(k Kind, b []byte) any {

@@ -342,3 +342,17 @@ func selectTypes(env Env, toks []Token) ([]*tds.Type, []string) {
 	}
 	return types, names
 }
+
+// Literal renders a value arriving for a column of type target (bulk loads) as a typed
+// DuckDB literal, canonicalised as INSERT … VALUES would store it.
+func Literal(v any, from, target tds.Type) (string, error) {
+	b, err := bindValue(BoundParam{Type: from, Value: v}, target)
+	if err != nil {
+		return "", err
+	}
+	lit := sqlLiteral(b)
+	if b == nil || target.IsTemporal() || target.IsChar() {
+		return lit, nil
+	}
+	return "CAST(" + lit + " AS " + DuckType(target) + ")", nil
+}
