@@ -6,6 +6,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	mssql "github.com/microsoft/go-mssqldb"
 )
 
 // BenchmarkSelectStream streams a 16-column table through go-mssqldb into discard and
@@ -78,4 +80,38 @@ func BenchmarkSelectOne(b *testing.B) {
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "median-ms")
+}
+
+// BenchmarkBulkCopy reports rows/s of go-mssqldb's CopyIn of a 6-column table.
+func BenchmarkBulkCopy(b *testing.B) {
+	srv := startServerB(b)
+	db, _ := sql.Open("sqlserver", dsnB(srv))
+	defer db.Close()
+	if _, err := db.Exec("CREATE TABLE bulk (id bigint NOT NULL, name nvarchar(50), amount decimal(18,2), at datetime2, ok bit, n int)"); err != nil {
+		b.Fatal(err)
+	}
+	const rows = 100_000
+	at := time.Date(2020, 1, 2, 3, 4, 5, 600, time.UTC)
+	b.ResetTimer()
+	start := time.Now()
+	for k := 0; k < b.N; k++ {
+		txn, _ := db.Begin()
+		stmt, err := txn.Prepare(mssql.CopyIn("bulk", mssql.BulkOptions{}, "id", "name", "amount", "at", "ok", "n"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < rows; i++ {
+			if _, err := stmt.Exec(int64(i), "name", "12.50", at, true, i); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := stmt.Exec(); err != nil {
+			b.Fatal(err)
+		}
+		stmt.Close()
+		if err := txn.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows*b.N)/time.Since(start).Seconds(), "rows/s")
 }

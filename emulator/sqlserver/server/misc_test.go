@@ -204,4 +204,38 @@ func TestBulkCopy(t *testing.T) {
 	if n != 2500 || nulls != 250 || sum != "3124062.500" || name != "naïve 7" || at.Nanosecond() != 700 {
 		t.Fatalf("bulk rows: %d nulls %d sum %s name %q at %v", n, nulls, sum, name, at)
 	}
+	// a subset of the columns goes through INSERT; a duplicate key fails with 2627
+	copyIn := func(cols []string, rows [][]any) error {
+		txn, err := db.BeginTx(ctx(t), nil)
+		if err != nil {
+			return err
+		}
+		defer txn.Rollback()
+		stmt, err := txn.PrepareContext(ctx(t), mssql.CopyIn("bk", mssql.BulkOptions{}, cols...))
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if _, err := stmt.ExecContext(ctx(t), r...); err != nil {
+				return err
+			}
+		}
+		if _, err := stmt.ExecContext(ctx(t)); err != nil {
+			return err
+		}
+		stmt.Close()
+		return txn.Commit()
+	}
+	if err := copyIn([]string{"id", "v"}, [][]any{{5000, "x"}, {5001, "y"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyIn([]string{"id", "name", "v", "amount", "at", "g", "b", "ok"}, [][]any{{1, "dup", "v", "1", time.Now(), gv, []byte{1}, true}}); errNumber(err) != 2627 {
+		t.Fatalf("duplicate key through the appender: want 2627, got %v", err)
+	}
+	if err := copyIn([]string{"id", "v"}, [][]any{{6000, "much too long"}}); errNumber(err) != 2628 {
+		t.Fatalf("too long through INSERT: want 2628, got %v", err)
+	}
+	if err := db.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM bk").Scan(&n); err != nil || n != 2502 {
+		t.Fatalf("rows after the subset load: %d %v", n, err)
+	}
 }

@@ -20,7 +20,7 @@ func FuzzReaders(f *testing.F) {
 		ParseSQLBatch(b)
 		ParseRPC(b)
 		ParseTransMgr(b)
-		ParseBulkLoad(b)
+		ParseBulkLoad(b, func([]Column, []any) error { return nil })
 		ParseTemporal(string(b))
 	})
 }

@@ -2,7 +2,6 @@ package tds
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -25,8 +24,12 @@ const (
 )
 
 // MaxMessageSize bounds one client message so that a hostile or broken client cannot make
-// the server allocate without limit (a 64 MiB batch is far beyond what tests send).
-const MaxMessageSize = 64 << 20
+// the server allocate without limit (a 64 MiB batch is far beyond what tests send); a bulk
+// load, which go-mssqldb sends as one message per CopyIn, may reach MaxBulkSize.
+const (
+	MaxMessageSize = 64 << 20
+	MaxBulkSize    = 512 << 20
+)
 
 // Message is one client request: its packet type, the status of its first packet (which
 // carries the reset-connection flag) and the concatenated payload of all its packets.
@@ -53,8 +56,12 @@ func ReadMessage(r io.Reader) (Message, error) {
 		} else if hdr[0] != m.Type {
 			return m, fmt.Errorf("tds: packet type changed from %d to %d inside a message", m.Type, hdr[0])
 		}
-		if len(m.Payload)+size-headerSize > MaxMessageSize {
-			return m, errors.New("tds: message larger than 64 MiB")
+		limit := MaxMessageSize
+		if m.Type == PacketBulkLoad {
+			limit = MaxBulkSize
+		}
+		if len(m.Payload)+size-headerSize > limit {
+			return m, fmt.Errorf("tds: message of type %d larger than %d MiB", m.Type, limit>>20)
 		}
 		start := len(m.Payload)
 		m.Payload = append(m.Payload, make([]byte, size-headerSize)...)

@@ -346,52 +346,50 @@ func textValue(t Type, data []byte) any {
 	return append([]byte{}, data...)
 }
 
-// BulkLoad is a parsed BulkLoad message: its column metadata and rows.
-type BulkLoad struct {
-	Columns []Column
-	Rows    [][]any
-}
-
-// ParseBulkLoad decodes the COLMETADATA, ROW and DONE tokens of a BulkLoad message.
-func ParseBulkLoad(p []byte) (BulkLoad, error) {
-	var bl BulkLoad
+// ParseBulkLoad decodes the COLMETADATA, ROW and DONE tokens of a BulkLoad message,
+// handing each row to onRow as it is read (the row slice is reused).
+func ParseBulkLoad(p []byte, onRow func(cols []Column, row []any) error) error {
+	var cols []Column
 	r := &reader{b: p}
 	var wts []wireType
+	var row []any
 	for r.err == nil && r.pos < len(r.b) {
 		switch tok := r.u8(); tok {
 		case tokColMetadata:
 			n := int(r.u16())
 			wts = wts[:0]
-			bl.Columns = bl.Columns[:0]
+			cols = cols[:0]
 			for i := 0; i < n && r.err == nil; i++ {
 				r.u32() // user type
 				r.u16() // flags
 				wt := readTypeInfo(r, true)
 				name := r.bvarchar()
 				wts = append(wts, wt)
-				bl.Columns = append(bl.Columns, Column{Name: name, Type: wt.t})
+				cols = append(cols, Column{Name: name, Type: wt.t})
 			}
+			row = make([]any, len(wts))
 		case tokRow:
 			if wts == nil {
-				return bl, fmt.Errorf("tds: ROW before COLMETADATA in a bulk load")
+				return fmt.Errorf("tds: ROW before COLMETADATA in a bulk load")
 			}
-			row := make([]any, len(wts))
 			for i, wt := range wts {
 				row[i] = readValue(r, wt)
 			}
 			if r.err == nil {
-				bl.Rows = append(bl.Rows, row)
+				if err := onRow(cols, row); err != nil {
+					return err
+				}
 			}
 		case tokDone:
 			r.bytes(12)
-			return bl, r.err
+			return r.err
 		default:
 			if r.err == nil {
-				return bl, fmt.Errorf("tds: token 0x%x in a bulk load", tok)
+				return fmt.Errorf("tds: token 0x%x in a bulk load", tok)
 			}
 		}
 	}
-	return bl, r.err
+	return r.err
 }
 
 func decodeFixed(k Kind, b []byte) any {

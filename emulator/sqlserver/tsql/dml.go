@@ -356,3 +356,9 @@ func Literal(v any, from, target tds.Type) (string, error) {
 	}
 	return "CAST(" + lit + " AS " + DuckType(target) + ")", nil
 }
+
+// StorageValue converts a value arriving for a column of type target into what the
+// storage keeps (canonical date/time text, decimal text, GUID text, ...).
+func StorageValue(v any, from, target tds.Type) (any, error) {
+	return bindValue(BoundParam{Type: from, Value: v}, target)
+}
