@@ -489,6 +489,12 @@ func (tr *translator) keyword(b *strings.Builder, toks []Token, i int, kw string
 		if next(i+1).Kind == LParen && tableHints[strings.ToUpper(next(i+2).Val)] {
 			return true, matching(toks, i+1) + 1, nil
 		}
+		if i == 0 && next(i+1).IsName() {
+			// T-SQL CTEs may refer to themselves without a RECURSIVE keyword
+			sp()
+			b.WriteString("WITH RECURSIVE")
+			return true, i + 1, nil
+		}
 	case "NOLOCK":
 	case "OPTION":
 		if next(i+1).Kind == LParen {
