@@ -70,6 +70,9 @@ func TestSourceQueries(t *testing.T) {
 	if got := get(`WITH big AS (SELECT No FROM sales.Orders WHERE Amount >= 5) SELECT COUNT(*) FROM big WHERE No IN (5, 6, 7) OR No BETWEEN 8 AND 9`); got != "5" {
 		t.Errorf("cte: %s", got)
 	}
+	if got := get(`SELECT TOP (1) [No] FROM (SELECT TOP (@p1) [No] FROM [sales].[Orders] WHERE [No] > @p2 ORDER BY [No]) AS page ORDER BY [No] DESC`, 3, 2); got != "5" {
+		t.Errorf("TOP in a subquery: %s", got)
+	}
 	if got := get(`WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT COUNT(*), SUM(i) FROM n`); got != "100,5050" {
 		t.Errorf("recursive cte: %s", got)
 	}

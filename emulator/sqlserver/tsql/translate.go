@@ -227,7 +227,9 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 		}
 	}
 	// pendingLimit holds TOP n of the current SELECT (depth-indexed) to append as LIMIT.
-	var topN string
+	// tops holds the TOP n of the SELECT at each parenthesis depth, appended as LIMIT
+	// where that query ends (its closing parenthesis or the end of the statement)
+	tops := map[int]string{}
 	depth := 0
 	orderDepth := -1 // depth of the ORDER BY being translated, -1 outside one
 	for i := 0; i < len(toks); i++ {
@@ -291,6 +293,10 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			sp()
 			b.WriteString("(")
 		case RParen:
+			if n := tops[depth]; n != "" {
+				b.WriteString(" LIMIT " + n)
+				delete(tops, depth)
+			}
 			depth--
 			if depth < orderDepth {
 				orderDepth = -1
@@ -314,7 +320,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				if strings.HasPrefix(t.Val, "#") {
 					return "", Unsupported("temporary table " + t.Val)
 				}
-				handled, next, err := tr.keyword(&b, toks, i, kw, &topN, depth)
+				handled, next, err := tr.keyword(&b, toks, i, kw, tops, depth)
 				if err != nil {
 					return "", err
 				}
@@ -387,8 +393,8 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			i = next - 1
 		}
 	}
-	if topN != "" {
-		b.WriteString(" LIMIT " + topN)
+	if n := tops[0]; n != "" {
+		b.WriteString(" LIMIT " + n)
 	}
 	return b.String(), nil
 }
@@ -406,7 +412,7 @@ func (tr *translator) catalog(db, schema, obj string) (string, bool) {
 
 // keyword handles keywords that need rewriting; it returns whether it consumed tokens
 // up to next.
-func (tr *translator) keyword(b *strings.Builder, toks []Token, i int, kw string, topN *string, depth int) (bool, int, error) {
+func (tr *translator) keyword(b *strings.Builder, toks []Token, i int, kw string, tops map[int]string, depth int) (bool, int, error) {
 	sp := func() {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
@@ -444,10 +450,7 @@ func (tr *translator) keyword(b *strings.Builder, toks []Token, i int, kw string
 		if next(j).Is("PERCENT") || (next(j).Is("WITH") && next(j+1).Is("TIES")) {
 			return false, 0, Unsupported("TOP ... PERCENT/WITH TIES")
 		}
-		if depth > 0 {
-			return false, 0, Unsupported("TOP in a subquery")
-		}
-		*topN = n
+		tops[depth] = n
 		return true, j, nil
 	case "OFFSET":
 		// OFFSET n ROWS [FETCH {FIRST|NEXT} m {ROW|ROWS} ONLY]
