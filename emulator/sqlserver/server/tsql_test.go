@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSourceQueries runs the statements a SQL Server source issues: keyset pages with
@@ -72,6 +73,11 @@ func TestSourceQueries(t *testing.T) {
 	}
 	if got := get(`SELECT TOP (1) [No] FROM (SELECT TOP (@p1) [No] FROM [sales].[Orders] WHERE [No] > @p2 ORDER BY [No]) AS page ORDER BY [No] DESC`, 3, 2); got != "5" {
 		t.Errorf("TOP in a subquery: %s", got)
+	}
+	mustExec(t, db, "CREATE TABLE ev (id int, at datetime2(3), d date)")
+	mustExec(t, db, "INSERT INTO ev VALUES (1, '2020-01-01', '2020-01-01'), (2, '2020-01-01 10:00', '2020-01-02')")
+	if got := get(`SELECT id FROM ev WHERE at = '2020-01-01' OR (at BETWEEN '20200101 09:00' AND @p1 AND d <= @p2) ORDER BY id`, time.Date(2020, 1, 1, 10, 0, 0, 0, time.UTC), "2020-01-02"); got != "1;2" {
+		t.Errorf("date/time comparisons: %s", got)
 	}
 	if got := get(`WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT COUNT(*), SUM(i) FROM n`); got != "100,5050" {
 		t.Errorf("recursive cte: %s", got)

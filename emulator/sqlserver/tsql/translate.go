@@ -66,6 +66,9 @@ func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, err
 		return nil, err
 	}
 	tr.scope(toks)
+	if err := tr.compareTargets(toks); err != nil {
+		return nil, err
+	}
 	s, err := tr.tokens(toks)
 	if err != nil {
 		return nil, err
@@ -752,4 +755,58 @@ func (tr *translator) exprKind(toks []Token) byte {
 		}
 	}
 	return kind
+}
+
+// compareTargets gives literals and parameters compared with a date/time column that
+// column's canonical form, so that the text comparison of the storage is the time
+// comparison of SQL Server ('2020-01-01' = a datetime2 at midnight).
+func (tr *translator) compareTargets(toks []Token) error {
+	if tr.cols == nil {
+		return nil
+	}
+	colType := func(j int) (tds.Type, bool) {
+		if j < 0 || j >= len(toks) || !toks[j].IsName() {
+			return tds.Type{}, false
+		}
+		// a single name, not part of a dotted name or a call
+		if (j > 0 && toks[j-1].Kind == Dot) || (j+1 < len(toks) && (toks[j+1].Kind == Dot || toks[j+1].Kind == LParen)) {
+			return tds.Type{}, false
+		}
+		t, ok := tr.cols[strings.ToLower(toks[j].Val)]
+		return t, ok && t.IsTemporal()
+	}
+	for i, t := range toks {
+		if t.Kind != String && t.Kind != Var {
+			continue
+		}
+		var ct tds.Type
+		found := false
+		if i >= 2 && toks[i-1].Kind == Op && comparisonOps[toks[i-1].Val] {
+			ct, found = colType(i - 2)
+		}
+		if !found && i+2 < len(toks) && toks[i+1].Kind == Op && comparisonOps[toks[i+1].Val] {
+			ct, found = colType(i + 2)
+		}
+		if !found && i >= 2 && toks[i-1].Is("BETWEEN") {
+			ct, found = colType(i - 2)
+		}
+		if !found && i >= 4 && toks[i-1].Is("AND") && toks[i-3].Is("BETWEEN") {
+			ct, found = colType(i - 4)
+		}
+		if !found {
+			continue
+		}
+		if t.Kind == Var {
+			if _, set := tr.target[strings.ToLower(t.Val)]; !set {
+				tr.target[strings.ToLower(t.Val)] = ct
+			}
+			continue
+		}
+		v, err := canonical(t.Val, ct)
+		if err != nil {
+			return err
+		}
+		toks[i].Val = v
+	}
+	return nil
 }
