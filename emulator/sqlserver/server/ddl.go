@@ -324,6 +324,20 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 			return err
 		}
 	}
+	// computed columns have the type DuckDB infers for their expression
+	for ci := range cols {
+		if cols[ci].computed == "" {
+			continue
+		}
+		var dt string
+		if err := s.conn.QueryRowContext(ctx, "SELECT data_type FROM duckdb_columns() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 AND column_name = $4",
+			dbn, schema, name, cols[ci].name).Scan(&dt); err == nil {
+			cols[ci].typ = duckToType(dt)
+			if cols[ci].typ.Kind == tds.NVarChar {
+				cols[ci].typ.Len = 4000
+			}
+		}
+	}
 	// metadata
 	m := tsql.QuoteIdent(dbn) + ".__ss"
 	var id int64
