@@ -136,3 +136,38 @@ func probeRows(ctx context.Context, conn *pgx.Conn, q string) (int, error) {
 	rows.Close()
 	return n, rows.Err()
 }
+
+// whereTokens is the alphabet of FuzzWhereTokensAgainstPostgres: the pieces escapes are
+// made of (quotes of every form, backslashes, parentheses, continuation, a predicate
+// that widens the filter), so that the fuzzer explores combinations of them rather
+// than random bytes.
+var whereTokens = []string{
+	"'", "''", `\`, `\'`, `\\`, "E'", "e'", "N'", "B'", "X'", "U&'", `U&"`, `"`, `""`, "(", ")", " OR ", " AND ",
+	"true", "k = ", "k", "1", "\n", " ", "\n  '", "x", "$", ";", "-", "/", "*", "1e", ".", "::text", "ü",
+}
+
+// FuzzWhereTokensAgainstPostgres is FuzzWhereProblemAgainstPostgres over sequences of
+// whereTokens (each input byte picks a token).
+func FuzzWhereTokensAgainstPostgres(f *testing.F) {
+	for _, seed := range [][]byte{{7, 3, 14, 16, 15, 13}, {21, 4, 1, 15, 16, 13, 19, 20, 21, 4, 1}, {0, 2, 0, 15, 16, 18}} {
+		f.Add(seed)
+	}
+	conn := probeConn(f)
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, picks []byte) {
+		if len(picks) > 64 {
+			return
+		}
+		var b strings.Builder
+		for _, p := range picks {
+			b.WriteString(whereTokens[int(p)%len(whereTokens)])
+		}
+		w := b.String()
+		if WhereProblem(w) != "" || strings.TrimSpace(w) == "" {
+			return
+		}
+		if p := escapes(ctx, conn, w); p != "" {
+			t.Fatalf("accepted criteria %q: %s", w, p)
+		}
+	})
+}
