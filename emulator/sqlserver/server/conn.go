@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/subtle"
@@ -64,8 +65,23 @@ func (h *hsConn) Write(b []byte) (int, error) {
 }
 
 // serve runs one connection: PRELOGIN, optional TLS, LOGIN7, then requests.
-func (s *Server) serve(c net.Conn, spid int) {
-	c.SetDeadline(time.Now().Add(30 * time.Second))
+func (s *Server) serve(raw net.Conn, spid int) {
+	raw.SetDeadline(time.Now().Add(30 * time.Second))
+	// TDS 8.0 (encrypt=strict) starts with a TLS ClientHello instead of PRELOGIN
+	pc := &peekConn{Conn: raw, br: bufio.NewReader(raw)}
+	var c net.Conn = pc
+	strict := false
+	if first, err := pc.br.Peek(1); err == nil && first[0] == 0x16 {
+		conf := s.tls.Clone()
+		conf.MaxVersion = 0
+		conf.NextProtos = []string{"tds/8.0"}
+		tc := tls.Server(pc, conf)
+		if err := tc.Handshake(); err != nil {
+			s.logf("connection %d: TLS (strict) handshake: %v", spid, err)
+			return
+		}
+		c, strict = tc, true
+	}
 	var rd io.Reader = c
 	w := tds.NewWriter(c, 4096)
 	m, err := tds.ReadMessage(rd)
@@ -77,11 +93,16 @@ func (s *Server) serve(c net.Conn, spid int) {
 		return
 	}
 	enc := byte(tds.EncryptNotSup)
-	switch clientEnc {
-	case tds.EncryptOff:
-		enc = tds.EncryptOff
-	case tds.EncryptOn, tds.EncryptReq:
-		enc = tds.EncryptOn
+	switch {
+	case strict:
+		enc = tds.EncryptNotSup // the transport is already TLS
+	default:
+		switch clientEnc {
+		case tds.EncryptOff:
+			enc = tds.EncryptOff
+		case tds.EncryptOn, tds.EncryptReq:
+			enc = tds.EncryptOn
+		}
 	}
 	if err := tds.WritePrelogin(w, enc); err != nil {
 		return
@@ -119,7 +140,7 @@ func (s *Server) serve(c net.Conn, spid int) {
 		return
 	}
 	defer sess.close()
-	c.SetDeadline(time.Time{})
+	raw.SetDeadline(time.Time{})
 	s.requests(sess, rd)
 }
 
@@ -399,3 +420,11 @@ func parseDecl(decl string) (map[string]tds.Type, error) {
 	}
 	return out, nil
 }
+
+// peekConn lets the first byte be inspected before deciding between PRELOGIN and TLS.
+type peekConn struct {
+	net.Conn
+	br *bufio.Reader
+}
+
+func (p *peekConn) Read(b []byte) (int, error) { return p.br.Read(b) }

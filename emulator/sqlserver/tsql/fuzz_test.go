@@ -59,6 +59,8 @@ func TestTranslateGolden(t *testing.T) {
 			`SELECT "id" FROM "db"."dbo"."t" ORDER BY "id" LIMIT 10 OFFSET 5`},
 		{"SELECT COUNT(*), ISNULL(d, N'x') FROM t WITH (NOLOCK) WHERE d LIKE 'a%'",
 			`SELECT CAST(count(*) AS INTEGER), coalesce("d", 'x') FROM "t" WHERE "d" ILIKE 'a%'`},
+		{"SELECT N'x' + CAST(id AS varchar(5)) + 'y', id + 1 FROM t",
+			`SELECT 'x' || left(ss_str("id"), 5) || 'y', "id" + 1 FROM "t"`},
 		{"INSERT INTO t (id, d) VALUES (1, '2020-01-02 03:04')",
 			`INSERT INTO "t" ("id", "d") VALUES (1, '2020-01-02 03:04:00.0000000')`},
 	}

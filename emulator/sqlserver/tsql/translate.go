@@ -314,6 +314,13 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				b.WriteString("<=")
 			case "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=":
 				return "", Unsupported("compound assignment " + t.Val)
+			case "+":
+				// T-SQL concatenates strings with +; DuckDB with ||
+				if tr.stringy(toks, i-1, -1) || tr.stringy(toks, i+1, 1) {
+					b.WriteString("||")
+				} else {
+					b.WriteString("+")
+				}
 			default:
 				b.WriteString(t.Val)
 			}
@@ -809,4 +816,90 @@ func (tr *translator) compareTargets(toks []Token) error {
 		toks[i].Val = v
 	}
 	return nil
+}
+
+var stringFuncs = map[string]bool{"UPPER": true, "LOWER": true, "LTRIM": true, "RTRIM": true, "TRIM": true,
+	"SUBSTRING": true, "LEFT": true, "RIGHT": true, "REPLACE": true, "CONCAT": true, "REPLICATE": true,
+	"SPACE": true, "REVERSE": true, "DB_NAME": true, "SCHEMA_NAME": true, "OBJECT_NAME": true, "CHAR": true,
+	"NCHAR": true, "STRING_AGG": true, "FORMAT": true}
+
+// stringy reports whether the operand next to a + (at j, reading in direction dir) is a
+// character value: a string literal, a character column or parameter, a conversion to a
+// character type or a string function.
+func (tr *translator) stringy(toks []Token, j, dir int) bool {
+	if j < 0 || j >= len(toks) {
+		return false
+	}
+	t := toks[j]
+	switch t.Kind {
+	case String:
+		return true
+	case Var:
+		return tr.params[strings.ToLower(t.Val)].Type.IsChar()
+	case Ident, QIdent:
+		if dir > 0 && j+1 < len(toks) && toks[j+1].Kind == LParen {
+			name := strings.ToUpper(t.Val)
+			if stringFuncs[name] {
+				return true
+			}
+			if name == "CAST" || name == "CONVERT" || name == "TRY_CAST" || name == "TRY_CONVERT" {
+				return castsToChar(toks, j)
+			}
+			return false
+		}
+		if tr.cols == nil {
+			return false
+		}
+		ty, ok := tr.cols[strings.ToLower(t.Val)]
+		return ok && ty.IsChar()
+	case RParen:
+		if dir > 0 {
+			return false
+		}
+		depth := 0
+		for k := j; k >= 0; k-- {
+			switch toks[k].Kind {
+			case RParen:
+				depth++
+			case LParen:
+				depth--
+				if depth == 0 {
+					if k == 0 || !toks[k-1].IsName() {
+						return false
+					}
+					name := strings.ToUpper(toks[k-1].Val)
+					if stringFuncs[name] {
+						return true
+					}
+					if name == "CAST" || name == "CONVERT" || name == "TRY_CAST" || name == "TRY_CONVERT" {
+						return castsToChar(toks, k-1)
+					}
+					return false
+				}
+			}
+		}
+	}
+	return false
+}
+
+// castsToChar reports whether the CAST/CONVERT call at toks[i] converts to a character type.
+func castsToChar(toks []Token, i int) bool {
+	end := matching(toks, i+1)
+	if end < 0 {
+		return false
+	}
+	inner := toks[i+2 : end]
+	var typeToks []Token
+	if toks[i].Is("CAST") || toks[i].Is("TRY_CAST") {
+		for k := len(inner) - 1; k >= 0; k-- {
+			if inner[k].Is("AS") {
+				typeToks = inner[k+1:]
+				break
+			}
+		}
+	} else if args := splitArgs(inner); len(args) > 0 {
+		typeToks = args[0]
+	}
+	t, err := parseTypeTokens(typeToks)
+	return err == nil && t.IsChar()
 }
