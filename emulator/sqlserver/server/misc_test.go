@@ -240,3 +240,44 @@ func TestBulkCopy(t *testing.T) {
 		t.Fatalf("rows after the subset load: %d %v", n, err)
 	}
 }
+
+// TestRPCFramingAndDatabases: several statements in one sp_executesql (DONEINPROC counts
+// summed), an error inside it, USE inside a batch, DROP DATABASE.
+func TestRPCFramingAndDatabases(t *testing.T) {
+	dir := t.TempDir()
+	srv := startServer(t, dir)
+	db := open(t, srv, "disable")
+	mustExec(t, db, "CREATE TABLE r (a int)")
+	res := mustExec(t, db, "INSERT INTO r VALUES (@p1); INSERT INTO r VALUES (@p1), (@p2); UPDATE r SET a = a + 1", 1, 2)
+	if n, _ := res.RowsAffected(); n != 6 {
+		t.Fatalf("rows affected %d, want 1 + 2 + 3", n)
+	}
+	if _, err := db.ExecContext(ctx(t), "INSERT INTO r VALUES (@p1); SELECT * FROM missing", 9); errNumber(err) != 208 {
+		t.Fatalf("error inside sp_executesql: %v", err)
+	}
+	conn, err := db.Conn(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var name string
+	if _, err := conn.ExecContext(ctx(t), "CREATE DATABASE other"); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRowContext(ctx(t), "USE other; SELECT DB_NAME()").Scan(&name); err != nil || name != "other" {
+		t.Fatalf("USE in a batch: %q %v", name, err)
+	}
+	if _, err := conn.ExecContext(ctx(t), "DROP DATABASE other"); errNumber(err) != 3702 {
+		t.Fatalf("dropping the current database: %v", err)
+	}
+	if _, err := conn.ExecContext(ctx(t), "USE master; DROP DATABASE other"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx(t), "USE other"); errNumber(err) != 911 {
+		t.Fatalf("USE of a dropped database: %v", err)
+	}
+	var n int
+	if err := conn.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM sys.databases WHERE name = 'other'").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("sys.databases after drop: %d %v", n, err)
+	}
+}
