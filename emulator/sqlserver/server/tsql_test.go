@@ -82,6 +82,9 @@ func TestSourceQueries(t *testing.T) {
 	if got := get(`WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT COUNT(*), SUM(i) FROM n`); got != "100,5050" {
 		t.Errorf("recursive cte: %s", got)
 	}
+	if got := get(`SELECT H.ToString(), o.H.ToString() FROM sales.Orders o WHERE No = 1`); got != "/1/,/1/" {
+		t.Errorf("ToString(): %s", got)
+	}
 	if got := get(`SELECT Note, CAST(Doc AS nvarchar(max)), V, H, Img, Nt FROM sales.Orders WHERE No = 1`); got != "note,<a/>,v,/1/,\x01,ntext" {
 		t.Errorf("lob and other types: %q", got)
 	}

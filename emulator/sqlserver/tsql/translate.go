@@ -344,6 +344,11 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			if len(parts) == 0 {
 				parts, next = []string{t.Val}, i+1
 			}
+			if m := len(parts); m >= 2 && next+1 < len(toks) && toks[next].Kind == LParen && toks[next+1].Kind == RParen &&
+				(strings.EqualFold(parts[m-1], "ToString") || strings.EqualFold(parts[m-1], "STAsText")) {
+				// hierarchyid/geometry/geography are stored as their text form already
+				parts, next = parts[:m-1], next+2
+			}
 			if next < len(toks) && toks[next].Kind == LParen && len(parts) == 1 && t.Kind == Ident &&
 				(!isKeyword(t.Val) || t.Is("LEFT") || t.Is("RIGHT")) && !(i > 0 && (toks[i-1].Is("INTO") || toks[i-1].Is("INSERT"))) {
 				// function call
