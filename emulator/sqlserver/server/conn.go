@@ -226,6 +226,12 @@ func (s *Server) requests(sess *session, rd io.Reader) {
 		for {
 			m, err := tds.ReadMessage(rd)
 			if err != nil {
+				// the client is gone: stop what runs for it
+				sess.mu.Lock()
+				if sess.cancel != nil {
+					sess.cancel()
+				}
+				sess.mu.Unlock()
 				ch <- inbound{err: err}
 				return
 			}
