@@ -10,9 +10,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	mssql "github.com/microsoft/go-mssqldb"
 )
 
 // TestGarbageNeverKillsServer sends random and truncated packets, before and after a
@@ -110,5 +113,72 @@ func TestCommandLine(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(log, "\n"), "stopped") {
 		t.Fatalf("no clean stop in log: %v", log)
+	}
+}
+
+type recordingDialer struct {
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func (d *recordingDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+	if err == nil {
+		d.mu.Lock()
+		d.conns = append(d.conns, c)
+		d.mu.Unlock()
+	}
+	return c, err
+}
+
+// TestClientKilledMidStream: a client whose connection dies while rows stream leaves
+// the server serving, and its session is released.
+func TestClientKilledMidStream(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	admin := open(t, srv, "disable")
+	mustExec(t, admin, "CREATE TABLE s (i int)")
+	if _, err := srv.store.db.Exec("INSERT INTO master.dbo.s SELECT i FROM range(0, 200000) t(i)"); err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	base := len(srv.conns)
+	srv.mu.Unlock()
+	connector, err := mssql.NewConnector(dsn(srv, "sa", "Secret-1", "disable", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialer := &recordingDialer{}
+	connector.Dialer = dialer
+	victim := sql.OpenDB(connector)
+	defer victim.Close()
+	rows, err := victim.QueryContext(ctx(t), "SELECT i FROM s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < 10 && rows.Next(); k++ {
+	}
+	dialer.mu.Lock()
+	for _, c := range dialer.conns {
+		c.Close() // the worker dies: its socket closes under the stream
+	}
+	dialer.mu.Unlock()
+	rows.Close()
+	// the server lets go of the session (bounded wait) and keeps answering
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		srv.mu.Lock()
+		n := len(srv.conns)
+		srv.mu.Unlock()
+		if n <= base { // the admin connections only
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections still open 30 s after the client died", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var count int
+	if err := admin.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM s").Scan(&count); err != nil || count != 200000 {
+		t.Fatalf("after the client died: %d %v", count, err)
 	}
 }
