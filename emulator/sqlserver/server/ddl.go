@@ -253,6 +253,9 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 		if c.typ.NotNull {
 			d += " NOT NULL"
 		}
+		if c.typ.Kind == tds.RowVersion {
+			d += " DEFAULT (" + tsql.RowVersionExpr(dbn) + ")"
+		}
 		if c.typ.Identity {
 			seq := tsql.QuoteIdent(dbn) + "." + tsql.QuoteIdent(schema) + "." + tsql.QuoteIdent(name+"__identity")
 			if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("CREATE SEQUENCE %s START %d INCREMENT %d", seq, c.identity[0], c.identity[1])); err != nil {
@@ -360,7 +363,7 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 	}
 	tbl := &table{db: dbn, schema: schema, name: name, id: id}
 	for _, c := range cols {
-		tbl.cols = append(tbl.cols, tsql.ColumnMeta{Name: c.name, Type: c.typ})
+		tbl.cols = append(tbl.cols, tsql.ColumnMeta{Name: c.name, Type: c.typ, Computed: c.computed != ""})
 	}
 	idx := 1
 	clustered := false

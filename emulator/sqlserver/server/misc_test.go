@@ -135,6 +135,13 @@ func TestPaddedCaseInsensitiveKeys(t *testing.T) {
 	if err := db.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM k WHERE cs = 'x'").Scan(&n); err != nil || n != 1 {
 		t.Errorf("case-sensitive column: %d %v", n, err)
 	}
+	// assignments store values as given (trailing spaces kept); only comparisons pad
+	mustExec(t, db, "UPDATE k SET n = 30, cs = NULL WHERE name = N'C  '")
+	mustExec(t, db, "UPDATE k SET name = 'd  ' WHERE n = 30")
+	var stored string
+	if err := db.QueryRowContext(ctx(t), "SELECT name FROM k WHERE n = 30").Scan(&stored); err != nil || stored != "d  " {
+		t.Fatalf("UPDATE SET of a text column: %q %v", stored, err)
+	}
 	rows, err := db.QueryContext(ctx(t), "SELECT name FROM k ORDER BY cs, name DESC")
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +154,7 @@ func TestPaddedCaseInsensitiveKeys(t *testing.T) {
 	}
 	rows.Close()
 	// NULL first ascending; binary order 'X' < 'x'
-	if strings.Join(got, "|") != "c|B|a " {
+	if strings.Join(got, "|") != "d  |B|a " {
 		t.Errorf("order: %q", got)
 	}
 }
@@ -279,5 +286,30 @@ func TestRPCFramingAndDatabases(t *testing.T) {
 	var n int
 	if err := conn.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM sys.databases WHERE name = 'other'").Scan(&n); err != nil || n != 0 {
 		t.Fatalf("sys.databases after drop: %d %v", n, err)
+	}
+}
+
+// TestImplicitColumnsAndRowversion: INSERT without a column list skips identity,
+// rowversion and computed columns; rowversion changes on every write.
+func TestImplicitColumnsAndRowversion(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	mustExec(t, db, "CREATE TABLE rv (id int IDENTITY(10, 5) PRIMARY KEY, name nvarchar(10), twice AS (LEN(name) * 2), ver rowversion)")
+	mustExec(t, db, "INSERT INTO rv VALUES (N'ab'), (N'abc')")
+	mustExec(t, db, "INSERT INTO rv SELECT N'x'")
+	var ids, twice string
+	var v1, v2 []byte
+	if err := db.QueryRowContext(ctx(t), "SELECT STRING_AGG(CAST(id AS varchar(5)), ','), CAST(SUM(twice) AS varchar(5)) FROM rv").Scan(&ids, &twice); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(ctx(t), "SELECT ver FROM rv WHERE id = 10").Scan(&v1); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, db, "UPDATE rv SET name = N'z' WHERE id = 10")
+	if err := db.QueryRowContext(ctx(t), "SELECT ver FROM rv WHERE id = 10").Scan(&v2); err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) == 0 || twice != "12" || len(v1) != 8 || len(v2) != 8 || string(v1) >= string(v2) {
+		t.Fatalf("ids %s twice %s rowversion %x then %x", ids, twice, v1, v2)
 	}
 }

@@ -29,6 +29,8 @@ var metaDDL = []string{
 	`CREATE TABLE IF NOT EXISTS %[1]s.__ss.index_columns (object_id INTEGER, index_id INTEGER, index_column_id INTEGER, column_id INTEGER, key_ordinal INTEGER, is_descending_key BOOLEAN)`,
 	`CREATE TABLE IF NOT EXISTS %[1]s.__ss.schemas (schema_id INTEGER, name VARCHAR)`,
 	`CREATE SEQUENCE IF NOT EXISTS %[1]s.__ss.object_ids START 1000`,
+	// rowversion: one counter per database, as SQL Server's database timestamp
+	`CREATE SEQUENCE IF NOT EXISTS %[1]s.__ss.rowversion START 2001`,
 }
 
 // table is the cached metadata of one table.
@@ -213,7 +215,7 @@ func (s *store) lookup(q queryer, db, schema, name string) (*table, bool) {
 	if err != nil {
 		return nil, false
 	}
-	rows, err := q.QueryContext(context.Background(), fmt.Sprintf("SELECT name, type_name, len, prec, scale, collation_name, is_nullable, is_identity FROM %s.__ss.columns WHERE object_id = $1 ORDER BY column_id", qd), id)
+	rows, err := q.QueryContext(context.Background(), fmt.Sprintf("SELECT name, type_name, len, prec, scale, collation_name, is_nullable, is_identity, is_computed FROM %s.__ss.columns WHERE object_id = $1 ORDER BY column_id", qd), id)
 	if err != nil {
 		return nil, false
 	}
@@ -224,7 +226,7 @@ func (s *store) lookup(q queryer, db, schema, name string) (*table, bool) {
 		var tn string
 		var coll sql.NullString
 		var nullable, identity bool
-		if err := rows.Scan(&c.Name, &tn, &c.Type.Len, &c.Type.Prec, &c.Type.Scale, &coll, &nullable, &identity); err != nil {
+		if err := rows.Scan(&c.Name, &tn, &c.Type.Len, &c.Type.Prec, &c.Type.Scale, &coll, &nullable, &identity, &c.Computed); err != nil {
 			return nil, false
 		}
 		c.Type.Kind = kindOf(tn)

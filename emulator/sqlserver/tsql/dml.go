@@ -52,10 +52,25 @@ func (tr *translator) prepareDML(toks []Token) ([]Token, error) {
 			}
 			next = end + 1
 		} else {
+			// SQL Server's implicit column list leaves out identity, rowversion and
+			// computed columns; the engine's does not, so it is written out
+			var list []Token
+			skipped := false
 			for _, c := range cols {
-				if !c.Type.Identity && c.Type.Kind != tds.Invalid {
-					targets = append(targets, c.Type)
+				if c.Type.Identity || c.Type.Kind == tds.RowVersion || c.Computed {
+					skipped = true
+					continue
 				}
+				targets = append(targets, c.Type)
+				if len(list) > 0 {
+					list = append(list, Token{Kind: Comma, Text: ","})
+				}
+				list = append(list, Token{Kind: QIdent, Text: c.Name, Val: c.Name})
+			}
+			if skipped && next < len(toks) && (toks[next].Is("VALUES") || toks[next].Is("SELECT")) {
+				list = append([]Token{{Kind: LParen, Text: "("}}, append(list, Token{Kind: RParen, Text: ")"})...)
+				toks = append(toks[:next], append(list, toks[next:]...)...)
+				next += len(list)
 			}
 		}
 		if next >= len(toks) || !toks[next].Is("VALUES") {
@@ -110,6 +125,18 @@ func (tr *translator) prepareDML(toks []Token) ([]Token, error) {
 				break
 			}
 			end++
+		}
+		// a rowversion column takes a new value on every update, as in SQL Server
+		for _, c := range cols {
+			if c.Type.Kind == tds.RowVersion {
+				db := db
+				if db == "" {
+					db = tr.env.CurrentDB()
+				}
+				extra := []Token{{Kind: Comma, Text: ","}, {Kind: QIdent, Text: c.Name, Val: c.Name},
+					{Kind: Op, Text: "=", Val: "="}, {Kind: Raw, Val: RowVersionExpr(db)}}
+				toks = append(toks[:end], append(extra, toks[end:]...)...)
+			}
 		}
 		off := next + 1
 		for _, a := range splitArgs(toks[next+1 : end]) {

@@ -433,3 +433,10 @@ func firstErr(errs ...error) error {
 }
 
 func startsWith(toks []Token, kw string) bool { return len(toks) > 0 && toks[0].Is(kw) }
+
+// RowVersionExpr is the engine expression of the next rowversion value of database db:
+// 8 bytes, big-endian, from the database's counter.
+func RowVersionExpr(db string) string {
+	seq := strings.ReplaceAll(QuoteIdent(db), "'", "''") + ".__ss.rowversion"
+	return "unhex(lpad(printf('%x', nextval('" + seq + "')), 16, '0'))"
+}

@@ -23,6 +23,7 @@ const (
 	Comma
 	Dot
 	Semi
+	Raw // engine SQL inserted by the translator itself, emitted verbatim
 )
 
 // Token is one lexical token; Val is the unquoted value of identifiers and strings.

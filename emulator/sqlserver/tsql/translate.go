@@ -11,8 +11,9 @@ import (
 
 // ColumnMeta is a table column as declared in T-SQL.
 type ColumnMeta struct {
-	Name string
-	Type tds.Type
+	Name     string
+	Type     tds.Type
+	Computed bool
 }
 
 // Env is what translation needs from the server: the session's database and the catalog.
@@ -56,6 +57,9 @@ type translator struct {
 	text  map[string]tds.Type
 	cols  map[string]tds.Type // every column of that table
 	alias string
+	// assign holds the source positions of UPDATE … SET assignment operators, whose
+	// sides are values to store, not comparisons
+	assign map[int]bool
 }
 
 // Translate turns one DML/query statement into DuckDB SQL.
@@ -240,7 +244,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 		switch t.Kind {
 		case String:
 			sp()
-			if tr.text != nil && padded(toks, i, i+1) {
+			if tr.text != nil && tr.padded(toks, i, i+1) {
 				b.WriteString(QuoteString(strings.TrimRight(t.Val, " ")))
 			} else {
 				b.WriteString(QuoteString(t.Val))
@@ -264,7 +268,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				return "", err
 			}
 			sp()
-			if p := tr.params[strings.ToLower(t.Val)]; tr.text != nil && p.Type.IsChar() && padded(toks, i, i+1) {
+			if p := tr.params[strings.ToLower(t.Val)]; tr.text != nil && p.Type.IsChar() && tr.padded(toks, i, i+1) {
 				ph = "rtrim(" + ph + ")"
 			}
 			b.WriteString(ph)
@@ -279,6 +283,9 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			b.WriteString(",")
 		case Dot:
 			b.WriteString(".")
+		case Raw:
+			sp()
+			b.WriteString(t.Val)
 		case Semi:
 		case LParen:
 			// row-value comparison: (a, b) > (1, 2)
@@ -401,7 +408,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				nb.WriteString(quoteIdent(p))
 			}
 			name := nb.String()
-			if ct, ok := tr.textColumn(parts); ok && (padded(toks, i, next) || (orderDepth >= 0 && orderDepth == depth)) {
+			if ct, ok := tr.textColumn(parts); ok && (tr.padded(toks, i, next) || (orderDepth >= 0 && orderDepth == depth)) {
 				name = rtrimmed(name, ct)
 			}
 			b.WriteString(name)
@@ -591,6 +598,7 @@ func (tr *translator) scope(toks []Token) {
 		}
 	case toks[0].Is("UPDATE"):
 		parts, next = ReadName(toks, 1)
+		tr.markAssignments(toks, next)
 	case toks[0].Is("DELETE"):
 		j := 1
 		if j < len(toks) && toks[j].Is("FROM") {
@@ -644,16 +652,16 @@ func (tr *translator) scope(toks []Token) {
 }
 
 // padded reports whether tokens around position i make it an operand of a comparison.
-func padded(toks []Token, i, next int) bool {
+func (tr *translator) padded(toks []Token, i, next int) bool {
 	if i > 0 {
 		p := toks[i-1]
-		if (p.Kind == Op && comparisonOps[p.Val]) || p.Is("BETWEEN") {
+		if (p.Kind == Op && comparisonOps[p.Val] && !tr.assign[p.Pos]) || p.Is("BETWEEN") {
 			return true
 		}
 	}
 	if next < len(toks) {
 		n := toks[next]
-		if (n.Kind == Op && comparisonOps[n.Val]) || n.Is("BETWEEN") {
+		if (n.Kind == Op && comparisonOps[n.Val] && !tr.assign[n.Pos]) || n.Is("BETWEEN") {
 			return true
 		}
 	}
@@ -907,4 +915,48 @@ func castsToChar(toks []Token, i int) bool {
 	}
 	t, err := parseTypeTokens(typeToks)
 	return err == nil && t.IsChar()
+}
+
+// markAssignments records the `=` of each `col = value` in an UPDATE's SET list.
+func (tr *translator) markAssignments(toks []Token, from int) {
+	tr.assign = map[int]bool{}
+	set := -1
+	for j := from; j < len(toks); j++ {
+		if toks[j].Is("SET") {
+			set = j
+			break
+		}
+	}
+	if set < 0 {
+		return
+	}
+	depth, start := 0, set+1
+	for j := set + 1; j <= len(toks); j++ {
+		endItem := j == len(toks)
+		if !endItem {
+			switch t := toks[j]; {
+			case t.Kind == LParen:
+				depth++
+			case t.Kind == RParen:
+				depth--
+			case depth == 0 && (t.Is("WHERE") || t.Is("FROM") || t.Is("OPTION")):
+				endItem = true
+			case depth == 0 && t.Kind == Comma:
+				endItem = true
+			}
+		}
+		if !endItem {
+			continue
+		}
+		item := toks[start:j]
+		if len(item) >= 2 && item[0].IsName() && item[1].Kind == Op && item[1].Val == "=" {
+			tr.assign[item[1].Pos] = true
+		} else if len(item) >= 4 && item[1].Kind == Dot && item[3].Kind == Op && item[3].Val == "=" {
+			tr.assign[item[3].Pos] = true
+		}
+		if j == len(toks) || !(toks[j].Kind == Comma) {
+			return
+		}
+		start = j + 1
+	}
 }
