@@ -110,3 +110,34 @@ func TestSourceQueries(t *testing.T) {
 		t.Errorf("too long: want 2628, got %v", err)
 	}
 }
+
+// TestDMLOnTextColumns: assignments, parameters and comparisons on character columns.
+func TestDMLOnTextColumns(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	mustExec(t, db, "CREATE TABLE p (k nvarchar(10) NOT NULL PRIMARY KEY, v varchar(20), n int)")
+	mustExec(t, db, "INSERT INTO p (k, v, n) VALUES (@p1, @p2, 1), (N'B', 'two', 2), (N'c', NULL, 3)", "a", "one ")
+	mustExec(t, db, "UPDATE p SET v = @p1 + 'x', n = n * 10 WHERE k = @p2", "new", "A ")
+	mustExec(t, db, "UPDATE p SET v = v + '!' WHERE k IN (N'b') OR k = N'C'")
+	mustExec(t, db, "DELETE FROM p WHERE k > @p1", "b  ")
+	rows, err := db.QueryContext(ctx(t), "SELECT k, v, n FROM p ORDER BY k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var k string
+		var v *string
+		var n int
+		rows.Scan(&k, &v, &n)
+		vs := "NULL"
+		if v != nil {
+			vs = *v
+		}
+		got = append(got, fmt.Sprintf("%s=%s/%d", k, vs, n))
+	}
+	rows.Close()
+	if strings.Join(got, " ") != "a=newx/10 B=two!/2" {
+		t.Fatalf("after DML: %v", got)
+	}
+}
