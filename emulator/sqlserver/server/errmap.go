@@ -17,6 +17,8 @@ var (
 	reDuplicate = regexp.MustCompile(`(?:Duplicate key "(.*)" violates (primary key|unique) constraint|(PRIMARY KEY or UNIQUE) constraint violated: duplicate key "(.*)")`)
 	reNotNull   = regexp.MustCompile(`NOT NULL constraint failed: ([^.]+)\.(\S+)`)
 	reConvStr   = regexp.MustCompile(`Could not convert string '(.*)' to (\w+)`)
+	reAmbiguous = regexp.MustCompile(`Ambiguous reference to column name "([^"]+)"`)
+	reGroupBy   = regexp.MustCompile(`column "([^"]+)" must appear in the GROUP BY clause`)
 	reDuckType  = map[string]string{"INT8": "tinyint", "UINT8": "tinyint", "INT16": "smallint", "INT32": "int", "INT64": "bigint",
 		"BOOL": "bit", "FLOAT": "real", "DOUBLE": "float", "DATE": "date", "TIMESTAMP": "datetime2"}
 )
@@ -48,6 +50,10 @@ func mapError(err error) *tsql.Error {
 			name = name[i+1:]
 		}
 		return tsql.Errf(207, 1, 16, "Invalid column name '%s'.", name)
+	case reAmbiguous.MatchString(first):
+		return tsql.Errf(209, 1, 16, "Ambiguous column name '%s'.", reAmbiguous.FindStringSubmatch(first)[1])
+	case reGroupBy.MatchString(first):
+		return tsql.Errf(8120, 1, 16, "Column '%s' is invalid in the select list because it is not contained in either an aggregate function or the GROUP BY clause.", reGroupBy.FindStringSubmatch(first)[1])
 	case strings.HasPrefix(first, "Parser Error"):
 		near := ""
 		if m := reSyntax.FindStringSubmatch(first); m != nil {

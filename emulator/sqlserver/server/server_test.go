@@ -126,6 +126,8 @@ func TestBatchErrorsAndRowCounts(t *testing.T) {
 		{"SELECT CAST('abc' AS int)", 245},
 		{"SELECT CAST(300 AS tinyint)", 8115},
 		{"SELECT * FROM t WHERE (id, name) > (1, 'a')", 4145},
+		{"SELECT id, COUNT(*) FROM t", 8120},
+		{"SELECT id FROM t a JOIN t b ON a.id = b.id", 209},
 	}
 	for _, c := range cases {
 		_, err := db.ExecContext(ctx(t), c.q)
