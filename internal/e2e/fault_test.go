@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -299,8 +300,9 @@ type trial struct {
 	events    []string // what happened, for the log and the report
 	lastFault time.Time
 	injected  int
-	anomalies []string // workers that died on their own
-	sfPoll    *sql.DB  // one session for SHOW TRANSACTIONS polls
+	anomalies []string        // workers that died on their own
+	sfPoll    *sql.DB         // one session for SHOW TRANSACTIONS polls
+	orphans   map[string]bool // transactions open when a process was killed
 }
 
 func (tr *trial) logf(format string, args ...any) {
@@ -425,22 +427,32 @@ func (tr *trial) waitFor(what string, cond func() string) (string, error) {
 	return "", fmt.Errorf("%w: %s not seen within 2 minutes", errNoMoment, what)
 }
 
-// openTransactions asks the emulator for its open transactions (SHOW TRANSACTIONS), as
-// evidence that a kill landed inside one; ok is false when the emulator cannot say.
-func (tr *trial) openTransactions() (n int, desc string, ok bool) {
+// openTransactions asks the emulator for its open transactions (SHOW TRANSACTIONS): ids
+// maps each transaction's id to "id session name"; ok is false when the emulator
+// cannot say.
+func (tr *trial) openTransactions() (ids map[string]string, ok bool, why string) {
 	for attempt := 0; attempt < 2; attempt++ { // a restarted emulator forgot the poller's session
-		if n, desc, ok = tr.showTransactions(); ok {
+		if ids, ok, why = tr.showTransactions(); ok {
 			break
 		}
 	}
-	return n, desc, ok
+	return ids, ok, why
 }
 
-func (tr *trial) showTransactions() (n int, desc string, ok bool) {
+func describeTxns(ids map[string]string) string {
+	var d []string
+	for _, v := range ids {
+		d = append(d, v)
+	}
+	sort.Strings(d)
+	return fmt.Sprintf("%d open transaction(s) in the emulator [%s]", len(d), strings.Join(d, "; "))
+}
+
+func (tr *trial) showTransactions() (map[string]string, bool, string) {
 	if tr.sfPoll == nil {
 		db, err := sql.Open("snowflake", tr.pe.DSN("", ""))
 		if err != nil {
-			return 0, "SHOW TRANSACTIONS: " + err.Error(), false
+			return nil, false, err.Error()
 		}
 		tr.sfPoll = db
 		tr.t.Cleanup(func() { db.Close() })
@@ -450,33 +462,55 @@ func (tr *trial) showTransactions() (n int, desc string, ok bool) {
 	rows, err := tr.sfPoll.QueryContext(ctx, `SHOW TRANSACTIONS`)
 	if err != nil {
 		tr.sfPoll.Close() // log in again next time
-
 		tr.sfPoll = nil
-		return 0, "SHOW TRANSACTIONS unavailable: " + firstLine(err.Error()), false
+		return nil, false, "SHOW TRANSACTIONS unavailable: " + firstLine(err.Error())
 	}
 	defer rows.Close()
 	cols, _ := rows.Columns()
-	var names []string
+	ids := map[string]string{}
 	for rows.Next() {
 		vals := make([]sql.NullString, len(cols))
 		ptrs := make([]any, len(cols))
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
-		if rows.Scan(ptrs...) == nil {
-			d := []string{}
-			for i, c := range cols {
-				if c == "id" || c == "session" || c == "name" {
-					d = append(d, c+"="+vals[i].String)
-				}
-			}
-			names = append(names, strings.Join(d, " "))
+		if rows.Scan(ptrs...) != nil {
+			continue
 		}
+		var id string
+		var d []string
+		for i, c := range cols {
+			switch strings.ToLower(c) {
+			case "id":
+				id = vals[i].String
+				d = append(d, "id="+id)
+			case "session", "name":
+				d = append(d, strings.ToLower(c)+"="+vals[i].String)
+			}
+		}
+		ids[id] = strings.Join(d, " ")
 	}
 	if rows.Err() != nil {
-		return 0, "SHOW TRANSACTIONS: " + firstLine(rows.Err().Error()), false
+		return nil, false, "SHOW TRANSACTIONS: " + firstLine(rows.Err().Error())
 	}
-	return len(names), fmt.Sprintf("%d open transaction(s) in the emulator [%s]", len(names), strings.Join(names, "; ")), true
+	return ids, true, ""
+}
+
+// noteOrphans remembers the transactions open right after a kill: they belong to the
+// dead process, so a later "inside a load" trigger must not mistake them for a live
+// load.
+func (tr *trial) noteOrphans() string {
+	ids, ok, why := tr.openTransactions()
+	if !ok {
+		return why
+	}
+	if tr.orphans == nil {
+		tr.orphans = map[string]bool{}
+	}
+	for id := range ids {
+		tr.orphans[id] = true
+	}
+	return describeTxns(ids)
 }
 
 func firstLine(s string) string {
@@ -505,11 +539,20 @@ func (tr *trial) inject(k faultKind) error {
 		if l == "" {
 			return ""
 		}
-		n, desc, ok := tr.openTransactions()
-		if ok && n == 0 {
+		ids, ok, why := tr.openTransactions()
+		if !ok {
+			return l + "; " + why
+		}
+		live := map[string]string{}
+		for id, d := range ids {
+			if !tr.orphans[id] {
+				live[id] = d
+			}
+		}
+		if len(live) == 0 {
 			return ""
 		}
-		return l + "; " + desc
+		return l + "; " + describeTxns(live)
 	}
 	// Draw every random number up front so that a seed replays the same plan whatever
 	// the triggers see.
@@ -545,11 +588,7 @@ func (tr *trial) inject(k faultKind) error {
 		old := tr.orch
 		tr.kill(old)
 		tr.lastFault = time.Now()
-		ev := ""
-		if k == killOrchestratorInLoad {
-			_, desc, _ := tr.openTransactions()
-			ev = "; after the kill: " + desc
-		}
+		ev := "; after the kill: " + tr.noteOrphans()
 		time.Sleep(time.Duration(down) * time.Millisecond)
 		tr.orch = tr.launch("orchestrator")
 		tr.logf("FAULT %s: SIGKILL %s %s%s; %s started %dms later", k, old.name, what, ev, tr.orch.name, down)
@@ -746,6 +785,9 @@ func runFaultTrial(t *testing.T, rng *rand.Rand, soak bool, faults []faultKind, 
 		t.Errorf("the result counts %d rows, the source has %d", res.Rows, total)
 	}
 	f.checkTableMetadata(tr.name, len(tr.tables))
+	if ids, ok, _ := tr.openTransactions(); ok {
+		tr.logf("after the migration: %s", describeTxns(ids))
+	}
 	for _, a := range tr.anomalies {
 		t.Errorf("a worker died without being killed: %s", a)
 	}
