@@ -84,6 +84,7 @@ func TestMiscStatements(t *testing.T) {
 		uint64(asInt) != binary.BigEndian.Uint64(hv[8:]) {
 		t.Fatalf("hashbytes %x %x %x %d", hv, hn, hl, asInt)
 	}
+	mustExec(t, db, "ALTER DATABASE master SET ALLOW_SNAPSHOT_ISOLATION ON; ALTER DATABASE CURRENT SET READ_COMMITTED_SNAPSHOT ON WITH ROLLBACK IMMEDIATE")
 	// PRINT arrives as an INFO message
 	retmsg := &sqlexp.ReturnMessage{}
 	rows, err := db.QueryContext(context.Background(), "PRINT 'hello'", retmsg)

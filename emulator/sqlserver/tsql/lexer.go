@@ -292,10 +292,10 @@ func continues(cur, toks []Token, i int) bool {
 			return true
 		}
 	case "SET":
-		return first == "UPDATE" && !hasKeyword(cur, "SET")
+		return (first == "UPDATE" && !hasKeyword(cur, "SET")) || first == "ALTER"
 	case "WITH":
 		// table hints and index options: WITH (NOLOCK), WITH (PAD_INDEX ...)
-		return i+1 < len(toks) && toks[i+1].Kind == LParen || first == "CREATE" || first == "BEGIN"
+		return i+1 < len(toks) && toks[i+1].Kind == LParen || first == "CREATE" || first == "BEGIN" || first == "ALTER"
 	case "DELETE", "UPDATE", "INSERT":
 		// ON DELETE CASCADE / ON UPDATE in constraints
 		return prev.Is("ON") || first == "GRANT" || first == "MERGE"
@@ -303,6 +303,9 @@ func continues(cur, toks []Token, i int) bool {
 		return first == "DROP" || prev.Is("IF")
 	case "EXEC", "EXECUTE":
 		return first == "INSERT"
+	case "ROLLBACK":
+		// ALTER DATABASE … WITH ROLLBACK IMMEDIATE
+		return first == "ALTER"
 	}
 	return false
 }
