@@ -182,3 +182,46 @@ func TestClientKilledMidStream(t *testing.T) {
 		t.Fatalf("after the client died: %d %v", count, err)
 	}
 }
+
+// TestRandomTSQLKeepsConnection sends token soup built from T-SQL fragments through one
+// connection: every batch may fail, none may drop the connection or kill the server.
+func TestRandomTSQLKeepsConnection(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	db.SetMaxOpenConns(1)
+	mustExec(t, db, "CREATE TABLE f (id int PRIMARY KEY, s nvarchar(10), d datetime2, m money)")
+	frags := []string{"SELECT", "INSERT", "INTO", "f", "VALUES", "(", ")", ",", "1", "N'x'", "'2020-01-01'",
+		"WHERE", "id", "=", ">", "AND", "OR", "TOP", "(2)", "ORDER", "BY", "s", "d", "m", "*", "FROM", "UPDATE",
+		"SET", "DELETE", "[f]", "\"s\"", "0x0A", "@p1", "CAST", "AS", "int", "CONVERT", "COUNT", "GROUP", "NULL",
+		"IS", "NOT", "IN", "BETWEEN", "LIKE", "'%'", ";", "BEGIN", "TRAN", "COMMIT", "ROLLBACK", "+", "-", "/",
+		"sys.tables", "INFORMATION_SCHEMA.COLUMNS", "OFFSET", "ROWS", "FETCH", "NEXT", "ONLY", "CASE", "WHEN",
+		"THEN", "ELSE", "END", "COLLATE", "Latin1_General_BIN2", "HASHBYTES", "'MD5'", "1e400", "99999999999999999999999999999999999999999"}
+	rng := rand.New(rand.NewSource(42))
+	srv.mu.Lock()
+	spid := srv.nextSPID
+	srv.mu.Unlock()
+	for i := 0; i < 300; i++ {
+		n := 1 + rng.Intn(12)
+		var parts []string
+		for k := 0; k < n; k++ {
+			parts = append(parts, frags[rng.Intn(len(frags))])
+		}
+		q := strings.Join(parts, " ")
+		if strings.Contains(q, "@p1") {
+			db.ExecContext(ctx(t), q, 1)
+		} else {
+			db.ExecContext(ctx(t), q)
+		}
+	}
+	db.ExecContext(ctx(t), "IF @@TRANCOUNT > 0 ROLLBACK")
+	var one int
+	if err := db.QueryRowContext(ctx(t), "SELECT 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("after random batches: %v", err)
+	}
+	srv.mu.Lock()
+	reconnects := srv.nextSPID - spid
+	srv.mu.Unlock()
+	if reconnects != 0 {
+		t.Fatalf("%d connections were dropped and re-opened by random T-SQL", reconnects)
+	}
+}
