@@ -223,43 +223,23 @@ func runningTransactions(ctx context.Context, q querier, name string) ([]int64, 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	idCol, nameCol := -1, -1
-	for i, c := range cols {
-		switch strings.ToLower(c) {
-		case "id":
-			idCol = i
-		case "name":
-			nameCol = i
-		}
-	}
-	if idCol < 0 || nameCol < 0 {
-		return nil, fmt.Errorf("SHOW TRANSACTIONS returned columns %v, without id and name", cols)
-	}
 	var ids []int64
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
+	err = snowflake.EachRow(rows, func(r snowflake.Row) error {
+		if !r.Has("id") || !r.Has("name") {
+			return fmt.Errorf("SHOW TRANSACTIONS returned no id or name column")
 		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
+		if n, _ := r.Get("name"); !strings.EqualFold(n, name) {
+			return nil
 		}
-		if !strings.EqualFold(vals[nameCol].String, name) {
-			continue
-		}
-		id, err := strconv.ParseInt(vals[idCol].String, 10, 64)
+		v, _ := r.Get("id")
+		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("SHOW TRANSACTIONS: transaction id %q: %w", vals[idCol].String, err)
+			return fmt.Errorf("SHOW TRANSACTIONS: transaction id %q: %w", v, err)
 		}
 		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+		return nil
+	})
+	return ids, err
 }
 
 type querier interface {
@@ -311,48 +291,26 @@ func (a *Activities) copy(ctx context.Context, q querier, where, copySQL string)
 		}
 		return 0, 0, classify(err, "COPY INTO for "+where)
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return 0, 0, classify(err, "COPY INTO for "+where)
-	}
-	idx := map[string]int{}
-	for i, c := range cols {
-		idx[strings.ToLower(c)] = i
-	}
-	_, hasFile := idx["file"]
 	var problems []string
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return 0, 0, classify(err, "read the COPY result for "+where)
-		}
-		if !hasFile {
-			continue // "Copy executed with 0 files processed."
+	err = snowflake.EachRow(rows, func(r snowflake.Row) error {
+		if !r.Has("file") {
+			return nil // "Copy executed with 0 files processed."
 		}
 		files++
-		get := func(name string) string {
-			if i, ok := idx[name]; ok && vals[i].Valid {
-				return vals[i].String
-			}
-			return ""
-		}
+		get := func(name string) string { v, _ := r.Get(name); return v }
 		if st := get("status"); !strings.EqualFold(st, "LOADED") {
 			problems = append(problems, fmt.Sprintf("file %s: %s: %s", get("file"), st, get("first_error")))
-			continue
+			return nil
 		}
 		n, err := strconv.ParseInt(get("rows_loaded"), 10, 64)
 		if err != nil {
-			return 0, 0, fmt.Errorf("COPY INTO for %s: unreadable rows_loaded %q: %w", where, get("rows_loaded"), err)
+			return fmt.Errorf("COPY INTO for %s: unreadable rows_loaded %q: %w", where, get("rows_loaded"), err)
 		}
 		rowsLoaded += n
-	}
-	if err := rows.Err(); err != nil {
-		return 0, 0, classify(err, "COPY INTO for "+where)
+		return nil
+	})
+	if err != nil {
+		return 0, 0, classify(err, "read the COPY result for "+where)
 	}
 	if len(problems) > 0 {
 		return 0, 0, temporal.NewNonRetryableApplicationError(fmt.Sprintf("COPY INTO for %s did not load every file (nothing was committed): %s",

@@ -18,7 +18,7 @@ func TestRecordWarningsOncePerMessage(t *testing.T) {
 	h.mustRun(t, h.a.RecordWarnings, in, nil)
 	h.mustRun(t, h.a.RecordWarnings, RecordWarningsInput{ConnectionName: h.conn, Migration: "mig", MigrationRunID: "r1", TableKey: "db.public.t"}, nil)
 	var category, got string
-	if err := h.db.QueryRow(`SELECT CATEGORY, WARNING_MESSAGE FROM ` + metaPrefix + `DATA_MIGRATION_WARNING WHERE WORKFLOW_ID = 'mig'`).Scan(&category, &got); err != nil {
+	if err := h.db.QueryRow(`SELECT CATEGORY, WARNING_MESSAGE FROM `+metaPrefix+`DATA_MIGRATION_WARNING WHERE WORKFLOW_ID = 'mig'`).Scan(&category, &got); err != nil {
 		t.Fatal(err)
 	}
 	if n := h.count(t, `SELECT COUNT(*) FROM `+metaPrefix+`DATA_MIGRATION_WARNING WHERE WORKFLOW_ID = 'mig'`); n != 1 || category != WarningCategoryRowCount || got != msg {

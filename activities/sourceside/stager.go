@@ -50,40 +50,16 @@ func (s SQLStager) Put(ctx context.Context, localPath, stagePrefix string) error
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	status, message := -1, -1
-	for i, c := range cols {
-		switch strings.ToLower(c) {
-		case "status":
-			status = i
-		case "message":
-			message = i
-		}
-	}
 	n := 0
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
+	err = snowflake.EachRow(rows, func(r snowflake.Row) error {
 		n++
-		if status >= 0 && !strings.EqualFold(vals[status].String, "UPLOADED") {
-			msg := ""
-			if message >= 0 {
-				msg = vals[message].String
-			}
-			return fmt.Errorf("PUT reported status %s for %s: %s", vals[status].String, localPath, msg)
+		if st, _ := r.Get("status"); r.Has("status") && !strings.EqualFold(st, "UPLOADED") {
+			msg, _ := r.Get("message")
+			return fmt.Errorf("PUT reported status %s for %s: %s", st, localPath, msg)
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	if n == 0 {

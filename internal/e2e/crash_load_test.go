@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/snowmigrate/snowmigrate/snowflake"
 )
 
 // openLoadTxns lists the running load transactions (named SNOWMIGRATE_LOAD_…) as
@@ -19,30 +21,16 @@ func openLoadTxns(t *testing.T, ctx context.Context, conn *sql.Conn) []string {
 	if err != nil {
 		t.Fatalf("SHOW TRANSACTIONS: %v", err)
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx := map[string]int{}
-	for i, c := range cols {
-		idx[c] = i
-	}
 	var out []string
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
+	err = snowflake.EachRow(rows, func(r snowflake.Row) error {
+		if name, _ := r.Get("name"); strings.HasPrefix(name, "SNOWMIGRATE_LOAD_") {
+			id, _ := r.Get("id")
+			session, _ := r.Get("session")
+			out = append(out, id+" "+name+" "+session)
 		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		if name := vals[idx["name"]].String; strings.HasPrefix(name, "SNOWMIGRATE_LOAD_") {
-			out = append(out, vals[idx["id"]].String+" "+name+" "+vals[idx["session"]].String)
-		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return out
