@@ -133,6 +133,9 @@ func TestPaddedCaseInsensitiveKeys(t *testing.T) {
 	if err := db.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM k WHERE name > @p1", "a    ").Scan(&n); err != nil || n != 2 {
 		t.Errorf("name > 'a    ': %d %v", n, err)
 	}
+	if err := db.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM k WHERE name COLLATE Latin1_General_BIN2 > @p1", "B ").Scan(&n); err != nil || n != 2 {
+		t.Errorf("explicit binary collation with padding: %d %v", n, err)
+	}
 	if err := db.QueryRowContext(ctx(t), "SELECT COUNT(*) FROM k WHERE cs = 'x'").Scan(&n); err != nil || n != 1 {
 		t.Errorf("case-sensitive column: %d %v", n, err)
 	}

@@ -408,8 +408,15 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				nb.WriteString(quoteIdent(p))
 			}
 			name := nb.String()
-			if ct, ok := tr.textColumn(parts); ok && (tr.padded(toks, i, next) || (orderDepth >= 0 && orderDepth == depth)) {
-				name = rtrimmed(name, ct)
+			if ct, ok := tr.textColumn(parts); ok {
+				explicit := next+1 < len(toks) && toks[next].Is("COLLATE")
+				switch {
+				case explicit && (tr.padded(toks, i, next+2) || (orderDepth >= 0 && orderDepth == depth)):
+					// the explicit COLLATE that follows decides case; padding still applies
+					name = "rtrim(" + name + ")"
+				case !explicit && (tr.padded(toks, i, next) || (orderDepth >= 0 && orderDepth == depth)):
+					name = rtrimmed(name, ct)
+				}
 			}
 			b.WriteString(name)
 			i = next - 1
