@@ -105,6 +105,17 @@ func TestWrongPassword(t *testing.T) {
 	}
 }
 
+func TestUnknownLoginDatabase(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db, _ := sql.Open("sqlserver", dsn(srv, "sa", "Secret-1", "disable", "nosuch"))
+	err := db.PingContext(ctx(t))
+	db.Close()
+	var e mssql.Error
+	if !errors.As(err, &e) || len(e.All) != 2 || e.All[0].Number != 4060 || e.All[1].Number != 18456 {
+		t.Fatalf("want errors 4060 then 18456, got %v", err)
+	}
+}
+
 func TestBatchErrorsAndRowCounts(t *testing.T) {
 	srv := startServer(t, t.TempDir())
 	db := open(t, srv, "disable")
