@@ -79,6 +79,10 @@ func TestSourceQueries(t *testing.T) {
 	if got := get(`SELECT id FROM ev WHERE at = '2020-01-01' OR (at BETWEEN '20200101 09:00' AND @p1 AND d <= @p2) ORDER BY id`, time.Date(2020, 1, 1, 10, 0, 0, 0, time.UTC), "2020-01-02"); got != "1;2" {
 		t.Errorf("date/time comparisons: %s", got)
 	}
+	var lo, hi time.Time
+	if err := db.QueryRowContext(ctx(t), "SELECT MIN(at), MAX([at]) FROM ev").Scan(&lo, &hi); err != nil || !hi.After(lo) {
+		t.Errorf("MIN/MAX of datetime2: %v %v %v", lo, hi, err)
+	}
 	if got := get(`WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT COUNT(*), SUM(i) FROM n`); got != "100,5050" {
 		t.Errorf("recursive cte: %s", got)
 	}

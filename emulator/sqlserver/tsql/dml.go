@@ -339,6 +339,19 @@ func selectTypes(env Env, toks []Token) ([]*tds.Type, []string) {
 					typ = &t
 				}
 			}
+		} else if len(expr) >= 4 && (expr[0].Is("MIN") || expr[0].Is("MAX")) && expr[1].Kind == LParen && matching(expr, 1) == len(expr)-1 {
+			// MIN/MAX keep their argument's type (the storage text of dates included)
+			if parts, next := ReadName(expr, 2); next == len(expr)-1 && len(parts) >= 1 {
+				col := parts[len(parts)-1]
+				qualOK := len(parts) == 1 || strings.EqualFold(parts[len(parts)-2], tableAlias)
+				for k := range cols {
+					if qualOK && strings.EqualFold(cols[k].Name, col) {
+						t := cols[k].Type
+						t.NotNull = false
+						typ = &t
+					}
+				}
+			}
 		} else if len(expr) >= 4 && (expr[0].Is("CAST") || expr[0].Is("TRY_CAST")) && expr[1].Kind == LParen && matching(expr, 1) == len(expr)-1 {
 			inner := expr[2 : len(expr)-1]
 			depth := 0
