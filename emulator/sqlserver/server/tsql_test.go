@@ -83,6 +83,14 @@ func TestSourceQueries(t *testing.T) {
 	if err := db.QueryRowContext(ctx(t), "SELECT MIN(at), MAX([at]) FROM ev").Scan(&lo, &hi); err != nil || !hi.After(lo) {
 		t.Errorf("MIN/MAX of datetime2: %v %v %v", lo, hi, err)
 	}
+	mustExec(t, db, "CREATE TABLE lk (s varchar(20))")
+	mustExec(t, db, "INSERT INTO lk VALUES ('a_b'), ('axb'), ('50% off'), ('A_B2')")
+	if got := get(`SELECT s FROM lk WHERE s LIKE 'a[_]b%' ORDER BY s`); got != "a_b;A_B2" {
+		t.Errorf("LIKE with a bracket escape: %s", got)
+	}
+	if got := get(`SELECT COUNT(*) FROM lk WHERE s LIKE '%[%]%'`); got != "1" {
+		t.Errorf("LIKE with [%%]: %s", got)
+	}
 	if got := get(`WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT COUNT(*), SUM(i) FROM n`); got != "100,5050" {
 		t.Errorf("recursive cte: %s", got)
 	}

@@ -61,6 +61,8 @@ func TestTranslateGolden(t *testing.T) {
 			`SELECT CAST(count(*) AS INTEGER), coalesce("d", 'x') FROM "t" WHERE "d" ILIKE 'a%'`},
 		{"SELECT N'x' + CAST(id AS varchar(5)) + 'y', id + 1 FROM t",
 			`SELECT 'x' || left(ss_str("id"), 5) || 'y', "id" + 1 FROM "t"`},
+		{"SELECT id FROM t WHERE d LIKE 'a[_]b[%]%'",
+			`SELECT "id" FROM "t" WHERE "d" ILIKE 'a\_b\%%' ESCAPE '\'`},
 		{"INSERT INTO t (id, d) VALUES (1, '2020-01-02 03:04')",
 			`INSERT INTO "t" ("id", "d") VALUES (1, '2020-01-02 03:04:00.0000000')`},
 	}
@@ -77,7 +79,7 @@ func TestTranslateGolden(t *testing.T) {
 			t.Errorf("%s\n got %s\nwant %s", c.in, q.SQL, c.want)
 		}
 	}
-	for _, bad := range []string{"SELECT * FROM t WHERE (id, d) > (1, 2)", "SELECT nosuchfn(1)", "SELECT * FROM #tmp", "MERGE t"} {
+	for _, bad := range []string{"SELECT * FROM t WHERE (id, d) > (1, 2)", "SELECT nosuchfn(1)", "SELECT * FROM #tmp", "MERGE t", "SELECT id FROM t WHERE d LIKE '[a-c]%'"} {
 		toks, _ := Lex(bad)
 		if _, err := Translate(fakeEnv{}, toks, params); err == nil {
 			t.Errorf("%s accepted", bad)

@@ -535,6 +535,16 @@ func (tr *translator) keyword(b *strings.Builder, toks []Token, i int, kw string
 	case "LIKE":
 		sp()
 		b.WriteString("ILIKE")
+		// T-SQL brackets: [_] [%] [[] escape one character; classes such as [a-c] have
+		// no LIKE equivalent in the engine and are refused
+		if p := next(i + 1); p.Kind == String && strings.Contains(p.Val, "[") && !next(i+2).Is("ESCAPE") {
+			pat, ok := likeEscapes(p.Val)
+			if !ok {
+				return false, 0, Unsupported("LIKE character classes ([...])")
+			}
+			b.WriteString(" " + QuoteString(pat) + ` ESCAPE '\'`)
+			return true, i + 2, nil
+		}
 		return true, i + 1, nil
 	case "COLLATE":
 		name := strings.ToUpper(next(i + 1).Val)
@@ -966,4 +976,28 @@ func (tr *translator) markAssignments(toks []Token, from int) {
 		}
 		start = j + 1
 	}
+}
+
+// likeEscapes rewrites T-SQL's one-character brackets ([_], [%], [[], [x]) into
+// backslash escapes; it reports false for real character classes.
+func likeEscapes(p string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch c {
+		case '[':
+			if i+2 < len(p) && p[i+2] == ']' && p[i+1] != '^' {
+				b.WriteByte('\\')
+				b.WriteByte(p[i+1])
+				i += 2
+				continue
+			}
+			return "", false
+		case '\\':
+			b.WriteString("\\\\")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), true
 }
