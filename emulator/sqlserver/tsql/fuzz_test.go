@@ -63,6 +63,8 @@ func TestTranslateGolden(t *testing.T) {
 			`SELECT 'x' || left(ss_str("id"), 5) || 'y', "id" + 1 FROM "t"`},
 		{"SELECT id FROM t WHERE d LIKE 'a[_]b[%]%'",
 			`SELECT "id" FROM "t" WHERE "d" ILIKE 'a\_b\%%' ESCAPE '\'`},
+		{"SELECT 7 / 2, id / 2, 7.0 / 2, COUNT(*) / @p1, id / 2.5 FROM t",
+			`SELECT 7 // 2, "id" // 2, 7.0 / 2, CAST(count(*) AS INTEGER) // CAST(1 AS INTEGER), "id" / 2.5 FROM "t"`},
 		{"INSERT INTO t (id, d) VALUES (1, '2020-01-02 03:04')",
 			`INSERT INTO "t" ("id", "d") VALUES (1, '2020-01-02 03:04:00.0000000')`},
 	}

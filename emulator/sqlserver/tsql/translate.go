@@ -321,6 +321,13 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				b.WriteString("<=")
 			case "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=":
 				return "", Unsupported("compound assignment " + t.Val)
+			case "/":
+				// T-SQL divides integers as integers; DuckDB's / is always fractional
+				if tr.integral(toks, i-1, -1) && tr.integral(toks, i+1, 1) {
+					b.WriteString("//")
+				} else {
+					b.WriteString("/")
+				}
 			case "+":
 				// T-SQL concatenates strings with +; DuckDB with ||
 				if tr.stringy(toks, i-1, -1) || tr.stringy(toks, i+1, 1) {
@@ -1000,4 +1007,83 @@ func likeEscapes(p string) (string, bool) {
 		}
 	}
 	return b.String(), true
+}
+
+var intFuncs = map[string]bool{"COUNT": true, "COUNT_BIG": true, "LEN": true, "DATALENGTH": true,
+	"DATEDIFF": true, "DATEPART": true, "YEAR": true, "MONTH": true, "DAY": true, "CHARINDEX": true,
+	"ROW_NUMBER": true, "RANK": true, "DENSE_RANK": true, "NTILE": true}
+
+func isIntKind(k tds.Kind) bool {
+	return k == tds.TinyInt || k == tds.SmallInt || k == tds.Int || k == tds.BigInt
+}
+
+// integral reports whether the operand next to a / (at j, reading in direction dir) is
+// visibly an integer: an integer literal, an integer column or parameter, an integer
+// function or a conversion to an integer type.
+func (tr *translator) integral(toks []Token, j, dir int) bool {
+	if j < 0 || j >= len(toks) {
+		return false
+	}
+	t := toks[j]
+	switch t.Kind {
+	case Number:
+		return !strings.ContainsAny(t.Val, ".eE")
+	case Var:
+		return isIntKind(tr.params[strings.ToLower(t.Val)].Type.Kind)
+	case Ident, QIdent:
+		if dir > 0 && j+1 < len(toks) && toks[j+1].Kind == LParen {
+			return callIsIntegral(toks, j)
+		}
+		if tr.cols == nil || (dir < 0 && j > 0 && toks[j-1].Kind == Dot) || (dir > 0 && j+1 < len(toks) && toks[j+1].Kind == Dot) {
+			return false
+		}
+		ty, ok := tr.cols[strings.ToLower(t.Val)]
+		return ok && isIntKind(ty.Kind)
+	case RParen:
+		if dir > 0 {
+			return false
+		}
+		depth := 0
+		for k := j; k >= 0; k-- {
+			switch toks[k].Kind {
+			case RParen:
+				depth++
+			case LParen:
+				depth--
+				if depth == 0 {
+					return k > 0 && toks[k-1].IsName() && callIsIntegral(toks, k-1)
+				}
+			}
+		}
+	}
+	return false
+}
+
+// callIsIntegral reports whether the call at toks[i] returns an integer.
+func callIsIntegral(toks []Token, i int) bool {
+	name := strings.ToUpper(toks[i].Val)
+	if intFuncs[name] {
+		return true
+	}
+	if name != "CAST" && name != "CONVERT" && name != "TRY_CAST" && name != "TRY_CONVERT" {
+		return false
+	}
+	end := matching(toks, i+1)
+	if end < 0 {
+		return false
+	}
+	inner := toks[i+2 : end]
+	var typeToks []Token
+	if name == "CAST" || name == "TRY_CAST" {
+		for k := len(inner) - 1; k >= 0; k-- {
+			if inner[k].Is("AS") {
+				typeToks = inner[k+1:]
+				break
+			}
+		}
+	} else if args := splitArgs(inner); len(args) > 0 {
+		typeToks = args[0]
+	}
+	t, err := parseTypeTokens(typeToks)
+	return err == nil && isIntKind(t.Kind)
 }
