@@ -57,3 +57,28 @@ func TestTemporalRounding(t *testing.T) {
 		t.Error("2020-02-30 accepted")
 	}
 }
+
+func TestDecimalWire(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewWriter(&buf, 4096)
+	w.Begin(PacketReply)
+	d, _ := ParseDecimal("-123.45")
+	if err := WriteValue(w, Type{Kind: Decimal, Prec: 5, Scale: 2}, d); err != nil {
+		t.Fatal(err)
+	}
+	big, _ := ParseDecimal("12345678901234567890.5")
+	if err := WriteValue(w, Type{Kind: Decimal, Prec: 38, Scale: 1}, big); err != nil {
+		t.Fatal(err)
+	}
+	over, _ := ParseDecimal("12345678901")
+	if err := WriteValue(w, Type{Kind: Decimal, Prec: 9, Scale: 0}, over); err == nil {
+		t.Error("11 digits accepted for decimal(9,0)")
+	}
+	w.End()
+	got := buf.Bytes()[8:]
+	// len 5, sign 0 (negative), 12345 little-endian; then len 17, sign 1, 123456789012345678905
+	want := []byte{5, 0, 0x39, 0x30, 0, 0, 17, 1, 0x39, 0x6c, 0x36, 0x2f, 0x81, 0x9f, 0x4e, 0xb1, 0x06}
+	if !bytes.Equal(got[:len(want)], want) {
+		t.Fatalf("wire bytes %x, want prefix %x", got, want)
+	}
+}

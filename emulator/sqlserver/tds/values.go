@@ -88,6 +88,9 @@ var ten = big.NewInt(10)
 
 // Rescale rounds half away from zero to the given scale.
 func (d Dec) Rescale(scale int) Dec {
+	if d.Scale == scale {
+		return d
+	}
 	u := new(big.Int).Set(d.Unscaled)
 	for s := d.Scale; s < scale; s++ {
 		u.Mul(u, ten)
@@ -368,6 +371,21 @@ func WriteValue(w *Writer, t Type, v any) error {
 			return nil
 		}
 		size := decimalSize(t.Prec)
+		if d.Unscaled.IsInt64() && size <= 9 {
+			// the common case without allocating: |value| < 2^63 in 8 bytes
+			n := d.Unscaled.Int64()
+			var b [10]byte
+			b[0], b[1] = byte(size), 1
+			if n < 0 {
+				b[1], n = 0, -n
+			}
+			binary.LittleEndian.PutUint64(b[2:], uint64(n))
+			if size == 5 && n >= 1<<32 {
+				return &ValueError{fmt.Sprintf("Arithmetic overflow error converting %s to data type numeric.", d)}
+			}
+			w.Write(b[:1+size])
+			return nil
+		}
 		mag := new(big.Int).Abs(d.Unscaled).Bytes() // big-endian
 		if len(mag) > size-1 {
 			return &ValueError{fmt.Sprintf("Arithmetic overflow error converting %s to data type numeric.", d)}
