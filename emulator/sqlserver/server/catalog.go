@@ -30,7 +30,7 @@ var systemTypes = []struct {
 
 func typesValues() string {
 	var rows []string
-	for i, t := range systemTypes {
+	for _, t := range systemTypes {
 		user := t.id
 		switch t.name {
 		case "hierarchyid":
@@ -46,7 +46,6 @@ func typesValues() string {
 		if t.name == "char" || t.name == "varchar" || t.name == "nchar" || t.name == "nvarchar" || t.name == "text" || t.name == "ntext" || t.name == "sysname" {
 			coll = "'SQL_Latin1_General_CP1_CI_AS'"
 		}
-		_ = i
 		rows = append(rows, fmt.Sprintf("('%s', %d, %d, %d, %d, %d, %s)", t.name, t.id, user, t.maxLen, t.prec, t.sc, coll))
 	}
 	return "(SELECT name, CAST(system_type_id AS UTINYINT) AS system_type_id, CAST(user_type_id AS INTEGER) AS user_type_id, 4 AS schema_id, CAST(max_length AS SMALLINT) AS max_length, CAST(precision AS UTINYINT) AS precision, CAST(scale AS UTINYINT) AS scale, collation_name, true AS is_nullable, false AS is_user_defined, false AS is_assembly_type FROM (VALUES " +
@@ -62,10 +61,6 @@ func (s *session) CatalogView(db, schema, name string) (string, bool) {
 	}
 	m := tsql.QuoteIdent(dbn) + "." + metaSchema
 	lit := tsql.QuoteString(dbn)
-	colType := func(alias string) string {
-		return fmt.Sprintf(`(SELECT t.system_type_id FROM %s t WHERE t.name = %s.type_name)`, typesValues(), alias)
-	}
-	_ = colType
 	switch schema + "." + name {
 	case "sys.types":
 		return typesValues(), true

@@ -392,12 +392,11 @@ func (s *session) runRPC(ctx context.Context, rpc tds.RPC) {
 			}
 			params[name] = tsql.BoundParam{Type: t, Value: p.Value}
 		}
-		for name, t := range types {
+		for name := range types {
 			if _, ok := params[name]; !ok {
 				fail(tsql.Errf(8178, 1, 16, "The parameterized query '(%s)%s' expects the parameter '%s', which was not supplied.", decl, stmt, name))
 				return
 			}
-			_ = t
 		}
 	}
 	s.runBatch(ctx, stmt, params, true)

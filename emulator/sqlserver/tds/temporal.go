@@ -239,30 +239,6 @@ func (t Temporal) Canonical(k Kind) string {
 	return date + " " + tm
 }
 
-// Display is SQL Server's string form of the value (CONVERT(varchar, x) style 121/0).
-func (t Temporal) Display(k Kind, scale int) string {
-	c := t.Canonical(k)
-	cut := func(s string, timeStart int) string {
-		// keep `scale` fractional digits
-		dot := timeStart + 8
-		if scale == 0 {
-			return s[:dot] + s[dot+8:]
-		}
-		return s[:dot+1+scale] + s[dot+8:]
-	}
-	switch k {
-	case Time:
-		return cut(c, 0)
-	case DateTime2, DateTimeOffset:
-		return cut(c, 11)
-	case DateTime:
-		return c[:23]
-	case SmallDateTime:
-		return c[:19]
-	}
-	return c
-}
-
 // daysFromCivil counts days from 0001-01-01 (proleptic Gregorian) without allocating.
 func daysFromCivil(y, m, d int) int {
 	if m <= 2 {
