@@ -430,6 +430,16 @@ func tableConstraint(el []tsql.Token) (keyDef, error) {
 		i += 2
 	case el[i].Is("UNIQUE"):
 		i++
+	case el[i].Is("FOREIGN") && i+1 < len(el) && el[i+1].Is("KEY"):
+		// accepted, not enforced (a documented difference): FOREIGN KEY (cols) REFERENCES t (cols) [ON …]
+		if i+2 >= len(el) || el[i+2].Kind != tsql.LParen {
+			return k, tsql.SyntaxNear("KEY")
+		}
+		end := matchParen(el, i+2)
+		if end+1 >= len(el) || !el[end+1].Is("REFERENCES") {
+			return k, tsql.SyntaxNear(el[end].Text)
+		}
+		return k, checkReferences(el[end+1:])
 	default:
 		return k, tsql.Unsupported("constraint " + strings.ToUpper(el[i].Val))
 	}
@@ -574,6 +584,22 @@ func (s *session) columnDef(el []tsql.Token) (colDef, []keyDef, error) {
 			j = e
 		case tk.Is("ROWGUIDCOL") || tk.Is("SPARSE"):
 			j++
+		case tk.Is("FOREIGN") && j+1 < len(el) && el[j+1].Is("KEY"):
+			j += 2
+		case tk.Is("REFERENCES"):
+			// column-level foreign key: accepted, not enforced; it runs to the end of the
+			// column definition or to the next column option
+			e := j + 1
+			for e < len(el) && !(el[e].Is("NOT") || el[e].Is("NULL") || el[e].Is("DEFAULT") || el[e].Is("PRIMARY") || el[e].Is("UNIQUE") || el[e].Is("CONSTRAINT") || el[e].Is("IDENTITY") || el[e].Is("COLLATE")) {
+				if el[e].Kind == tsql.LParen {
+					e = matchParen(el, e)
+				}
+				e++
+			}
+			if err := checkReferences(el[j:e]); err != nil {
+				return c, nil, err
+			}
+			j = e
 		default:
 			return c, nil, tsql.Unsupported("column option " + tk.Text)
 		}
@@ -649,4 +675,39 @@ func (s *session) drop(ctx context.Context, st []tsql.Token) error {
 		return err
 	}
 	return tsql.Unsupported("DROP " + strings.ToUpper(st[1].Val))
+}
+
+// checkReferences validates `REFERENCES t [(cols)] [ON DELETE|UPDATE action]…`.
+func checkReferences(toks []tsql.Token) error {
+	if len(toks) < 2 || !toks[0].Is("REFERENCES") {
+		return tsql.SyntaxNear("REFERENCES")
+	}
+	parts, i := tsql.ReadName(toks, 1)
+	if len(parts) == 0 {
+		return tsql.SyntaxNear("REFERENCES")
+	}
+	if i < len(toks) && toks[i].Kind == tsql.LParen {
+		i = matchParen(toks, i) + 1
+	}
+	for i < len(toks) {
+		if !toks[i].Is("ON") || i+2 >= len(toks) || !(toks[i+1].Is("DELETE") || toks[i+1].Is("UPDATE")) {
+			if toks[i].Is("NOT") && i+2 < len(toks) && toks[i+1].Is("FOR") && toks[i+2].Is("REPLICATION") {
+				i += 3
+				continue
+			}
+			return tsql.SyntaxNear(toks[i].Text)
+		}
+		i += 2
+		switch {
+		case toks[i].Is("CASCADE"):
+			i++
+		case toks[i].Is("NO") && i+1 < len(toks) && toks[i+1].Is("ACTION"):
+			i += 2
+		case toks[i].Is("SET") && i+1 < len(toks) && (toks[i+1].Is("NULL") || toks[i+1].Is("DEFAULT")):
+			i += 2
+		default:
+			return tsql.SyntaxNear(toks[i].Text)
+		}
+	}
+	return nil
 }

@@ -85,6 +85,15 @@ func TestMiscStatements(t *testing.T) {
 		t.Fatalf("hashbytes %x %x %x %d", hv, hn, hl, asInt)
 	}
 	mustExec(t, db, "ALTER DATABASE master SET ALLOW_SNAPSHOT_ISOLATION ON; ALTER DATABASE CURRENT SET READ_COMMITTED_SNAPSHOT ON WITH ROLLBACK IMMEDIATE")
+	// foreign keys are accepted (not enforced)
+	mustExec(t, db, "CREATE TABLE customers (id bigint NOT NULL PRIMARY KEY, name nvarchar(50))")
+	mustExec(t, db, `CREATE TABLE orders (id bigint NOT NULL PRIMARY KEY,
+		customer_id bigint NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+		other bigint NULL CONSTRAINT fk_other FOREIGN KEY REFERENCES dbo.customers (id),
+		CONSTRAINT fk_cust FOREIGN KEY (customer_id) REFERENCES customers (id) ON UPDATE NO ACTION)`)
+	if _, err := db.ExecContext(ctx(t), "CREATE TABLE bad (a int REFERENCES customers(id) ON DELETE EXPLODE)"); errNumber(err) != 102 {
+		t.Fatalf("bad foreign key action: %v", err)
+	}
 	// PRINT arrives as an INFO message
 	retmsg := &sqlexp.ReturnMessage{}
 	rows, err := db.QueryContext(context.Background(), "PRINT 'hello'", retmsg)
