@@ -74,9 +74,15 @@ func (s *session) CatalogView(db, schema, name string) (string, bool) {
 			rows = append(rows, fmt.Sprintf("(%s, %d)", tsql.QuoteString(d), i+1))
 		}
 		return "(SELECT name, database_id, 'SQL_Latin1_General_CP1_CI_AS' AS collation_name, 0 AS state, 'ONLINE' AS state_desc, 160 AS compatibility_level, 1 AS snapshot_isolation_state, true AS is_read_committed_snapshot_on FROM (VALUES " + strings.Join(rows, ", ") + ") v(name, database_id))", true
-	case "sys.tables", "sys.objects", "sys.all_objects":
+	case "sys.all_objects":
+		// user tables and, as on SQL Server, a couple of thousand system objects (scripts
+		// use it as a numbers source)
+		return fmt.Sprintf("(SELECT o.name, o.object_id, s.schema_id, 'U' AS type, 'USER_TABLE' AS type_desc, o.create_date, o.create_date AS modify_date, false AS is_ms_shipped FROM %[1]s.objects o JOIN %[1]s.schemas s ON lower(s.name) = lower(o.schema_name) UNION ALL SELECT 'sysobject' || i, -CAST(i AS INTEGER), 4, 'S', 'SYSTEM_TABLE', TIMESTAMP '2022-10-08 06:59:00', TIMESTAMP '2022-10-08 06:59:00', true FROM range(1, 2500) t(i))", m), true
+	case "sys.all_columns":
+		return fmt.Sprintf("(SELECT c.object_id, c.name, c.column_id FROM %s.columns c UNION ALL SELECT -CAST(i / 10 + 1 AS INTEGER), 'syscolumn' || i, CAST(i %% 10 + 1 AS INTEGER) FROM range(0, 10000) t(i))", m), true
+	case "sys.tables", "sys.objects":
 		return fmt.Sprintf("(SELECT o.name, o.object_id, CAST(NULL AS INTEGER) AS principal_id, s.schema_id, 0 AS parent_object_id, 'U' AS type, 'USER_TABLE' AS type_desc, o.create_date, o.create_date AS modify_date, false AS is_ms_shipped, false AS is_published, false AS is_schema_published, 0 AS temporal_type, false AS is_memory_optimized FROM %[1]s.objects o JOIN %[1]s.schemas s ON lower(s.name) = lower(o.schema_name))", m), true
-	case "sys.columns", "sys.all_columns":
+	case "sys.columns":
 		return fmt.Sprintf(`(SELECT c.object_id, c.name, c.column_id, t.system_type_id, t.user_type_id, CAST(c.max_length AS SMALLINT) AS max_length, CAST(c.prec AS UTINYINT) AS precision, CAST(c.scale AS UTINYINT) AS scale, c.collation_name, c.is_nullable, false AS is_ansi_padded, false AS is_rowguidcol, c.is_identity, c.is_computed, false AS is_filestream, false AS is_replicated, false AS is_sparse, false AS is_column_set, 0 AS default_object_id FROM %s.columns c JOIN %s t ON t.name = c.type_name)`, m, typesValues()), true
 	case "sys.computed_columns":
 		return fmt.Sprintf(`(SELECT c.object_id, c.name, c.column_id, c.definition, false AS is_persisted FROM %s.columns c WHERE c.is_computed)`, m), true

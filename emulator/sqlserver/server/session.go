@@ -151,6 +151,11 @@ func (s *session) exec(ctx context.Context, st []tsql.Token, params map[string]t
 	if st[0].Kind != tsql.Ident {
 		return stmtResult{}, tsql.SyntaxNear(st[0].Text)
 	}
+	if first == "WITH" {
+		if h := tsql.HoistCTE(st); !h[0].Is("WITH") {
+			st, first = h, "INSERT"
+		}
+	}
 	switch first {
 	case "SELECT", "WITH":
 		return s.query(ctx, st, params)

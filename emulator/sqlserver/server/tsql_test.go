@@ -94,6 +94,13 @@ func TestSourceQueries(t *testing.T) {
 	if got := get(`SELECT 7 / 2, No / 2, 7.0 / 2 FROM sales.Orders WHERE No = 5`); got != "3,2,3.5" { // SQL Server: 3.500000 (numeric); the engine divides decimals as floats
 		t.Errorf("integer division: %s", got)
 	}
+	// the numbers idiom of T-SQL scripts, with the CTE before INSERT
+	mustExec(t, db, "CREATE TABLE nums (g int NOT NULL PRIMARY KEY, label varchar(20))")
+	mustExec(t, db, `WITH n AS (SELECT TOP (3000) ROW_NUMBER() OVER (ORDER BY (SELECT NULL)) AS g FROM sys.all_objects a CROSS JOIN sys.all_objects b)
+		INSERT INTO nums (g, label) SELECT g, 'n' + CAST(g AS varchar(10)) FROM n`)
+	if got := get(`SELECT COUNT(*), MAX(g), MIN(label) FROM nums`); got != "3000,3000,n1" {
+		t.Errorf("numbers idiom: %s", got)
+	}
 	if got := get(`WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT COUNT(*), SUM(i) FROM n`); got != "100,5050" {
 		t.Errorf("recursive cte: %s", got)
 	}

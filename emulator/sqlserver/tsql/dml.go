@@ -402,3 +402,44 @@ func Literal(v any, from, target tds.Type) (string, error) {
 func StorageValue(v any, from, target tds.Type) (any, error) {
 	return bindValue(BoundParam{Type: from, Value: v}, target)
 }
+
+// HoistCTE turns `WITH … INSERT INTO t [(cols)] SELECT …` into `INSERT INTO t [(cols)]
+// WITH … SELECT …`, the order the engine accepts; other statements are returned as
+// they are.
+func HoistCTE(toks []Token) []Token {
+	if len(toks) == 0 || !toks[0].Is("WITH") {
+		return toks
+	}
+	depth, ins := 0, -1
+	for i, t := range toks {
+		if t.Kind == LParen {
+			depth++
+		} else if t.Kind == RParen {
+			depth--
+		} else if depth == 0 && (t.Is("INSERT") || t.Is("UPDATE") || t.Is("DELETE")) && i > 0 && toks[i-1].Kind == RParen {
+			ins = i
+			break
+		}
+	}
+	if ins < 0 || !toks[ins].Is("INSERT") {
+		return toks
+	}
+	sel := -1
+	depth = 0
+	for i := ins; i < len(toks); i++ {
+		if toks[i].Kind == LParen {
+			depth++
+		} else if toks[i].Kind == RParen {
+			depth--
+		} else if depth == 0 && toks[i].Is("SELECT") {
+			sel = i
+			break
+		}
+	}
+	if sel < 0 {
+		return toks
+	}
+	out := append([]Token{}, toks[ins:sel]...)
+	out = append(out, toks[:ins]...)
+	return append(out, toks[sel:]...)
+}

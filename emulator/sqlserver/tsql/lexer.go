@@ -297,8 +297,8 @@ func continues(cur, toks []Token, i int) bool {
 		// table hints and index options: WITH (NOLOCK), WITH (PAD_INDEX ...)
 		return i+1 < len(toks) && toks[i+1].Kind == LParen || first == "CREATE" || first == "BEGIN" || first == "ALTER"
 	case "DELETE", "UPDATE", "INSERT":
-		// ON DELETE CASCADE / ON UPDATE in constraints
-		return prev.Is("ON") || first == "GRANT" || first == "MERGE"
+		// ON DELETE CASCADE / ON UPDATE in constraints; WITH cte AS (…) INSERT …
+		return prev.Is("ON") || first == "GRANT" || first == "MERGE" || (first == "WITH" && prev.Kind == RParen)
 	case "IF":
 		return first == "DROP" || prev.Is("IF")
 	case "EXEC", "EXECUTE":

@@ -528,7 +528,7 @@ func (tr *translator) keyword(b *strings.Builder, toks []Token, i int, kw string
 		if next(i+1).Kind == LParen && tableHints[strings.ToUpper(next(i+2).Val)] {
 			return true, matching(toks, i+1) + 1, nil
 		}
-		if i == 0 && next(i+1).IsName() {
+		if next(i+1).IsName() && (next(i+2).Is("AS") || next(i+2).Kind == LParen) {
 			// T-SQL CTEs may refer to themselves without a RECURSIVE keyword
 			sp()
 			b.WriteString("WITH RECURSIVE")
