@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -82,9 +81,6 @@ func TestOpenCreatesPrivateDirectories(t *testing.T) {
 // A work directory that is a symbolic link, a file, open to others or someone else's is
 // refused with the fix.
 func TestOpenRefusesUnsafeDirectories(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("POSIX modes")
-	}
 	root := t.TempDir()
 	real := filepath.Join(root, "real")
 	if err := os.Mkdir(real, 0o700); err != nil {
