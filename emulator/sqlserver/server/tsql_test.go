@@ -101,6 +101,13 @@ func TestSourceQueries(t *testing.T) {
 	if got := get(`SELECT COUNT(*), MAX(g), MIN(label) FROM nums`); got != "3000,3000,n1" {
 		t.Errorf("numbers idiom: %s", got)
 	}
+	// expressions stored into date/time columns take the column's form
+	mustExec(t, db, "CREATE TABLE dx (id int, at datetime2, d date)")
+	mustExec(t, db, "INSERT INTO dx VALUES (1, DATEADD(minute, 37, '2020-01-01'), DATEADD(day, 1, '2020-01-01'))")
+	mustExec(t, db, "INSERT INTO dx (id, at, d) SELECT g, DATEADD(minute, g, '2020-01-01') AS at, '2020-01-05' FROM nums WHERE g <= 2")
+	if got := get(`SELECT id FROM dx WHERE at = '2020-01-01 00:37' OR at = @p1 OR d = '2020-01-05' ORDER BY id`, time.Date(2020, 1, 1, 0, 1, 0, 0, time.UTC)); got != "1;1;2" {
+		t.Errorf("canonical expressions: %s", got)
+	}
 	if got := get(`WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT COUNT(*), SUM(i) FROM n`); got != "100,5050" {
 		t.Errorf("recursive cte: %s", got)
 	}

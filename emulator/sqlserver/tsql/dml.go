@@ -73,6 +73,10 @@ func (tr *translator) prepareDML(toks []Token) ([]Token, error) {
 				next += len(list)
 			}
 		}
+		if next < len(toks) && toks[next].Is("SELECT") {
+			tr.mapSelectItems(toks, next, targets)
+			return toks, nil
+		}
 		if next >= len(toks) || !toks[next].Is("VALUES") {
 			return toks, nil
 		}
@@ -157,6 +161,10 @@ func (tr *translator) prepareDML(toks []Token) ([]Token, error) {
 
 // mapValue canonicalises one value expression (toks[off:off+len(a)]) for target type t.
 func (tr *translator) mapValue(toks []Token, off int, a []Token, t tds.Type) error {
+	if len(a) > 1 && t.IsTemporal() {
+		tr.wrapExpr(toks, a, off+len(a), t)
+		return nil
+	}
 	if len(a) != 1 {
 		return nil
 	}
@@ -442,4 +450,66 @@ func HoistCTE(toks []Token) []Token {
 	out := append([]Token{}, toks[ins:sel]...)
 	out = append(out, toks[:ins]...)
 	return append(out, toks[sel:]...)
+}
+
+// wrapExpr canonicalises the expression a (ending before toks[end]) for date/time type t.
+func (tr *translator) wrapExpr(toks []Token, a []Token, end int, t tds.Type) {
+	if len(a) == 0 || a[0].Pos == 0 || tr.wrapOpen == nil {
+		return
+	}
+	tr.wrapOpen[a[0].Pos] = temporalMacro(t.Kind)
+	if end < len(toks) && toks[end].Pos > 0 {
+		tr.wrapClose[toks[end].Pos]++
+	} else {
+		tr.closeAtEnd++
+	}
+}
+
+// mapSelectItems canonicalises the select-list items of INSERT … SELECT stored into
+// date/time columns.
+func (tr *translator) mapSelectItems(toks []Token, sel int, targets []tds.Type) {
+	i := sel + 1
+	for i < len(toks) && (toks[i].Is("DISTINCT") || toks[i].Is("ALL")) {
+		i++
+	}
+	if i < len(toks) && toks[i].Is("TOP") {
+		i++
+		if i < len(toks) && toks[i].Kind == LParen {
+			i = matching(toks, i)
+		}
+		i++
+	}
+	start, depth, k := i, 0, 0
+	for j := i; j <= len(toks); j++ {
+		boundary := j == len(toks)
+		if !boundary {
+			t := toks[j]
+			switch {
+			case t.Kind == LParen:
+				depth++
+			case t.Kind == RParen:
+				depth--
+			case depth == 0 && t.Kind == Comma:
+				boundary = true
+			case depth == 0 && (t.Is("FROM") || t.Is("WHERE") || t.Is("GROUP") || t.Is("ORDER") || t.Is("UNION") || t.Is("OPTION")):
+				boundary = true
+			}
+		}
+		if !boundary {
+			continue
+		}
+		item := toks[start:j]
+		end := j
+		if n := len(item); n >= 3 && item[n-2].Is("AS") {
+			end = start + n - 2
+		}
+		if k < len(targets) && targets[k].IsTemporal() && end > start {
+			tr.wrapExpr(toks, toks[start:end], end, targets[k])
+		}
+		k++
+		if j == len(toks) || toks[j].Kind != Comma {
+			return
+		}
+		start = j + 1
+	}
 }

@@ -60,11 +60,17 @@ type translator struct {
 	// assign holds the source positions of UPDATE … SET assignment operators, whose
 	// sides are values to store, not comparisons
 	assign map[int]bool
+	// wrapOpen/wrapClose put a canonicalising macro around expressions stored into
+	// date/time columns: opened before the token at a source position, closed before
+	// the token at another (or at the end of the statement: closeAtEnd)
+	wrapOpen   map[int]string
+	wrapClose  map[int]int
+	closeAtEnd int
 }
 
 // Translate turns one DML/query statement into DuckDB SQL.
 func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, error) {
-	tr := &translator{env: env, params: params, target: map[string]tds.Type{}}
+	tr := &translator{env: env, params: params, target: map[string]tds.Type{}, wrapOpen: map[int]string{}, wrapClose: map[int]int{}}
 	toks, err := tr.prepareDML(toks)
 	if err != nil {
 		return nil, err
@@ -77,6 +83,7 @@ func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, err
 	if err != nil {
 		return nil, err
 	}
+	s += strings.Repeat(")", tr.closeAtEnd)
 	q := &Query{SQL: s}
 	if toks[0].Is("SELECT") {
 		q.Types, q.Names = selectTypes(env, toks)
@@ -241,6 +248,17 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 	orderDepth := -1 // depth of the ORDER BY being translated, -1 outside one
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
+		if t.Pos > 0 {
+			if n := tr.wrapClose[t.Pos]; n > 0 {
+				b.WriteString(strings.Repeat(")", n))
+				delete(tr.wrapClose, t.Pos)
+			}
+			if m := tr.wrapOpen[t.Pos]; m != "" {
+				sp()
+				b.WriteString(m + "(")
+				delete(tr.wrapOpen, t.Pos)
+			}
+		}
 		switch t.Kind {
 		case String:
 			sp()
