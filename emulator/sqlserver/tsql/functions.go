@@ -293,7 +293,7 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		switch name {
 		case "DATEPART":
 			if len(a) != 1 {
-				return "", 0, nargs(2)
+				return "", 0, firstErr(nargs(2), SyntaxNear(toks[i].Val))
 			}
 			return "CAST(date_part('" + part + "', " + ts(a[0]) + ") AS INTEGER)", end, nil
 		case "DATEDIFF":
@@ -334,7 +334,7 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		return "(SELECT schema_id FROM " + v + " s WHERE lower(s.name) = lower(" + a[0] + "))", end, nil
 	case "OBJECT_ID":
 		if len(args) < 1 {
-			return "", 0, nargs(1)
+			return "", 0, firstErr(nargs(1), SyntaxNear(toks[i].Val))
 		}
 		if len(args[0]) != 1 || args[0][0].Kind != String {
 			// a parameter or expression: resolve [schema.]name in SQL
@@ -379,7 +379,7 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		return "(SELECT t.name FROM " + v + " t WHERE t.user_type_id = " + a[0] + ")", end, nil
 	case "SERVERPROPERTY":
 		if len(args) != 1 || len(args[0]) != 1 || args[0][0].Kind != String {
-			return "", 0, nargs(1)
+			return "", 0, firstErr(nargs(1), SyntaxNear(toks[i].Val))
 		}
 		v, ok := tr.env.Global("SERVERPROPERTY:" + strings.ToUpper(args[0][0].Val))
 		if !ok {
@@ -388,7 +388,7 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		return v, end, nil
 	case "HASHBYTES":
 		if len(args) != 2 || len(args[0]) != 1 || args[0][0].Kind != String {
-			return "", 0, nargs(2)
+			return "", 0, firstErr(nargs(2), SyntaxNear(toks[i].Val))
 		}
 		switch strings.ToUpper(args[0][0].Val) {
 		case "MD5", "SHA", "SHA1", "SHA2_256", "SHA2_512":

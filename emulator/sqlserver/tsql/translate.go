@@ -367,6 +367,10 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 					return "", err
 				}
 				if handled {
+					if next <= i {
+						// every handler consumes its keyword: never loop in place
+						return "", SyntaxNear(t.Val)
+					}
 					i = next - 1
 					continue
 				}
@@ -387,6 +391,9 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				s, end, err := tr.function(toks, i)
 				if err != nil {
 					return "", err
+				}
+				if end <= i {
+					return "", SyntaxNear(t.Val)
 				}
 				sp()
 				b.WriteString(s)
