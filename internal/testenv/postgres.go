@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -109,24 +108,13 @@ func startPostgres() (*PG, string, error) {
 	if bin == "" {
 		return nil, "PostgreSQL server binaries (initdb, postgres)", nil
 	}
-	var cred *syscall.Credential
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			return nil, "", fmt.Errorf("running as root needs the postgres user to run initdb: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-	}
-	dir, err := os.MkdirTemp(pgTempBase(cred), "snowmigrate-pg-")
+	cred, err := postgresCredential()
 	if err != nil {
 		return nil, "", err
 	}
-	if cred != nil {
-		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
-			return nil, "", err
-		}
+	dir, err := postgresDir(cred, "snowmigrate-pg-")
+	if err != nil {
+		return nil, "", err
 	}
 	data := filepath.Join(dir, "data")
 	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust",

@@ -305,15 +305,15 @@ func StartPrivatePostgres(t testing.TB) *PrivatePG {
 	if bin == "" {
 		missing(t, "PostgreSQL server binaries (initdb, postgres)")
 	}
-	dir, err := os.MkdirTemp("", "snowmigrate-privpg-")
+	cred, err := postgresCredential()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := postgresDir(cred, "snowmigrate-privpg-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	cred, err := postgresCredential(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	data := filepath.Join(dir, "data")
 	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust",
 		"-E", "UTF8", "--locale=C", "--no-sync")
@@ -393,8 +393,8 @@ func (pp *PrivatePG) waitReady(exited <-chan struct{}, timeout time.Duration) er
 }
 
 // postgresCredential is nil unless running as root: then initdb and postgres (which
-// refuse root) run as the postgres user, who is given dir.
-func postgresCredential(dir string) (*syscall.Credential, error) {
+// refuse root) run as the postgres user.
+func postgresCredential() (*syscall.Credential, error) {
 	if os.Geteuid() != 0 {
 		return nil, nil
 	}
@@ -404,8 +404,21 @@ func postgresCredential(dir string) (*syscall.Credential, error) {
 	}
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
-	if err := os.Chown(dir, uid, gid); err != nil {
-		return nil, err
-	}
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// postgresDir makes a cluster's directory where the cluster's user can reach it (see
+// pgTempBase) and gives it to that user.
+func postgresDir(cred *syscall.Credential, pattern string) (string, error) {
+	dir, err := os.MkdirTemp(pgTempBase(cred), pattern)
+	if err != nil {
+		return "", err
+	}
+	if cred != nil {
+		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
+			_ = os.RemoveAll(dir)
+			return "", err
+		}
+	}
+	return dir, nil
 }
