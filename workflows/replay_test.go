@@ -29,6 +29,13 @@ var replayFiles = []string{
 	"testdata/table_first_run.json",      // a table's first run, ending in continue-as-new
 	"testdata/table_last_run.json",       // the same table's last run
 	"testdata/table_missing_column.json", // a table that fails at introspection
+	// Recorded before the end-of-table source row count (GetVersion
+	// "table-end-source-row-count"): histories of runs started by earlier releases must
+	// keep replaying.
+	"testdata/v0/migration.json",
+	"testdata/v0/table_first_run.json",
+	"testdata/v0/table_last_run.json",
+	"testdata/v0/table_missing_column.json",
 }
 
 func TestReplayRecordedHistories(t *testing.T) {
