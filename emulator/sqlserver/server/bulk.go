@@ -56,11 +56,14 @@ func (s *session) insertBulk(st []tsql.Token) error {
 // multi-row INSERTs of typed literals.
 func (s *session) bulkLoad(ctx context.Context, payload []byte) {
 	s.w.Begin(tds.PacketReply)
+	s.txPending = nil
 	n, err := s.loadRows(ctx, payload)
 	if err != nil {
 		s.writeErr(err)
+		s.failed(err)
 		tds.WriteDone(s.w, tds.DoneError, 0, 0)
 	} else {
+		s.statementDone()
 		tds.WriteDone(s.w, tds.DoneCount, tds.CmdInsert, uint64(n))
 	}
 	s.w.End()
@@ -73,7 +76,12 @@ func (s *session) loadRows(ctx context.Context, payload []byte) (int64, error) {
 		return 0, tsql.Errf(4804, 1, 21, "While reading current row from host, a premature end-of-message was encountered--an incoming data stream was interrupted when the server expected to see more data. (no INSERT BULK before the bulk load)")
 	}
 	if bt.appendable(s.db) {
-		return s.appendRows(ctx, bt, payload)
+		n, err := s.appendRows(ctx, bt, payload)
+		if err == nil && s.inTx {
+			// kept for a replay after a later failed statement (txlog.go)
+			s.txPending = append(s.txPending, txEntry{bulk: bt, payload: payload})
+		}
+		return n, err
 	}
 	var names []string
 	for _, c := range bt.cols {
@@ -87,7 +95,7 @@ func (s *session) loadRows(ctx context.Context, payload []byte) (int64, error) {
 		if pending == 0 {
 			return nil
 		}
-		if _, err := s.conn.ExecContext(ctx, sb.String()); err != nil {
+		if _, err := s.insert(ctx, bt.table, sb.String()); err != nil {
 			return err
 		}
 		total += int64(pending)

@@ -335,10 +335,11 @@ func (s *session) handle(ctx context.Context, m tds.Message) {
 
 // reset is sp_reset_connection: roll back, return to the login database.
 func (s *session) reset(ctx context.Context) {
-	s.noCount, s.fmtOnly, s.bulk = false, false, nil
+	s.noCount, s.fmtOnly, s.bulk, s.xactAbort = false, false, nil, false
 	if s.inTx {
 		s.conn.ExecContext(ctx, "ROLLBACK")
 		s.inTx = false
+		s.txLog, s.txPending = nil, nil
 	}
 	if s.db != s.loginDB {
 		s.conn.ExecContext(ctx, "USE "+tsql.QuoteIdent(s.loginDB)+".dbo")

@@ -45,10 +45,10 @@ func (s *session) create(ctx context.Context, st []tsql.Token) error {
 			return tsql.Unsupported("CREATE SCHEMA options")
 		}
 		q := tsql.QuoteIdent(s.db)
-		if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("CREATE SCHEMA %s.%s", q, tsql.QuoteIdent(st[2].Val))); err != nil {
+		if _, err := s.write(ctx, fmt.Sprintf("CREATE SCHEMA %s.%s", q, tsql.QuoteIdent(st[2].Val))); err != nil {
 			return err
 		}
-		_, err := s.conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s.__ss.schemas SELECT greatest(max(schema_id) + 1, 5), $1 FROM %s.__ss.schemas", q, q), st[2].Val)
+		_, err := s.write(ctx, fmt.Sprintf("INSERT INTO %s.__ss.schemas SELECT greatest(max(schema_id) + 1, 5), $1 FROM %s.__ss.schemas", q, q), st[2].Val)
 		return err
 	case st[1].Is("TABLE"):
 		return s.createTable(ctx, st)
@@ -98,13 +98,13 @@ func (s *session) createIndex(ctx context.Context, st []tsql.Token) error {
 	if unique {
 		u = "UNIQUE "
 	}
-	if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("CREATE %sINDEX %s ON %s (%s)", u, tsql.QuoteIdent(t.name+"__"+name), t.ref(), strings.Join(quoted, ", "))); err != nil {
+	if _, err := s.write(ctx, fmt.Sprintf("CREATE %sINDEX %s ON %s (%s)", u, tsql.QuoteIdent(t.name+"__"+name), t.ref(), strings.Join(quoted, ", "))); err != nil {
 		return err
 	}
 	m := tsql.QuoteIdent(t.db) + ".__ss"
 	var idx int
 	s.conn.QueryRowContext(ctx, fmt.Sprintf("SELECT greatest(coalesce(max(index_id), 1) + 1, 2) FROM %s.indexes WHERE object_id = $1", m), t.id).Scan(&idx)
-	if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s.indexes VALUES ($1, $2, $3, false, $4, false, 2)", m), t.id, idx, name, unique); err != nil {
+	if _, err := s.write(ctx, fmt.Sprintf("INSERT INTO %s.indexes VALUES ($1, $2, $3, false, $4, false, 2)", m), t.id, idx, name, unique); err != nil {
 		return err
 	}
 	return s.indexColumns(ctx, m, t, idx, k)
@@ -121,7 +121,7 @@ func (s *session) indexColumns(ctx context.Context, m string, t *table, idx int,
 		if cid < 0 {
 			return tsql.Errf(1911, 1, 16, "Column name '%s' does not exist in the target table or view.", c)
 		}
-		if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s.index_columns VALUES ($1, $2, $3, $4, $5, $6)", m), t.id, idx, o+1, cid, o+1, k.desc[o]); err != nil {
+		if _, err := s.write(ctx, fmt.Sprintf("INSERT INTO %s.index_columns VALUES ($1, $2, $3, $4, $5, $6)", m), t.id, idx, o+1, cid, o+1, k.desc[o]); err != nil {
 			return err
 		}
 	}
@@ -258,7 +258,7 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 		}
 		if c.typ.Identity {
 			seq := tsql.QuoteIdent(dbn) + "." + tsql.QuoteIdent(schema) + "." + tsql.QuoteIdent(name+"__identity")
-			if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("CREATE SEQUENCE %s START %d INCREMENT %d", seq, c.identity[0], c.identity[1])); err != nil {
+			if _, err := s.write(ctx, fmt.Sprintf("CREATE SEQUENCE %s START %d INCREMENT %d", seq, c.identity[0], c.identity[1])); err != nil {
 				return err
 			}
 			d += " DEFAULT nextval(" + tsql.QuoteString(dbn+"."+schema+"."+name+"__identity") + ")"
@@ -318,12 +318,12 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 		}
 		defs = append(defs, kind+" ("+strings.Join(q, ", ")+")")
 	}
-	if _, err := s.conn.ExecContext(ctx, "CREATE TABLE "+ref+" ("+strings.Join(defs, ", ")+")"); err != nil {
+	if _, err := s.write(ctx, "CREATE TABLE "+ref+" ("+strings.Join(defs, ", ")+")"); err != nil {
 		return err
 	}
 	for n, e := range exprIndexes {
 		ix := tsql.QuoteIdent(fmt.Sprintf("%s__key%d", name, n+1))
-		if _, err := s.conn.ExecContext(ctx, "CREATE UNIQUE INDEX "+ix+" ON "+ref+" ("+e+")"); err != nil {
+		if _, err := s.write(ctx, "CREATE UNIQUE INDEX "+ix+" ON "+ref+" ("+e+")"); err != nil {
 			return err
 		}
 	}
@@ -347,7 +347,7 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 	if err := s.conn.QueryRowContext(ctx, fmt.Sprintf("SELECT nextval('%s.__ss.object_ids')", strings.ReplaceAll(tsql.QuoteIdent(dbn), "'", "''"))).Scan(&id); err != nil {
 		return err
 	}
-	if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s.objects VALUES ($1, $2, $3, CAST(now() AS TIMESTAMP))", m), id, schema, name); err != nil {
+	if _, err := s.write(ctx, fmt.Sprintf("INSERT INTO %s.objects VALUES ($1, $2, $3, CAST(now() AS TIMESTAMP))", m), id, schema, name); err != nil {
 		return err
 	}
 	for i, c := range cols {
@@ -356,7 +356,7 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 		if t.IsChar() && t.Kind != tds.XML {
 			coll = t.Collation
 		}
-		if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s.columns VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", m),
+		if _, err := s.write(ctx, fmt.Sprintf("INSERT INTO %s.columns VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", m),
 			id, i+1, c.name, t.Name(), t.Len, t.Prec, t.Scale, coll, !t.NotNull, t.Identity, c.computed != "", nullIfEmpty(c.compText), t.MaxBytes()); err != nil {
 			return err
 		}
@@ -373,7 +373,7 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 		}
 	}
 	if !clustered {
-		if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s.indexes VALUES ($1, 0, NULL, false, false, false, 0)", m), id); err != nil {
+		if _, err := s.write(ctx, fmt.Sprintf("INSERT INTO %s.indexes VALUES ($1, 0, NULL, false, false, false, 0)", m), id); err != nil {
 			return err
 		}
 		idx = 2
@@ -396,7 +396,7 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 			}
 			kn = fmt.Sprintf("%s%s__%X", prefix, name, id)
 		}
-		if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s.indexes VALUES ($1, $2, $3, $4, true, $5, $6)", m), id, iid, kn, k.primary, !k.primary, typ); err != nil {
+		if _, err := s.write(ctx, fmt.Sprintf("INSERT INTO %s.indexes VALUES ($1, $2, $3, $4, true, $5, $6)", m), id, iid, kn, k.primary, !k.primary, typ); err != nil {
 			return err
 		}
 		if err := s.indexColumns(ctx, m, tbl, iid, k); err != nil {
@@ -646,13 +646,13 @@ func (s *session) drop(ctx context.Context, st []tsql.Token) error {
 				}
 				return tsql.Errf(3701, 5, 11, "Cannot drop the table '%s', because it does not exist or you do not have permission.", name)
 			}
-			if _, err := s.conn.ExecContext(ctx, "DROP TABLE "+t.ref()); err != nil {
+			if _, err := s.write(ctx, "DROP TABLE "+t.ref()); err != nil {
 				return err
 			}
 			q := tsql.QuoteIdent(t.db)
-			s.conn.ExecContext(ctx, "DROP SEQUENCE IF EXISTS "+q+"."+tsql.QuoteIdent(t.schema)+"."+tsql.QuoteIdent(t.name+"__identity"))
+			s.write(ctx, "DROP SEQUENCE IF EXISTS "+q+"."+tsql.QuoteIdent(t.schema)+"."+tsql.QuoteIdent(t.name+"__identity"))
 			for _, mt := range []string{"objects", "columns", "indexes", "index_columns"} {
-				if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s.__ss.%s WHERE object_id = $1", q, mt), t.id); err != nil {
+				if _, err := s.write(ctx, fmt.Sprintf("DELETE FROM %s.__ss.%s WHERE object_id = $1", q, mt), t.id); err != nil {
 					return err
 				}
 			}
@@ -668,10 +668,10 @@ func (s *session) drop(ctx context.Context, st []tsql.Token) error {
 		if ifExists {
 			ie = "IF EXISTS "
 		}
-		if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("DROP SCHEMA %s%s.%s", ie, q, tsql.QuoteIdent(st[i].Val))); err != nil {
+		if _, err := s.write(ctx, fmt.Sprintf("DROP SCHEMA %s%s.%s", ie, q, tsql.QuoteIdent(st[i].Val))); err != nil {
 			return err
 		}
-		_, err := s.conn.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s.__ss.schemas WHERE lower(name) = lower($1)", q), st[i].Val)
+		_, err := s.write(ctx, fmt.Sprintf("DELETE FROM %s.__ss.schemas WHERE lower(name) = lower($1)", q), st[i].Val)
 		return err
 	}
 	return tsql.Unsupported("DROP " + strings.ToUpper(st[1].Val))

@@ -32,6 +32,11 @@ type session struct {
 	noCount  bool // SET NOCOUNT ON: DONE tokens carry no row count
 	fmtOnly  bool // SET FMTONLY ON: result sets carry metadata only
 	bulk     *bulkTarget
+	// xactAbort is SET XACT_ABORT ON: a run-time error rolls the transaction back
+	xactAbort bool
+	// the open transaction's redo log and the running statement's writes (txlog.go)
+	txLog, txPending []txEntry
+	txDB             string // the database current at BEGIN TRAN
 
 	mu        sync.Mutex
 	cancel    context.CancelFunc
@@ -70,26 +75,37 @@ func (s *session) runBatch(ctx context.Context, text string, params map[string]t
 		if s.attention() {
 			break
 		}
+		s.txPending = nil
 		res, err := s.exec(ctx, st, params)
+		if err == nil {
+			s.statementDone()
+		}
 		// every statement's DONE says "more": finish writes the final one
 		status := uint16(tds.DoneMore)
-		if s.inTx {
-			status |= tds.DoneInxact
-		}
 		if err != nil {
-			if s.attention() {
+			attn := s.attention()
+			if !attn {
+				s.writeErr(err)
+			}
+			// runtime errors end the statement, other errors the batch; the transaction
+			// is restored to its state before the statement (or rolled back: XACT_ABORT)
+			abort := s.failed(err)
+			if attn {
 				break
 			}
-			s.writeErr(err)
+			if s.inTx {
+				status |= tds.DoneInxact
+			}
 			status |= tds.DoneError
 			finalStatus |= tds.DoneError
 			s.writeDone(rpc, status, res.cmd, 0)
-			// runtime errors end the statement, compile errors the batch
-			te := mapError(err)
-			if !(te.Number == 2627 || te.Number == 515 || te.Number == 245 || te.Number == 8115 || te.Number == 2628 || te.Number == 8114 || te.Number == 8169) {
+			if abort {
 				break
 			}
 			continue
+		}
+		if s.inTx {
+			status |= tds.DoneInxact
 		}
 		if res.hasCount {
 			s.rowCount = res.rows
@@ -167,11 +183,20 @@ func (s *session) exec(ctx context.Context, st []tsql.Token, params map[string]t
 		if err != nil {
 			return stmtResult{}, err
 		}
-		r, err := s.conn.ExecContext(ctx, q.SQL, q.Args...)
+		var target *table
+		if first == "INSERT" && s.inTx {
+			i := 1
+			if i < len(st) && st[i].Is("INTO") {
+				i++
+			}
+			if parts, _ := tsql.ReadName(st, i); len(parts) > 0 {
+				target, _ = s.resolve(tsql.SplitName(parts))
+			}
+		}
+		n, err := s.insert(ctx, target, q.SQL, q.Args...)
 		if err != nil {
 			return stmtResult{}, err
 		}
-		n, _ := r.RowsAffected()
 		cmd := map[string]uint16{"INSERT": tds.CmdInsert, "UPDATE": tds.CmdUpdate, "DELETE": tds.CmdDelete}[first]
 		return stmtResult{cmd: cmd, rows: n, hasCount: true}, nil
 	case "TRUNCATE":
@@ -187,7 +212,7 @@ func (s *session) exec(ctx context.Context, st []tsql.Token, params map[string]t
 		if err != nil {
 			return stmtResult{}, err
 		}
-		_, err = s.conn.ExecContext(ctx, "DELETE FROM "+t.ref())
+		_, err = s.write(ctx, "DELETE FROM "+t.ref())
 		return stmtResult{}, err
 	case "USE":
 		if len(st) != 2 || !st[1].IsName() {
@@ -264,7 +289,7 @@ func (s *session) use(ctx context.Context, name string) error {
 	if !ok {
 		return tsql.Errf(911, 1, 16, "Database '%s' does not exist. Make sure that the name is entered correctly.", name)
 	}
-	if _, err := s.conn.ExecContext(ctx, "USE "+tsql.QuoteIdent(n)+".dbo"); err != nil {
+	if _, err := s.write(ctx, "USE "+tsql.QuoteIdent(n)+".dbo"); err != nil {
 		return err
 	}
 	old := s.db
@@ -305,6 +330,12 @@ func (s *session) set(st []tsql.Token) error {
 		if opt == "NOCOUNT" && len(st) == 3 {
 			s.noCount = st[2].Is("ON")
 		}
+		if opt == "XACT_ABORT" {
+			if len(st) != 3 || !(st[2].Is("ON") || st[2].Is("OFF")) {
+				return tsql.SyntaxNear(st[len(st)-1].Text)
+			}
+			s.xactAbort = st[2].Is("ON")
+		}
 		if opt == "FMTONLY" && len(st) == 3 {
 			s.fmtOnly = st[2].Is("ON")
 		}
@@ -330,6 +361,7 @@ func (s *session) begin(ctx context.Context) error {
 		return err
 	}
 	s.inTx = true
+	s.txLog, s.txPending, s.txDB = nil, nil, s.db
 	s.srv.mu.Lock()
 	s.srv.nextTx++
 	s.txID = s.srv.nextTx
@@ -349,12 +381,11 @@ func (s *session) end(ctx context.Context, commit bool) error {
 		typ = tds.EnvRollback
 	}
 	s.inTx = false
+	s.txLog, s.txPending = nil, nil
 	tds.WriteEnvBytes(s.w, typ, nil, binary.LittleEndian.AppendUint64(nil, s.txID))
 	s.txID = 0
 	// the DDL of a rolled back transaction must not stay cached
-	s.srv.store.mu.Lock()
-	s.srv.store.tables = map[string]*table{}
-	s.srv.store.mu.Unlock()
+	s.dropTableCache()
 	return err
 }
 
