@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/snowflake"
@@ -62,14 +63,14 @@ func registerOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.DataMigrationWorkflow, workflow.RegisterOptions{Name: workflows.DataMigrationWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.TableMigrationWorkflow, workflow.RegisterOptions{Name: workflows.TableMigrationWorkflowName})
 	for name, fn := range map[string]any{
-		snowflakeside.EnsureMetadataName:   a.EnsureMetadata,
-		snowflakeside.RecordWorkflowName:   a.RecordWorkflow,
-		snowflakeside.PrepareTargetName:    a.PrepareTarget,
-		snowflakeside.LoadPartitionName:    a.LoadPartition,
-		snowflakeside.VerifyPartitionName:  a.VerifyPartition,
-		snowflakeside.RecordTableName:      a.RecordTable,
-		snowflakeside.RecordPartitionsName: a.RecordPartitions,
-		snowflakeside.RecordWarningsName:   a.RecordWarnings,
+		snowflakeapi.EnsureMetadataName:   a.EnsureMetadata,
+		snowflakeapi.RecordWorkflowName:   a.RecordWorkflow,
+		snowflakeapi.PrepareTargetName:    a.PrepareTarget,
+		snowflakeapi.LoadPartitionName:    a.LoadPartition,
+		snowflakeapi.VerifyPartitionName:  a.VerifyPartition,
+		snowflakeapi.RecordTableName:      a.RecordTable,
+		snowflakeapi.RecordPartitionsName: a.RecordPartitions,
+		snowflakeapi.RecordWarningsName:   a.RecordWarnings,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceside"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/snowflake"
@@ -110,13 +111,13 @@ func runSource(c *cli.Context) error {
 	// The shared queue: work any worker of this network can do. Its concurrency is the
 	// TOML's max_parallel_tasks.
 	shared := worker.New(tc, queue, worker.Options{MaxConcurrentActivityExecutionSize: parallel})
-	shared.RegisterActivityWithOptions(acts.Introspect, activity.RegisterOptions{Name: sourceside.IntrospectName})
-	shared.RegisterActivityWithOptions(acts.PlanPartitions, activity.RegisterOptions{Name: sourceside.PlanPartitionsName})
-	shared.RegisterActivityWithOptions(acts.CountRows, activity.RegisterOptions{Name: sourceside.CountRowsName})
-	shared.RegisterActivityWithOptions(trackExtract(wd, acts.Extract), activity.RegisterOptions{Name: sourceside.ExtractName})
+	shared.RegisterActivityWithOptions(acts.Introspect, activity.RegisterOptions{Name: sourceapi.IntrospectName})
+	shared.RegisterActivityWithOptions(acts.PlanPartitions, activity.RegisterOptions{Name: sourceapi.PlanPartitionsName})
+	shared.RegisterActivityWithOptions(acts.CountRows, activity.RegisterOptions{Name: sourceapi.CountRowsName})
+	shared.RegisterActivityWithOptions(trackExtract(wd, acts.Extract), activity.RegisterOptions{Name: sourceapi.ExtractName})
 	// This host's queue: uploads of the files this process extracted.
 	own := worker.New(tc, hostQueue, worker.Options{MaxConcurrentActivityExecutionSize: parallel})
-	own.RegisterActivityWithOptions(trackUpload(wd, acts.Upload), activity.RegisterOptions{Name: sourceside.UploadName})
+	own.RegisterActivityWithOptions(trackUpload(wd, acts.Upload), activity.RegisterOptions{Name: sourceapi.UploadName})
 
 	logger.Info("source worker polling", "taskQueue", queue, "hostQueue", hostQueue, "platform", platform,
 		"source", conn.String(), "maxParallelTasks", parallel, "workDir", wd.Path(), "memoryLimitMiB", memLimit>>20)
@@ -139,8 +140,8 @@ func setMemoryLimit(parallel int) int64 {
 
 // trackExtract tells the work directory which files an extract is writing and wrote,
 // so that its sweeps keep them until their upload.
-func trackExtract(wd *workdir.Dir, extract func(context.Context, sourceside.ExtractInput) (sourceside.ExtractResult, error)) func(context.Context, sourceside.ExtractInput) (sourceside.ExtractResult, error) {
-	return func(ctx context.Context, in sourceside.ExtractInput) (sourceside.ExtractResult, error) {
+func trackExtract(wd *workdir.Dir, extract func(context.Context, sourceapi.ExtractInput) (sourceapi.ExtractResult, error)) func(context.Context, sourceapi.ExtractInput) (sourceapi.ExtractResult, error) {
+	return func(ctx context.Context, in sourceapi.ExtractInput) (sourceapi.ExtractResult, error) {
 		done := wd.Extracting()
 		res, err := extract(ctx, in)
 		var files []string
@@ -154,8 +155,8 @@ func trackExtract(wd *workdir.Dir, extract func(context.Context, sourceside.Extr
 
 // trackUpload keeps an upload's files from the sweeps while it reads them (and for a
 // while after, in case it is retried).
-func trackUpload(wd *workdir.Dir, upload func(context.Context, sourceside.UploadInput) (sourceside.UploadResult, error)) func(context.Context, sourceside.UploadInput) (sourceside.UploadResult, error) {
-	return func(ctx context.Context, in sourceside.UploadInput) (sourceside.UploadResult, error) {
+func trackUpload(wd *workdir.Dir, upload func(context.Context, sourceapi.UploadInput) (sourceapi.UploadResult, error)) func(context.Context, sourceapi.UploadInput) (sourceapi.UploadResult, error) {
+	return func(ctx context.Context, in sourceapi.UploadInput) (sourceapi.UploadResult, error) {
 		defer wd.Uploading(filePaths(in.Files))()
 		return upload(ctx, in)
 	}

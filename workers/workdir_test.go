@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/snowmigrate/snowmigrate/activities"
-	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/workers/workdir"
 )
 
@@ -50,13 +50,13 @@ func TestWorkDirTracksExtractAndUpload(t *testing.T) {
 	}
 
 	var sweptDuringExtract bool
-	extract := trackExtract(wd, func(_ context.Context, in sourceside.ExtractInput) (sourceside.ExtractResult, error) {
+	extract := trackExtract(wd, func(_ context.Context, in sourceapi.ExtractInput) (sourceapi.ExtractResult, error) {
 		p := write("1")
 		sweep() // a sweep while the extract runs
 		sweptDuringExtract = !exists(p)
-		return sourceside.ExtractResult{Files: []activities.FileRef{{Name: "part-0.parquet", Path: p, Bytes: 1}}}, nil
+		return sourceapi.ExtractResult{Files: []activities.FileRef{{Name: "part-0.parquet", Path: p, Bytes: 1}}}, nil
 	})
-	res, err := extract(context.Background(), sourceside.ExtractInput{})
+	res, err := extract(context.Background(), sourceapi.ExtractInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,12 +67,12 @@ func TestWorkDirTracksExtractAndUpload(t *testing.T) {
 	orphan := write("2")   // written by nobody the worker knows of
 	age(orphan)
 	var keptDuringUpload bool
-	upload := trackUpload(wd, func(_ context.Context, in sourceside.UploadInput) (sourceside.UploadResult, error) {
+	upload := trackUpload(wd, func(_ context.Context, in sourceapi.UploadInput) (sourceapi.UploadResult, error) {
 		sweep() // a sweep while the upload reads the files
 		keptDuringUpload = exists(in.Files[0].Path)
-		return sourceside.UploadResult{}, nil
+		return sourceapi.UploadResult{}, nil
 	})
-	if _, err := upload(context.Background(), sourceside.UploadInput{Files: res.Files}); err != nil {
+	if _, err := upload(context.Background(), sourceapi.UploadInput{Files: res.Files}); err != nil {
 		t.Fatal(err)
 	}
 	if !keptDuringUpload {

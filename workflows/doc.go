@@ -1,5 +1,9 @@
 // Package workflows owns the Temporal workflows of a migration and their contracts
-// (api.go: names, task queues, IDs, inputs, results, queries and updates).
+// (api.go: names, task queues, IDs, inputs, results, queries and updates). It calls
+// activities by name through their contracts only (activities/sourceapi,
+// activities/snowflakeapi), never through their implementations, which workers/
+// registers: so the starter, which imports this package, links no database driver, no
+// Parquet library and no cloud SDK.
 //
 // DataMigrationWorkflow (one per migration, ID = its name) validates the configuration
 // with the same pure code as the starter, ensures the metadata schema, then runs one

@@ -13,8 +13,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snowmigrate/snowmigrate/activities"
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
-	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
 )
 
@@ -45,8 +45,8 @@ type world struct {
 	loads     map[string]int // table/range → successful loads
 	loadedRow map[string]int64
 	tableRecs map[string][]string // table → statuses recorded
-	wfRecs    []snowflakeside.RecordWorkflowInput
-	partRecs  map[string]map[int]snowflakeside.PartitionUpdate // latest mirror state per partition
+	wfRecs    []snowflakeapi.RecordWorkflowInput
+	partRecs  map[string]map[int]snowflakeapi.PartitionUpdate // latest mirror state per partition
 	batches   int
 	maxBatch  int
 }
@@ -55,7 +55,7 @@ func newWorld(hostQueue string) *world {
 	return &world{
 		tables: map[string]*fakeTable{}, hostQueue: hostQueue, calls: map[string]int{},
 		extracts: map[string]int{}, loads: map[string]int{}, loadedRow: map[string]int64{},
-		tableRecs: map[string][]string{}, partRecs: map[string]map[int]snowflakeside.PartitionUpdate{},
+		tableRecs: map[string][]string{}, partRecs: map[string]map[int]snowflakeapi.PartitionUpdate{},
 	}
 }
 
@@ -95,18 +95,18 @@ func rangeIndex(t *fakeTable, p activities.Partition) int {
 
 func rangeID(key string, i int) string { return key + "#" + strconv.Itoa(i) }
 
-func (w *world) Introspect(ctx context.Context, in sourceside.IntrospectInput) (sourceside.IntrospectResult, error) {
-	w.count(sourceside.IntrospectName)
+func (w *world) Introspect(ctx context.Context, in sourceapi.IntrospectInput) (sourceapi.IntrospectResult, error) {
+	w.count(sourceapi.IntrospectName)
 	key := config.TableKey(in.Table)
 	t := w.table(key)
 	if t == nil {
-		return sourceside.IntrospectResult{}, temporal.NewNonRetryableApplicationError("source table "+key+" does not exist", activities.ErrTypeSourceMissing, nil)
+		return sourceapi.IntrospectResult{}, temporal.NewNonRetryableApplicationError("source table "+key+" does not exist", activities.ErrTypeSourceMissing, nil)
 	}
 	if t.Missing != "" {
-		return sourceside.IntrospectResult{}, temporal.NewNonRetryableApplicationError(t.Missing, activities.ErrTypeSourceMissing, nil)
+		return sourceapi.IntrospectResult{}, temporal.NewNonRetryableApplicationError(t.Missing, activities.ErrTypeSourceMissing, nil)
 	}
 	rows := int64(t.Partitions)*t.RowsPer + t.NullRows
-	return sourceside.IntrospectResult{
+	return sourceapi.IntrospectResult{
 		Source: activities.TableRef{Database: "db", Schema: "public", Table: in.Table.Source.TableName},
 		Columns: []activities.Column{
 			{SourceName: "id", SourceType: "bigint", TargetName: "ID", TargetType: "NUMBER(19,0)", Nullable: true},
@@ -118,19 +118,19 @@ func (w *world) Introspect(ctx context.Context, in sourceside.IntrospectInput) (
 
 // PlanPartitions pages through ranges ((i-1)*RowsPer, i*RowsPer], the first unbounded
 // below and the last unbounded above; the NULL-key partition comes last in the first page.
-func (w *world) PlanPartitions(ctx context.Context, in sourceside.PlanPartitionsInput) (sourceside.PlanPartitionsResult, error) {
-	w.count(sourceside.PlanPartitionsName)
+func (w *world) PlanPartitions(ctx context.Context, in sourceapi.PlanPartitionsInput) (sourceapi.PlanPartitionsResult, error) {
+	w.count(sourceapi.PlanPartitionsName)
 	key := config.TableKey(in.Table)
 	t := w.table(key)
 	next := 1
 	if in.After != nil {
 		a, err := strconv.ParseInt(in.After[0], 10, 64)
 		if err != nil {
-			return sourceside.PlanPartitionsResult{}, err
+			return sourceapi.PlanPartitionsResult{}, err
 		}
 		next = int(a/t.RowsPer) + 1
 	}
-	var res sourceside.PlanPartitionsResult
+	var res sourceapi.PlanPartitionsResult
 	n := in.FirstNumber
 	for i := next; i <= t.Partitions && len(res.Partitions) < in.MaxPartitions; i++ {
 		p := activities.Partition{Number: n}
@@ -151,8 +151,8 @@ func (w *world) PlanPartitions(ctx context.Context, in sourceside.PlanPartitions
 	return res, nil
 }
 
-func (w *world) Extract(ctx context.Context, in sourceside.ExtractInput) (sourceside.ExtractResult, error) {
-	w.count(sourceside.ExtractName)
+func (w *world) Extract(ctx context.Context, in sourceapi.ExtractInput) (sourceapi.ExtractResult, error) {
+	w.count(sourceapi.ExtractName)
 	t := w.table(in.TableKey)
 	i := rangeIndex(t, in.Partition)
 	if i == 1 && t.ExtractCalled != nil {
@@ -162,7 +162,7 @@ func (w *world) Extract(ctx context.Context, in sourceside.ExtractInput) (source
 		select {
 		case <-t.GateExtract:
 		case <-ctx.Done():
-			return sourceside.ExtractResult{}, ctx.Err()
+			return sourceapi.ExtractResult{}, ctx.Err()
 		}
 	}
 	rows := t.RowsPer
@@ -173,14 +173,14 @@ func (w *world) Extract(ctx context.Context, in sourceside.ExtractInput) (source
 	w.extracts[rangeID(in.TableKey, i)]++
 	w.mu.Unlock()
 	name := fmt.Sprintf("r%d-p%d.parquet", i, in.Partition.Number) // Upload reads the range back
-	return sourceside.ExtractResult{
+	return sourceapi.ExtractResult{
 		Files: []activities.FileRef{{Path: "/tmp/x/" + name, Name: name, Rows: rows, Bytes: rows * 10}},
 		Rows:  rows, Bytes: rows * 10, HostQueue: w.hostQueue,
 	}, nil
 }
 
-func (w *world) Upload(ctx context.Context, in sourceside.UploadInput) (sourceside.UploadResult, error) {
-	w.count(sourceside.UploadName)
+func (w *world) Upload(ctx context.Context, in sourceapi.UploadInput) (sourceapi.UploadResult, error) {
+	w.count(sourceapi.UploadName)
 	t := w.table(in.TableKey)
 	var i int
 	if len(in.Files) > 0 {
@@ -193,7 +193,7 @@ func (w *world) Upload(ctx context.Context, in sourceside.UploadInput) (sourcesi
 	}
 	w.mu.Unlock()
 	if gone > 0 {
-		return sourceside.UploadResult{}, temporal.NewTimeoutError(enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START, nil)
+		return sourceapi.UploadResult{}, temporal.NewTimeoutError(enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START, nil)
 	}
 	var names []string
 	var bytes int64
@@ -201,38 +201,38 @@ func (w *world) Upload(ctx context.Context, in sourceside.UploadInput) (sourcesi
 		names = append(names, f.Name)
 		bytes += f.Bytes
 	}
-	return sourceside.UploadResult{Files: names, Bytes: bytes}, nil
+	return sourceapi.UploadResult{Files: names, Bytes: bytes}, nil
 }
 
-func (w *world) EnsureMetadata(ctx context.Context, in snowflakeside.EnsureMetadataInput) (snowflakeside.EnsureMetadataResult, error) {
-	w.count(snowflakeside.EnsureMetadataName)
+func (w *world) EnsureMetadata(ctx context.Context, in snowflakeapi.EnsureMetadataInput) (snowflakeapi.EnsureMetadataResult, error) {
+	w.count(snowflakeapi.EnsureMetadataName)
 	if in.ConnectionName == "unreachable" {
-		return snowflakeside.EnsureMetadataResult{}, temporal.NewNonRetryableApplicationError("login refused for connection unreachable", activities.ErrTypeCredentials, nil)
+		return snowflakeapi.EnsureMetadataResult{}, temporal.NewNonRetryableApplicationError("login refused for connection unreachable", activities.ErrTypeCredentials, nil)
 	}
-	return snowflakeside.EnsureMetadataResult{StageName: "SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE"}, nil
+	return snowflakeapi.EnsureMetadataResult{StageName: "SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE"}, nil
 }
 
-func (w *world) RecordWorkflow(ctx context.Context, in snowflakeside.RecordWorkflowInput) error {
-	w.count(snowflakeside.RecordWorkflowName)
+func (w *world) RecordWorkflow(ctx context.Context, in snowflakeapi.RecordWorkflowInput) error {
+	w.count(snowflakeapi.RecordWorkflowName)
 	w.mu.Lock()
 	w.wfRecs = append(w.wfRecs, in)
 	w.mu.Unlock()
 	return nil
 }
 
-func (w *world) PrepareTarget(ctx context.Context, in snowflakeside.PrepareTargetInput) (snowflakeside.PrepareTargetResult, error) {
-	w.count(snowflakeside.PrepareTargetName)
+func (w *world) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareTargetInput) (snowflakeapi.PrepareTargetResult, error) {
+	w.count(snowflakeapi.PrepareTargetName)
 	if in.MigrationRunID == "" {
-		return snowflakeside.PrepareTargetResult{}, errors.New("no migration run id")
+		return snowflakeapi.PrepareTargetResult{}, errors.New("no migration run id")
 	}
-	return snowflakeside.PrepareTargetResult{Target: activities.TableRef{Database: "DB", Schema: "PUBLIC", Table: in.Target.TableName}, Created: true}, nil
+	return snowflakeapi.PrepareTargetResult{Target: activities.TableRef{Database: "DB", Schema: "PUBLIC", Table: in.Target.TableName}, Created: true}, nil
 }
 
-func (w *world) LoadPartition(ctx context.Context, in snowflakeside.LoadPartitionInput) (snowflakeside.LoadPartitionResult, error) {
-	w.count(snowflakeside.LoadPartitionName)
+func (w *world) LoadPartition(ctx context.Context, in snowflakeapi.LoadPartitionInput) (snowflakeapi.LoadPartitionResult, error) {
+	w.count(snowflakeapi.LoadPartitionName)
 	t := w.table(in.TableKey)
 	if want := activities.StagePath("SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE", in.Migration, in.TableKey, in.Partition.Number); in.StagePrefix != want {
-		return snowflakeside.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError("stage prefix "+in.StagePrefix+" != "+want, activities.ErrTypeConfig, nil)
+		return snowflakeapi.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError("stage prefix "+in.StagePrefix+" != "+want, activities.ErrTypeConfig, nil)
 	}
 	rows := in.RowsExtracted
 	if t.LoadNothing {
@@ -243,37 +243,37 @@ func (w *world) LoadPartition(ctx context.Context, in snowflakeside.LoadPartitio
 	w.loads[id]++
 	w.loadedRow[in.TableKey] += rows
 	w.mu.Unlock()
-	return snowflakeside.LoadPartitionResult{RowsLoaded: rows}, nil
+	return snowflakeapi.LoadPartitionResult{RowsLoaded: rows}, nil
 }
 
-func (w *world) VerifyPartition(ctx context.Context, in snowflakeside.VerifyPartitionInput) (snowflakeside.VerifyPartitionResult, error) {
-	w.count(snowflakeside.VerifyPartitionName)
+func (w *world) VerifyPartition(ctx context.Context, in snowflakeapi.VerifyPartitionInput) (snowflakeapi.VerifyPartitionResult, error) {
+	w.count(snowflakeapi.VerifyPartitionName)
 	t := w.table(in.TableKey)
 	if t.FailVerify[rangeIndex(t, in.Partition)] {
-		return snowflakeside.VerifyPartitionResult{}, temporal.NewNonRetryableApplicationError(
+		return snowflakeapi.VerifyPartitionResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("partition %d: %d rows extracted, %d loaded, %d in the target range", in.Partition.Number, in.RowsExtracted, in.RowsLoaded, in.RowsLoaded+1),
 			activities.ErrTypeChecksumMismatch, nil)
 	}
-	return snowflakeside.VerifyPartitionResult{TargetRows: in.RowsLoaded}, nil
+	return snowflakeapi.VerifyPartitionResult{TargetRows: in.RowsLoaded}, nil
 }
 
-func (w *world) RecordTable(ctx context.Context, in snowflakeside.RecordTableInput) error {
-	w.count(snowflakeside.RecordTableName)
+func (w *world) RecordTable(ctx context.Context, in snowflakeapi.RecordTableInput) error {
+	w.count(snowflakeapi.RecordTableName)
 	w.mu.Lock()
 	w.tableRecs[in.TableKey] = append(w.tableRecs[in.TableKey], in.Status)
 	w.mu.Unlock()
 	return nil
 }
 
-func (w *world) RecordPartitions(ctx context.Context, in snowflakeside.RecordPartitionsInput) error {
-	w.count(snowflakeside.RecordPartitionsName)
+func (w *world) RecordPartitions(ctx context.Context, in snowflakeapi.RecordPartitionsInput) error {
+	w.count(snowflakeapi.RecordPartitionsName)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.batches++
 	w.maxBatch = max(w.maxBatch, len(in.Updates))
 	m := w.partRecs[in.TableKey]
 	if m == nil {
-		m = map[int]snowflakeside.PartitionUpdate{}
+		m = map[int]snowflakeapi.PartitionUpdate{}
 		w.partRecs[in.TableKey] = m
 	}
 	for _, u := range in.Updates {
@@ -288,25 +288,25 @@ type registrar interface {
 }
 
 func (w *world) registerSource(r registrar) {
-	r.RegisterActivityWithOptions(w.Introspect, activity.RegisterOptions{Name: sourceside.IntrospectName})
-	r.RegisterActivityWithOptions(w.PlanPartitions, activity.RegisterOptions{Name: sourceside.PlanPartitionsName})
-	r.RegisterActivityWithOptions(w.Extract, activity.RegisterOptions{Name: sourceside.ExtractName})
-	r.RegisterActivityWithOptions(w.CountRows, activity.RegisterOptions{Name: sourceside.CountRowsName}) // rowcount_test.go
+	r.RegisterActivityWithOptions(w.Introspect, activity.RegisterOptions{Name: sourceapi.IntrospectName})
+	r.RegisterActivityWithOptions(w.PlanPartitions, activity.RegisterOptions{Name: sourceapi.PlanPartitionsName})
+	r.RegisterActivityWithOptions(w.Extract, activity.RegisterOptions{Name: sourceapi.ExtractName})
+	r.RegisterActivityWithOptions(w.CountRows, activity.RegisterOptions{Name: sourceapi.CountRowsName}) // rowcount_test.go
 }
 
 func (w *world) registerHost(r registrar) {
-	r.RegisterActivityWithOptions(w.Upload, activity.RegisterOptions{Name: sourceside.UploadName})
+	r.RegisterActivityWithOptions(w.Upload, activity.RegisterOptions{Name: sourceapi.UploadName})
 }
 
 func (w *world) registerSnowflake(r registrar) {
-	r.RegisterActivityWithOptions(w.EnsureMetadata, activity.RegisterOptions{Name: snowflakeside.EnsureMetadataName})
-	r.RegisterActivityWithOptions(w.RecordWorkflow, activity.RegisterOptions{Name: snowflakeside.RecordWorkflowName})
-	r.RegisterActivityWithOptions(w.PrepareTarget, activity.RegisterOptions{Name: snowflakeside.PrepareTargetName})
-	r.RegisterActivityWithOptions(w.LoadPartition, activity.RegisterOptions{Name: snowflakeside.LoadPartitionName})
-	r.RegisterActivityWithOptions(w.VerifyPartition, activity.RegisterOptions{Name: snowflakeside.VerifyPartitionName})
-	r.RegisterActivityWithOptions(w.RecordTable, activity.RegisterOptions{Name: snowflakeside.RecordTableName})
-	r.RegisterActivityWithOptions(w.RecordPartitions, activity.RegisterOptions{Name: snowflakeside.RecordPartitionsName})
-	r.RegisterActivityWithOptions(w.RecordWarnings, activity.RegisterOptions{Name: snowflakeside.RecordWarningsName}) // rowcount_test.go
+	r.RegisterActivityWithOptions(w.EnsureMetadata, activity.RegisterOptions{Name: snowflakeapi.EnsureMetadataName})
+	r.RegisterActivityWithOptions(w.RecordWorkflow, activity.RegisterOptions{Name: snowflakeapi.RecordWorkflowName})
+	r.RegisterActivityWithOptions(w.PrepareTarget, activity.RegisterOptions{Name: snowflakeapi.PrepareTargetName})
+	r.RegisterActivityWithOptions(w.LoadPartition, activity.RegisterOptions{Name: snowflakeapi.LoadPartitionName})
+	r.RegisterActivityWithOptions(w.VerifyPartition, activity.RegisterOptions{Name: snowflakeapi.VerifyPartitionName})
+	r.RegisterActivityWithOptions(w.RecordTable, activity.RegisterOptions{Name: snowflakeapi.RecordTableName})
+	r.RegisterActivityWithOptions(w.RecordPartitions, activity.RegisterOptions{Name: snowflakeapi.RecordPartitionsName})
+	r.RegisterActivityWithOptions(w.RecordWarnings, activity.RegisterOptions{Name: snowflakeapi.RecordWarningsName}) // rowcount_test.go
 }
 
 // assertExactlyOnce checks that every range of every listed table was loaded once.

@@ -11,7 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snowmigrate/snowmigrate/activities"
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
 )
 
@@ -138,9 +138,9 @@ func (m *migrationRun) loadConfig() error {
 
 // setUp ensures the metadata schema and stage and records the workflow as executing.
 func (m *migrationRun) setUp(ctx workflow.Context) error {
-	var meta snowflakeside.EnsureMetadataResult
-	err := workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeside.EnsureMetadataName,
-		snowflakeside.EnsureMetadataInput{ConnectionName: m.in.ConnectionName}).Get(ctx, &meta)
+	var meta snowflakeapi.EnsureMetadataResult
+	err := workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeapi.EnsureMetadataName,
+		snowflakeapi.EnsureMetadataInput{ConnectionName: m.in.ConnectionName}).Get(ctx, &meta)
 	if err != nil {
 		return fmt.Errorf("ensure the metadata schema with connection %q: %s", m.in.ConnectionName, message(err))
 	}
@@ -159,7 +159,7 @@ func (m *migrationRun) setUp(ctx workflow.Context) error {
 }
 
 func (m *migrationRun) record(ctx workflow.Context, status, configJSON, msg string) error {
-	in := snowflakeside.RecordWorkflowInput{
+	in := snowflakeapi.RecordWorkflowInput{
 		ConnectionName: m.in.ConnectionName, WorkflowID: m.wfID, RunID: m.st.RunID, Name: m.in.Name,
 		Status: status, Affinity: m.affinity, SourcePlatform: m.in.SourcePlatform, ConfigJSON: configJSON,
 		StartedAt: m.st.StartedAt, TablesTotal: m.st.TablesTotal, TablesCompleted: m.st.Completed,
@@ -169,7 +169,7 @@ func (m *migrationRun) record(ctx workflow.Context, status, configJSON, msg stri
 		now := workflow.Now(ctx)
 		in.EndedAt = &now
 	}
-	return workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeside.RecordWorkflowName, in).Get(ctx, nil)
+	return workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeapi.RecordWorkflowName, in).Get(ctx, nil)
 }
 
 // tablesLoop starts tables through the window. It returns cont=true when the run must

@@ -8,8 +8,8 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/snowmigrate/snowmigrate/activities"
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
-	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
 )
 
@@ -118,7 +118,7 @@ func TestMigrationInvalidConfigFailsBeforeAnything(t *testing.T) {
 	if appType(err) != activities.ErrTypeConfig || !strings.Contains(err.Error(), "tables[1].columnNamesToPartitionBy") {
 		t.Fatalf("got %v", err)
 	}
-	if n := w.callCount(snowflakeside.EnsureMetadataName); n != 0 {
+	if n := w.callCount(snowflakeapi.EnsureMetadataName); n != 0 {
 		t.Fatalf("metadata touched %d times for an invalid configuration", n)
 	}
 }
@@ -134,7 +134,7 @@ func TestMigrationMetadataUnreachableFails(t *testing.T) {
 	if !ok || res.Outcome != OutcomeFailed || !strings.Contains(err.Error(), "login refused") {
 		t.Fatalf("got %+v, %v", res, err)
 	}
-	if n := w.callCount(sourceside.IntrospectName); n != 0 {
+	if n := w.callCount(sourceapi.IntrospectName); n != 0 {
 		t.Fatalf("%d tables started without metadata", n)
 	}
 }
@@ -181,10 +181,10 @@ func TestMigrationPauseForwardsToRunningTableAndResume(t *testing.T) {
 			t.Errorf("while paused: %+v", p)
 		}
 		// Table a finished its one in-flight partition and started no other; b never started.
-		if n := w.callCount(sourceside.ExtractName); n != 1 {
+		if n := w.callCount(sourceapi.ExtractName); n != 1 {
 			t.Errorf("%d extracts while paused, want 1", n)
 		}
-		if n := w.callCount(sourceside.IntrospectName); n != 1 {
+		if n := w.callCount(sourceapi.IntrospectName); n != 1 {
 			t.Errorf("%d tables introspected while paused, want 1", n)
 		}
 		observed = true
@@ -302,7 +302,7 @@ func TestMigrationContinuesAsNewWithSmallState(t *testing.T) {
 	if res.Outcome != OutcomeCompletedWithFailures || res.TablesCompleted != 4 || res.TablesFailed != 1 || res.Rows != 80 {
 		t.Fatalf("result %+v", res)
 	}
-	if n := w.callCount(snowflakeside.EnsureMetadataName); n != 1 {
+	if n := w.callCount(snowflakeapi.EnsureMetadataName); n != 1 {
 		t.Fatalf("EnsureMetadata called %d times", n)
 	}
 	if got := w.workflowStatuses(); got != "EXECUTING,COMPLETED_WITH_FAILURES" {

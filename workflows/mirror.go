@@ -2,7 +2,7 @@ package workflows
 
 import (
 	"github.com/snowmigrate/snowmigrate/activities"
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -17,10 +17,10 @@ import (
 // cannot be written after bounded retries is dropped and noted, never allowed to fail
 // the table.
 type mirror struct {
-	base    snowflakeside.RecordPartitionsInput // everything but Updates
+	base    snowflakeapi.RecordPartitionsInput // everything but Updates
 	batch   int
 	lim     Limits
-	pending []snowflakeside.PartitionUpdate
+	pending []snowflakeapi.PartitionUpdate
 	index   map[int]int // partition number → position in pending
 	urgent  bool
 	flushes int
@@ -28,13 +28,13 @@ type mirror struct {
 	lastErr string
 }
 
-func newMirror(base snowflakeside.RecordPartitionsInput, lim Limits) *mirror {
+func newMirror(base snowflakeapi.RecordPartitionsInput, lim Limits) *mirror {
 	return &mirror{base: base, batch: lim.MirrorBatch, lim: lim, index: map[int]int{}}
 }
 
 // add records a partition's new state; urgent asks for a flush at the next chance.
 func (m *mirror) add(ctx workflow.Context, p activities.Partition, status string, rows, bytes int64, attempts int, errText string) {
-	u := snowflakeside.PartitionUpdate{
+	u := snowflakeapi.PartitionUpdate{
 		Number: p.Number, Partition: p, Status: status, Rows: rows, Bytes: bytes,
 		Attempts: attempts, Error: truncate(errText, 2000), At: workflow.Now(ctx),
 	}
@@ -60,15 +60,15 @@ func (m *mirror) flush(ctx workflow.Context) {
 	for len(m.pending) > 0 {
 		n := min(len(m.pending), m.batch)
 		in := m.base
-		in.Updates = append([]snowflakeside.PartitionUpdate(nil), m.pending[:n]...)
-		m.pending = append([]snowflakeside.PartitionUpdate(nil), m.pending[n:]...)
+		in.Updates = append([]snowflakeapi.PartitionUpdate(nil), m.pending[:n]...)
+		m.pending = append([]snowflakeapi.PartitionUpdate(nil), m.pending[n:]...)
 		m.index = make(map[int]int, len(m.pending))
 		for i, u := range m.pending {
 			m.index[u.Number] = i
 		}
 		m.urgent = false
 		m.flushes++
-		err := workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeside.RecordPartitionsName, in).Get(ctx, nil)
+		err := workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeapi.RecordPartitionsName, in).Get(ctx, nil)
 		if err != nil {
 			m.dropped += len(in.Updates)
 			m.lastErr = message(err)

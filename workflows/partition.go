@@ -8,8 +8,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snowmigrate/snowmigrate/activities"
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
-	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 )
 
 // partitions plans page by page and keeps up to PartitionWindow partitions in flight
@@ -69,8 +69,8 @@ func (t *tableRun) partitions(ctx workflow.Context) (cont bool, err error) {
 // load them twice.
 func (t *tableRun) planPage(ctx workflow.Context) error {
 	intro := t.st.Intro
-	var res sourceside.PlanPartitionsResult
-	err := workflow.ExecuteActivity(planOptions(ctx, t.lim, t.sourceQueue), sourceside.PlanPartitionsName, sourceside.PlanPartitionsInput{
+	var res sourceapi.PlanPartitionsResult
+	err := workflow.ExecuteActivity(planOptions(ctx, t.lim, t.sourceQueue), sourceapi.PlanPartitionsName, sourceapi.PlanPartitionsInput{
 		Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table,
 		Source: intro.Source, Columns: intro.Columns, PartitionBy: intro.PartitionBy,
 		EstimatedRows: intro.EstimatedRows, EstimatedBytes: intro.EstimatedBytes,
@@ -178,16 +178,16 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 	}()
 	stage := activities.StagePath(t.in.StageName, t.in.Migration, t.in.TableKey, p.Number)
 	intro := t.st.Intro
-	var ex sourceside.ExtractResult
-	var up sourceside.UploadResult
+	var ex sourceapi.ExtractResult
+	var up sourceapi.UploadResult
 	for round := 1; ; round++ {
 		out.rounds = round
 		if round > 1 {
 			t.st.Redone++
 			t.mirror.add(ctx, p, activities.StatusExtracting, 0, 0, round, "")
 		}
-		ex = sourceside.ExtractResult{}
-		err := workflow.ExecuteActivity(extractOptions(ctx, t.lim, t.sourceQueue), sourceside.ExtractName, sourceside.ExtractInput{
+		ex = sourceapi.ExtractResult{}
+		err := workflow.ExecuteActivity(extractOptions(ctx, t.lim, t.sourceQueue), sourceapi.ExtractName, sourceapi.ExtractInput{
 			Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
 			Source: intro.Source, Columns: intro.Columns, PartitionBy: intro.PartitionBy, Partition: p,
 		}).Get(ctx, &ex)
@@ -204,7 +204,7 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 				"the source worker returned no host queue for the extracted files: upgrade or fix the source worker", "MissingHostQueue", nil)
 			return out
 		}
-		err = workflow.ExecuteActivity(uploadOptions(ctx, t.lim, ex.HostQueue), sourceside.UploadName, sourceside.UploadInput{
+		err = workflow.ExecuteActivity(uploadOptions(ctx, t.lim, ex.HostQueue), sourceapi.UploadName, sourceapi.UploadInput{
 			Migration: t.in.Migration, TableKey: t.in.TableKey, Partition: p.Number, Files: ex.Files, StagePrefix: stage,
 		}).Get(ctx, &up)
 		if err == nil {
@@ -226,9 +226,9 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 	t.extracting--
 	t.loading++
 	t.mirror.add(ctx, p, activities.StatusLoading, ex.Rows, ex.Bytes, out.rounds, "")
-	var ld snowflakeside.LoadPartitionResult
+	var ld snowflakeapi.LoadPartitionResult
 	if len(ex.Files) > 0 {
-		err := workflow.ExecuteActivity(loadOptions(ctx, t.lim), snowflakeside.LoadPartitionName, snowflakeside.LoadPartitionInput{
+		err := workflow.ExecuteActivity(loadOptions(ctx, t.lim), snowflakeapi.LoadPartitionName, snowflakeapi.LoadPartitionInput{
 			ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 			TableKey: t.in.TableKey, Target: t.st.Target, Columns: intro.Columns, Partition: p,
 			StagePrefix: stage, Files: up.Files, RowsExtracted: ex.Rows, Bytes: ex.Bytes,
@@ -238,8 +238,8 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 			return out
 		}
 	}
-	var vr snowflakeside.VerifyPartitionResult
-	err := workflow.ExecuteActivity(verifyOptions(ctx, t.lim), snowflakeside.VerifyPartitionName, snowflakeside.VerifyPartitionInput{
+	var vr snowflakeapi.VerifyPartitionResult
+	err := workflow.ExecuteActivity(verifyOptions(ctx, t.lim), snowflakeapi.VerifyPartitionName, snowflakeapi.VerifyPartitionInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 		TableKey: t.in.TableKey, Target: t.st.Target, Columns: intro.Columns, PartitionBy: intro.PartitionBy,
 		Partition: p, RowsExtracted: ex.Rows, RowsLoaded: ld.RowsLoaded,

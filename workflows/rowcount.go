@@ -5,8 +5,8 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
-	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
 )
 
@@ -31,8 +31,8 @@ func (t *tableRun) checkRowCount(ctx workflow.Context) {
 		return
 	}
 	log := workflow.GetLogger(ctx)
-	var res sourceside.CountRowsResult
-	err := workflow.ExecuteActivity(planOptions(ctx, t.lim, t.sourceQueue), sourceside.CountRowsName, sourceside.CountRowsInput{
+	var res sourceapi.CountRowsResult
+	err := workflow.ExecuteActivity(planOptions(ctx, t.lim, t.sourceQueue), sourceapi.CountRowsName, sourceapi.CountRowsInput{
 		Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table,
 		Source: t.st.Intro.Source, Columns: t.st.Intro.Columns,
 	}).Get(ctx, &res)
@@ -44,7 +44,7 @@ func (t *tableRun) checkRowCount(ctx workflow.Context) {
 		if len(msgs) == 0 {
 			return
 		}
-		err := workflow.ExecuteActivity(metadataOptions(ctx, t.lim), snowflakeside.RecordWarningsName, snowflakeside.RecordWarningsInput{
+		err := workflow.ExecuteActivity(metadataOptions(ctx, t.lim), snowflakeapi.RecordWarningsName, snowflakeapi.RecordWarningsInput{
 			ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 			TableKey: t.in.TableKey, Category: category, Messages: msgs,
 		}).Get(ctx, nil)
@@ -58,7 +58,7 @@ func (t *tableRun) checkRowCount(ctx workflow.Context) {
 			"Stop the writers and migrate the table again, or re-synchronize it",
 			t.in.TableKey, res.Rows, t.st.Rows, res.Rows-t.st.Rows)
 		log.Warn(msg)
-		record(snowflakeside.WarningCategoryRowCount, []string{msg})
+		record(snowflakeapi.WarningCategoryRowCount, []string{msg})
 	}
-	record(snowflakeside.WarningCategorySchema, res.Warnings)
+	record(snowflakeapi.WarningCategorySchema, res.Warnings)
 }

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/snowmigrate/snowmigrate/activities"
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
-	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
 )
 
@@ -17,23 +17,23 @@ import (
 var rowCountWorld = struct {
 	sync.Mutex
 	written  map[*world]map[string]int64
-	warnings map[*world][]snowflakeside.RecordWarningsInput
-}{written: map[*world]map[string]int64{}, warnings: map[*world][]snowflakeside.RecordWarningsInput{}}
+	warnings map[*world][]snowflakeapi.RecordWarningsInput
+}{written: map[*world]map[string]int64{}, warnings: map[*world][]snowflakeapi.RecordWarningsInput{}}
 
 // CountRows is the fake source count: the table's planned rows plus what a writer added.
-func (w *world) CountRows(ctx context.Context, in sourceside.CountRowsInput) (sourceside.CountRowsResult, error) {
-	w.count(sourceside.CountRowsName)
+func (w *world) CountRows(ctx context.Context, in sourceapi.CountRowsInput) (sourceapi.CountRowsResult, error) {
+	w.count(sourceapi.CountRowsName)
 	key := config.TableKey(in.Table)
 	t := w.table(key)
 	n := t.NullRows + int64(t.Partitions)*t.RowsPer
 	rowCountWorld.Lock()
 	defer rowCountWorld.Unlock()
-	return sourceside.CountRowsResult{Rows: n + rowCountWorld.written[w][key]}, nil
+	return sourceapi.CountRowsResult{Rows: n + rowCountWorld.written[w][key]}, nil
 }
 
 // RecordWarnings remembers the warnings.
-func (w *world) RecordWarnings(ctx context.Context, in snowflakeside.RecordWarningsInput) error {
-	w.count(snowflakeside.RecordWarningsName)
+func (w *world) RecordWarnings(ctx context.Context, in snowflakeapi.RecordWarningsInput) error {
+	w.count(snowflakeapi.RecordWarningsName)
 	rowCountWorld.Lock()
 	defer rowCountWorld.Unlock()
 	rowCountWorld.warnings[w] = append(rowCountWorld.warnings[w], in)
@@ -56,7 +56,7 @@ func TestTableRowCountDifferenceIsAWarning(t *testing.T) {
 	rowCountWorld.Lock()
 	got := rowCountWorld.warnings[w]
 	rowCountWorld.Unlock()
-	if len(got) != 1 || got[0].Category != snowflakeside.WarningCategoryRowCount || len(got[0].Messages) != 1 ||
+	if len(got) != 1 || got[0].Category != snowflakeapi.WarningCategoryRowCount || len(got[0].Messages) != 1 ||
 		!strings.Contains(got[0].Messages[0], "37 rows") || !strings.Contains(got[0].Messages[0], "32 rows were loaded") {
 		t.Fatalf("warnings %+v", got)
 	}
@@ -68,10 +68,10 @@ func TestTableRowCountEqualRecordsNothing(t *testing.T) {
 	if _, err := runTable(t, w, tableInput(t, "orders", Limits{})); err != nil {
 		t.Fatal(err)
 	}
-	if n := w.callCount(sourceside.CountRowsName); n != 1 {
+	if n := w.callCount(sourceapi.CountRowsName); n != 1 {
 		t.Fatalf("count called %d times", n)
 	}
-	if n := w.callCount(snowflakeside.RecordWarningsName); n != 0 {
+	if n := w.callCount(snowflakeapi.RecordWarningsName); n != 0 {
 		t.Fatalf("warnings recorded %d times for an exact table", n)
 	}
 }

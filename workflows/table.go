@@ -8,8 +8,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snowmigrate/snowmigrate/activities"
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
-	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 )
 
 // tableRun is one run of TableMigrationWorkflow: the carried state plus what lives only
@@ -49,7 +49,7 @@ func TableMigrationWorkflow(ctx workflow.Context, in TableInput) (TableResult, e
 		t.st.StartedAt = workflow.Now(ctx)
 		t.st.Paused = in.Paused
 	}
-	t.mirror = newMirror(snowflakeside.RecordPartitionsInput{
+	t.mirror = newMirror(snowflakeapi.RecordPartitionsInput{
 		ConnectionName: in.ConnectionName, Migration: in.Migration,
 		MigrationRunID: in.MigrationRunID, TableKey: in.TableKey,
 	}, t.lim)
@@ -123,8 +123,8 @@ func (t *tableRun) run(ctx workflow.Context) (TableResult, error) {
 // prepare introspects the source, prepares the target and records the table as
 // executing. Any error here ends the table: nothing can be moved without them.
 func (t *tableRun) prepare(ctx workflow.Context) error {
-	err := workflow.ExecuteActivity(introspectOptions(ctx, t.lim, t.sourceQueue), sourceside.IntrospectName,
-		sourceside.IntrospectInput{Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table},
+	err := workflow.ExecuteActivity(introspectOptions(ctx, t.lim, t.sourceQueue), sourceapi.IntrospectName,
+		sourceapi.IntrospectInput{Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table},
 	).Get(ctx, &t.st.Intro)
 	if err != nil {
 		return fmt.Errorf("introspect source table %s: %s", t.in.TableKey, message(err))
@@ -132,7 +132,7 @@ func (t *tableRun) prepare(ctx workflow.Context) error {
 	if len(t.st.Intro.Columns) == 0 {
 		return fmt.Errorf("introspect source table %s: no columns to migrate", t.in.TableKey)
 	}
-	var prep snowflakeside.PrepareTargetResult
+	var prep snowflakeapi.PrepareTargetResult
 	var target = t.in.Table.Target
 	if target == nil {
 		return fmt.Errorf("table %s: no target in the normalized configuration", t.in.TableKey)
@@ -141,7 +141,7 @@ func (t *tableRun) prepare(ctx workflow.Context) error {
 	if t.in.Table.Synchronization != nil {
 		sync = t.in.Table.Synchronization.Strategy
 	}
-	err = workflow.ExecuteActivity(prepareOptions(ctx, t.lim), snowflakeside.PrepareTargetName, snowflakeside.PrepareTargetInput{
+	err = workflow.ExecuteActivity(prepareOptions(ctx, t.lim), snowflakeapi.PrepareTargetName, snowflakeapi.PrepareTargetInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 		TableKey: t.in.TableKey, Target: *target, Columns: t.st.Intro.Columns, Sync: sync,
 	}).Get(ctx, &prep)
@@ -156,7 +156,7 @@ func (t *tableRun) prepare(ctx workflow.Context) error {
 }
 
 func (t *tableRun) recordTable(ctx workflow.Context, status, errText string) error {
-	in := snowflakeside.RecordTableInput{
+	in := snowflakeapi.RecordTableInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 		TableKey: t.in.TableKey, Source: t.st.Intro.Source, Target: t.st.Target, Status: status,
 		PartitionsTotal: t.st.Started, PartitionsDone: t.st.Completed, PartitionsFailed: t.st.Failed,
@@ -166,7 +166,7 @@ func (t *tableRun) recordTable(ctx workflow.Context, status, errText string) err
 		now := workflow.Now(ctx)
 		in.EndedAt = &now
 	}
-	return workflow.ExecuteActivity(metadataOptions(ctx, t.lim), snowflakeside.RecordTableName, in).Get(ctx, nil)
+	return workflow.ExecuteActivity(metadataOptions(ctx, t.lim), snowflakeapi.RecordTableName, in).Get(ctx, nil)
 }
 
 // shouldContinueAsNew is checked before each partition start.

@@ -4,16 +4,16 @@ import (
 	"time"
 
 	"github.com/snowmigrate/snowmigrate/activities"
-	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 )
 
 // TableState is carried by TableMigrationWorkflow across continue-as-new. It never holds
 // a partition list: the plan is resumed from a keyset cursor (PlanAfter), so its size
 // depends on the table's column count, not on its row or partition count.
 type TableState struct {
-	StartedAt time.Time                   `json:"startedAt"`
-	Intro     sourceside.IntrospectResult `json:"intro"`  // introspection, done once
-	Target    activities.TableRef         `json:"target"` // resolved by PrepareTarget
+	StartedAt time.Time                  `json:"startedAt"`
+	Intro     sourceapi.IntrospectResult `json:"intro"`  // introspection, done once
+	Target    activities.TableRef        `json:"target"` // resolved by PrepareTarget
 
 	// Plan cursor: the next PlanPartitions call asks for keys strictly after PlanAfter,
 	// numbering from NextNumber. NullKeysDone keeps the NULL-key partition (planned only

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/snowmigrate/snowmigrate/activities"
-	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 )
 
 func TestTableHappyPathMovesEveryPartitionOnce(t *testing.T) {
@@ -24,7 +24,7 @@ func TestTableHappyPathMovesEveryPartitionOnce(t *testing.T) {
 	if got := w.loadedRow[in.TableKey]; got != 1007 {
 		t.Fatalf("loaded %d rows", got)
 	}
-	if got := w.callCount(sourceside.PlanPartitionsName); got != 3 {
+	if got := w.callCount(sourceapi.PlanPartitionsName); got != 3 {
 		t.Fatalf("plan pages %d, want 3 (10 ranges by 4)", got)
 	}
 	recs := w.partRecs[in.TableKey]
@@ -89,10 +89,10 @@ func TestTableMissingSourceColumnFailsAtOnce(t *testing.T) {
 	if !ok || res.Status != activities.StatusFailed || !strings.Contains(res.Error, `column "id" of db.public.orders does not exist`) {
 		t.Fatalf("got %+v, %v", res, err)
 	}
-	if n := w.callCount(sourceside.IntrospectName); n != 1 {
+	if n := w.callCount(sourceapi.IntrospectName); n != 1 {
 		t.Fatalf("introspect called %d times: a missing column is permanent", n)
 	}
-	if n := w.callCount(sourceside.ExtractName); n != 0 {
+	if n := w.callCount(sourceapi.ExtractName); n != 0 {
 		t.Fatalf("extract called %d times", n)
 	}
 	if got := strings.Join(w.tableRecs[in.TableKey], ","); got != "FAILED" {
@@ -185,8 +185,8 @@ func TestTablePauseStopsStartingPartitionsUntilResume(t *testing.T) {
 		if err := v.Get(&p); err != nil {
 			t.Error(err)
 		}
-		if p.Status != activities.StatusPaused || p.PartitionsCompleted != 0 || w.callCount(sourceside.ExtractName) != 0 {
-			t.Errorf("while paused: %+v, %d extracts", p, w.callCount(sourceside.ExtractName))
+		if p.Status != activities.StatusPaused || p.PartitionsCompleted != 0 || w.callCount(sourceapi.ExtractName) != 0 {
+			t.Errorf("while paused: %+v, %d extracts", p, w.callCount(sourceapi.ExtractName))
 		}
 		checked = true
 		env.SignalWorkflow(SignalResume, nil)
@@ -270,7 +270,7 @@ func TestTableContinuesAsNewWithSmallStateAndResumesExactlyOnce(t *testing.T) {
 		t.Fatalf("%d runs, want 4 in all", runs+1)
 	}
 	w.assertExactlyOnce(t, in.TableKey)
-	if n := w.callCount(sourceside.IntrospectName); n != 1 {
+	if n := w.callCount(sourceapi.IntrospectName); n != 1 {
 		t.Fatalf("introspected %d times: the result must be carried", n)
 	}
 	if got := strings.Join(w.tableRecs[in.TableKey], ","); got != "EXECUTING,COMPLETED" {

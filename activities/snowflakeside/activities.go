@@ -11,25 +11,21 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/snowflake"
 )
 
-// Error types this package adds to activities.ErrType*: all non-retryable.
 const (
-	ErrTypeTargetMissing    = "TargetObjectMissing" // a Snowflake object does not exist or the role cannot see it
-	ErrTypeTargetPermission = "TargetPermission"    // the role lacks a privilege
-	ErrTypeLoadRejected     = "LoadRejected"        // Snowflake rejected the statement or the data
-	ErrTypeStagedFiles      = "StagedFilesMissing"  // the partition's files are not on the stage: extract again
-	StatusLoaded            = "LOADED"              // PARTITION_METADATA status between COPY and verify
-	warningCategoryTarget   = "TARGET_TABLE"        // MIGRATION_WARNING.CATEGORY of PrepareTarget's findings
-	defaultHeartbeat        = 10 * time.Second      // heartbeat period during long statements
-	removeTimeout           = 2 * time.Minute       // bound on the best-effort stage cleanup
-	maxMessageLen           = 2000                  // bound on error texts put into messages
-	maxUpdatesPerStatement  = 1000                  // bound on one MERGE's size (~600 bytes per row)
-	defaultLockPatience     = 5 * time.Minute       // how long a load retries lock timeouts (625) itself
-	lockRetryPause          = 2 * time.Second       // pause between those tries
-	rollbackTimeout         = 30 * time.Second      // bound on the ROLLBACK of a failed load
+	StatusLoaded           = "LOADED"         // PARTITION_METADATA status between COPY and verify
+	warningCategoryTarget  = "TARGET_TABLE"   // MIGRATION_WARNING.CATEGORY of PrepareTarget's findings
+	defaultHeartbeat       = 10 * time.Second // heartbeat period during long statements
+	removeTimeout          = 2 * time.Minute  // bound on the best-effort stage cleanup
+	maxMessageLen          = 2000             // bound on error texts put into messages
+	maxUpdatesPerStatement = 1000             // bound on one MERGE's size (~600 bytes per row)
+	defaultLockPatience    = 5 * time.Minute  // how long a load retries lock timeouts (625) itself
+	lockRetryPause         = 2 * time.Second  // pause between those tries
+	rollbackTimeout        = 30 * time.Second // bound on the ROLLBACK of a failed load
 )
 
 // DBProvider returns the *sql.DB of a named Snowflake connection. snowflake.Pool is the
@@ -141,15 +137,15 @@ func classify(err error, what string) error {
 	case snowflake.Missing:
 		return temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s: %s; create the object or grant the connection's role access to it", what, msg),
-			ErrTypeTargetMissing, err)
+			snowflakeapi.ErrTypeTargetMissing, err)
 	case snowflake.Permission:
 		return temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s: %s; grant the connection's role the privilege", what, msg),
-			ErrTypeTargetPermission, err)
+			snowflakeapi.ErrTypeTargetPermission, err)
 	case snowflake.Invalid:
 		return temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s: Snowflake rejected the statement: %s", what, msg),
-			ErrTypeLoadRejected, err)
+			snowflakeapi.ErrTypeLoadRejected, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

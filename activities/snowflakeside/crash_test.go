@@ -8,6 +8,7 @@ import (
 
 	sf "github.com/snowflakedb/gosnowflake"
 
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/snowflake"
 )
 
@@ -55,7 +56,7 @@ func TestLoadPartitionAbortsPredecessorTransaction(t *testing.T) {
 	step(snowflake.MarkLoadedSQL(h.a.meta, in.Migration, in.MigrationRunID, in.TableKey, 1, 250, 250, 1, 1, time.Now(), txn))
 	// ... and the process dies here: the transaction stays open, holding its locks.
 
-	var res LoadPartitionResult
+	var res snowflakeapi.LoadPartitionResult
 	h.mustRun(t, h.a.LoadPartition, in, &res)
 	if res.RowsLoaded != 250 || res.AlreadyLoaded {
 		t.Fatalf("load after the predecessor: %+v, want 250 rows loaded by this attempt", res)
@@ -94,7 +95,7 @@ func TestEnsureMetadataConcurrentOnFreshAccount(t *testing.T) {
 	defer cancel()
 	for i := 0; i < n; i++ {
 		go func() {
-			_, err := h.a.EnsureMetadata(ctx, EnsureMetadataInput{ConnectionName: h.conn})
+			_, err := h.a.EnsureMetadata(ctx, snowflakeapi.EnsureMetadataInput{ConnectionName: h.conn})
 			errs <- err
 		}()
 	}

@@ -1,8 +1,9 @@
 // Package snowflakeside holds the activities that run with the orchestrator and talk to
 // Snowflake: the metadata mirror (EnsureMetadata, RecordWorkflow, RecordTable,
 // RecordPartitions), target preparation (PrepareTarget), the load (LoadPartition) and
-// the per-partition count check (VerifyPartition). api.go is the contract with the
-// workflows; the SQL itself is built by package snowflake.
+// the per-partition count check (VerifyPartition), and warnings (RecordWarnings). Their
+// contract with the workflows (names, inputs, results, error types) is package
+// activities/snowflakeapi; the SQL itself is built by package snowflake.
 //
 // Exactly once: a partition's COPY INTO and the UPDATE that sets its LOADED_AT in
 // PARTITION_METADATA commit in one transaction on one connection. A retried load reads

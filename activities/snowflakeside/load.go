@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/snowflake"
 )
 
@@ -33,28 +34,28 @@ import (
 // Every statement carries a QUERY_TAG naming migration, table, partition and attempt. A
 // lock wait longer than the session's LOCK_TIMEOUT (625) is retried here, for at most
 // lockPatience, while the activity heartbeats.
-func (a *Activities) LoadPartition(ctx context.Context, in LoadPartitionInput) (LoadPartitionResult, error) {
+func (a *Activities) LoadPartition(ctx context.Context, in snowflakeapi.LoadPartitionInput) (snowflakeapi.LoadPartitionResult, error) {
 	n := in.Partition.Number
 	where := fmt.Sprintf("partition %d of %s", n, in.TableKey)
 	copySQL, err := snowflake.CopySQL(in.Target, in.Columns, in.StagePrefix, in.Files)
 	if err != nil {
-		return LoadPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), activities.ErrTypeConfig, err)
+		return snowflakeapi.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), activities.ErrTypeConfig, err)
 	}
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
-		return LoadPartitionResult{}, err
+		return snowflakeapi.LoadPartitionResult{}, err
 	}
 	ensure, err := snowflake.MergePartitionsSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, "", []snowflake.PartitionRow{{
 		Number: n, Lower: in.Partition.Lower, Upper: in.Partition.Upper, NullKeys: in.Partition.NullKeys,
 		Status: activities.StatusLoading, RowsExtract: &in.RowsExtracted, Bytes: &in.Bytes, Attempts: attempt(ctx), At: a.now(),
 	}})
 	if err != nil {
-		return LoadPartitionResult{}, classify(err, where)
+		return snowflakeapi.LoadPartitionResult{}, classify(err, where)
 	}
 	ctx = sf.WithQueryTag(ctx, snowflake.LoadQueryTag(in.Migration, in.TableKey, n, attempt(ctx)))
 
 	var (
-		res    LoadPartitionResult
+		res    snowflakeapi.LoadPartitionResult
 		loaded bool
 	)
 	giveUp := time.Now().Add(a.lockPatience)
@@ -76,9 +77,9 @@ func (a *Activities) LoadPartition(ctx context.Context, in LoadPartitionInput) (
 		// An overlapping attempt may have committed (and removed the files) while this one
 		// ran: then the partition is loaded and this attempt's failure does not matter.
 		if rows, ok, rerr := a.loadedRows(ctx, db, in); rerr == nil && ok {
-			return LoadPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, nil
+			return snowflakeapi.LoadPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, nil
 		}
-		return LoadPartitionResult{}, err
+		return snowflakeapi.LoadPartitionResult{}, err
 	}
 	if loaded {
 		a.removeStaged(ctx, db, in.StagePrefix)
@@ -95,12 +96,12 @@ func waitedForLock(err error) bool {
 }
 
 // loadOnce runs one try on one session; loaded reports whether it committed a COPY.
-func (a *Activities) loadOnce(ctx context.Context, db *sql.DB, in LoadPartitionInput, ensure, copySQL string) (_ LoadPartitionResult, _ bool, err error) {
+func (a *Activities) loadOnce(ctx context.Context, db *sql.DB, in snowflakeapi.LoadPartitionInput, ensure, copySQL string) (_ snowflakeapi.LoadPartitionResult, _ bool, err error) {
 	n := in.Partition.Number
 	where := fmt.Sprintf("partition %d of %s", n, in.TableKey)
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return LoadPartitionResult{}, false, classify(err, where)
+		return snowflakeapi.LoadPartitionResult{}, false, classify(err, where)
 	}
 	open := false // a transaction is open on conn
 	defer func() {
@@ -111,42 +112,42 @@ func (a *Activities) loadOnce(ctx context.Context, db *sql.DB, in LoadPartitionI
 	// previous attempt left open may hold the very lock this attempt needs.
 	a.abortPredecessors(ctx, conn, name, where)
 	if _, err := a.exec(ctx, conn, "record the load of "+where, ensure); err != nil {
-		return LoadPartitionResult{}, false, err
+		return snowflakeapi.LoadPartitionResult{}, false, err
 	}
 	if _, err := conn.ExecContext(ctx, snowflake.BeginNamedSQL(name)); err != nil {
-		return LoadPartitionResult{}, false, classify(err, "begin the load of "+where)
+		return snowflakeapi.LoadPartitionResult{}, false, classify(err, "begin the load of "+where)
 	}
 	open = true
 	var txnID sql.NullString
 	if err := conn.QueryRowContext(ctx, snowflake.CurrentTransactionSQL).Scan(&txnID); err != nil {
-		return LoadPartitionResult{}, false, classify(err, "begin the load of "+where)
+		return snowflakeapi.LoadPartitionResult{}, false, classify(err, "begin the load of "+where)
 	}
 	if !txnID.Valid || txnID.String == "" {
-		return LoadPartitionResult{}, false, fmt.Errorf("%s: CURRENT_TRANSACTION() is NULL right after BEGIN; retrying", where)
+		return snowflakeapi.LoadPartitionResult{}, false, fmt.Errorf("%s: CURRENT_TRANSACTION() is NULL right after BEGIN; retrying", where)
 	}
 
 	if rows, ok, err := a.loadedRows(ctx, conn, in); err != nil {
-		return LoadPartitionResult{}, false, err
+		return snowflakeapi.LoadPartitionResult{}, false, err
 	} else if ok {
 		if _, err := conn.ExecContext(ctx, snowflake.CommitSQL); err != nil {
-			return LoadPartitionResult{}, false, classify(err, where)
+			return snowflakeapi.LoadPartitionResult{}, false, classify(err, where)
 		}
 		open = false
-		return LoadPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
+		return snowflakeapi.LoadPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
 	}
 
 	loadedRows, files, err := a.copy(ctx, conn, where, copySQL)
 	if err != nil {
-		return LoadPartitionResult{}, false, err
+		return snowflakeapi.LoadPartitionResult{}, false, err
 	}
 	if files == 0 && in.RowsExtracted > 0 {
-		return LoadPartitionResult{}, false, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+		return snowflakeapi.LoadPartitionResult{}, false, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
 			"%s: no staged files found under %s (expected %d rows in %d files): the upload is missing; extract the partition again",
-			where, in.StagePrefix, in.RowsExtracted, len(in.Files)), ErrTypeStagedFiles, nil)
+			where, in.StagePrefix, in.RowsExtracted, len(in.Files)), snowflakeapi.ErrTypeStagedFiles, nil)
 	}
 	if loadedRows != in.RowsExtracted {
 		// Roll back: the files on the stage are not what extract wrote.
-		return LoadPartitionResult{}, false, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+		return snowflakeapi.LoadPartitionResult{}, false, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
 			"%s: COPY loaded %d rows but extract wrote %d; nothing was committed; extract the partition again",
 			where, loadedRows, in.RowsExtracted), activities.ErrTypeChecksumMismatch, nil)
 	}
@@ -154,25 +155,25 @@ func (a *Activities) loadOnce(ctx context.Context, db *sql.DB, in LoadPartitionI
 		in.RowsExtracted, loadedRows, in.Bytes, attempt(ctx), a.now(), txnID.String)
 	r, err := a.exec(ctx, conn, "record "+where+" as loaded", mark)
 	if err != nil {
-		return LoadPartitionResult{}, false, err
+		return snowflakeapi.LoadPartitionResult{}, false, err
 	}
 	if affected, err := r.RowsAffected(); err != nil || affected != 1 {
 		// Another attempt committed this partition while our COPY ran, or this transaction
 		// was aborted: undo ours (release rolls back).
 		rows, ok, err2 := a.loadedRows(ctx, db, in)
 		if err2 != nil {
-			return LoadPartitionResult{}, false, err2
+			return snowflakeapi.LoadPartitionResult{}, false, err2
 		}
 		if !ok {
-			return LoadPartitionResult{}, false, fmt.Errorf("%s: recording the load updated %d metadata rows (%v); retrying", where, affected, err)
+			return snowflakeapi.LoadPartitionResult{}, false, fmt.Errorf("%s: recording the load updated %d metadata rows (%v); retrying", where, affected, err)
 		}
-		return LoadPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
+		return snowflakeapi.LoadPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
 	}
 	if _, err := conn.ExecContext(ctx, snowflake.CommitSQL); err != nil {
-		return LoadPartitionResult{}, false, classify(err, "commit the load of "+where)
+		return snowflakeapi.LoadPartitionResult{}, false, classify(err, "commit the load of "+where)
 	}
 	open = false
-	return LoadPartitionResult{RowsLoaded: loadedRows}, true, nil
+	return snowflakeapi.LoadPartitionResult{RowsLoaded: loadedRows}, true, nil
 }
 
 // release returns the session to the pool, clean: an open transaction is rolled back
@@ -247,7 +248,7 @@ type querier interface {
 }
 
 // loadedRows reads whether the partition was loaded in this run, and how many rows.
-func (a *Activities) loadedRows(ctx context.Context, q querier, in LoadPartitionInput) (int64, bool, error) {
+func (a *Activities) loadedRows(ctx context.Context, q querier, in snowflakeapi.LoadPartitionInput) (int64, bool, error) {
 	rows, err := q.QueryContext(ctx, snowflake.SelectPartitionLoadSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, in.Partition.Number))
 	if err != nil {
 		return 0, false, classify(err, fmt.Sprintf("read the metadata of partition %d of %s", in.Partition.Number, in.TableKey))
@@ -287,7 +288,7 @@ func (a *Activities) copy(ctx context.Context, q querier, where, copySQL string)
 		if snowflake.IsStagedFileMissing(err) {
 			return 0, 0, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
 				"COPY INTO for %s: a staged file is missing (%s): the upload is incomplete; extract the partition again", where, clip(err.Error())),
-				ErrTypeStagedFiles, err)
+				snowflakeapi.ErrTypeStagedFiles, err)
 		}
 		return 0, 0, classify(err, "COPY INTO for "+where)
 	}
@@ -314,7 +315,7 @@ func (a *Activities) copy(ctx context.Context, q querier, where, copySQL string)
 	}
 	if len(problems) > 0 {
 		return 0, 0, temporal.NewNonRetryableApplicationError(fmt.Sprintf("COPY INTO for %s did not load every file (nothing was committed): %s",
-			where, clip(strings.Join(problems, "; "))), ErrTypeLoadRejected, nil)
+			where, clip(strings.Join(problems, "; "))), snowflakeapi.ErrTypeLoadRejected, nil)
 	}
 	return rowsLoaded, files, nil
 }
@@ -340,25 +341,25 @@ func (a *Activities) removeStaged(ctx context.Context, db *sql.DB, prefix string
 
 // VerifyPartition checks rows extracted = rows loaded = rows in the target's range and
 // marks the partition COMPLETED (or FAILED with all three numbers) in the metadata.
-func (a *Activities) VerifyPartition(ctx context.Context, in VerifyPartitionInput) (VerifyPartitionResult, error) {
+func (a *Activities) VerifyPartition(ctx context.Context, in snowflakeapi.VerifyPartitionInput) (snowflakeapi.VerifyPartitionResult, error) {
 	n := in.Partition.Number
 	where := fmt.Sprintf("partition %d of %s", n, in.TableKey)
 	q, err := snowflake.CountRangeSQL(in.Target, in.Columns, in.PartitionBy, in.Partition)
 	if err != nil {
-		return VerifyPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), activities.ErrTypeConfig, err)
+		return snowflakeapi.VerifyPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), activities.ErrTypeConfig, err)
 	}
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
-		return VerifyPartitionResult{}, err
+		return snowflakeapi.VerifyPartitionResult{}, err
 	}
 	var target int64
 	stop := a.startHeartbeat(ctx, "count "+where)
 	err = db.QueryRowContext(ctx, q).Scan(&target)
 	stop()
 	if err != nil {
-		return VerifyPartitionResult{}, classify(err, "count the target rows of "+where)
+		return snowflakeapi.VerifyPartitionResult{}, classify(err, "count the target rows of "+where)
 	}
-	res := VerifyPartitionResult{TargetRows: target}
+	res := snowflakeapi.VerifyPartitionResult{TargetRows: target}
 	row := snowflake.PartitionRow{
 		Number: n, Lower: in.Partition.Lower, Upper: in.Partition.Upper, NullKeys: in.Partition.NullKeys,
 		Status: activities.StatusCompleted, RowsExtract: &in.RowsExtracted, Attempts: attempt(ctx), At: a.now(),

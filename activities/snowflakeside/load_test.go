@@ -6,18 +6,19 @@ import (
 	"testing"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 )
 
 // loadSetup creates the metadata and the target table and stages one Parquet file of n
 // rows (IDs 1..n) for partition 1. It returns the load input.
-func loadSetup(t *testing.T, h *harness, n int) LoadPartitionInput {
+func loadSetup(t *testing.T, h *harness, n int) snowflakeapi.LoadPartitionInput {
 	t.Helper()
-	var meta EnsureMetadataResult
-	h.mustRun(t, h.a.EnsureMetadata, EnsureMetadataInput{ConnectionName: h.conn}, &meta)
+	var meta snowflakeapi.EnsureMetadataResult
+	h.mustRun(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: h.conn}, &meta)
 	if _, err := h.db.Exec(`CREATE DATABASE IF NOT EXISTS TARGET_DB`); err != nil {
 		t.Fatal(err)
 	}
-	var prep PrepareTargetResult
+	var prep snowflakeapi.PrepareTargetResult
 	h.mustRun(t, h.a.PrepareTarget, prepareInput(h, "run-1"), &prep)
 	rows := make([]parquetRow, n)
 	for i := range rows {
@@ -27,7 +28,7 @@ func loadSetup(t *testing.T, h *harness, n int) LoadPartitionInput {
 	rows[0].Name = nil // a NULL travels too
 	stage := activities.StagePath(meta.StageName, "mig", "src.public.orders", 1)
 	h.put(t, writeParquet(t, "part-0000.parquet", rows), stage)
-	return LoadPartitionInput{
+	return snowflakeapi.LoadPartitionInput{
 		ConnectionName: h.conn, Migration: "mig", MigrationRunID: "run-1", TableKey: "src.public.orders",
 		Target: prep.Target, Columns: testColumns, Partition: activities.Partition{Number: 1, Lower: []string{"0"}, Upper: []string{fmt.Sprint(n)}},
 		StagePrefix: stage, Files: []string{"part-0000.parquet"}, RowsExtracted: int64(n), Bytes: 1234,
@@ -39,7 +40,7 @@ const loadTable = `TARGET_DB."Sales".ORDERS`
 func TestLoadPartitionExactlyOnce(t *testing.T) {
 	h := newHarness(t)
 	in := loadSetup(t, h, 250)
-	var res LoadPartitionResult
+	var res snowflakeapi.LoadPartitionResult
 	h.mustRun(t, h.a.LoadPartition, in, &res)
 	if res.RowsLoaded != 250 || res.AlreadyLoaded {
 		t.Fatalf("first load: %+v", res)
@@ -74,15 +75,15 @@ func TestLoadPartitionExactlyOnce(t *testing.T) {
 	// A retry (the activity ran again after a lost result) loads nothing, even with the
 	// files staged again.
 	h.put(t, writeParquet(t, "part-0000.parquet", []parquetRow{{ID: 999}}), in.StagePrefix)
-	res = LoadPartitionResult{}
+	res = snowflakeapi.LoadPartitionResult{}
 	h.mustRun(t, h.a.LoadPartition, in, &res)
 	if !res.AlreadyLoaded || res.RowsLoaded != 250 {
 		t.Fatalf("retry: %+v", res)
 	}
 	check()
 	// Verify: counts agree → COMPLETED.
-	var vr VerifyPartitionResult
-	vin := VerifyPartitionInput{ConnectionName: h.conn, Migration: "mig", MigrationRunID: "run-1", TableKey: in.TableKey,
+	var vr snowflakeapi.VerifyPartitionResult
+	vin := snowflakeapi.VerifyPartitionInput{ConnectionName: h.conn, Migration: "mig", MigrationRunID: "run-1", TableKey: in.TableKey,
 		Target: in.Target, Columns: testColumns, PartitionBy: []int{0}, Partition: in.Partition, RowsExtracted: 250, RowsLoaded: 250}
 	h.mustRun(t, h.a.VerifyPartition, vin, &vr)
 	if vr.TargetRows != 250 {
@@ -125,7 +126,7 @@ func TestLoadPartitionFailedCopyLeavesNothing(t *testing.T) {
 	if err == nil {
 		t.Fatal("a COPY of a bad file succeeded")
 	}
-	appErr(t, err, ErrTypeLoadRejected, "partition 1 of src.public.orders")
+	appErr(t, err, snowflakeapi.ErrTypeLoadRejected, "partition 1 of src.public.orders")
 	if n := h.count(t, "SELECT COUNT(*) FROM "+loadTable); n != 0 {
 		t.Errorf("failed COPY left %d rows", n)
 	}
@@ -137,7 +138,7 @@ func TestLoadPartitionFailedCopyLeavesNothing(t *testing.T) {
 		t.Errorf("want both files still staged, got %d", n)
 	}
 	in.Files, in.RowsExtracted = []string{"part-0000.parquet"}, 10
-	var res LoadPartitionResult
+	var res snowflakeapi.LoadPartitionResult
 	h.mustRun(t, h.a.LoadPartition, in, &res)
 	if res.RowsLoaded != 10 || h.count(t, "SELECT COUNT(*) FROM "+loadTable) != 10 {
 		t.Errorf("load after the failure: %+v", res)
@@ -162,7 +163,7 @@ func TestLoadPartitionMissingFilesAndCountMismatch(t *testing.T) {
 	if err == nil {
 		t.Fatal("load of a missing file succeeded")
 	}
-	appErr(t, err, ErrTypeStagedFiles, "partition 2 of src.public.orders", "extract the partition again")
+	appErr(t, err, snowflakeapi.ErrTypeStagedFiles, "partition 2 of src.public.orders", "extract the partition again")
 }
 
 func listStage(t *testing.T, h *harness, prefix string) []string {

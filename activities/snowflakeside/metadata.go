@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/snowflake"
 )
 
@@ -16,10 +17,10 @@ import (
 // database already exists. Migrations started together on a fresh account run it
 // concurrently: "already exists" from a racing creator means the object is there, which
 // is what the statement wanted.
-func (a *Activities) EnsureMetadata(ctx context.Context, in EnsureMetadataInput) (EnsureMetadataResult, error) {
+func (a *Activities) EnsureMetadata(ctx context.Context, in snowflakeapi.EnsureMetadataInput) (snowflakeapi.EnsureMetadataResult, error) {
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
-		return EnsureMetadataResult{}, err
+		return snowflakeapi.EnsureMetadataResult{}, err
 	}
 	for i, stmt := range snowflake.MetadataDDL(a.meta) {
 		_, err := db.ExecContext(ctx, stmt)
@@ -31,10 +32,10 @@ func (a *Activities) EnsureMetadata(ctx context.Context, in EnsureMetadataInput)
 			warn(ctx, "cannot create the metadata database; assuming it exists", "database", a.meta.Database)
 			continue
 		}
-		return EnsureMetadataResult{}, classify(err, fmt.Sprintf("create the metadata objects in %s (%s)",
+		return snowflakeapi.EnsureMetadataResult{}, classify(err, fmt.Sprintf("create the metadata objects in %s (%s)",
 			snowflake.DisplayName(a.meta.Database, a.meta.MigrationSchema), firstLine(stmt)))
 	}
-	return EnsureMetadataResult{StageName: snowflake.StageName(a.meta)}, nil
+	return snowflakeapi.EnsureMetadataResult{StageName: snowflake.StageName(a.meta)}, nil
 }
 
 func firstLine(s string) string {
@@ -45,7 +46,7 @@ func firstLine(s string) string {
 }
 
 // RecordWorkflow upserts the WORKFLOW row.
-func (a *Activities) RecordWorkflow(ctx context.Context, in RecordWorkflowInput) error {
+func (a *Activities) RecordWorkflow(ctx context.Context, in snowflakeapi.RecordWorkflowInput) error {
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
 		return err
@@ -61,7 +62,7 @@ func (a *Activities) RecordWorkflow(ctx context.Context, in RecordWorkflowInput)
 }
 
 // RecordTable upserts the TABLE_METADATA row.
-func (a *Activities) RecordTable(ctx context.Context, in RecordTableInput) error {
+func (a *Activities) RecordTable(ctx context.Context, in snowflakeapi.RecordTableInput) error {
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
 		return err
@@ -79,7 +80,7 @@ func (a *Activities) RecordTable(ctx context.Context, in RecordTableInput) error
 
 // RecordPartitions upserts a batch of PARTITION_METADATA rows: one MERGE per call (per
 // 1,000 updates for larger batches).
-func (a *Activities) RecordPartitions(ctx context.Context, in RecordPartitionsInput) error {
+func (a *Activities) RecordPartitions(ctx context.Context, in snowflakeapi.RecordPartitionsInput) error {
 	if len(in.Updates) == 0 {
 		return nil
 	}
@@ -107,7 +108,7 @@ func (a *Activities) RecordPartitions(ctx context.Context, in RecordPartitionsIn
 // partitionRow maps a workflow update to a metadata row. Rows and Bytes are the
 // extracted amounts: they are written once the partition has been extracted (or when
 // non-zero), so an EXTRACTING update with zeros does not erase earlier numbers.
-func partitionRow(u PartitionUpdate) snowflake.PartitionRow {
+func partitionRow(u snowflakeapi.PartitionUpdate) snowflake.PartitionRow {
 	r := snowflake.PartitionRow{
 		Number: u.Number, Lower: u.Partition.Lower, Upper: u.Partition.Upper, NullKeys: u.Partition.NullKeys,
 		Status: u.Status, Attempts: u.Attempts, Error: u.Error, At: u.At,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 )
 
 const metaPrefix = `"SNOWCONVERT_AI"."DATA_MIGRATION".`
@@ -14,8 +15,8 @@ const metaPrefix = `"SNOWCONVERT_AI"."DATA_MIGRATION".`
 func TestEnsureMetadataIsIdempotent(t *testing.T) {
 	h := newHarness(t)
 	for i := 0; i < 2; i++ {
-		var res EnsureMetadataResult
-		h.mustRun(t, h.a.EnsureMetadata, EnsureMetadataInput{ConnectionName: h.conn}, &res)
+		var res snowflakeapi.EnsureMetadataResult
+		h.mustRun(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: h.conn}, &res)
 		if res.StageName != "SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE" {
 			t.Fatalf("stage name %q", res.StageName)
 		}
@@ -33,12 +34,12 @@ func TestEnsureMetadataIsIdempotent(t *testing.T) {
 
 func TestRecordPartitionsBatchOf500InOneStatement(t *testing.T) {
 	h := newHarness(t)
-	h.mustRun(t, h.a.EnsureMetadata, EnsureMetadataInput{ConnectionName: h.conn}, nil)
+	h.mustRun(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: h.conn}, nil)
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	in := RecordPartitionsInput{ConnectionName: h.conn, Migration: "m500", MigrationRunID: "run-1", TableKey: "db.public.big"}
+	in := snowflakeapi.RecordPartitionsInput{ConnectionName: h.conn, Migration: "m500", MigrationRunID: "run-1", TableKey: "db.public.big"}
 	for i := 0; i < 500; i++ {
 		p := activities.Partition{Number: i + 1, Lower: []string{fmt.Sprint(i * 10)}, Upper: []string{fmt.Sprint(i*10 + 10)}}
-		in.Updates = append(in.Updates, PartitionUpdate{Number: p.Number, Partition: p, Status: activities.StatusPending, At: at})
+		in.Updates = append(in.Updates, snowflakeapi.PartitionUpdate{Number: p.Number, Partition: p, Status: activities.StatusPending, At: at})
 	}
 	before := len(h.rec.matching("MERGE INTO " + metaPrefix + `"PARTITION_METADATA"`))
 	h.mustRun(t, h.a.RecordPartitions, in, nil)
@@ -56,12 +57,12 @@ func TestRecordPartitionsBatchOf500InOneStatement(t *testing.T) {
 	// Re-sending the same batch (a retried activity) changes nothing; a later state
 	// replaces the row; an older state is ignored.
 	h.mustRun(t, h.a.RecordPartitions, in, nil)
-	upd := RecordPartitionsInput{ConnectionName: h.conn, Migration: "m500", MigrationRunID: "run-1", TableKey: "db.public.big", Updates: []PartitionUpdate{
+	upd := snowflakeapi.RecordPartitionsInput{ConnectionName: h.conn, Migration: "m500", MigrationRunID: "run-1", TableKey: "db.public.big", Updates: []snowflakeapi.PartitionUpdate{
 		{Number: 7, Partition: in.Updates[6].Partition, Status: activities.StatusFailed, Attempts: 3, Error: "first 'boom'", At: at.Add(time.Minute)},
 		{Number: 8, Partition: in.Updates[7].Partition, Status: activities.StatusCompleted, Rows: 42, Bytes: 1000, Attempts: 1, At: at.Add(time.Minute)},
 	}}
 	h.mustRun(t, h.a.RecordPartitions, upd, nil)
-	upd.Updates = []PartitionUpdate{
+	upd.Updates = []snowflakeapi.PartitionUpdate{
 		{Number: 7, Partition: in.Updates[6].Partition, Status: activities.StatusFailed, Attempts: 4, Error: "second", At: at.Add(2 * time.Minute)},
 		{Number: 8, Partition: in.Updates[7].Partition, Status: activities.StatusExtracting, At: at.Add(30 * time.Second)}, // stale
 	}
@@ -83,34 +84,34 @@ func TestRecordPartitionsBatchOf500InOneStatement(t *testing.T) {
 
 func TestViewsFilterByWorkflowAndShowCurrentRun(t *testing.T) {
 	h := newHarness(t)
-	h.mustRun(t, h.a.EnsureMetadata, EnsureMetadataInput{ConnectionName: h.conn}, nil)
+	h.mustRun(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: h.conn}, nil)
 	t0 := time.Date(2025, 5, 6, 7, 0, 0, 0, time.UTC)
 	for _, wf := range []string{"alpha", "beta"} {
-		h.mustRun(t, h.a.RecordWorkflow, RecordWorkflowInput{ConnectionName: h.conn, WorkflowID: wf, RunID: wf + "-run1", Name: wf,
+		h.mustRun(t, h.a.RecordWorkflow, snowflakeapi.RecordWorkflowInput{ConnectionName: h.conn, WorkflowID: wf, RunID: wf + "-run1", Name: wf,
 			Status: activities.StatusExecuting, SourcePlatform: "postgresql", ConfigJSON: `{"tables":[]}`, StartedAt: t0, TablesTotal: 2}, nil)
-		h.mustRun(t, h.a.RecordTable, RecordTableInput{ConnectionName: h.conn, Migration: wf, MigrationRunID: wf + "-run1", TableKey: "db.public.orders",
+		h.mustRun(t, h.a.RecordTable, snowflakeapi.RecordTableInput{ConnectionName: h.conn, Migration: wf, MigrationRunID: wf + "-run1", TableKey: "db.public.orders",
 			Source: activities.TableRef{Database: "db", Schema: "public", Table: "orders"}, Target: activities.TableRef{Database: "DB", Schema: "PUBLIC", Table: "ORDERS"},
 			Status: activities.StatusExecuting, PartitionsTotal: 6, StartedAt: t0}, nil)
-		h.mustRun(t, h.a.RecordTable, RecordTableInput{ConnectionName: h.conn, Migration: wf, MigrationRunID: wf + "-run1", TableKey: "db.public.missing",
+		h.mustRun(t, h.a.RecordTable, snowflakeapi.RecordTableInput{ConnectionName: h.conn, Migration: wf, MigrationRunID: wf + "-run1", TableKey: "db.public.missing",
 			Source: activities.TableRef{Database: "db", Schema: "public", Table: "missing"}, Status: activities.StatusFailed,
 			Error: "source table db.public.missing does not exist", StartedAt: t0}, nil)
 	}
 	p := func(n int) activities.Partition {
 		return activities.Partition{Number: n, Lower: []string{fmt.Sprint(n)}}
 	}
-	up := func(n int, status, errText string, at time.Time) PartitionUpdate {
-		return PartitionUpdate{Number: n, Partition: p(n), Status: status, Error: errText, Attempts: 1, At: at}
+	up := func(n int, status, errText string, at time.Time) snowflakeapi.PartitionUpdate {
+		return snowflakeapi.PartitionUpdate{Number: n, Partition: p(n), Status: status, Error: errText, Attempts: 1, At: at}
 	}
-	h.mustRun(t, h.a.RecordPartitions, RecordPartitionsInput{ConnectionName: h.conn, Migration: "alpha", MigrationRunID: "alpha-run1", TableKey: "db.public.orders",
-		Updates: []PartitionUpdate{
+	h.mustRun(t, h.a.RecordPartitions, snowflakeapi.RecordPartitionsInput{ConnectionName: h.conn, Migration: "alpha", MigrationRunID: "alpha-run1", TableKey: "db.public.orders",
+		Updates: []snowflakeapi.PartitionUpdate{
 			up(1, activities.StatusCompleted, "", t0),
 			up(2, activities.StatusCompleted, "", t0),
 			up(3, activities.StatusExtracting, "", t0),
 			up(4, activities.StatusLoading, "", t0),
 			up(5, activities.StatusFailed, "COPY rejected row 3", t0.Add(time.Minute)),
 		}}, nil)
-	h.mustRun(t, h.a.RecordPartitions, RecordPartitionsInput{ConnectionName: h.conn, Migration: "alpha", MigrationRunID: "alpha-run1", TableKey: "db.public.orders",
-		Updates: []PartitionUpdate{up(5, activities.StatusFailed, "later error", t0.Add(2*time.Minute))}}, nil)
+	h.mustRun(t, h.a.RecordPartitions, snowflakeapi.RecordPartitionsInput{ConnectionName: h.conn, Migration: "alpha", MigrationRunID: "alpha-run1", TableKey: "db.public.orders",
+		Updates: []snowflakeapi.PartitionUpdate{up(5, activities.StatusFailed, "later error", t0.Add(2*time.Minute))}}, nil)
 
 	type progress struct{ total, pending, extracting, loading, completed, failed int64 }
 	var got progress
@@ -175,7 +176,7 @@ func TestViewsFilterByWorkflowAndShowCurrentRun(t *testing.T) {
 		t.Errorf("unexpected warnings: %d", n)
 	}
 	// A re-run (new run ID) replaces what the views show for alpha.
-	h.mustRun(t, h.a.RecordWorkflow, RecordWorkflowInput{ConnectionName: h.conn, WorkflowID: "alpha", RunID: "alpha-run2", Name: "alpha",
+	h.mustRun(t, h.a.RecordWorkflow, snowflakeapi.RecordWorkflowInput{ConnectionName: h.conn, WorkflowID: "alpha", RunID: "alpha-run2", Name: "alpha",
 		Status: activities.StatusExecuting, SourcePlatform: "postgresql", StartedAt: t0.Add(time.Hour), TablesTotal: 2}, nil)
 	if n := h.count(t, `SELECT COUNT(*) FROM `+metaPrefix+`TABLE_PROGRESS WHERE WORKFLOW_ID = 'alpha'`); n != 0 {
 		t.Errorf("old run still shown: %d rows", n)
@@ -191,7 +192,7 @@ func TestViewsFilterByWorkflowAndShowCurrentRun(t *testing.T) {
 
 func TestBadPasswordIsNonRetryableCredentials(t *testing.T) {
 	h := newHarness(t)
-	err := h.run(t, h.a.EnsureMetadata, EnsureMetadataInput{ConnectionName: "badpassword"}, nil)
+	err := h.run(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: "badpassword"}, nil)
 	appErr(t, err, activities.ErrTypeCredentials, "connections.toml")
 	if strings.Contains(err.Error(), "definitely-wrong") {
 		t.Errorf("error leaks the password: %v", err)

@@ -10,14 +10,15 @@ import (
 	"time"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
 )
 
 // A VARIANT column makes the load use the transform form of COPY (PARSE_JSON).
 func TestLoadPartitionTransformForVariant(t *testing.T) {
 	h := newHarness(t)
-	var meta EnsureMetadataResult
-	h.mustRun(t, h.a.EnsureMetadata, EnsureMetadataInput{ConnectionName: h.conn}, &meta)
+	var meta snowflakeapi.EnsureMetadataResult
+	h.mustRun(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: h.conn}, &meta)
 	if _, err := h.db.Exec(`CREATE DATABASE IF NOT EXISTS TARGET_DB`); err != nil {
 		t.Fatal(err)
 	}
@@ -25,8 +26,8 @@ func TestLoadPartitionTransformForVariant(t *testing.T) {
 		{SourceName: "id", SourceType: "integer", TargetName: "ID", TargetType: "NUMBER(10,0)"},
 		{SourceName: "doc", SourceType: "jsonb", TargetName: "DOC", TargetType: "VARIANT", Nullable: true},
 	}
-	var prep PrepareTargetResult
-	h.mustRun(t, h.a.PrepareTarget, PrepareTargetInput{ConnectionName: h.conn, Migration: "mj", MigrationRunID: "r1", TableKey: "src.public.docs",
+	var prep snowflakeapi.PrepareTargetResult
+	h.mustRun(t, h.a.PrepareTarget, snowflakeapi.PrepareTargetInput{ConnectionName: h.conn, Migration: "mj", MigrationRunID: "r1", TableKey: "src.public.docs",
 		Target: config.Identifier{DatabaseName: "TARGET_DB", SchemaName: "PUBLIC", TableName: "DOCS"}, Columns: cols, Sync: config.SyncNone}, &prep)
 	type docRow struct {
 		ID  int64   `parquet:"ID"`
@@ -35,8 +36,8 @@ func TestLoadPartitionTransformForVariant(t *testing.T) {
 	j1, j2 := `{"a":1,"b":"x"}`, `[1,2,3]`
 	stage := activities.StagePath(meta.StageName, "mj", "src.public.docs", 1)
 	h.put(t, writeParquet(t, "part-0000.parquet", []docRow{{ID: 1, DOC: &j1}, {ID: 2, DOC: &j2}, {ID: 3}}), stage)
-	var res LoadPartitionResult
-	h.mustRun(t, h.a.LoadPartition, LoadPartitionInput{ConnectionName: h.conn, Migration: "mj", MigrationRunID: "r1", TableKey: "src.public.docs",
+	var res snowflakeapi.LoadPartitionResult
+	h.mustRun(t, h.a.LoadPartition, snowflakeapi.LoadPartitionInput{ConnectionName: h.conn, Migration: "mj", MigrationRunID: "r1", TableKey: "src.public.docs",
 		Target: prep.Target, Columns: cols, Partition: activities.Partition{Number: 1}, StagePrefix: stage,
 		Files: []string{"part-0000.parquet"}, RowsExtracted: 3}, &res)
 	if res.RowsLoaded != 3 {
@@ -57,7 +58,7 @@ func TestLoadPartitionConcurrentAttemptsLoadOnce(t *testing.T) {
 	h := newHarness(t)
 	in := loadSetup(t, h, 100)
 	var wg sync.WaitGroup
-	results := make([]LoadPartitionResult, 2)
+	results := make([]snowflakeapi.LoadPartitionResult, 2)
 	errs := make([]error, 2)
 	for i := range 2 {
 		wg.Add(1)
@@ -102,14 +103,14 @@ func TestDocsDashboardQueriesRun(t *testing.T) {
 		t.Fatalf("found %d SQL examples in docs/metadata.md", len(blocks))
 	}
 	h := newHarness(t)
-	h.mustRun(t, h.a.EnsureMetadata, EnsureMetadataInput{ConnectionName: h.conn}, nil)
+	h.mustRun(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: h.conn}, nil)
 	t0 := time.Now().UTC().Add(-time.Hour)
-	h.mustRun(t, h.a.RecordWorkflow, RecordWorkflowInput{ConnectionName: h.conn, WorkflowID: "MyMigration", RunID: "r1", Name: "MyMigration",
+	h.mustRun(t, h.a.RecordWorkflow, snowflakeapi.RecordWorkflowInput{ConnectionName: h.conn, WorkflowID: "MyMigration", RunID: "r1", Name: "MyMigration",
 		Status: activities.StatusExecuting, SourcePlatform: "postgresql", StartedAt: t0, TablesTotal: 1}, nil)
-	h.mustRun(t, h.a.RecordTable, RecordTableInput{ConnectionName: h.conn, Migration: "MyMigration", MigrationRunID: "r1", TableKey: "db.public.t",
+	h.mustRun(t, h.a.RecordTable, snowflakeapi.RecordTableInput{ConnectionName: h.conn, Migration: "MyMigration", MigrationRunID: "r1", TableKey: "db.public.t",
 		Source: activities.TableRef{Database: "db", Schema: "public", Table: "t"}, Status: activities.StatusExecuting, PartitionsTotal: 2, StartedAt: t0}, nil)
-	h.mustRun(t, h.a.RecordPartitions, RecordPartitionsInput{ConnectionName: h.conn, Migration: "MyMigration", MigrationRunID: "r1", TableKey: "db.public.t",
-		Updates: []PartitionUpdate{{Number: 1, Status: activities.StatusFailed, Attempts: 3, Error: "boom", At: t0}}}, nil)
+	h.mustRun(t, h.a.RecordPartitions, snowflakeapi.RecordPartitionsInput{ConnectionName: h.conn, Migration: "MyMigration", MigrationRunID: "r1", TableKey: "db.public.t",
+		Updates: []snowflakeapi.PartitionUpdate{{Number: 1, Status: activities.StatusFailed, Attempts: 3, Error: "boom", At: t0}}}, nil)
 	for _, b := range blocks {
 		q := strings.TrimSuffix(strings.TrimSpace(b[1]), ";")
 		rows, err := h.db.Query(q)

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/snowflake"
 )
@@ -21,20 +22,20 @@ import (
 // table), written after the TRUNCATE. A retry after the marker does nothing (partitions
 // already loaded in this run stay); a retry between TRUNCATE and marker truncates a table
 // that no load of this run has touched yet (loads start only after PrepareTarget returns).
-func (a *Activities) PrepareTarget(ctx context.Context, in PrepareTargetInput) (PrepareTargetResult, error) {
+func (a *Activities) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareTargetInput) (snowflakeapi.PrepareTargetResult, error) {
 	if len(in.Columns) == 0 {
-		return PrepareTargetResult{}, temporal.NewNonRetryableApplicationError(
+		return snowflakeapi.PrepareTargetResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("table %s: no columns to migrate", in.TableKey), activities.ErrTypeConfig, nil)
 	}
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
-		return PrepareTargetResult{}, err
+		return snowflakeapi.PrepareTargetResult{}, err
 	}
 	target, err := a.resolveTarget(ctx, db, in.ConnectionName, in.TableKey, in.Target)
 	if err != nil {
-		return PrepareTargetResult{}, err
+		return snowflakeapi.PrepareTargetResult{}, err
 	}
-	res := PrepareTargetResult{Target: target}
+	res := snowflakeapi.PrepareTargetResult{Target: target}
 	name := snowflake.TableName(target)
 
 	existing, err := readColumns(ctx, db, target)
@@ -88,7 +89,7 @@ func (a *Activities) PrepareTarget(ctx context.Context, in PrepareTargetInput) (
 }
 
 // emptyOnce truncates the target unless this run already did (see PrepareTarget).
-func (a *Activities) emptyOnce(ctx context.Context, db *sql.DB, in PrepareTargetInput, target activities.TableRef, created bool) (bool, error) {
+func (a *Activities) emptyOnce(ctx context.Context, db *sql.DB, in snowflakeapi.PrepareTargetInput, target activities.TableRef, created bool) (bool, error) {
 	var emptied sql.NullString
 	err := db.QueryRowContext(ctx, snowflake.SelectEmptiedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey)).Scan(&emptied)
 	if err != nil && err != sql.ErrNoRows {

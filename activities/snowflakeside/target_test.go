@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
 )
 
@@ -14,8 +15,8 @@ var testColumns = []activities.Column{
 	{SourceName: "amount", SourceType: "double precision", TargetName: "AMOUNT", TargetType: "FLOAT", Nullable: true},
 }
 
-func prepareInput(h *harness, run string) PrepareTargetInput {
-	return PrepareTargetInput{
+func prepareInput(h *harness, run string) snowflakeapi.PrepareTargetInput {
+	return snowflakeapi.PrepareTargetInput{
 		ConnectionName: h.conn, Migration: "mig", MigrationRunID: run, TableKey: "src.public.orders",
 		Target:  config.Identifier{DatabaseName: "target_db", SchemaName: `"Sales"`, TableName: "orders"},
 		Columns: testColumns, Sync: config.SyncNone,
@@ -24,11 +25,11 @@ func prepareInput(h *harness, run string) PrepareTargetInput {
 
 func TestPrepareTargetCreateCheckTruncateOnce(t *testing.T) {
 	h := newHarness(t)
-	h.mustRun(t, h.a.EnsureMetadata, EnsureMetadataInput{ConnectionName: h.conn}, nil)
+	h.mustRun(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: h.conn}, nil)
 	if _, err := h.db.Exec(`CREATE DATABASE IF NOT EXISTS TARGET_DB`); err != nil {
 		t.Fatal(err)
 	}
-	var res PrepareTargetResult
+	var res snowflakeapi.PrepareTargetResult
 	h.mustRun(t, h.a.PrepareTarget, prepareInput(h, "run-1"), &res)
 	want := activities.TableRef{Database: "TARGET_DB", Schema: "Sales", Table: "ORDERS"}
 	if res.Target != want || !res.Created || res.Truncated {
@@ -56,7 +57,7 @@ func TestPrepareTargetCreateCheckTruncateOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A retry within the same run: the table exists and was already emptied for this run.
-	res = PrepareTargetResult{}
+	res = snowflakeapi.PrepareTargetResult{}
 	h.mustRun(t, h.a.PrepareTarget, prepareInput(h, "run-1"), &res)
 	if res.Created || res.Truncated {
 		t.Errorf("retry in the same run: %+v", res)
@@ -86,7 +87,7 @@ func TestPrepareTargetCreateCheckTruncateOnce(t *testing.T) {
 
 func TestPrepareTargetMismatchAndWarnings(t *testing.T) {
 	h := newHarness(t)
-	h.mustRun(t, h.a.EnsureMetadata, EnsureMetadataInput{ConnectionName: h.conn}, nil)
+	h.mustRun(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: h.conn}, nil)
 	for _, q := range []string{
 		`CREATE DATABASE IF NOT EXISTS TARGET_DB`,
 		`CREATE SCHEMA IF NOT EXISTS TARGET_DB."Sales"`,
@@ -105,7 +106,7 @@ func TestPrepareTargetMismatchAndWarnings(t *testing.T) {
 	in := prepareInput(h, "run-1")
 	in.Columns = append([]activities.Column(nil), testColumns...)
 	in.Columns[1].TargetType = "VARCHAR(100)"
-	var res PrepareTargetResult
+	var res snowflakeapi.PrepareTargetResult
 	h.mustRun(t, h.a.PrepareTarget, in, &res)
 	if res.Created || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], `"Name" holds 5 characters`) {
 		t.Errorf("want one length warning, got %+v", res)
@@ -118,7 +119,7 @@ func TestPrepareTargetMismatchAndWarnings(t *testing.T) {
 	// A target database that does not exist is named, non-retryable.
 	in.Target.DatabaseName = "NO_SUCH_DB"
 	err = h.run(t, h.a.PrepareTarget, in, nil)
-	appErr(t, err, ErrTypeTargetMissing, "NO_SUCH_DB")
+	appErr(t, err, snowflakeapi.ErrTypeTargetMissing, "NO_SUCH_DB")
 	// A name that needs quotes is a configuration error naming the field.
 	in.Target.DatabaseName = "bad name"
 	err = h.run(t, h.a.PrepareTarget, in, nil)

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/source"
 	"github.com/snowmigrate/snowmigrate/source/parquetx"
@@ -108,10 +109,10 @@ func boundary(what string, err error) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// Introspect implements IntrospectName.
-func (a *Activities) Introspect(ctx context.Context, in IntrospectInput) (IntrospectResult, error) {
+// Introspect implements sourceapi.IntrospectName.
+func (a *Activities) Introspect(ctx context.Context, in sourceapi.IntrospectInput) (sourceapi.IntrospectResult, error) {
 	if err := a.checkPlatform(in.Platform); err != nil {
-		return IntrospectResult{}, err
+		return sourceapi.IntrospectResult{}, err
 	}
 	// Catalog queries (and the scan for unconstrained numerics' scale) can take long;
 	// the keep-alive lets the workflow notice a dead worker within its heartbeat timeout.
@@ -119,17 +120,17 @@ func (a *Activities) Introspect(ctx context.Context, in IntrospectInput) (Intros
 	info, err := a.src.Introspect(ctx, in.Table)
 	stop()
 	if err != nil {
-		return IntrospectResult{}, boundary("introspect "+config.TableKey(in.Table), err)
+		return sourceapi.IntrospectResult{}, boundary("introspect "+config.TableKey(in.Table), err)
 	}
-	return IntrospectResult{Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy,
+	return sourceapi.IntrospectResult{Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy,
 		PrimaryKey: info.PrimaryKey, EstimatedRows: info.EstimatedRows, EstimatedBytes: info.EstimatedBytes,
 		HasRows: info.HasRows, Warnings: info.Warnings}, nil
 }
 
-// PlanPartitions implements PlanPartitionsName.
-func (a *Activities) PlanPartitions(ctx context.Context, in PlanPartitionsInput) (PlanPartitionsResult, error) {
+// PlanPartitions implements sourceapi.PlanPartitionsName.
+func (a *Activities) PlanPartitions(ctx context.Context, in sourceapi.PlanPartitionsInput) (sourceapi.PlanPartitionsResult, error) {
 	if err := a.checkPlatform(in.Platform); err != nil {
-		return PlanPartitionsResult{}, err
+		return sourceapi.PlanPartitionsResult{}, err
 	}
 	stop := keepAlive(ctx, func() Progress { return Progress{} }) // boundary analysis of a big table takes long
 	page, err := a.src.PlanPartitions(ctx, source.PlanRequest{Table: in.Table, Source: in.Source, Columns: in.Columns,
@@ -137,9 +138,9 @@ func (a *Activities) PlanPartitions(ctx context.Context, in PlanPartitionsInput)
 		After: in.After, FirstNumber: in.FirstNumber, MaxPartitions: in.MaxPartitions})
 	stop()
 	if err != nil {
-		return PlanPartitionsResult{}, boundary("plan partitions of "+config.TableKey(in.Table), err)
+		return sourceapi.PlanPartitionsResult{}, boundary("plan partitions of "+config.TableKey(in.Table), err)
 	}
-	return PlanPartitionsResult{Partitions: page.Partitions, Done: page.Done, RowsPerPartition: page.RowsPerPartition}, nil
+	return sourceapi.PlanPartitionsResult{Partitions: page.Partitions, Done: page.Done, RowsPerPartition: page.RowsPerPartition}, nil
 }
 
 // Progress is the heartbeat detail of Extract and Upload.
@@ -191,18 +192,18 @@ func (a *Activities) partitionDir(migration, tableKey string, partition int) str
 	return filepath.Join(a.workDir, filepath.FromSlash(rel))
 }
 
-// Extract implements ExtractName: it clears the partition's directory (a re-extract
+// Extract implements sourceapi.ExtractName: it clears the partition's directory (a re-extract
 // replaces a previous attempt) and writes the partition's Parquet files there.
-func (a *Activities) Extract(ctx context.Context, in ExtractInput) (ExtractResult, error) {
+func (a *Activities) Extract(ctx context.Context, in sourceapi.ExtractInput) (sourceapi.ExtractResult, error) {
 	if err := a.checkPlatform(in.Platform); err != nil {
-		return ExtractResult{}, err
+		return sourceapi.ExtractResult{}, err
 	}
 	dir := a.partitionDir(in.Migration, in.TableKey, in.Partition.Number)
 	if err := os.RemoveAll(dir); err != nil {
-		return ExtractResult{}, fmt.Errorf("clear %s: %w", dir, err)
+		return sourceapi.ExtractResult{}, fmt.Errorf("clear %s: %w", dir, err)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return ExtractResult{}, fmt.Errorf("create %s: %w", dir, err)
+		return sourceapi.ExtractResult{}, fmt.Errorf("create %s: %w", dir, err)
 	}
 	heartbeat(ctx, Progress{})
 	st, err := a.src.Extract(ctx, source.ExtractRequest{Table: in.Table, Source: in.Source, Columns: in.Columns,
@@ -211,26 +212,26 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (ExtractResul
 	})
 	if err != nil {
 		_ = os.RemoveAll(dir)
-		return ExtractResult{}, boundary(fmt.Sprintf("extract partition %d of %s", in.Partition.Number, in.TableKey), err)
+		return sourceapi.ExtractResult{}, boundary(fmt.Sprintf("extract partition %d of %s", in.Partition.Number, in.TableKey), err)
 	}
 	if len(st.Warnings) > 0 && activity.IsActivity(ctx) {
 		activity.GetLogger(ctx).Warn("source table changed since introspection", "table", in.TableKey, "warnings", st.Warnings)
 	}
-	return ExtractResult{Files: st.Files, Rows: st.Rows, Bytes: st.Bytes, HostQueue: a.hostQueue, Warnings: st.Warnings}, nil
+	return sourceapi.ExtractResult{Files: st.Files, Rows: st.Rows, Bytes: st.Bytes, HostQueue: a.hostQueue, Warnings: st.Warnings}, nil
 }
 
-// Upload implements UploadName: REMOVE the stage path (clearing a previous
+// Upload implements sourceapi.UploadName: REMOVE the stage path (clearing a previous
 // attempt), PUT every file, then delete the local files.
-func (a *Activities) Upload(ctx context.Context, in UploadInput) (UploadResult, error) {
+func (a *Activities) Upload(ctx context.Context, in sourceapi.UploadInput) (sourceapi.UploadResult, error) {
 	what := fmt.Sprintf("upload partition %d of %s", in.Partition, in.TableKey)
 	for _, f := range in.Files {
 		if !strings.HasPrefix(f.Path, a.workDir+string(filepath.Separator)) {
-			return UploadResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: file %s is outside this worker's work directory %s", what, f.Path, a.workDir), activities.ErrTypeConfig, nil)
+			return sourceapi.UploadResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: file %s is outside this worker's work directory %s", what, f.Path, a.workDir), activities.ErrTypeConfig, nil)
 		}
 		if _, err := os.Stat(f.Path); err != nil {
 			// The file is gone (the worker restarted with a clean disk, or a previous
 			// upload finished and deleted it): extract must run again.
-			return UploadResult{}, fmt.Errorf("%s: %w", what, err)
+			return sourceapi.UploadResult{}, fmt.Errorf("%s: %w", what, err)
 		}
 	}
 	// One PUT of a large file can outlast the heartbeat timeout: heartbeat from a
@@ -240,12 +241,12 @@ func (a *Activities) Upload(ctx context.Context, in UploadInput) (UploadResult, 
 	stop := keepAlive(ctx, func() Progress { return Progress{Bytes: done.Load(), Files: int(files.Load())} })
 	defer stop()
 	if err := a.stager.Remove(ctx, in.StagePrefix); err != nil {
-		return UploadResult{}, fmt.Errorf("%s: clear %s: %w", what, in.StagePrefix, err)
+		return sourceapi.UploadResult{}, fmt.Errorf("%s: clear %s: %w", what, in.StagePrefix, err)
 	}
-	var res UploadResult
+	var res sourceapi.UploadResult
 	for _, f := range in.Files {
 		if err := a.stager.Put(ctx, f.Path, in.StagePrefix); err != nil {
-			return UploadResult{}, fmt.Errorf("%s: PUT %s: %w", what, f.Name, err)
+			return sourceapi.UploadResult{}, fmt.Errorf("%s: PUT %s: %w", what, f.Name, err)
 		}
 		res.Files = append(res.Files, f.Name)
 		res.Bytes += f.Bytes

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/internal/testenv"
 )
@@ -67,19 +68,19 @@ func TestActivitiesEndToEndWithRecordingStager(t *testing.T) {
 		t.Fatal(err)
 	}
 	tc := table("items")
-	intro, err := a.Introspect(ctxT(t), IntrospectInput{Migration: "M1", Platform: "postgresql", Table: tc})
+	intro, err := a.Introspect(ctxT(t), sourceapi.IntrospectInput{Migration: "M1", Platform: "postgresql", Table: tc})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !intro.HasRows || len(intro.Columns) != 2 || intro.PrimaryKey[0] != "id" {
 		t.Fatalf("intro = %+v", intro)
 	}
-	plan, err := a.PlanPartitions(ctxT(t), PlanPartitionsInput{Migration: "M1", Platform: "postgresql", Table: tc, Source: intro.Source,
+	plan, err := a.PlanPartitions(ctxT(t), sourceapi.PlanPartitionsInput{Migration: "M1", Platform: "postgresql", Table: tc, Source: intro.Source,
 		Columns: intro.Columns, PartitionBy: intro.PartitionBy, FirstNumber: 1, MaxPartitions: 10})
 	if err != nil || !plan.Done || len(plan.Partitions) != 1 {
 		t.Fatalf("plan = %+v, %v", plan, err)
 	}
-	in := ExtractInput{Migration: "M1", Platform: "postgresql", TableKey: "db.public.items", Table: tc, Source: intro.Source,
+	in := sourceapi.ExtractInput{Migration: "M1", Platform: "postgresql", TableKey: "db.public.items", Table: tc, Source: intro.Source,
 		Columns: intro.Columns, PartitionBy: intro.PartitionBy, Partition: plan.Partitions[0]}
 	// A stale file from a previous attempt is replaced.
 	dir := a.partitionDir("M1", "db.public.items", 1)
@@ -96,7 +97,7 @@ func TestActivitiesEndToEndWithRecordingStager(t *testing.T) {
 		t.Fatal("stale file of a previous attempt survived")
 	}
 	prefix := activities.StagePath("DB.SCH.STAGE", "M1", "db.public.items", 1)
-	up, err := a.Upload(ctxT(t), UploadInput{Migration: "M1", TableKey: "db.public.items", Partition: 1, Files: ex.Files, StagePrefix: prefix})
+	up, err := a.Upload(ctxT(t), sourceapi.UploadInput{Migration: "M1", TableKey: "db.public.items", Partition: 1, Files: ex.Files, StagePrefix: prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,20 +125,20 @@ func TestActivitiesErrorsAreNonRetryable(t *testing.T) {
 			t.Fatalf("err = %v, want non-retryable %s mentioning %q", err, typ, mention)
 		}
 	}
-	_, err = a.Introspect(ctxT(t), IntrospectInput{Platform: "redshift", Table: table("items")})
+	_, err = a.Introspect(ctxT(t), sourceapi.IntrospectInput{Platform: "redshift", Table: table("items")})
 	check(err, activities.ErrTypeWrongPlatform, "redshift")
-	_, err = a.Introspect(ctxT(t), IntrospectInput{Platform: "postgresql", Table: table("nothere")})
+	_, err = a.Introspect(ctxT(t), sourceapi.IntrospectInput{Platform: "postgresql", Table: table("nothere")})
 	check(err, activities.ErrTypeSourceMissing, "nothere")
 	bad := table("items")
 	w := "id = = 1"
 	bad.WhereClauseCriteria = &w
-	_, err = a.Introspect(ctxT(t), IntrospectInput{Platform: "postgresql", Table: bad})
+	_, err = a.Introspect(ctxT(t), sourceapi.IntrospectInput{Platform: "postgresql", Table: bad})
 	check(err, activities.ErrTypeConfig, "whereClauseCriteria")
-	intro, err := a.Introspect(ctxT(t), IntrospectInput{Platform: "postgresql", Table: table("items")})
+	intro, err := a.Introspect(ctxT(t), sourceapi.IntrospectInput{Platform: "postgresql", Table: table("items")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = a.Extract(ctxT(t), ExtractInput{Migration: "M", Platform: "postgresql", TableKey: "k", Table: table("items"), Source: intro.Source,
+	_, err = a.Extract(ctxT(t), sourceapi.ExtractInput{Migration: "M", Platform: "postgresql", TableKey: "k", Table: table("items"), Source: intro.Source,
 		Columns: intro.Columns, PartitionBy: intro.PartitionBy, Partition: activities.Partition{Number: 1}})
 	check(err, activities.ErrTypeConfig, `"d"`)
 }
@@ -159,11 +160,11 @@ func TestUploadToEmulatorStage(t *testing.T) {
 	}
 	a.src.Writer.RowGroupRows, a.src.Writer.TargetFileBytes = 2000, 64<<10
 	tc := table("items")
-	intro, err := a.Introspect(ctxT(t), IntrospectInput{Platform: "postgresql", Table: tc})
+	intro, err := a.Introspect(ctxT(t), sourceapi.IntrospectInput{Platform: "postgresql", Table: tc})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := ExtractInput{Migration: "M1", Platform: "postgresql", TableKey: "db.public.items", Table: tc, Source: intro.Source,
+	in := sourceapi.ExtractInput{Migration: "M1", Platform: "postgresql", TableKey: "db.public.items", Table: tc, Source: intro.Source,
 		Columns: intro.Columns, PartitionBy: intro.PartitionBy, Partition: activities.Partition{Number: 3}}
 	prefix := activities.StagePath("MIG.DM.MIGRATION_STAGE", "M1", "db.public.items", 3)
 	// Partition 30 shares partition 3's path as a string prefix: its files must
@@ -175,7 +176,7 @@ func TestUploadToEmulatorStage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Upload(ctxT(t), UploadInput{Migration: "M1", TableKey: "db.public.items", Partition: 30, Files: ex30.Files, StagePrefix: prefix30}); err != nil {
+	if _, err := a.Upload(ctxT(t), sourceapi.UploadInput{Migration: "M1", TableKey: "db.public.items", Partition: 30, Files: ex30.Files, StagePrefix: prefix30}); err != nil {
 		t.Fatal(err)
 	}
 	var names []string
@@ -187,7 +188,7 @@ func TestUploadToEmulatorStage(t *testing.T) {
 		if len(ex.Files) < 2 {
 			t.Fatalf("expected several files, got %d", len(ex.Files))
 		}
-		if _, err := a.Upload(ctxT(t), UploadInput{Migration: "M1", TableKey: "db.public.items", Partition: 3, Files: ex.Files, StagePrefix: prefix}); err != nil {
+		if _, err := a.Upload(ctxT(t), sourceapi.UploadInput{Migration: "M1", TableKey: "db.public.items", Partition: 3, Files: ex.Files, StagePrefix: prefix}); err != nil {
 			t.Fatal(err)
 		}
 		names = names[:0]

@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
 )
 
@@ -22,11 +23,11 @@ func TestCountRowsAndDrift(t *testing.T) {
 	tc := table("c")
 	filter := "id <= 40"
 	tc.WhereClauseCriteria = &filter
-	intro, err := a.Introspect(ctxT(t), IntrospectInput{Migration: "M", Platform: "postgresql", Table: tc})
+	intro, err := a.Introspect(ctxT(t), sourceapi.IntrospectInput{Migration: "M", Platform: "postgresql", Table: tc})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := CountRowsInput{Migration: "M", Platform: "postgresql", Table: tc, Source: intro.Source, Columns: intro.Columns}
+	in := sourceapi.CountRowsInput{Migration: "M", Platform: "postgresql", Table: tc, Source: intro.Source, Columns: intro.Columns}
 	res, err := a.CountRows(ctxT(t), in)
 	if err != nil || res.Rows != 40 || len(res.Warnings) != 0 {
 		t.Fatalf("count = %+v, %v", res, err)
@@ -38,7 +39,7 @@ func TestCountRowsAndDrift(t *testing.T) {
 	if err != nil || res.Rows != 40 || len(res.Warnings) != 2 || !strings.Contains(strings.Join(res.Warnings, "\n"), `"later"`) {
 		t.Fatalf("count after ALTER = %+v, %v", res, err)
 	}
-	_, err = a.Extract(ctxT(t), ExtractInput{Migration: "M", Platform: "postgresql", TableKey: "db.public.c", Table: tc, Source: intro.Source,
+	_, err = a.Extract(ctxT(t), sourceapi.ExtractInput{Migration: "M", Platform: "postgresql", TableKey: "db.public.c", Table: tc, Source: intro.Source,
 		Columns: intro.Columns, PartitionBy: intro.PartitionBy, Partition: activities.Partition{Number: 1}})
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != activities.ErrTypeConfig ||

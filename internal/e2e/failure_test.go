@@ -10,7 +10,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
-	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
@@ -120,7 +120,7 @@ func TestSourceWorkerKilledMidRun(t *testing.T) {
 		if err == nil && loaded > 0 {
 			for _, pa := range desc.GetPendingActivities() {
 				name := pa.GetActivityType().GetName()
-				if pa.GetState() == enumspb.PENDING_ACTIVITY_STATE_STARTED && (name == sourceside.ExtractName || name == sourceside.UploadName) {
+				if pa.GetState() == enumspb.PENDING_ACTIVITY_STATE_STARTED && (name == sourceapi.ExtractName || name == sourceapi.UploadName) {
 					if err := victim.Process.Signal(syscall.SIGKILL); err != nil {
 						t.Fatal(err)
 					}

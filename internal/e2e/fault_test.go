@@ -38,8 +38,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
-	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/internal/testenv"
 	"github.com/snowmigrate/snowmigrate/workflows"
@@ -535,7 +535,7 @@ func (tr *trial) inject(k faultKind) error {
 	// Inside a load: a SnowflakeLoadPartition has started and the emulator shows an open
 	// transaction (when it can say), so the fault lands between BEGIN and COMMIT.
 	loads := func() string {
-		l := strings.Join(tr.pendingStarted(snowflakeside.LoadPartitionName), ", ")
+		l := strings.Join(tr.pendingStarted(snowflakeapi.LoadPartitionName), ", ")
 		if l == "" {
 			return ""
 		}
@@ -596,7 +596,7 @@ func (tr *trial) inject(k faultKind) error {
 		what := "at a random moment"
 		if k == killSourceInExtract {
 			got, err := tr.waitFor("a running extract or upload", func() string {
-				return strings.Join(tr.pendingStarted(sourceside.ExtractName, sourceside.UploadName), ", ")
+				return strings.Join(tr.pendingStarted(sourceapi.ExtractName, sourceapi.UploadName), ", ")
 			})
 			if err != nil {
 				return err

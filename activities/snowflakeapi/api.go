@@ -1,4 +1,4 @@
-package snowflakeside
+package snowflakeapi
 
 import (
 	"time"
@@ -150,3 +150,33 @@ type RecordPartitionsInput struct {
 	TableKey       string            `json:"tableKey"`
 	Updates        []PartitionUpdate `json:"updates"`
 }
+
+// RecordWarningsName records warnings found outside PrepareTarget (e.g. the source row
+// count at the end of a table) in MIGRATION_WARNING.
+const RecordWarningsName = "SnowflakeRecordWarnings"
+
+// Warning categories recorded through RecordWarnings.
+const (
+	WarningCategoryRowCount = "SOURCE_ROW_COUNT" // the source's row count at the end differs from rows loaded
+	WarningCategorySchema   = "SOURCE_SCHEMA"    // columns added to the source after introspection
+)
+
+// RecordWarningsInput is one table's warnings of one category.
+type RecordWarningsInput struct {
+	ConnectionName   string   `json:"connectionName"`
+	Migration        string   `json:"migration"`
+	MigrationRunID   string   `json:"migrationRunId"`
+	TableKey         string   `json:"tableKey"`
+	SourceIdentifier string   `json:"sourceIdentifier,omitempty"`
+	Category         string   `json:"category"`
+	Messages         []string `json:"messages"`
+}
+
+// Error types the Snowflake activities add to activities.ErrType*: all non-retryable
+// application errors.
+const (
+	ErrTypeTargetMissing    = "TargetObjectMissing" // a Snowflake object does not exist or the role cannot see it
+	ErrTypeTargetPermission = "TargetPermission"    // the role lacks a privilege
+	ErrTypeLoadRejected     = "LoadRejected"        // Snowflake rejected the statement or the data
+	ErrTypeStagedFiles      = "StagedFilesMissing"  // the partition's files are not on the stage: extract again
+)

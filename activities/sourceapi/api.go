@@ -1,4 +1,4 @@
-package sourceside
+package sourceapi
 
 import (
 	"github.com/snowmigrate/snowmigrate/activities"
@@ -89,4 +89,23 @@ type UploadInput struct {
 type UploadResult struct {
 	Files []string `json:"files"` // names relative to StagePrefix
 	Bytes int64    `json:"bytes"`
+}
+
+// CountRowsName counts the source rows that pass the table's filter, at the end of a
+// table, to notice writes made while it was migrated.
+const CountRowsName = "SourceCountRows"
+
+// CountRowsInput names the table and the introspected columns.
+type CountRowsInput struct {
+	Migration string              `json:"migration"`
+	Platform  string              `json:"platform"`
+	Table     config.TableConfig  `json:"table"` // for whereClauseCriteria
+	Source    activities.TableRef `json:"source"`
+	Columns   []activities.Column `json:"columns"`
+}
+
+// CountRowsResult is the count and what changed in the table's columns.
+type CountRowsResult struct {
+	Rows     int64    `json:"rows"`
+	Warnings []string `json:"warnings,omitempty"` // columns added, changed or dropped since introspection
 }
