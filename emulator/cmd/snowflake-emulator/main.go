@@ -93,11 +93,12 @@ func run(args []string, stderr io.Writer) error {
 		_ = be.Close()
 		return fmt.Errorf("--addr %s: %w", f.addr, err)
 	}
-	// Scripts wait for exactly this line; the address is the real one for port 0.
-	fmt.Fprintf(stderr, "snowflake-emulator listening on %s\n", ln.Addr())
-
+	// Catch the signals before the line below: whoever reads it may stop the server at
+	// once, and must get a clean stop, not the default SIGTERM death.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Scripts wait for exactly this line; the address is the real one for port 0.
+	fmt.Fprintf(stderr, "snowflake-emulator listening on %s\n", ln.Addr())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 

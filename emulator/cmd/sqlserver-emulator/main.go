@@ -30,13 +30,15 @@ func main() {
 	}
 	logger := log.New(os.Stderr, "sqlserver-emulator: ", log.LstdFlags)
 	cfg.Logger = logger
+	// Catch the signals before saying where it listens: whoever reads that line may stop
+	// the server at once, and must get a clean stop, not the default SIGTERM death.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	srv, err := server.Start(cfg)
 	if err != nil {
 		logger.Fatalf("%v", err)
 	}
 	logger.Printf("listening on %s (data directory %s, login %s)", srv.Addr(), cfg.DataDir, cfg.User)
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	s := <-sig
 	logger.Printf("%v: stopping", s)
 	if err := srv.Close(); err != nil {

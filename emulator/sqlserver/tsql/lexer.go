@@ -82,73 +82,28 @@ func Lex(s string) ([]Token, error) {
 			if isN {
 				i++
 			}
-			i++
-			var b strings.Builder
-			closed := false
-			for i < len(s) {
-				if s[i] == '\'' {
-					if i+1 < len(s) && s[i+1] == '\'' {
-						b.WriteByte('\'')
-						i += 2
-						continue
-					}
-					i++
-					closed = true
-					break
-				}
-				b.WriteByte(s[i])
-				i++
+			val, end, ok := readQuoted(s, i+1, '\'')
+			i = end
+			if !ok {
+				return nil, Errf(105, 1, 15, "Unclosed quotation mark after the character string '%s'.", val)
 			}
-			if !closed {
-				return nil, Errf(105, 1, 15, "Unclosed quotation mark after the character string '%s'.", b.String())
-			}
-			out = append(out, Token{Kind: String, Text: s[start:i], Val: b.String(), N: isN, Pos: start})
+			out = append(out, Token{Kind: String, Text: s[start:i], Val: val, N: isN, Pos: start})
 			continue
 		case c == '[':
-			i++
-			var b strings.Builder
-			closed := false
-			for i < len(s) {
-				if s[i] == ']' {
-					if i+1 < len(s) && s[i+1] == ']' {
-						b.WriteByte(']')
-						i += 2
-						continue
-					}
-					i++
-					closed = true
-					break
-				}
-				b.WriteByte(s[i])
-				i++
+			val, end, ok := readQuoted(s, i+1, ']')
+			i = end
+			if !ok {
+				return nil, Errf(105, 1, 15, "Unclosed quotation mark after the character string '%s'.", val)
 			}
-			if !closed {
-				return nil, Errf(105, 1, 15, "Unclosed quotation mark after the character string '%s'.", b.String())
-			}
-			out = append(out, Token{Kind: QIdent, Text: s[start:i], Val: b.String(), Pos: start})
+			out = append(out, Token{Kind: QIdent, Text: s[start:i], Val: val, Pos: start})
 			continue
 		case c == '"':
-			i++
-			var b strings.Builder
-			closed := false
-			for i < len(s) {
-				if s[i] == '"' {
-					if i+1 < len(s) && s[i+1] == '"' {
-						b.WriteByte('"')
-						i += 2
-						continue
-					}
-					i++
-					closed = true
-					break
-				}
-				b.WriteByte(s[i])
-				i++
+			val, end, ok := readQuoted(s, i+1, '"')
+			i = end
+			if !ok {
+				return nil, Errf(105, 1, 15, "Unclosed quotation mark after the character string '%s'.", val)
 			}
-			if !closed {
-				return nil, Errf(105, 1, 15, "Unclosed quotation mark after the character string '%s'.", b.String())
-			}
-			out = append(out, Token{Kind: QIdent, Text: s[start:i], Val: b.String(), Pos: start})
+			out = append(out, Token{Kind: QIdent, Text: s[start:i], Val: val, Pos: start})
 			continue
 		case c == '0' && i+1 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X'):
 			i += 2
@@ -317,4 +272,25 @@ func hasKeyword(ts []Token, kw string) bool {
 		}
 	}
 	return false
+}
+
+// readQuoted reads a quoted string, bracketed or quoted identifier from s[i:] up to the
+// closing character q, where a doubled q stands for one q (T-SQL's only escape in all
+// three forms). It returns the value, the index after the closing q (or len(s)), and
+// whether the closing q was found.
+func readQuoted(s string, i int, q byte) (string, int, bool) {
+	var b strings.Builder
+	for i < len(s) {
+		if s[i] == q {
+			if i+1 < len(s) && s[i+1] == q {
+				b.WriteByte(q)
+				i += 2
+				continue
+			}
+			return b.String(), i + 1, true
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String(), i, false
 }
