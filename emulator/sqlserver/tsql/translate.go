@@ -900,14 +900,7 @@ func (tr *translator) stringy(toks []Token, j, dir int) bool {
 		return tr.params[strings.ToLower(t.Val)].Type.IsChar()
 	case Ident, QIdent:
 		if dir > 0 && j+1 < len(toks) && toks[j+1].Kind == LParen {
-			name := strings.ToUpper(t.Val)
-			if stringFuncs[name] {
-				return true
-			}
-			if name == "CAST" || name == "CONVERT" || name == "TRY_CAST" || name == "TRY_CONVERT" {
-				return castsToChar(toks, j)
-			}
-			return false
+			return callIsChar(toks, j)
 		}
 		if tr.cols == nil {
 			return false
@@ -918,30 +911,43 @@ func (tr *translator) stringy(toks []Token, j, dir int) bool {
 		if dir > 0 {
 			return false
 		}
-		depth := 0
-		for k := j; k >= 0; k-- {
-			switch toks[k].Kind {
-			case RParen:
-				depth++
-			case LParen:
-				depth--
-				if depth == 0 {
-					if k == 0 || !toks[k-1].IsName() {
-						return false
-					}
-					name := strings.ToUpper(toks[k-1].Val)
-					if stringFuncs[name] {
-						return true
-					}
-					if name == "CAST" || name == "CONVERT" || name == "TRY_CAST" || name == "TRY_CONVERT" {
-						return castsToChar(toks, k-1)
-					}
-					return false
+		k := callBefore(toks, j)
+		return k >= 0 && callIsChar(toks, k)
+	}
+	return false
+}
+
+// callIsChar reports whether the call at toks[i] returns a character value.
+func callIsChar(toks []Token, i int) bool {
+	name := strings.ToUpper(toks[i].Val)
+	if stringFuncs[name] {
+		return true
+	}
+	if name == "CAST" || name == "CONVERT" || name == "TRY_CAST" || name == "TRY_CONVERT" {
+		return castsToChar(toks, i)
+	}
+	return false
+}
+
+// callBefore returns the index of the function name whose argument list ends with the
+// ")" at toks[j], or -1 when that list is a plain parenthesis (or is unbalanced).
+func callBefore(toks []Token, j int) int {
+	depth := 0
+	for k := j; k >= 0; k-- {
+		switch toks[k].Kind {
+		case RParen:
+			depth++
+		case LParen:
+			depth--
+			if depth == 0 {
+				if k > 0 && toks[k-1].IsName() {
+					return k - 1
 				}
+				return -1
 			}
 		}
 	}
-	return false
+	return -1
 }
 
 // castsToChar reports whether the CAST/CONVERT call at toks[i] converts to a character type.
@@ -1068,18 +1074,8 @@ func (tr *translator) integral(toks []Token, j, dir int) bool {
 		if dir > 0 {
 			return false
 		}
-		depth := 0
-		for k := j; k >= 0; k-- {
-			switch toks[k].Kind {
-			case RParen:
-				depth++
-			case LParen:
-				depth--
-				if depth == 0 {
-					return k > 0 && toks[k-1].IsName() && callIsIntegral(toks, k-1)
-				}
-			}
-		}
+		k := callBefore(toks, j)
+		return k >= 0 && callIsIntegral(toks, k)
 	}
 	return false
 }
