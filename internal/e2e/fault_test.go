@@ -163,7 +163,7 @@ type worker struct {
 	name   string
 	role   string
 	cmd    *exec.Cmd
-	exited chan struct{}
+	exited <-chan struct{}
 	killed bool // by the suite
 }
 
@@ -219,19 +219,8 @@ func (f *faultStack) launch(role string) *worker {
 	if role == "source" {
 		args = []string{"source", "--config", f.workerTOML(name, 3), "--task-queue-base", f.queue}
 	}
-	cmd := exec.Command(filepath.Join(binDir, "workers"), args...)
-	cmd.Env = f.env
-	logf, err := os.Create(filepath.Join(f.dir, name+".log"))
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		f.t.Fatal(err)
-	}
-	w := &worker{name: name, role: role, cmd: cmd, exited: make(chan struct{})}
-	go func() { _ = cmd.Wait(); logf.Close(); close(w.exited) }()
+	cmd, exited := spawn(f.t, f.env, filepath.Join(f.dir, name+".log"), "workers", args...)
+	w := &worker{name: name, role: role, cmd: cmd, exited: exited}
 	f.mu.Lock()
 	f.all = append(f.all, w)
 	f.mu.Unlock()

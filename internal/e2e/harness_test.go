@@ -131,20 +131,30 @@ connection_name = %q
 // startProcess runs a binary in the background with the stack's environment.
 func (s *stack) startProcess(name string, args ...string) *exec.Cmd {
 	s.t.Helper()
-	cmd := exec.Command(filepath.Join(binDir, args[0]), args[1:]...)
-	cmd.Env = s.env
-	logf, err := os.Create(filepath.Join(s.dir, name+".log"))
+	cmd, _ := spawn(s.t, s.env, filepath.Join(s.dir, name+".log"), args[0], args[1:]...)
+	s.procs = append(s.procs, cmd)
+	return cmd
+}
+
+// spawn starts one of the built binaries with env, its output in logPath, killed if the
+// test process dies; the channel closes when it has exited and been reaped.
+func spawn(t testing.TB, env []string, logPath, bin string, args ...string) (*exec.Cmd, <-chan struct{}) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(binDir, bin), args...)
+	cmd.Env = env
+	logf, err := os.Create(logPath)
 	if err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
-		s.t.Fatal(err)
+		logf.Close()
+		t.Fatal(err)
 	}
-	s.procs = append(s.procs, cmd)
-	go func() { _ = cmd.Wait(); logf.Close() }()
-	return cmd
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); logf.Close(); close(exited) }()
+	return cmd, exited
 }
 
 func (s *stack) startOrchestrator() *exec.Cmd {
