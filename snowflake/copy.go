@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // maxCopyFiles is Snowflake's limit on the FILES list of one COPY. Partitions with more
@@ -43,7 +43,7 @@ func CheckStagePrefix(prefix string) (string, error) {
 // decides whether a partition was loaded; Snowflake's 64-day load history would
 // otherwise skip a re-extracted file with the same name and content after the target was
 // emptied for a re-run. ON_ERROR=ABORT_STATEMENT: a partition loads completely or not at all.
-func CopySQL(target activities.TableRef, cols []activities.Column, stagePrefix string, files []string) (string, error) {
+func CopySQL(target migration.TableRef, cols []migration.Column, stagePrefix string, files []string) (string, error) {
 	prefix, err := CheckStagePrefix(stagePrefix)
 	if err != nil {
 		return "", err

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // CreateSchemaSQL creates a schema when missing.
@@ -14,7 +14,7 @@ func CreateSchemaSQL(database, schema string) string {
 
 // CreateTableSQL creates the target table when missing, with each column's mapped type
 // and nullability, in the source's column order.
-func CreateTableSQL(t activities.TableRef, cols []activities.Column) (string, error) {
+func CreateTableSQL(t migration.TableRef, cols []migration.Column) (string, error) {
 	if len(cols) == 0 {
 		return "", fmt.Errorf("table %s: no columns to create", TableName(t))
 	}
@@ -47,7 +47,7 @@ func CreateTableSQL(t activities.TableRef, cols []activities.Column) (string, er
 // It returns no rows when the table does not exist (or this role cannot see it), which
 // is how PrepareTarget decides to create it. Schema and table are compared as stored
 // (resolved names), not folded.
-func ColumnsQuerySQL(t activities.TableRef) string {
+func ColumnsQuerySQL(t migration.TableRef) string {
 	return "SELECT COLUMN_NAME, DATA_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE\n" +
 		"FROM " + QualifiedName(t.Database, "INFORMATION_SCHEMA", "COLUMNS") + "\n" +
 		"WHERE TABLE_SCHEMA = " + StringLiteral(t.Schema) + " AND TABLE_NAME = " + StringLiteral(t.Table) + "\n" +
@@ -76,7 +76,7 @@ type CheckResult struct {
 // warning, because Snowflake may still convert the values and the load itself reports
 // the rows it rejects. Columns the target has beyond ours are warned about only when
 // they are NOT NULL (COPY cannot fill them).
-func CompareColumns(t activities.TableRef, existing []ExistingColumn, want []activities.Column) CheckResult {
+func CompareColumns(t migration.TableRef, existing []ExistingColumn, want []migration.Column) CheckResult {
 	var r CheckResult
 	byName := make(map[string]ExistingColumn, len(existing))
 	for _, e := range existing {
@@ -125,7 +125,7 @@ func CompareColumns(t activities.TableRef, existing []ExistingColumn, want []act
 }
 
 // TruncateSQL empties a table (synchronization "none": a re-run replaces the content).
-func TruncateSQL(t activities.TableRef) string {
+func TruncateSQL(t migration.TableRef) string {
 	return "TRUNCATE TABLE IF EXISTS " + TableName(t)
 }
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -34,8 +34,8 @@ func golden(t *testing.T, name, got string) {
 
 var (
 	goldenTime = time.Date(2025, 3, 4, 5, 6, 7, 891234000, time.UTC)
-	target     = activities.TableRef{Database: "ANALYTICS", Schema: "Sales", Table: "order \"lines\""}
-	allCols    = []activities.Column{
+	target     = migration.TableRef{Database: "ANALYTICS", Schema: "Sales", Table: "order \"lines\""}
+	allCols    = []migration.Column{
 		{SourceName: "id", SourceType: "bigint", TargetName: "ID", TargetType: "NUMBER(19,0)"},
 		{SourceName: "MixedCase", SourceType: "text", TargetName: "MixedCase", TargetType: "VARCHAR", Nullable: true},
 		{SourceName: "amount", SourceType: "numeric(12,2)", TargetName: "AMOUNT", TargetType: "NUMBER(12,2)", Nullable: true},
@@ -48,7 +48,7 @@ var (
 		{SourceName: "u", SourceType: "uuid", TargetName: "U", TargetType: "VARCHAR(36)", Nullable: true},
 		{SourceName: "t", SourceType: "time", TargetName: "T", TargetType: "TIME(6)", Nullable: true},
 	}
-	jsonCols = []activities.Column{
+	jsonCols = []migration.Column{
 		{SourceName: "id", TargetName: "ID", TargetType: "NUMBER(10,0)"},
 		{SourceName: "doc", TargetName: "DOC", TargetType: "VARIANT", Nullable: true},
 		{SourceName: "tags", TargetName: "TAGS", TargetType: "ARRAY", Nullable: true},
@@ -80,7 +80,7 @@ func TestGoldenDDL(t *testing.T) {
 
 func TestGoldenCopy(t *testing.T) {
 	m := must(t)
-	stage := activities.StagePath(StageName(loc), "mig1", "db.public.orders", 7)
+	stage := migration.StagePath(StageName(loc), "mig1", "db.public.orders", 7)
 	golden(t, "copy_plain", m(CopySQL(target, allCols, stage, []string{"part-0000.parquet", "part-0001.parquet"})))
 	golden(t, "copy_transform", m(CopySQL(target, jsonCols, stage, []string{"part-0000.parquet"})))
 	many := make([]string, maxCopyFiles+1)
@@ -96,12 +96,12 @@ func TestGoldenCopy(t *testing.T) {
 func TestGoldenPredicates(t *testing.T) {
 	m := must(t)
 	composite := []int{4, 0} // DAY, ID
-	golden(t, "count_single", m(CountRangeSQL(target, allCols, []int{0}, activities.Partition{Number: 2, Lower: []string{"100"}, Upper: []string{"200"}})))
-	golden(t, "count_composite", m(CountRangeSQL(target, allCols, composite, activities.Partition{Number: 3, Lower: []string{"2024-01-01", "5"}, Upper: []string{"2024-02-01", "17"}})))
-	golden(t, "count_composite_first", m(CountRangeSQL(target, allCols, []int{5, 1, 6}, activities.Partition{Number: 1, Upper: []string{"2024-01-01 00:00:00.000000", "O'Brien \\ co", "2024-01-01 00:00:00.000000+00:00"}})))
-	golden(t, "count_composite_last", m(CountRangeSQL(target, allCols, composite, activities.Partition{Number: 9, Lower: []string{"2024-02-01", "17"}})))
-	golden(t, "count_unbounded", m(CountRangeSQL(target, allCols, composite, activities.Partition{Number: 1})))
-	golden(t, "count_null_keys", m(CountRangeSQL(target, allCols, composite, activities.Partition{Number: 0, NullKeys: true})))
+	golden(t, "count_single", m(CountRangeSQL(target, allCols, []int{0}, migration.Partition{Number: 2, Lower: []string{"100"}, Upper: []string{"200"}})))
+	golden(t, "count_composite", m(CountRangeSQL(target, allCols, composite, migration.Partition{Number: 3, Lower: []string{"2024-01-01", "5"}, Upper: []string{"2024-02-01", "17"}})))
+	golden(t, "count_composite_first", m(CountRangeSQL(target, allCols, []int{5, 1, 6}, migration.Partition{Number: 1, Upper: []string{"2024-01-01 00:00:00.000000", "O'Brien \\ co", "2024-01-01 00:00:00.000000+00:00"}})))
+	golden(t, "count_composite_last", m(CountRangeSQL(target, allCols, composite, migration.Partition{Number: 9, Lower: []string{"2024-02-01", "17"}})))
+	golden(t, "count_unbounded", m(CountRangeSQL(target, allCols, composite, migration.Partition{Number: 1})))
+	golden(t, "count_null_keys", m(CountRangeSQL(target, allCols, composite, migration.Partition{Number: 0, NullKeys: true})))
 }
 
 func TestGoldenMetadata(t *testing.T) {

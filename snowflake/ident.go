@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // QuoteIdent quotes one Snowflake identifier: always double quotes, embedded quotes
@@ -27,7 +27,7 @@ func QualifiedName(parts ...string) string {
 }
 
 // TableName is the quoted three-part name of a resolved table.
-func TableName(t activities.TableRef) string {
+func TableName(t migration.TableRef) string {
 	return QualifiedName(t.Database, t.Schema, t.Table)
 }
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // RangePredicate is the WHERE condition that selects a partition's rows in the target
@@ -14,7 +14,7 @@ import (
 // partition (otherwise a row with a NULL in a later column could satisfy an earlier
 // column's strict comparison and be counted twice); the NullKeys partition is exactly
 // the rows where any key column is NULL. A nil bound is unbounded on that side.
-func RangePredicate(cols []activities.Column, partitionBy []int, p activities.Partition) (string, error) {
+func RangePredicate(cols []migration.Column, partitionBy []int, p migration.Partition) (string, error) {
 	if len(partitionBy) == 0 {
 		return "", fmt.Errorf("partition %d: no partition columns", p.Number)
 	}
@@ -90,7 +90,7 @@ func lexCompare(keys, types, bound []string, strict, last string) (string, error
 }
 
 // CountRangeSQL counts the target rows of one partition.
-func CountRangeSQL(target activities.TableRef, cols []activities.Column, partitionBy []int, p activities.Partition) (string, error) {
+func CountRangeSQL(target migration.TableRef, cols []migration.Column, partitionBy []int, p migration.Partition) (string, error) {
 	pred, err := RangePredicate(cols, partitionBy, p)
 	if err != nil {
 		return "", err

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 func TestLiteralPerType(t *testing.T) {
@@ -50,14 +50,14 @@ func TestLiteralPerType(t *testing.T) {
 }
 
 func TestRangePredicateShapes(t *testing.T) {
-	cols := []activities.Column{
+	cols := []migration.Column{
 		{TargetName: "A", TargetType: "NUMBER(10,0)"},
 		{TargetName: "b", TargetType: "VARCHAR"},
 		{TargetName: "C", TargetType: "DATE"},
 	}
 	// Three-column composite: the upper bound expands into three alternatives, the last
 	// one inclusive, and every key is required to be non-NULL.
-	got, err := RangePredicate(cols, []int{0, 1, 2}, activities.Partition{Number: 4, Upper: []string{"1", "x", "2024-01-01"}})
+	got, err := RangePredicate(cols, []int{0, 1, 2}, migration.Partition{Number: 4, Upper: []string{"1", "x", "2024-01-01"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,27 +65,27 @@ func TestRangePredicateShapes(t *testing.T) {
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	got, err = RangePredicate(cols, []int{1, 0}, activities.Partition{NullKeys: true})
+	got, err = RangePredicate(cols, []int{1, 0}, migration.Partition{NullKeys: true})
 	if err != nil || got != `("b" IS NULL OR "A" IS NULL)` {
 		t.Errorf("null partition: %s %v", got, err)
 	}
 	// Errors name the problem.
-	if _, err := RangePredicate(cols, []int{0, 1}, activities.Partition{Number: 2, Lower: []string{"1"}}); err == nil || !strings.Contains(err.Error(), "partition 2 lower bound") {
+	if _, err := RangePredicate(cols, []int{0, 1}, migration.Partition{Number: 2, Lower: []string{"1"}}); err == nil || !strings.Contains(err.Error(), "partition 2 lower bound") {
 		t.Errorf("bound arity: %v", err)
 	}
-	if _, err := RangePredicate(cols, []int{3}, activities.Partition{}); err == nil {
+	if _, err := RangePredicate(cols, []int{3}, migration.Partition{}); err == nil {
 		t.Error("index out of range accepted")
 	}
-	if _, err := RangePredicate(cols, nil, activities.Partition{}); err == nil {
+	if _, err := RangePredicate(cols, nil, migration.Partition{}); err == nil {
 		t.Error("no partition columns accepted")
 	}
-	if _, err := RangePredicate(cols, []int{0}, activities.Partition{Number: 1, Lower: []string{"1 OR 1=1"}}); err == nil {
+	if _, err := RangePredicate(cols, []int{0}, migration.Partition{Number: 1, Lower: []string{"1 OR 1=1"}}); err == nil {
 		t.Error("non-numeric bound for a NUMBER column accepted")
 	}
 }
 
 func TestCompareColumns(t *testing.T) {
-	ref := activities.TableRef{Database: "D", Schema: "S", Table: "T"}
+	ref := migration.TableRef{Database: "D", Schema: "S", Table: "T"}
 	p := func(n int64) *int64 { return &n }
 	existing := []ExistingColumn{
 		{Name: "ID", DataType: "NUMBER", Precision: p(38), Scale: p(0)},
@@ -94,7 +94,7 @@ func TestCompareColumns(t *testing.T) {
 		{Name: "CREATED", DataType: "TIMESTAMP_LTZ", Nullable: true},
 		{Name: "EXTRA", DataType: "TEXT"},
 	}
-	want := []activities.Column{
+	want := []migration.Column{
 		{TargetName: "ID", TargetType: "NUMBER(19,0)"},
 		{TargetName: "NAME", TargetType: "VARCHAR(100)", Nullable: true},
 		{TargetName: "AMOUNT", TargetType: "NUMBER(12,2)", Nullable: true},

@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // MapColumns applies the dialect's type mapping, columnTypeMappings and
 // columnNameMappings to the catalog's columns (in ordinal order). mapped[i] is the
 // default mapping of cols[i] (the caller resolves ScanScale first).
-func MapColumns(d Dialect, cols []SourceColumn, mapped []Mapping, t config.TableConfig) ([]activities.Column, []string, error) {
+func MapColumns(d Dialect, cols []SourceColumn, mapped []Mapping, t config.TableConfig) ([]migration.Column, []string, error) {
 	byName := make(map[string]int, len(cols))
 	names := make([]string, len(cols))
 	for i, c := range cols {
@@ -33,7 +33,7 @@ func MapColumns(d Dialect, cols []SourceColumn, mapped []Mapping, t config.Table
 		renames[idx] = tn
 	}
 	var warnings []string
-	out := make([]activities.Column, len(cols))
+	out := make([]migration.Column, len(cols))
 	seen := make(map[string]string, len(cols))
 	for i, c := range cols {
 		tt := mapped[i].TargetType
@@ -55,7 +55,7 @@ func MapColumns(d Dialect, cols []SourceColumn, mapped []Mapping, t config.Table
 			return nil, nil, fmt.Errorf("%w: source columns %q and %q both become target column %q; rename one with columnNameMappings", ErrConfig, prev, c.Name, name)
 		}
 		seen[name] = c.Name
-		out[i] = activities.Column{SourceName: c.Name, SourceType: c.Type, TargetName: name, TargetType: tt, Nullable: c.Nullable}
+		out[i] = migration.Column{SourceName: c.Name, SourceType: c.Type, TargetName: name, TargetType: tt, Nullable: c.Nullable}
 	}
 	return out, warnings, nil
 }
@@ -63,7 +63,7 @@ func MapColumns(d Dialect, cols []SourceColumn, mapped []Mapping, t config.Table
 // ResolveColumns finds configuration column names (partition or key columns) among
 // the source columns, with the dialect's folding. field names the configuration field
 // for the error message.
-func ResolveColumns(d Dialect, cols []activities.Column, configNames []string, field string) ([]int, error) {
+func ResolveColumns(d Dialect, cols []migration.Column, configNames []string, field string) ([]int, error) {
 	names := make([]string, len(cols))
 	for i, c := range cols {
 		names[i] = c.SourceName
@@ -103,7 +103,7 @@ func hint(name string, candidates []string) string {
 
 // KeyColumns describes partition columns for the SQL builders; it rejects types
 // whose order or canonical text is not defined for partitioning.
-func KeyColumns(cols []activities.Column, partitionBy []int) ([]KeyColumn, error) {
+func KeyColumns(cols []migration.Column, partitionBy []int) ([]KeyColumn, error) {
 	keys := make([]KeyColumn, 0, len(partitionBy))
 	for _, i := range partitionBy {
 		if i < 0 || i >= len(cols) {

@@ -1,6 +1,6 @@
 package source
 
-import "github.com/snowmigrate/snowmigrate/activities"
+import "github.com/snowmigrate/snowmigrate/migration"
 
 // ExtractMethod says how a dialect streams rows out of the source.
 type ExtractMethod int
@@ -36,7 +36,7 @@ type Dialect interface {
 	// double quotes keeps its case (and "" unescapes to "), any other is folded.
 	ResolveName(configName string) string
 	// Table is the schema-qualified, quoted table name used in FROM clauses.
-	Table(ref activities.TableRef) string
+	Table(ref migration.TableRef) string
 
 	// CatalogTableSQL returns one row (name facts and size estimates) when the table
 	// exists; parameters $1 schema, $2 table.
@@ -46,29 +46,29 @@ type Dialect interface {
 	// PrimaryKeySQL lists the primary key columns in key order; $1 schema, $2 table.
 	PrimaryKeySQL() string
 	// CountSQL is SELECT count(*) … WHERE <where>.
-	CountSQL(table activities.TableRef, where string) string
+	CountSQL(table migration.TableRef, where string) string
 	// HasRowsSQL is SELECT EXISTS(… WHERE <where>).
-	HasRowsSQL(table activities.TableRef, where string) string
+	HasRowsSQL(table migration.TableRef, where string) string
 
 	// BoundsSQL returns the keyset page query of the partition planner: the keys after
 	// `after` (nil: from the start) in byte order, limited to limit rows, numbered; it
 	// returns the rows whose number is a multiple of step, and the last one, as
 	// (rn, cnt, key1::text, …).
-	BoundsSQL(table activities.TableRef, keys []KeyColumn, where string, after []string, step, limit int64) string
+	BoundsSQL(table migration.TableRef, keys []KeyColumn, where string, after []string, step, limit int64) string
 	// NullKeysSQL is SELECT EXISTS(rows with a NULL in any key column AND where).
-	NullKeysSQL(table activities.TableRef, keys []KeyColumn, where string) string
+	NullKeysSQL(table migration.TableRef, keys []KeyColumn, where string) string
 	// PartitionPredicate is the WHERE condition selecting exactly the partition's rows.
-	PartitionPredicate(keys []KeyColumn, p activities.Partition) string
+	PartitionPredicate(keys []KeyColumn, p migration.Partition) string
 	// ExtractSQL is the SELECT whose rows are the partition's rows, in plan order.
-	ExtractSQL(table activities.TableRef, plans []ColumnPlan, keys []KeyColumn, p activities.Partition, where string) string
+	ExtractSQL(table migration.TableRef, plans []ColumnPlan, keys []KeyColumn, p migration.Partition, where string) string
 	// NumericScanSQL measures unconstrained numeric columns (largest scale, largest
 	// integer digit count, non-NULL count per column) so their type can be decided.
-	NumericScanSQL(table activities.TableRef, cols []string, where string) string
+	NumericScanSQL(table migration.TableRef, cols []string, where string) string
 	// ExtractMethod says how ExtractSQL's rows are streamed.
 	ExtractMethod() ExtractMethod
 
 	// MapType maps a source column type (as the catalog spells it) to Snowflake.
 	MapType(c SourceColumn) Mapping
 	// PlanColumn decides how a mapped column is read and written.
-	PlanColumn(c activities.Column) (ColumnPlan, error)
+	PlanColumn(c migration.Column) (ColumnPlan, error)
 }

@@ -13,4 +13,10 @@ var (
 	ErrConfig = errors.New("invalid table configuration")
 	// ErrData: a value cannot be represented in Snowflake (e.g. 'infinity' dates).
 	ErrData = errors.New("value not representable in Snowflake")
+	// ErrCredentials: the source refused the login (wrong user or password, expired
+	// token): permanent until someone fixes the worker configuration.
+	ErrCredentials = errors.New("source login refused")
+	// ErrPermission: the login works but may not read the object (GRANT SELECT, or the
+	// catalog views, to the worker's user).
+	ErrPermission = errors.New("permission denied on the source")
 )

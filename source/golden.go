@@ -1,7 +1,7 @@
 package source
 
 import (
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // GoldenCase is one statement of a dialect's golden SQL tests.
@@ -15,12 +15,12 @@ type GoldenCase struct {
 // and backslashes in bounds, each target family in the extraction SELECT. Both
 // dialects render the same cases into their own testdata.
 func GoldenCases() []GoldenCase {
-	t := activities.TableRef{Database: "shop", Schema: "Sales", Table: "order"}
+	t := migration.TableRef{Database: "shop", Schema: "Sales", Table: "order"}
 	one := []KeyColumn{{Name: "id", BaseType: "bigint"}}
 	two := []KeyColumn{{Name: "Region", BaseType: "character varying", Collate: true}, {Name: "day", BaseType: "date"}}
 	three := append(append([]KeyColumn{}, two...), KeyColumn{Name: "at", BaseType: "timestamp with time zone"})
 	where := "is_deleted = 0 OR note = 'a\\b'"
-	cols := []activities.Column{
+	cols := []migration.Column{
 		{SourceName: "id", SourceType: "bigint", TargetName: "ID", TargetType: "NUMBER(19,0)"},
 		{SourceName: "Region", SourceType: "character varying(20)", TargetName: "Region", TargetType: "VARCHAR(20)"},
 		{SourceName: "day", SourceType: "date", TargetName: "DAY", TargetType: "DATE"},
@@ -34,7 +34,7 @@ func GoldenCases() []GoldenCase {
 		{SourceName: "flag", SourceType: "boolean", TargetName: "FLAG", TargetType: "VARCHAR"},
 		{SourceName: "we\"ird", SourceType: "smallint", TargetName: "we\"ird", TargetType: "NUMBER(5,0)"},
 	}
-	extract := func(d Dialect, keys []KeyColumn, p activities.Partition) (string, error) {
+	extract := func(d Dialect, keys []KeyColumn, p migration.Partition) (string, error) {
 		plans := make([]ColumnPlan, 0, len(cols))
 		for _, c := range cols {
 			redshiftOnly := c.SourceType == "super" || c.SourceType == "varbyte(100)" || c.SourceType == "geometry"
@@ -71,20 +71,20 @@ func GoldenCases() []GoldenCase {
 			return d.BoundsSQL(t, three, "", []string{"east", "2024-01-31", "2024-01-31 10:00:00.000000+00:00"}, 10, 101)
 		})},
 		{"null_keys", s(func(d Dialect) string { return d.NullKeysSQL(t, two, where) })},
-		{"predicate_null_partition", s(func(d Dialect) string { return d.PartitionPredicate(two, activities.Partition{NullKeys: true}) })},
-		{"predicate_first", s(func(d Dialect) string { return d.PartitionPredicate(one, activities.Partition{Upper: []string{"100"}}) })},
+		{"predicate_null_partition", s(func(d Dialect) string { return d.PartitionPredicate(two, migration.Partition{NullKeys: true}) })},
+		{"predicate_first", s(func(d Dialect) string { return d.PartitionPredicate(one, migration.Partition{Upper: []string{"100"}}) })},
 		{"predicate_middle_composite", s(func(d Dialect) string {
-			return d.PartitionPredicate(two, activities.Partition{Lower: []string{"east", "2024-01-01"}, Upper: []string{"west", "2024-02-01"}})
+			return d.PartitionPredicate(two, migration.Partition{Lower: []string{"east", "2024-01-01"}, Upper: []string{"west", "2024-02-01"}})
 		})},
 		{"predicate_char_key", s(func(d Dialect) string {
-			return d.PartitionPredicate([]KeyColumn{{Name: "code", BaseType: "character", Collate: true, PadTo: 4}}, activities.Partition{Lower: []string{"AB12"}, Upper: []string{"ZZ99"}})
+			return d.PartitionPredicate([]KeyColumn{{Name: "code", BaseType: "character", Collate: true, PadTo: 4}}, migration.Partition{Lower: []string{"AB12"}, Upper: []string{"ZZ99"}})
 		})},
-		{"predicate_last", s(func(d Dialect) string { return d.PartitionPredicate(one, activities.Partition{Lower: []string{"100"}}) })},
+		{"predicate_last", s(func(d Dialect) string { return d.PartitionPredicate(one, migration.Partition{Lower: []string{"100"}}) })},
 		{"extract_composite", func(d Dialect) (string, error) {
-			return extract(d, two, activities.Partition{Lower: []string{"east", "2024-01-01"}, Upper: []string{"west", "2024-02-01"}})
+			return extract(d, two, migration.Partition{Lower: []string{"east", "2024-01-01"}, Upper: []string{"west", "2024-02-01"}})
 		}},
 		{"extract_null_partition", func(d Dialect) (string, error) {
-			return extract(d, one, activities.Partition{NullKeys: true})
+			return extract(d, one, migration.Partition{NullKeys: true})
 		}},
 	}
 }

@@ -3,7 +3,7 @@ package source
 import (
 	"fmt"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // keyOrderProblem explains why a partition column's target type would order or
@@ -13,7 +13,7 @@ import (
 // on equality: integer → VARCHAR orders '10' before '9', a smaller NUMBER scale or
 // TIMESTAMP precision merges distinct keys, a boolean key as text compares 'false'
 // and 'true' but not 'f' and 't'.
-func keyOrderProblem(c activities.Column, st ParsedType) string {
+func keyOrderProblem(c migration.Column, st ParsedType) string {
 	if c.TargetType == "" {
 		return "" // not mapped yet (builders' unit tests)
 	}

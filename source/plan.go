@@ -3,7 +3,7 @@ package source
 import (
 	"fmt"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // Wire is how a column's value arrives in PostgreSQL's binary format (COPY binary
@@ -69,7 +69,7 @@ type Caster interface {
 
 // PlanColumn is the shared planner: the target type decides the Parquet type, the
 // dialect decides how the source value is read.
-func PlanColumn(c activities.Column, cs Caster) (ColumnPlan, error) {
+func PlanColumn(c migration.Column, cs Caster) (ColumnPlan, error) {
 	tt, err := ParseTargetType(c.TargetType)
 	if err != nil {
 		return ColumnPlan{}, fmt.Errorf("column %q: %w", c.SourceName, err)

@@ -1,33 +1,23 @@
 package source
 
 import (
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // TableInfo is what introspection learns about a source table.
 type TableInfo struct {
-	Source         activities.TableRef
-	Columns        []activities.Column
-	PartitionBy    []int
-	PrimaryKey     []string
-	EstimatedRows  int64
-	EstimatedBytes int64
-	HasRows        bool
-	Warnings       []string
+	migration.TableShape
+	Warnings []string
 }
 
 // PlanRequest asks for one keyset page of partitions.
 type PlanRequest struct {
-	Table          config.TableConfig
-	Source         activities.TableRef
-	Columns        []activities.Column
-	PartitionBy    []int
-	EstimatedRows  int64
-	EstimatedBytes int64
-	After          []string
-	FirstNumber    int
-	MaxPartitions  int
+	Table config.TableConfig
+	migration.TableShape
+	After         []string
+	FirstNumber   int
+	MaxPartitions int
 }
 
 // MaxBoundBytes bounds the canonical text of one partition bound (all its columns):
@@ -39,30 +29,27 @@ const MaxBoundBytes = 1024
 
 // PlanPage is one page of the plan.
 type PlanPage struct {
-	Partitions       []activities.Partition
+	Partitions       []migration.Partition
 	Done             bool
 	RowsPerPartition int64
 }
 
 // ExtractRequest extracts one partition.
 type ExtractRequest struct {
-	Table       config.TableConfig
-	Source      activities.TableRef
-	Columns     []activities.Column
-	PartitionBy []int
-	Partition   activities.Partition
+	Table config.TableConfig
+	migration.TableShape
+	Partition migration.Partition
 }
 
 // CountRequest counts a table's rows that pass its filter.
 type CountRequest struct {
-	Table   config.TableConfig
-	Source  activities.TableRef
-	Columns []activities.Column
+	Table config.TableConfig
+	migration.TableShape
 }
 
 // ExtractStats is the outcome of an extraction.
 type ExtractStats struct {
-	Files []activities.FileRef
+	Files []migration.FileRef
 	Rows  int64 // rows written, counted exactly (and checked against the server's count)
 	Bytes int64 // bytes of Parquet written
 	// Warnings: columns added to the source table after introspection (not migrated).

@@ -73,3 +73,40 @@ func TestStarterLinksNoDriver(t *testing.T) {
 		t.Error("go list -deps ./workers finds no heavy package: the scan above is broken")
 	}
 }
+
+// sourceDrivers are the source databases' drivers: only the dialect packages under
+// source/ may link them.
+var sourceDrivers = []string{"github.com/jackc/pgx", "github.com/microsoft/go-mssqldb", "github.com/lib/pq"}
+
+// TestOnlyDialectsLinkSourceDrivers: the source activities and the workflows reach a
+// source through source.Source and the registry, never through a driver (issue 6), so
+// that a new dialect is one package plus one line in source/all.
+func TestOnlyDialectsLinkSourceDrivers(t *testing.T) {
+	for _, pkg := range []string{"./activities/sourceside", "./activities/snowflakeside", "./workflows", "./source", "./source/parquetx", "./migration"} {
+		for _, p := range depsUnder(t, pkg, sourceDrivers) {
+			t.Errorf("%s links the source driver package %s; go through source.Source instead", pkg, p)
+		}
+	}
+	if len(depsUnder(t, "./source/all", sourceDrivers)) == 0 {
+		t.Error("./source/all links no source driver: the scan is broken")
+	}
+}
+
+// TestMigrationImportsNothingOfOurs: the domain package is the ground floor.
+func TestMigrationImportsNothingOfOurs(t *testing.T) {
+	for _, p := range depsUnder(t, "./migration", []string{"github.com/snowmigrate/snowmigrate/"}) {
+		if p != "github.com/snowmigrate/snowmigrate/migration" {
+			t.Errorf("migration imports %s; it must import nothing of the project", p)
+		}
+	}
+}
+
+// depsUnder lists pkg's dependencies whose import path starts with one of prefixes.
+func depsUnder(t *testing.T, pkg string, prefixes []string) []string {
+	t.Helper()
+	saved := heavyModules
+	heavyModules = prefixes
+	defer func() { heavyModules = saved }()
+	_, found := goListDeps(t, pkg)
+	return found
+}

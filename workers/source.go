@@ -6,16 +6,17 @@ import (
 	"os"
 	"runtime/debug"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/urfave/cli/v2"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceside"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/snowflake"
+	"github.com/snowmigrate/snowmigrate/source"
+	_ "github.com/snowmigrate/snowmigrate/source/all" // every dialect, registered by name
 	"github.com/snowmigrate/snowmigrate/workers/workdir"
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
@@ -38,26 +39,15 @@ func runSource(c *cli.Context) error {
 		return err
 	}
 	platform, conn := wc.Source()
-	if platform != config.PlatformPostgreSQL && platform != config.PlatformRedshift {
-		return fmt.Errorf("worker config %s: a %s source is not supported yet (postgresql, redshift)", c.String(flagConfig), platform)
-	}
-	if conn.AuthMethod == config.AuthIAMProvisionedCluster {
-		return fmt.Errorf("worker config %s: redshift auth_method %q is not supported yet; use auth_method = \"standard\"", c.String(flagConfig), conn.AuthMethod)
-	}
 	parallel := wc.Application.MaxParallelTasks
 	memLimit := setMemoryLimit(parallel)
-
-	pgcfg, err := pgxpool.ParseConfig(conn.PostgresURL())
+	// The dialect comes from the registry (source/all links every one in). One
+	// connection per running extraction plus introspection/planning headroom.
+	src, err := source.Open(c.Context, platform, conn, source.OpenOptions{MaxConns: parallel + 2})
 	if err != nil {
-		return fmt.Errorf("worker config %s: source connection: %w", c.String(flagConfig), err)
+		return fmt.Errorf("worker config %s: %w", c.String(flagConfig), err)
 	}
-	// One connection per running extraction plus introspection/planning headroom.
-	pgcfg.MaxConns = int32(parallel + 2)
-	pool, err := pgxpool.NewWithConfig(c.Context, pgcfg)
-	if err != nil {
-		return fmt.Errorf("source connection (%s): %w", conn, err)
-	}
-	defer pool.Close()
+	defer src.Close()
 
 	home, err := config.SnowflakeHome(os.LookupEnv)
 	if err != nil {
@@ -96,7 +86,7 @@ func runSource(c *cli.Context) error {
 	queue := workflows.SourceQueue(base, affinity)
 	hostQueue := workflows.HostQueue(queue, hostID())
 	acts, err := sourceside.New(sourceside.Options{
-		Pool: pool, Platform: platform, Stager: sourceside.SQLStager{DB: sfDB},
+		Source: src, Stager: sourceside.SQLStager{DB: sfDB},
 		WorkDir: wd.Path(), HostQueue: hostQueue,
 	})
 	if err != nil {
@@ -162,7 +152,7 @@ func trackUpload(wd *workdir.Dir, upload func(context.Context, sourceapi.UploadI
 	}
 }
 
-func filePaths(refs []activities.FileRef) []string {
+func filePaths(refs []migration.FileRef) []string {
 	out := make([]string, len(refs))
 	for i, f := range refs {
 		out[i] = f.Path

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/workers/workdir"
 )
 
@@ -54,7 +54,7 @@ func TestWorkDirTracksExtractAndUpload(t *testing.T) {
 		p := write("1")
 		sweep() // a sweep while the extract runs
 		sweptDuringExtract = !exists(p)
-		return sourceapi.ExtractResult{Files: []activities.FileRef{{Name: "part-0.parquet", Path: p, Bytes: 1}}}, nil
+		return sourceapi.ExtractResult{Files: []migration.FileRef{{Name: "part-0.parquet", Path: p, Bytes: 1}}}, nil
 	})
 	res, err := extract(context.Background(), sourceapi.ExtractInput{})
 	if err != nil {

@@ -131,11 +131,10 @@ type TableInput struct {
 	Affinity       string             `json:"affinity,omitempty"`
 	TaskQueueBase  string             `json:"taskQueueBase"`
 	TableKey       string             `json:"tableKey"`
-	Table          config.TableConfig `json:"table"`       // merged and defaulted
-	StagePrefix    string             `json:"stagePrefix"` // @<stage>/<migration>/<tableKey>
+	Table          config.TableConfig `json:"table"` // merged and defaulted
 	Paused         bool               `json:"paused,omitempty"`
 	// StageName is the internal stage (from EnsureMetadata); partition files go to
-	// activities.StagePath(StageName, Migration, TableKey, n).
+	// migration.StagePath(StageName, Migration, TableKey, n).
 	StageName string `json:"stageName,omitempty"`
 	// Limits bounds the partition window and run sizes; zero fields take DefaultLimits.
 	Limits Limits `json:"limits,omitempty"`

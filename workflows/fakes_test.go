@@ -12,10 +12,10 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // fakeTable describes one source table of the fake world: Partitions ranges of
@@ -82,7 +82,7 @@ func (w *world) callCount(name string) int {
 }
 
 // rangeIndex of a partition: its upper bound / RowsPer, or Partitions for the last one.
-func rangeIndex(t *fakeTable, p activities.Partition) int {
+func rangeIndex(t *fakeTable, p migration.Partition) int {
 	if p.NullKeys {
 		return 0
 	}
@@ -100,20 +100,20 @@ func (w *world) Introspect(ctx context.Context, in sourceapi.IntrospectInput) (s
 	key := config.TableKey(in.Table)
 	t := w.table(key)
 	if t == nil {
-		return sourceapi.IntrospectResult{}, temporal.NewNonRetryableApplicationError("source table "+key+" does not exist", activities.ErrTypeSourceMissing, nil)
+		return sourceapi.IntrospectResult{}, temporal.NewNonRetryableApplicationError("source table "+key+" does not exist", migration.ErrTypeSourceMissing, nil)
 	}
 	if t.Missing != "" {
-		return sourceapi.IntrospectResult{}, temporal.NewNonRetryableApplicationError(t.Missing, activities.ErrTypeSourceMissing, nil)
+		return sourceapi.IntrospectResult{}, temporal.NewNonRetryableApplicationError(t.Missing, migration.ErrTypeSourceMissing, nil)
 	}
 	rows := int64(t.Partitions)*t.RowsPer + t.NullRows
-	return sourceapi.IntrospectResult{
-		Source: activities.TableRef{Database: "db", Schema: "public", Table: in.Table.Source.TableName},
-		Columns: []activities.Column{
+	return sourceapi.IntrospectResult{TableShape: migration.TableShape{
+		Source: migration.TableRef{Database: "db", Schema: "public", Table: in.Table.Source.TableName},
+		Columns: []migration.Column{
 			{SourceName: "id", SourceType: "bigint", TargetName: "ID", TargetType: "NUMBER(19,0)", Nullable: true},
 			{SourceName: "v", SourceType: "text", TargetName: "V", TargetType: "VARCHAR", Nullable: true},
 		},
 		PartitionBy: []int{0}, EstimatedRows: rows, EstimatedBytes: rows * 10, HasRows: rows > 0 || t.HasRowsAnyway,
-	}, nil
+	}}, nil
 }
 
 // PlanPartitions pages through ranges ((i-1)*RowsPer, i*RowsPer], the first unbounded
@@ -133,7 +133,7 @@ func (w *world) PlanPartitions(ctx context.Context, in sourceapi.PlanPartitionsI
 	var res sourceapi.PlanPartitionsResult
 	n := in.FirstNumber
 	for i := next; i <= t.Partitions && len(res.Partitions) < in.MaxPartitions; i++ {
-		p := activities.Partition{Number: n}
+		p := migration.Partition{Number: n}
 		if i > 1 {
 			p.Lower = []string{strconv.FormatInt(int64(i-1)*t.RowsPer, 10)}
 		}
@@ -145,7 +145,7 @@ func (w *world) PlanPartitions(ctx context.Context, in sourceapi.PlanPartitionsI
 	}
 	res.Done = next+len(res.Partitions) > t.Partitions
 	if in.After == nil && t.NullRows > 0 {
-		res.Partitions = append(res.Partitions, activities.Partition{Number: n, NullKeys: true})
+		res.Partitions = append(res.Partitions, migration.Partition{Number: n, NullKeys: true})
 	}
 	res.RowsPerPartition = t.RowsPer
 	return res, nil
@@ -174,7 +174,7 @@ func (w *world) Extract(ctx context.Context, in sourceapi.ExtractInput) (sourcea
 	w.mu.Unlock()
 	name := fmt.Sprintf("r%d-p%d.parquet", i, in.Partition.Number) // Upload reads the range back
 	return sourceapi.ExtractResult{
-		Files: []activities.FileRef{{Path: "/tmp/x/" + name, Name: name, Rows: rows, Bytes: rows * 10}},
+		Files: []migration.FileRef{{Path: "/tmp/x/" + name, Name: name, Rows: rows, Bytes: rows * 10}},
 		Rows:  rows, Bytes: rows * 10, HostQueue: w.hostQueue,
 	}, nil
 }
@@ -207,7 +207,7 @@ func (w *world) Upload(ctx context.Context, in sourceapi.UploadInput) (sourceapi
 func (w *world) EnsureMetadata(ctx context.Context, in snowflakeapi.EnsureMetadataInput) (snowflakeapi.EnsureMetadataResult, error) {
 	w.count(snowflakeapi.EnsureMetadataName)
 	if in.ConnectionName == "unreachable" {
-		return snowflakeapi.EnsureMetadataResult{}, temporal.NewNonRetryableApplicationError("login refused for connection unreachable", activities.ErrTypeCredentials, nil)
+		return snowflakeapi.EnsureMetadataResult{}, temporal.NewNonRetryableApplicationError("login refused for connection unreachable", migration.ErrTypeCredentials, nil)
 	}
 	return snowflakeapi.EnsureMetadataResult{StageName: "SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE"}, nil
 }
@@ -225,14 +225,14 @@ func (w *world) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareTarget
 	if in.MigrationRunID == "" {
 		return snowflakeapi.PrepareTargetResult{}, errors.New("no migration run id")
 	}
-	return snowflakeapi.PrepareTargetResult{Target: activities.TableRef{Database: "DB", Schema: "PUBLIC", Table: in.Target.TableName}, Created: true}, nil
+	return snowflakeapi.PrepareTargetResult{Target: migration.TableRef{Database: "DB", Schema: "PUBLIC", Table: in.Target.TableName}, Created: true}, nil
 }
 
 func (w *world) LoadPartition(ctx context.Context, in snowflakeapi.LoadPartitionInput) (snowflakeapi.LoadPartitionResult, error) {
 	w.count(snowflakeapi.LoadPartitionName)
 	t := w.table(in.TableKey)
-	if want := activities.StagePath("SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE", in.Migration, in.TableKey, in.Partition.Number); in.StagePrefix != want {
-		return snowflakeapi.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError("stage prefix "+in.StagePrefix+" != "+want, activities.ErrTypeConfig, nil)
+	if want := migration.StagePath("SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE", in.Migration, in.TableKey, in.Partition.Number); in.StagePrefix != want {
+		return snowflakeapi.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError("stage prefix "+in.StagePrefix+" != "+want, migration.ErrTypeConfig, nil)
 	}
 	rows := in.RowsExtracted
 	if t.LoadNothing {
@@ -252,7 +252,7 @@ func (w *world) VerifyPartition(ctx context.Context, in snowflakeapi.VerifyParti
 	if t.FailVerify[rangeIndex(t, in.Partition)] {
 		return snowflakeapi.VerifyPartitionResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("partition %d: %d rows extracted, %d loaded, %d in the target range", in.Partition.Number, in.RowsExtracted, in.RowsLoaded, in.RowsLoaded+1),
-			activities.ErrTypeChecksumMismatch, nil)
+			migration.ErrTypeChecksumMismatch, nil)
 	}
 	return snowflakeapi.VerifyPartitionResult{TargetRows: in.RowsLoaded}, nil
 }

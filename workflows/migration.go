@@ -10,9 +10,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // MaxFailures bounds the failed tables a migration keeps in its state and result; the
@@ -51,7 +51,7 @@ func DataMigrationWorkflow(ctx workflow.Context, in MigrationInput) (MigrationRe
 	info := workflow.GetInfo(ctx)
 	m := &migrationRun{
 		in: in, lim: in.Limits.WithDefaults(), running: map[string]*runningTable{},
-		status: activities.StatusPending, wfID: info.WorkflowExecution.ID,
+		status: migration.StatusPending, wfID: info.WorkflowExecution.ID,
 	}
 	if in.State != nil {
 		m.st = *in.State
@@ -82,7 +82,7 @@ func (m *migrationRun) run(ctx workflow.Context) (MigrationResult, error) {
 			return res, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeMigrationFailed, nil, res)
 		}
 	}
-	m.status = activities.StatusExecuting
+	m.status = migration.StatusExecuting
 	m.upsertSummary(ctx)
 	cont, err := m.tablesLoop(ctx)
 	if err != nil {
@@ -128,7 +128,7 @@ func (m *migrationRun) loadConfig() error {
 		}
 		return temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("invalid workflow configuration (%d problems):\n%s", len(problems), strings.Join(lines, "\n")),
-			activities.ErrTypeConfig, nil, problems)
+			migration.ErrTypeConfig, nil, problems)
 	}
 	if m.in.State == nil {
 		m.st.TablesTotal = len(m.tables)
@@ -152,7 +152,7 @@ func (m *migrationRun) setUp(ctx workflow.Context) error {
 	if err != nil {
 		return fmt.Errorf("encode the configuration for the metadata: %w", err)
 	}
-	if err := m.record(ctx, activities.StatusExecuting, string(cfg), ""); err != nil {
+	if err := m.record(ctx, migration.StatusExecuting, string(cfg), ""); err != nil {
 		return fmt.Errorf("record the workflow in the metadata: %s", message(err))
 	}
 	return nil
@@ -165,7 +165,7 @@ func (m *migrationRun) record(ctx workflow.Context, status, configJSON, msg stri
 		StartedAt: m.st.StartedAt, TablesTotal: m.st.TablesTotal, TablesCompleted: m.st.Completed,
 		TablesFailed: m.st.Failed, Message: truncate(msg, 4000),
 	}
-	if status != activities.StatusExecuting {
+	if status != migration.StatusExecuting {
 		now := workflow.Now(ctx)
 		in.EndedAt = &now
 	}
@@ -190,7 +190,7 @@ func (m *migrationRun) tablesLoop(ctx workflow.Context) (cont bool, err error) {
 		if k := m.keys[i]; slices.Contains(m.st.CancelTables, k) {
 			m.st.CancelTables = slices.DeleteFunc(m.st.CancelTables, func(s string) bool { return s == k })
 			m.st.Cancelled++
-			m.noteEnded(TableResult{TableKey: k, Status: activities.StatusCancelled, Error: "cancelled by request before it started"})
+			m.noteEnded(TableResult{TableKey: k, Status: migration.StatusCancelled, Error: "cancelled by request before it started"})
 			continue
 		}
 		m.startTable(ctx, i)
@@ -229,11 +229,10 @@ func (m *migrationRun) startTable(ctx workflow.Context, i int) {
 		),
 		Memo: map[string]any{"summary": fmt.Sprintf("table %s of migration %s", key, m.in.Name)},
 	})
-	stage := activities.StagePath(m.st.StageName, m.in.Name, key, 0)
 	fut := workflow.ExecuteChildWorkflow(cctx, TableMigrationWorkflowName, TableInput{
 		Migration: m.in.Name, MigrationRunID: m.st.RunID, ConnectionName: m.in.ConnectionName,
 		SourcePlatform: m.in.SourcePlatform, Affinity: m.affinity, TaskQueueBase: base,
-		TableKey: key, Table: t, StagePrefix: strings.TrimSuffix(stage, "/0"), StageName: m.st.StageName,
+		TableKey: key, Table: t, StageName: m.st.StageName,
 		Limits: m.in.Limits,
 	})
 	rt := &runningTable{index: i, wfID: wfID, future: fut, cancel: cancel}
@@ -257,11 +256,11 @@ func (m *migrationRun) settle(ctx workflow.Context, key string, res TableResult,
 		m.noteEnded(res)
 	case temporal.IsCanceledError(err):
 		m.st.Cancelled++
-		m.noteEnded(TableResult{TableKey: key, Status: activities.StatusCancelled, Error: cancelReason(m.running[key])})
+		m.noteEnded(TableResult{TableKey: key, Status: migration.StatusCancelled, Error: cancelReason(m.running[key])})
 	default:
 		failed, ok := TableResultFromError(err)
 		if !ok {
-			failed = TableResult{TableKey: key, Status: activities.StatusFailed, Error: "table workflow: " + message(err)}
+			failed = TableResult{TableKey: key, Status: migration.StatusFailed, Error: "table workflow: " + message(err)}
 		}
 		failed.Error = truncate(failed.Error, 1000)
 		m.st.Failed++

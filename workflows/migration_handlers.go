@@ -7,7 +7,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // registerHandlers installs the progress query and the pause / resume / cancel-table
@@ -101,8 +101,8 @@ func (m *migrationRun) forward(ctx workflow.Context, signal string) {
 
 func (m *migrationRun) progress() MigrationProgress {
 	status := m.status
-	if status == activities.StatusExecuting && m.st.Paused {
-		status = activities.StatusPaused
+	if status == migration.StatusExecuting && m.st.Paused {
+		status = migration.StatusPaused
 	}
 	p := MigrationProgress{
 		Name: m.in.Name, Status: status, TablesTotal: m.st.TablesTotal,
@@ -115,12 +115,12 @@ func (m *migrationRun) progress() MigrationProgress {
 	})
 	for _, key := range keys {
 		rt := m.running[key]
-		st := activities.StatusExecuting
+		st := migration.StatusExecuting
 		switch {
 		case rt.cancelling:
 			st = "CANCELLING"
 		case m.st.Paused:
-			st = activities.StatusPaused
+			st = migration.StatusPaused
 		}
 		p.Running = append(p.Running, TableProgress{TableKey: key, WorkflowID: rt.wfID, Status: st})
 	}
@@ -134,7 +134,7 @@ const MaxRecent = 32
 // carried failures (bounded by MaxFailures, with its reason), every one in this run's
 // recent list (bounded by MaxRecent).
 func (m *migrationRun) noteEnded(res TableResult) {
-	if res.Status != activities.StatusCompleted && len(m.st.Failures) < MaxFailures {
+	if res.Status != migration.StatusCompleted && len(m.st.Failures) < MaxFailures {
 		m.st.Failures = append(m.st.Failures, res)
 	}
 	m.recent = append(m.recent, res)

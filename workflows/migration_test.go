@@ -7,10 +7,10 @@ import (
 
 	"go.temporal.io/sdk/testsuite"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 func migrationInput(lim Limits, names ...string) MigrationInput {
@@ -115,7 +115,7 @@ func TestMigrationInvalidConfigFailsBeforeAnything(t *testing.T) {
 	in.Config.Tables[1].ColumnNamesToPartitionBy = nil
 	env := newEnv(t, w)
 	_, err := runMigration(t, env, in)
-	if appType(err) != activities.ErrTypeConfig || !strings.Contains(err.Error(), "tables[1].columnNamesToPartitionBy") {
+	if appType(err) != migration.ErrTypeConfig || !strings.Contains(err.Error(), "tables[1].columnNamesToPartitionBy") {
 		t.Fatalf("got %v", err)
 	}
 	if n := w.callCount(snowflakeapi.EnsureMetadataName); n != 0 {
@@ -176,8 +176,8 @@ func TestMigrationPauseForwardsToRunningTableAndResume(t *testing.T) {
 	observed := false
 	env.RegisterDelayedCallback(func() {
 		p := progressOf(t, env)
-		if p.Status != activities.StatusPaused || len(p.Running) != 1 || p.Running[0].TableKey != "db.public.a" ||
-			p.Running[0].Status != activities.StatusPaused || p.TablesCompleted != 0 {
+		if p.Status != migration.StatusPaused || len(p.Running) != 1 || p.Running[0].TableKey != "db.public.a" ||
+			p.Running[0].Status != migration.StatusPaused || p.TablesCompleted != 0 {
 			t.Errorf("while paused: %+v", p)
 		}
 		// Table a finished its one in-flight partition and started no other; b never started.

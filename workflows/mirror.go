@@ -1,8 +1,8 @@
 package workflows
 
 import (
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -33,7 +33,7 @@ func newMirror(base snowflakeapi.RecordPartitionsInput, lim Limits) *mirror {
 }
 
 // add records a partition's new state; urgent asks for a flush at the next chance.
-func (m *mirror) add(ctx workflow.Context, p activities.Partition, status string, rows, bytes int64, attempts int, errText string) {
+func (m *mirror) add(ctx workflow.Context, p migration.Partition, status string, rows, bytes int64, attempts int, errText string) {
 	u := snowflakeapi.PartitionUpdate{
 		Number: p.Number, Partition: p, Status: status, Rows: rows, Bytes: bytes,
 		Attempts: attempts, Error: truncate(errText, 2000), At: workflow.Now(ctx),
@@ -44,7 +44,7 @@ func (m *mirror) add(ctx workflow.Context, p activities.Partition, status string
 		m.index[p.Number] = len(m.pending)
 		m.pending = append(m.pending, u)
 	}
-	if status == activities.StatusFailed {
+	if status == migration.StatusFailed {
 		m.urgent = true
 	}
 }

@@ -6,30 +6,32 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // permanentErrorTypes never deserve a retry: they describe the configuration or the
 // objects, not a passing fault. Activities already return them as non-retryable; listing
 // them here also covers an activity that forgot to.
 var permanentErrorTypes = []string{
-	activities.ErrTypeConfig,
-	activities.ErrTypeSourceMissing,
-	activities.ErrTypeTargetMismatch,
-	activities.ErrTypeChecksumMismatch,
-	activities.ErrTypeCredentials,
-	activities.ErrTypeWrongPlatform,
+	migration.ErrTypeConfig,
+	migration.ErrTypeSourceMissing,
+	migration.ErrTypeTargetMismatch,
+	migration.ErrTypeChecksumMismatch,
+	migration.ErrTypeCredentials,
+	migration.ErrTypeWrongPlatform,
+	migration.ErrTypeSourcePermission,
 }
 
 // tableFatalErrorTypes end the whole table at once when any of its activities returns
 // them: every other partition would fail the same way. A checksum mismatch is not here:
 // it concerns one partition.
 var tableFatalErrorTypes = map[string]bool{
-	activities.ErrTypeConfig:         true,
-	activities.ErrTypeSourceMissing:  true,
-	activities.ErrTypeTargetMismatch: true,
-	activities.ErrTypeCredentials:    true,
-	activities.ErrTypeWrongPlatform:  true,
+	migration.ErrTypeConfig:           true,
+	migration.ErrTypeSourceMissing:    true,
+	migration.ErrTypeTargetMismatch:   true,
+	migration.ErrTypeCredentials:      true,
+	migration.ErrTypeWrongPlatform:    true,
+	migration.ErrTypeSourcePermission: true,
 }
 
 // retry is a bounded policy: the SDK default retries forever, which turns a broken

@@ -7,9 +7,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // partitions plans page by page and keeps up to PartitionWindow partitions in flight
@@ -72,16 +72,15 @@ func (t *tableRun) planPage(ctx workflow.Context) error {
 	var res sourceapi.PlanPartitionsResult
 	err := workflow.ExecuteActivity(planOptions(ctx, t.lim, t.sourceQueue), sourceapi.PlanPartitionsName, sourceapi.PlanPartitionsInput{
 		Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table,
-		Source: intro.Source, Columns: intro.Columns, PartitionBy: intro.PartitionBy,
-		EstimatedRows: intro.EstimatedRows, EstimatedBytes: intro.EstimatedBytes,
-		After: t.st.PlanAfter, FirstNumber: t.st.NextNumber, MaxPartitions: t.lim.PlanPageSize,
+		TableShape: intro.TableShape,
+		After:      t.st.PlanAfter, FirstNumber: t.st.NextNumber, MaxPartitions: t.lim.PlanPageSize,
 	}).Get(ctx, &res)
 	if err != nil {
 		return fmt.Errorf("plan partitions of %s: %s", t.in.TableKey, message(err))
 	}
 	// The NULL-key partition goes first: a continue-as-new in the middle of a page
 	// resumes from the last started range, and a resumed plan never includes it again.
-	var page []activities.Partition
+	var page []migration.Partition
 	for _, p := range res.Partitions {
 		if p.NullKeys && !t.st.NullKeysDone {
 			page = append(page, p)
@@ -117,7 +116,7 @@ func (t *tableRun) planPage(ctx workflow.Context) error {
 	return nil
 }
 
-func onlyNullAfter(ps []activities.Partition) bool {
+func onlyNullAfter(ps []migration.Partition) bool {
 	for _, p := range ps {
 		if !p.NullKeys {
 			return false
@@ -148,7 +147,7 @@ func (t *tableRun) startNext(ctx workflow.Context) {
 	t.startedRun++
 	t.inFlight++
 	t.extracting++
-	t.mirror.add(ctx, p, activities.StatusExtracting, 0, 0, 1, "")
+	t.mirror.add(ctx, p, migration.StatusExtracting, 0, 0, 1, "")
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		out := t.runPartition(ctx, p)
 		t.settle(ctx, p, out)
@@ -167,7 +166,7 @@ type partitionOutcome struct {
 // upload cannot start on the host (it is gone, and its files with it), the partition is
 // extracted again elsewhere, up to ExtractRounds times; the stage path is the same, so
 // the new upload replaces whatever the old one left.
-func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (out partitionOutcome) {
+func (t *tableRun) runPartition(ctx workflow.Context, p migration.Partition) (out partitionOutcome) {
 	loading := false
 	defer func() {
 		if loading {
@@ -176,7 +175,7 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 			t.extracting--
 		}
 	}()
-	stage := activities.StagePath(t.in.StageName, t.in.Migration, t.in.TableKey, p.Number)
+	stage := migration.StagePath(t.in.StageName, t.in.Migration, t.in.TableKey, p.Number)
 	intro := t.st.Intro
 	var ex sourceapi.ExtractResult
 	var up sourceapi.UploadResult
@@ -184,12 +183,12 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 		out.rounds = round
 		if round > 1 {
 			t.st.Redone++
-			t.mirror.add(ctx, p, activities.StatusExtracting, 0, 0, round, "")
+			t.mirror.add(ctx, p, migration.StatusExtracting, 0, 0, round, "")
 		}
 		ex = sourceapi.ExtractResult{}
 		err := workflow.ExecuteActivity(extractOptions(ctx, t.lim, t.sourceQueue), sourceapi.ExtractName, sourceapi.ExtractInput{
 			Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
-			Source: intro.Source, Columns: intro.Columns, PartitionBy: intro.PartitionBy, Partition: p,
+			TableShape: intro.TableShape, Partition: p,
 		}).Get(ctx, &ex)
 		if err != nil {
 			out.step, out.err = "extract", err
@@ -225,7 +224,7 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 	loading = true
 	t.extracting--
 	t.loading++
-	t.mirror.add(ctx, p, activities.StatusLoading, ex.Rows, ex.Bytes, out.rounds, "")
+	t.mirror.add(ctx, p, migration.StatusLoading, ex.Rows, ex.Bytes, out.rounds, "")
 	var ld snowflakeapi.LoadPartitionResult
 	if len(ex.Files) > 0 {
 		err := workflow.ExecuteActivity(loadOptions(ctx, t.lim), snowflakeapi.LoadPartitionName, snowflakeapi.LoadPartitionInput{
@@ -253,16 +252,16 @@ func (t *tableRun) runPartition(ctx workflow.Context, p activities.Partition) (o
 }
 
 // settle folds a finished partition into the table's counters and the mirror.
-func (t *tableRun) settle(ctx workflow.Context, p activities.Partition, out partitionOutcome) {
+func (t *tableRun) settle(ctx workflow.Context, p migration.Partition, out partitionOutcome) {
 	switch {
 	case out.err == nil:
 		t.st.Completed++
 		t.st.Rows += out.rows
 		t.st.Bytes += out.bytes
-		t.mirror.add(ctx, p, activities.StatusCompleted, out.rows, out.bytes, out.rounds, "")
+		t.mirror.add(ctx, p, migration.StatusCompleted, out.rows, out.bytes, out.rounds, "")
 	case temporal.IsCanceledError(out.err) || ctx.Err() != nil:
 		t.st.Cancelled++
-		t.mirror.add(ctx, p, activities.StatusCancelled, 0, 0, out.rounds, "")
+		t.mirror.add(ctx, p, migration.StatusCancelled, 0, 0, out.rounds, "")
 	default:
 		text := fmt.Sprintf("partition %d: %s: %s", p.Number, out.step, message(out.err))
 		t.st.Failed++
@@ -273,6 +272,6 @@ func (t *tableRun) settle(ctx workflow.Context, p activities.Partition, out part
 		if tableFatalErrorTypes[applicationType(out.err)] && t.fatal == "" {
 			t.fatal = fmt.Sprintf("table %s stopped: %s", t.in.TableKey, truncate(text, 2000))
 		}
-		t.mirror.add(ctx, p, activities.StatusFailed, 0, 0, out.rounds, text)
+		t.mirror.add(ctx, p, migration.StatusFailed, 0, 0, out.rounds, text)
 	}
 }

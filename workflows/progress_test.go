@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // The progress views (starter status/watch) need, for a table with failed partitions,
@@ -56,7 +56,7 @@ func TestMigrationListsCancelledTablesAndRecentEnds(t *testing.T) {
 	}
 	reasons := map[string]string{}
 	for _, f := range res.Failures {
-		if f.Status != activities.StatusCancelled {
+		if f.Status != migration.StatusCancelled {
 			t.Fatalf("failure %+v", f)
 		}
 		reasons[f.TableKey] = f.Error

@@ -34,7 +34,7 @@ func (t *tableRun) checkRowCount(ctx workflow.Context) {
 	var res sourceapi.CountRowsResult
 	err := workflow.ExecuteActivity(planOptions(ctx, t.lim, t.sourceQueue), sourceapi.CountRowsName, sourceapi.CountRowsInput{
 		Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table,
-		Source: t.st.Intro.Source, Columns: t.st.Intro.Columns,
+		TableShape: t.st.Intro.TableShape,
 	}).Get(ctx, &res)
 	if err != nil {
 		log.Warn("counting the source rows failed; concurrent writes go unnoticed for this table", "table", t.in.TableKey, "error", message(err))

@@ -6,10 +6,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // rowCountWorld adds what the fake world needs for the end-of-table count: rows a
@@ -50,7 +50,7 @@ func TestTableRowCountDifferenceIsAWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != activities.StatusCompleted || res.Rows != 32 {
+	if res.Status != migration.StatusCompleted || res.Rows != 32 {
 		t.Fatalf("a concurrent writer must not change the outcome: %+v", res)
 	}
 	rowCountWorld.Lock()

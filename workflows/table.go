@@ -7,9 +7,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // tableRun is one run of TableMigrationWorkflow: the carried state plus what lives only
@@ -21,8 +21,8 @@ type tableRun struct {
 	sourceQueue string
 	wfID        string
 
-	page       []activities.Partition // planned, not started yet (this run only)
-	pageDone   bool                   // the planner said nothing follows page
+	page       []migration.Partition // planned, not started yet (this run only)
+	pageDone   bool                  // the planner said nothing follows page
 	inFlight   int
 	extracting int
 	loading    int
@@ -41,7 +41,7 @@ func TableMigrationWorkflow(ctx workflow.Context, in TableInput) (TableResult, e
 		lim:         in.Limits.WithDefaults(),
 		sourceQueue: SourceQueue(baseOf(in.TaskQueueBase), in.Affinity),
 		wfID:        workflow.GetInfo(ctx).WorkflowExecution.ID,
-		status:      activities.StatusExecuting,
+		status:      migration.StatusExecuting,
 	}
 	if in.State != nil {
 		t.st = *in.State
@@ -149,7 +149,7 @@ func (t *tableRun) prepare(ctx workflow.Context) error {
 		return fmt.Errorf("prepare target for %s: %s", t.in.TableKey, message(err))
 	}
 	t.st.Target = prep.Target
-	if err := t.recordTable(ctx, activities.StatusExecuting, ""); err != nil {
+	if err := t.recordTable(ctx, migration.StatusExecuting, ""); err != nil {
 		return fmt.Errorf("record table %s in the metadata: %s", t.in.TableKey, message(err))
 	}
 	return nil
@@ -162,7 +162,7 @@ func (t *tableRun) recordTable(ctx workflow.Context, status, errText string) err
 		PartitionsTotal: t.st.Started, PartitionsDone: t.st.Completed, PartitionsFailed: t.st.Failed,
 		Rows: t.st.Rows, Bytes: t.st.Bytes, Error: truncate(errText, 4000), StartedAt: t.st.StartedAt,
 	}
-	if status != activities.StatusExecuting {
+	if status != migration.StatusExecuting {
 		now := workflow.Now(ctx)
 		in.EndedAt = &now
 	}
@@ -203,7 +203,7 @@ func (t *tableRun) finish(ctx workflow.Context) (TableResult, error) {
 	if err := t.recordTable(ctx, res.Status, res.Error); err != nil {
 		workflow.GetLogger(ctx).Warn("final table record failed", "table", t.in.TableKey, "error", message(err))
 	}
-	if res.Status == activities.StatusFailed {
+	if res.Status == migration.StatusFailed {
 		return res, temporal.NewNonRetryableApplicationError(res.Error, ErrTypeTableFailed, nil, res)
 	}
 	return res, nil
@@ -213,7 +213,7 @@ func (t *tableRun) finish(ctx workflow.Context) (TableResult, error) {
 // but which loaded none is a failure, never a silent success.
 func (t *tableRun) result() TableResult {
 	res := TableResult{
-		TableKey: t.in.TableKey, Status: activities.StatusCompleted, Rows: t.st.Rows, Bytes: t.st.Bytes,
+		TableKey: t.in.TableKey, Status: migration.StatusCompleted, Rows: t.st.Rows, Bytes: t.st.Bytes,
 		Partitions: t.st.Started, Failed: t.st.Failed, StartedAt: t.st.StartedAt,
 	}
 	if t.st.Failed > 0 {
@@ -221,13 +221,13 @@ func (t *tableRun) result() TableResult {
 	}
 	switch {
 	case t.fatal != "":
-		res.Status, res.Error = activities.StatusFailed, t.fatal
+		res.Status, res.Error = migration.StatusFailed, t.fatal
 	case t.st.Failed > 0:
-		res.Status = activities.StatusFailed
+		res.Status = migration.StatusFailed
 		res.Error = fmt.Sprintf("%d of %d partitions of %s failed; first error: %s",
 			t.st.Failed, t.st.Started, t.in.TableKey, t.st.FirstError)
 	case t.st.Intro.HasRows && t.st.Rows == 0:
-		res.Status = activities.StatusFailed
+		res.Status = migration.StatusFailed
 		res.Error = fmt.Sprintf("source table %s has rows but none were loaded (%d partitions): check whereClauseCriteria / partition columns",
 			t.in.TableKey, t.st.Started)
 	}
@@ -243,9 +243,9 @@ func (t *tableRun) cancelled(ctx workflow.Context) (TableResult, error) {
 	// In-flight partitions were cancelled with ctx; wait until their goroutines have
 	// noted it so that the counters are final.
 	_ = workflow.Await(dctx, func() bool { return t.inFlight == 0 })
-	t.status = activities.StatusCancelled
+	t.status = migration.StatusCancelled
 	t.mirror.flush(dctx)
-	if err := t.recordTable(dctx, activities.StatusCancelled, "cancelled by request"); err != nil {
+	if err := t.recordTable(dctx, migration.StatusCancelled, "cancelled by request"); err != nil {
 		workflow.GetLogger(ctx).Warn("cancelled table record failed", "table", t.in.TableKey, "error", message(err))
 	}
 	if err := ctx.Err(); err != nil {
@@ -263,8 +263,8 @@ func (t *tableRun) progress() TableProgress {
 		Rows: t.st.Rows, Bytes: t.st.Bytes, Error: t.fatal,
 		FirstErrorCount: t.st.FirstErrorCount, StartedAt: t.st.StartedAt,
 	}
-	if p.Status == activities.StatusExecuting && t.st.Paused {
-		p.Status = activities.StatusPaused
+	if p.Status == migration.StatusExecuting && t.st.Paused {
+		p.Status = migration.StatusPaused
 	}
 	if p.Error == "" && t.st.FirstError != "" {
 		p.Error = t.st.FirstError

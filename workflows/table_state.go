@@ -3,8 +3,8 @@ package workflows
 import (
 	"time"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // TableState is carried by TableMigrationWorkflow across continue-as-new. It never holds
@@ -13,7 +13,7 @@ import (
 type TableState struct {
 	StartedAt time.Time                  `json:"startedAt"`
 	Intro     sourceapi.IntrospectResult `json:"intro"`  // introspection, done once
-	Target    activities.TableRef        `json:"target"` // resolved by PrepareTarget
+	Target    migration.TableRef         `json:"target"` // resolved by PrepareTarget
 
 	// Plan cursor: the next PlanPartitions call asks for keys strictly after PlanAfter,
 	// numbering from NextNumber. NullKeysDone keeps the NULL-key partition (planned only

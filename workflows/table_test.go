@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 func TestTableHappyPathMovesEveryPartitionOnce(t *testing.T) {
@@ -17,7 +17,7 @@ func TestTableHappyPathMovesEveryPartitionOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != activities.StatusCompleted || res.Rows != 1007 || res.Partitions != 11 || res.Failed != 0 || res.Bytes != 10070 {
+	if res.Status != migration.StatusCompleted || res.Rows != 1007 || res.Partitions != 11 || res.Failed != 0 || res.Bytes != 10070 {
 		t.Fatalf("result %+v", res)
 	}
 	w.assertExactlyOnce(t, in.TableKey)
@@ -33,7 +33,7 @@ func TestTableHappyPathMovesEveryPartitionOnce(t *testing.T) {
 	}
 	var mirrored int64
 	for n, u := range recs {
-		if u.Status != activities.StatusCompleted {
+		if u.Status != migration.StatusCompleted {
 			t.Fatalf("partition %d mirrored as %s", n, u.Status)
 		}
 		mirrored += u.Rows
@@ -61,7 +61,7 @@ func TestTablePartitionFailingPermanentlyFailsTableAfterTheOthers(t *testing.T) 
 	if !ok || appType(err) != ErrTypeTableFailed {
 		t.Fatalf("want a TableMigrationFailed error with the result, got %v", err)
 	}
-	if res.Status != activities.StatusFailed || res.Failed != 1 || res.Partitions != 6 || res.Rows != 50 {
+	if res.Status != migration.StatusFailed || res.Failed != 1 || res.Partitions != 6 || res.Rows != 50 {
 		t.Fatalf("result %+v", res)
 	}
 	if !strings.Contains(res.Error, "1 of 6 partitions") || !strings.Contains(res.Error, "partition 2: verify") ||
@@ -72,7 +72,7 @@ func TestTablePartitionFailingPermanentlyFailsTableAfterTheOthers(t *testing.T) 
 		t.Fatalf("verify calls %d: a permanent error must not be retried", got)
 	}
 	u := w.partRecs[in.TableKey][2]
-	if u.Status != activities.StatusFailed || !strings.Contains(u.Error, "rows extracted") {
+	if u.Status != migration.StatusFailed || !strings.Contains(u.Error, "rows extracted") {
 		t.Fatalf("mirror of the failed partition: %+v", u)
 	}
 	if got := strings.Join(w.tableRecs[in.TableKey], ","); got != "EXECUTING,FAILED" {
@@ -86,7 +86,7 @@ func TestTableMissingSourceColumnFailsAtOnce(t *testing.T) {
 	in := tableInput(t, "orders", Limits{})
 	_, err := runTable(t, w, in)
 	res, ok := TableResultFromError(err)
-	if !ok || res.Status != activities.StatusFailed || !strings.Contains(res.Error, `column "id" of db.public.orders does not exist`) {
+	if !ok || res.Status != migration.StatusFailed || !strings.Contains(res.Error, `column "id" of db.public.orders does not exist`) {
 		t.Fatalf("got %+v, %v", res, err)
 	}
 	if n := w.callCount(sourceapi.IntrospectName); n != 1 {
@@ -108,7 +108,7 @@ func TestTableUploadHostGoneReExtractsElsewhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != activities.StatusCompleted || res.Rows != 40 {
+	if res.Status != migration.StatusCompleted || res.Rows != 40 {
 		t.Fatalf("result %+v", res)
 	}
 	if got := w.extracts[rangeID(in.TableKey, 2)]; got != 2 {
@@ -118,7 +118,7 @@ func TestTableUploadHostGoneReExtractsElsewhere(t *testing.T) {
 		t.Fatalf("range 1 extracted %d times", got)
 	}
 	w.assertExactlyOnce(t, in.TableKey)
-	if u := w.partRecs[in.TableKey][1]; u.Attempts != 2 || u.Status != activities.StatusCompleted {
+	if u := w.partRecs[in.TableKey][1]; u.Attempts != 2 || u.Status != migration.StatusCompleted {
 		t.Fatalf("mirror of the redone partition: %+v", u)
 	}
 }
@@ -164,7 +164,7 @@ func TestTableEmptySourceCompletesWithZeroRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != activities.StatusCompleted || res.Rows != 0 {
+	if res.Status != migration.StatusCompleted || res.Rows != 0 {
 		t.Fatalf("result %+v", res)
 	}
 }
@@ -185,7 +185,7 @@ func TestTablePauseStopsStartingPartitionsUntilResume(t *testing.T) {
 		if err := v.Get(&p); err != nil {
 			t.Error(err)
 		}
-		if p.Status != activities.StatusPaused || p.PartitionsCompleted != 0 || w.callCount(sourceapi.ExtractName) != 0 {
+		if p.Status != migration.StatusPaused || p.PartitionsCompleted != 0 || w.callCount(sourceapi.ExtractName) != 0 {
 			t.Errorf("while paused: %+v, %d extracts", p, w.callCount(sourceapi.ExtractName))
 		}
 		checked = true
@@ -223,7 +223,7 @@ func TestTableCancelRecordsCancelled(t *testing.T) {
 	if got := strings.Join(w.tableRecs[in.TableKey], ","); got != "EXECUTING,CANCELLED" {
 		t.Fatalf("table records %s", got)
 	}
-	if u := w.partRecs[in.TableKey][0]; u.Status != activities.StatusCancelled {
+	if u := w.partRecs[in.TableKey][0]; u.Status != migration.StatusCancelled {
 		t.Fatalf("in-flight partition mirrored as %+v", u)
 	}
 	if n := w.callCount("SnowflakeLoadPartition"); n != 0 {
@@ -263,7 +263,7 @@ func TestTableContinuesAsNewWithSmallStateAndResumesExactlyOnce(t *testing.T) {
 		next = TableInput{}
 		continuedInput(t, err, &next)
 	}
-	if err != nil || res.Status != activities.StatusCompleted || res.Rows != 1005 || res.Partitions != 11 {
+	if err != nil || res.Status != migration.StatusCompleted || res.Rows != 1005 || res.Partitions != 11 {
 		t.Fatalf("after %d runs: %+v, %v", runs, res, err)
 	}
 	if runs != 3 { // 3 + 3 + 3 + 2 partitions

@@ -3,8 +3,8 @@ package snowflakeapi
 import (
 	"time"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // Activity names as registered by the orchestrator worker (methods of *Activities).
@@ -52,38 +52,38 @@ type RecordWorkflowInput struct {
 // PrepareTargetInput creates the target schema and table when missing, checks an
 // existing one, and with synchronization "none" empties it once per migration run.
 type PrepareTargetInput struct {
-	ConnectionName string              `json:"connectionName"`
-	Migration      string              `json:"migration"`
-	MigrationRunID string              `json:"migrationRunId"` // the DataMigrationWorkflow's first run ID
-	TableKey       string              `json:"tableKey"`
-	Target         config.Identifier   `json:"target"` // merged configuration (names as written there)
-	Columns        []activities.Column `json:"columns"`
-	Sync           string              `json:"sync"`
+	ConnectionName string             `json:"connectionName"`
+	Migration      string             `json:"migration"`
+	MigrationRunID string             `json:"migrationRunId"` // the DataMigrationWorkflow's first run ID
+	TableKey       string             `json:"tableKey"`
+	Target         config.Identifier  `json:"target"` // merged configuration (names as written there)
+	Columns        []migration.Column `json:"columns"`
+	Sync           string             `json:"sync"`
 }
 
 // PrepareTargetResult names the resolved target.
 type PrepareTargetResult struct {
-	Target    activities.TableRef `json:"target"`
-	Created   bool                `json:"created"`
-	Truncated bool                `json:"truncated"`
-	Warnings  []string            `json:"warnings,omitempty"` // type/nullability differences of an existing table (also in DATA_MIGRATION_WARNING)
+	Target    migration.TableRef `json:"target"`
+	Created   bool               `json:"created"`
+	Truncated bool               `json:"truncated"`
+	Warnings  []string           `json:"warnings,omitempty"` // type/nullability differences of an existing table (also in DATA_MIGRATION_WARNING)
 }
 
 // LoadPartitionInput loads a partition's staged files. The COPY and the metadata row
 // that records the partition as loaded commit in one transaction; a retry that finds
 // the row loads nothing.
 type LoadPartitionInput struct {
-	ConnectionName string               `json:"connectionName"`
-	Migration      string               `json:"migration"`
-	MigrationRunID string               `json:"migrationRunId"`
-	TableKey       string               `json:"tableKey"`
-	Target         activities.TableRef  `json:"target"`
-	Columns        []activities.Column  `json:"columns"`
-	Partition      activities.Partition `json:"partition"`
-	StagePrefix    string               `json:"stagePrefix"`
-	Files          []string             `json:"files"`
-	RowsExtracted  int64                `json:"rowsExtracted"`
-	Bytes          int64                `json:"bytes"`
+	ConnectionName string              `json:"connectionName"`
+	Migration      string              `json:"migration"`
+	MigrationRunID string              `json:"migrationRunId"`
+	TableKey       string              `json:"tableKey"`
+	Target         migration.TableRef  `json:"target"`
+	Columns        []migration.Column  `json:"columns"`
+	Partition      migration.Partition `json:"partition"`
+	StagePrefix    string              `json:"stagePrefix"`
+	Files          []string            `json:"files"`
+	RowsExtracted  int64               `json:"rowsExtracted"`
+	Bytes          int64               `json:"bytes"`
 }
 
 // LoadPartitionResult reports what the load did.
@@ -94,16 +94,16 @@ type LoadPartitionResult struct {
 
 // VerifyPartitionInput checks rows extracted = rows loaded = rows in the target range.
 type VerifyPartitionInput struct {
-	ConnectionName string               `json:"connectionName"`
-	Migration      string               `json:"migration"`
-	MigrationRunID string               `json:"migrationRunId"`
-	TableKey       string               `json:"tableKey"`
-	Target         activities.TableRef  `json:"target"`
-	Columns        []activities.Column  `json:"columns"`
-	PartitionBy    []int                `json:"partitionBy"`
-	Partition      activities.Partition `json:"partition"`
-	RowsExtracted  int64                `json:"rowsExtracted"`
-	RowsLoaded     int64                `json:"rowsLoaded"`
+	ConnectionName string              `json:"connectionName"`
+	Migration      string              `json:"migration"`
+	MigrationRunID string              `json:"migrationRunId"`
+	TableKey       string              `json:"tableKey"`
+	Target         migration.TableRef  `json:"target"`
+	Columns        []migration.Column  `json:"columns"`
+	PartitionBy    []int               `json:"partitionBy"`
+	Partition      migration.Partition `json:"partition"`
+	RowsExtracted  int64               `json:"rowsExtracted"`
+	RowsLoaded     int64               `json:"rowsLoaded"`
 }
 
 // VerifyPartitionResult carries the target's count.
@@ -113,33 +113,33 @@ type VerifyPartitionResult struct {
 
 // RecordTableInput upserts the TABLE_METADATA row.
 type RecordTableInput struct {
-	ConnectionName   string              `json:"connectionName"`
-	Migration        string              `json:"migration"`
-	MigrationRunID   string              `json:"migrationRunId"`
-	TableKey         string              `json:"tableKey"`
-	Source           activities.TableRef `json:"source"`
-	Target           activities.TableRef `json:"target"`
-	Status           string              `json:"status"`
-	PartitionsTotal  int                 `json:"partitionsTotal"`
-	PartitionsDone   int                 `json:"partitionsDone"`
-	PartitionsFailed int                 `json:"partitionsFailed"`
-	Rows             int64               `json:"rows"`
-	Bytes            int64               `json:"bytes"`
-	Error            string              `json:"error,omitempty"`
-	StartedAt        time.Time           `json:"startedAt"`
-	EndedAt          *time.Time          `json:"endedAt,omitempty"`
+	ConnectionName   string             `json:"connectionName"`
+	Migration        string             `json:"migration"`
+	MigrationRunID   string             `json:"migrationRunId"`
+	TableKey         string             `json:"tableKey"`
+	Source           migration.TableRef `json:"source"`
+	Target           migration.TableRef `json:"target"`
+	Status           string             `json:"status"`
+	PartitionsTotal  int                `json:"partitionsTotal"`
+	PartitionsDone   int                `json:"partitionsDone"`
+	PartitionsFailed int                `json:"partitionsFailed"`
+	Rows             int64              `json:"rows"`
+	Bytes            int64              `json:"bytes"`
+	Error            string             `json:"error,omitempty"`
+	StartedAt        time.Time          `json:"startedAt"`
+	EndedAt          *time.Time         `json:"endedAt,omitempty"`
 }
 
 // PartitionUpdate is one partition's state change for the mirror.
 type PartitionUpdate struct {
-	Number    int                  `json:"number"`
-	Partition activities.Partition `json:"partition"`
-	Status    string               `json:"status"`
-	Rows      int64                `json:"rows"`
-	Bytes     int64                `json:"bytes"`
-	Attempts  int                  `json:"attempts"`
-	Error     string               `json:"error,omitempty"`
-	At        time.Time            `json:"at"`
+	Number    int                 `json:"number"`
+	Partition migration.Partition `json:"partition"`
+	Status    string              `json:"status"`
+	Rows      int64               `json:"rows"`
+	Bytes     int64               `json:"bytes"`
+	Attempts  int                 `json:"attempts"`
+	Error     string              `json:"error,omitempty"`
+	At        time.Time           `json:"at"`
 }
 
 // RecordPartitionsInput upserts a batch of PARTITION_METADATA rows in one statement.
@@ -172,7 +172,7 @@ type RecordWarningsInput struct {
 	Messages         []string `json:"messages"`
 }
 
-// Error types the Snowflake activities add to activities.ErrType*: all non-retryable
+// Error types the Snowflake activities add to migration.ErrType*: all non-retryable
 // application errors.
 const (
 	ErrTypeTargetMissing    = "TargetObjectMissing" // a Snowflake object does not exist or the role cannot see it

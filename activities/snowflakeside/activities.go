@@ -10,9 +10,9 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/snowflake"
 )
 
@@ -133,7 +133,7 @@ func classify(err error, what string) error {
 	case snowflake.Credentials:
 		return temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s: login refused or connection invalid: %s; fix the connection in connections.toml (user, password, token or private key)", what, msg),
-			activities.ErrTypeCredentials, err)
+			migration.ErrTypeCredentials, err)
 	case snowflake.Missing:
 		return temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s: %s; create the object or grant the connection's role access to it", what, msg),

@@ -13,8 +13,8 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/snowflake"
 )
 
@@ -39,7 +39,7 @@ func (a *Activities) LoadPartition(ctx context.Context, in snowflakeapi.LoadPart
 	where := fmt.Sprintf("partition %d of %s", n, in.TableKey)
 	copySQL, err := snowflake.CopySQL(in.Target, in.Columns, in.StagePrefix, in.Files)
 	if err != nil {
-		return snowflakeapi.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), activities.ErrTypeConfig, err)
+		return snowflakeapi.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), migration.ErrTypeConfig, err)
 	}
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
@@ -47,7 +47,7 @@ func (a *Activities) LoadPartition(ctx context.Context, in snowflakeapi.LoadPart
 	}
 	ensure, err := snowflake.MergePartitionsSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, "", []snowflake.PartitionRow{{
 		Number: n, Lower: in.Partition.Lower, Upper: in.Partition.Upper, NullKeys: in.Partition.NullKeys,
-		Status: activities.StatusLoading, RowsExtract: &in.RowsExtracted, Bytes: &in.Bytes, Attempts: attempt(ctx), At: a.now(),
+		Status: migration.StatusLoading, RowsExtract: &in.RowsExtracted, Bytes: &in.Bytes, Attempts: attempt(ctx), At: a.now(),
 	}})
 	if err != nil {
 		return snowflakeapi.LoadPartitionResult{}, classify(err, where)
@@ -149,7 +149,7 @@ func (a *Activities) loadOnce(ctx context.Context, db *sql.DB, in snowflakeapi.L
 		// Roll back: the files on the stage are not what extract wrote.
 		return snowflakeapi.LoadPartitionResult{}, false, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
 			"%s: COPY loaded %d rows but extract wrote %d; nothing was committed; extract the partition again",
-			where, loadedRows, in.RowsExtracted), activities.ErrTypeChecksumMismatch, nil)
+			where, loadedRows, in.RowsExtracted), migration.ErrTypeChecksumMismatch, nil)
 	}
 	mark := snowflake.MarkLoadedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n,
 		in.RowsExtracted, loadedRows, in.Bytes, attempt(ctx), a.now(), txnID.String)
@@ -346,7 +346,7 @@ func (a *Activities) VerifyPartition(ctx context.Context, in snowflakeapi.Verify
 	where := fmt.Sprintf("partition %d of %s", n, in.TableKey)
 	q, err := snowflake.CountRangeSQL(in.Target, in.Columns, in.PartitionBy, in.Partition)
 	if err != nil {
-		return snowflakeapi.VerifyPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), activities.ErrTypeConfig, err)
+		return snowflakeapi.VerifyPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), migration.ErrTypeConfig, err)
 	}
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
@@ -362,15 +362,15 @@ func (a *Activities) VerifyPartition(ctx context.Context, in snowflakeapi.Verify
 	res := snowflakeapi.VerifyPartitionResult{TargetRows: target}
 	row := snowflake.PartitionRow{
 		Number: n, Lower: in.Partition.Lower, Upper: in.Partition.Upper, NullKeys: in.Partition.NullKeys,
-		Status: activities.StatusCompleted, RowsExtract: &in.RowsExtracted, Attempts: attempt(ctx), At: a.now(),
+		Status: migration.StatusCompleted, RowsExtract: &in.RowsExtracted, Attempts: attempt(ctx), At: a.now(),
 	}
 	var mismatch error
 	if in.RowsExtracted != in.RowsLoaded || in.RowsLoaded != target {
 		msg := fmt.Sprintf("%s: rows extracted %d, rows loaded %d, rows in the target range %d (%s); "+
 			"the target holds rows this migration did not load or lost some: check for other writers to the table, then re-run the migration",
 			where, in.RowsExtracted, in.RowsLoaded, target, snowflake.TableName(in.Target))
-		row.Status, row.Error = activities.StatusFailed, msg
-		mismatch = temporal.NewNonRetryableApplicationError(msg, activities.ErrTypeChecksumMismatch, nil)
+		row.Status, row.Error = migration.StatusFailed, msg
+		mismatch = temporal.NewNonRetryableApplicationError(msg, migration.ErrTypeChecksumMismatch, nil)
 	}
 	mq, err := snowflake.MergePartitionsSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, "", []snowflake.PartitionRow{row})
 	if err == nil {

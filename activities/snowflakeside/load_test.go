@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // loadSetup creates the metadata and the target table and stages one Parquet file of n
@@ -26,11 +26,11 @@ func loadSetup(t *testing.T, h *harness, n int) snowflakeapi.LoadPartitionInput 
 		rows[i] = parquetRow{ID: int64(i + 1), Name: &name, Amount: float64(i) + 0.5}
 	}
 	rows[0].Name = nil // a NULL travels too
-	stage := activities.StagePath(meta.StageName, "mig", "src.public.orders", 1)
+	stage := migration.StagePath(meta.StageName, "mig", "src.public.orders", 1)
 	h.put(t, writeParquet(t, "part-0000.parquet", rows), stage)
 	return snowflakeapi.LoadPartitionInput{
 		ConnectionName: h.conn, Migration: "mig", MigrationRunID: "run-1", TableKey: "src.public.orders",
-		Target: prep.Target, Columns: testColumns, Partition: activities.Partition{Number: 1, Lower: []string{"0"}, Upper: []string{fmt.Sprint(n)}},
+		Target: prep.Target, Columns: testColumns, Partition: migration.Partition{Number: 1, Lower: []string{"0"}, Upper: []string{fmt.Sprint(n)}},
 		StagePrefix: stage, Files: []string{"part-0000.parquet"}, RowsExtracted: int64(n), Bytes: 1234,
 	}
 }
@@ -93,16 +93,16 @@ func TestLoadPartitionExactlyOnce(t *testing.T) {
 		t.Errorf("partition not COMPLETED after verify")
 	}
 	// A range that the load did not fill: extracted 10 but the target holds 0 rows there.
-	vin.Partition = activities.Partition{Number: 2, Lower: []string{"250"}, Upper: []string{"500"}}
+	vin.Partition = migration.Partition{Number: 2, Lower: []string{"250"}, Upper: []string{"500"}}
 	vin.RowsExtracted, vin.RowsLoaded = 10, 10
 	err = h.run(t, h.a.VerifyPartition, vin, nil)
-	appErr(t, err, activities.ErrTypeChecksumMismatch, "rows extracted 10", "rows loaded 10", "rows in the target range 0")
+	appErr(t, err, migration.ErrTypeChecksumMismatch, "rows extracted 10", "rows loaded 10", "rows in the target range 0")
 	var first string
 	if err := h.db.QueryRow(`SELECT FIRST_ERROR FROM ` + metaPrefix + `PARTITION_METADATA WHERE WORKFLOW_ID = 'mig' AND PARTITION_NUMBER = 2 AND STATUS = 'FAILED'`).Scan(&first); err != nil || !strings.Contains(first, "rows in the target range 0") {
 		t.Errorf("mismatch not recorded: %v %q", err, first)
 	}
 	// The NULL-key partition of this table is empty and verifies.
-	vin.Partition = activities.Partition{Number: 0, NullKeys: true}
+	vin.Partition = migration.Partition{Number: 0, NullKeys: true}
 	vin.RowsExtracted, vin.RowsLoaded = 0, 0
 	h.mustRun(t, h.a.VerifyPartition, vin, &vr)
 	if vr.TargetRows != 0 {
@@ -151,7 +151,7 @@ func TestLoadPartitionMissingFilesAndCountMismatch(t *testing.T) {
 	// Extract said 6 rows, the staged file has 5: rolled back, nothing committed.
 	in.RowsExtracted = 6
 	err := h.run(t, h.a.LoadPartition, in, nil)
-	appErr(t, err, activities.ErrTypeChecksumMismatch, "COPY loaded 5 rows but extract wrote 6")
+	appErr(t, err, migration.ErrTypeChecksumMismatch, "COPY loaded 5 rows but extract wrote 6")
 	if n := h.count(t, "SELECT COUNT(*) FROM "+loadTable); n != 0 {
 		t.Errorf("mismatching load left %d rows", n)
 	}

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/snowflake"
 )
 
@@ -116,7 +116,7 @@ func partitionRow(u snowflakeapi.PartitionUpdate) snowflake.PartitionRow {
 	if r.At.IsZero() {
 		r.At = time.Now().UTC()
 	}
-	extracted := u.Status == activities.StatusLoading || u.Status == StatusLoaded || u.Status == activities.StatusCompleted
+	extracted := u.Status == migration.StatusLoading || u.Status == StatusLoaded || u.Status == migration.StatusCompleted
 	if u.Rows > 0 || extracted {
 		rows := u.Rows
 		r.RowsExtract = &rows
@@ -129,7 +129,7 @@ func partitionRow(u snowflakeapi.PartitionUpdate) snowflake.PartitionRow {
 }
 
 // sourceIdentifier renders the source table as db.schema.table (the TABLE_KEY when unknown).
-func sourceIdentifier(t activities.TableRef, key string) string {
+func sourceIdentifier(t migration.TableRef, key string) string {
 	if t.Table == "" {
 		return key
 	}
@@ -143,7 +143,7 @@ func sourceIdentifier(t activities.TableRef, key string) string {
 }
 
 // targetIdentifier renders the target as a user would type it in Snowflake.
-func targetIdentifier(t activities.TableRef) string {
+func targetIdentifier(t migration.TableRef) string {
 	if t.Table == "" {
 		return ""
 	}

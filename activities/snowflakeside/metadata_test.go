@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 const metaPrefix = `"SNOWCONVERT_AI"."DATA_MIGRATION".`
@@ -38,8 +38,8 @@ func TestRecordPartitionsBatchOf500InOneStatement(t *testing.T) {
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	in := snowflakeapi.RecordPartitionsInput{ConnectionName: h.conn, Migration: "m500", MigrationRunID: "run-1", TableKey: "db.public.big"}
 	for i := 0; i < 500; i++ {
-		p := activities.Partition{Number: i + 1, Lower: []string{fmt.Sprint(i * 10)}, Upper: []string{fmt.Sprint(i*10 + 10)}}
-		in.Updates = append(in.Updates, snowflakeapi.PartitionUpdate{Number: p.Number, Partition: p, Status: activities.StatusPending, At: at})
+		p := migration.Partition{Number: i + 1, Lower: []string{fmt.Sprint(i * 10)}, Upper: []string{fmt.Sprint(i*10 + 10)}}
+		in.Updates = append(in.Updates, snowflakeapi.PartitionUpdate{Number: p.Number, Partition: p, Status: migration.StatusPending, At: at})
 	}
 	before := len(h.rec.matching("MERGE INTO " + metaPrefix + `"PARTITION_METADATA"`))
 	h.mustRun(t, h.a.RecordPartitions, in, nil)
@@ -58,13 +58,13 @@ func TestRecordPartitionsBatchOf500InOneStatement(t *testing.T) {
 	// replaces the row; an older state is ignored.
 	h.mustRun(t, h.a.RecordPartitions, in, nil)
 	upd := snowflakeapi.RecordPartitionsInput{ConnectionName: h.conn, Migration: "m500", MigrationRunID: "run-1", TableKey: "db.public.big", Updates: []snowflakeapi.PartitionUpdate{
-		{Number: 7, Partition: in.Updates[6].Partition, Status: activities.StatusFailed, Attempts: 3, Error: "first 'boom'", At: at.Add(time.Minute)},
-		{Number: 8, Partition: in.Updates[7].Partition, Status: activities.StatusCompleted, Rows: 42, Bytes: 1000, Attempts: 1, At: at.Add(time.Minute)},
+		{Number: 7, Partition: in.Updates[6].Partition, Status: migration.StatusFailed, Attempts: 3, Error: "first 'boom'", At: at.Add(time.Minute)},
+		{Number: 8, Partition: in.Updates[7].Partition, Status: migration.StatusCompleted, Rows: 42, Bytes: 1000, Attempts: 1, At: at.Add(time.Minute)},
 	}}
 	h.mustRun(t, h.a.RecordPartitions, upd, nil)
 	upd.Updates = []snowflakeapi.PartitionUpdate{
-		{Number: 7, Partition: in.Updates[6].Partition, Status: activities.StatusFailed, Attempts: 4, Error: "second", At: at.Add(2 * time.Minute)},
-		{Number: 8, Partition: in.Updates[7].Partition, Status: activities.StatusExtracting, At: at.Add(30 * time.Second)}, // stale
+		{Number: 7, Partition: in.Updates[6].Partition, Status: migration.StatusFailed, Attempts: 4, Error: "second", At: at.Add(2 * time.Minute)},
+		{Number: 8, Partition: in.Updates[7].Partition, Status: migration.StatusExtracting, At: at.Add(30 * time.Second)}, // stale
 	}
 	h.mustRun(t, h.a.RecordPartitions, upd, nil)
 	if n := h.count(t, q); n != 500 {
@@ -88,30 +88,30 @@ func TestViewsFilterByWorkflowAndShowCurrentRun(t *testing.T) {
 	t0 := time.Date(2025, 5, 6, 7, 0, 0, 0, time.UTC)
 	for _, wf := range []string{"alpha", "beta"} {
 		h.mustRun(t, h.a.RecordWorkflow, snowflakeapi.RecordWorkflowInput{ConnectionName: h.conn, WorkflowID: wf, RunID: wf + "-run1", Name: wf,
-			Status: activities.StatusExecuting, SourcePlatform: "postgresql", ConfigJSON: `{"tables":[]}`, StartedAt: t0, TablesTotal: 2}, nil)
+			Status: migration.StatusExecuting, SourcePlatform: "postgresql", ConfigJSON: `{"tables":[]}`, StartedAt: t0, TablesTotal: 2}, nil)
 		h.mustRun(t, h.a.RecordTable, snowflakeapi.RecordTableInput{ConnectionName: h.conn, Migration: wf, MigrationRunID: wf + "-run1", TableKey: "db.public.orders",
-			Source: activities.TableRef{Database: "db", Schema: "public", Table: "orders"}, Target: activities.TableRef{Database: "DB", Schema: "PUBLIC", Table: "ORDERS"},
-			Status: activities.StatusExecuting, PartitionsTotal: 6, StartedAt: t0}, nil)
+			Source: migration.TableRef{Database: "db", Schema: "public", Table: "orders"}, Target: migration.TableRef{Database: "DB", Schema: "PUBLIC", Table: "ORDERS"},
+			Status: migration.StatusExecuting, PartitionsTotal: 6, StartedAt: t0}, nil)
 		h.mustRun(t, h.a.RecordTable, snowflakeapi.RecordTableInput{ConnectionName: h.conn, Migration: wf, MigrationRunID: wf + "-run1", TableKey: "db.public.missing",
-			Source: activities.TableRef{Database: "db", Schema: "public", Table: "missing"}, Status: activities.StatusFailed,
+			Source: migration.TableRef{Database: "db", Schema: "public", Table: "missing"}, Status: migration.StatusFailed,
 			Error: "source table db.public.missing does not exist", StartedAt: t0}, nil)
 	}
-	p := func(n int) activities.Partition {
-		return activities.Partition{Number: n, Lower: []string{fmt.Sprint(n)}}
+	p := func(n int) migration.Partition {
+		return migration.Partition{Number: n, Lower: []string{fmt.Sprint(n)}}
 	}
 	up := func(n int, status, errText string, at time.Time) snowflakeapi.PartitionUpdate {
 		return snowflakeapi.PartitionUpdate{Number: n, Partition: p(n), Status: status, Error: errText, Attempts: 1, At: at}
 	}
 	h.mustRun(t, h.a.RecordPartitions, snowflakeapi.RecordPartitionsInput{ConnectionName: h.conn, Migration: "alpha", MigrationRunID: "alpha-run1", TableKey: "db.public.orders",
 		Updates: []snowflakeapi.PartitionUpdate{
-			up(1, activities.StatusCompleted, "", t0),
-			up(2, activities.StatusCompleted, "", t0),
-			up(3, activities.StatusExtracting, "", t0),
-			up(4, activities.StatusLoading, "", t0),
-			up(5, activities.StatusFailed, "COPY rejected row 3", t0.Add(time.Minute)),
+			up(1, migration.StatusCompleted, "", t0),
+			up(2, migration.StatusCompleted, "", t0),
+			up(3, migration.StatusExtracting, "", t0),
+			up(4, migration.StatusLoading, "", t0),
+			up(5, migration.StatusFailed, "COPY rejected row 3", t0.Add(time.Minute)),
 		}}, nil)
 	h.mustRun(t, h.a.RecordPartitions, snowflakeapi.RecordPartitionsInput{ConnectionName: h.conn, Migration: "alpha", MigrationRunID: "alpha-run1", TableKey: "db.public.orders",
-		Updates: []snowflakeapi.PartitionUpdate{up(5, activities.StatusFailed, "later error", t0.Add(2*time.Minute))}}, nil)
+		Updates: []snowflakeapi.PartitionUpdate{up(5, migration.StatusFailed, "later error", t0.Add(2*time.Minute))}}, nil)
 
 	type progress struct{ total, pending, extracting, loading, completed, failed int64 }
 	var got progress
@@ -177,7 +177,7 @@ func TestViewsFilterByWorkflowAndShowCurrentRun(t *testing.T) {
 	}
 	// A re-run (new run ID) replaces what the views show for alpha.
 	h.mustRun(t, h.a.RecordWorkflow, snowflakeapi.RecordWorkflowInput{ConnectionName: h.conn, WorkflowID: "alpha", RunID: "alpha-run2", Name: "alpha",
-		Status: activities.StatusExecuting, SourcePlatform: "postgresql", StartedAt: t0.Add(time.Hour), TablesTotal: 2}, nil)
+		Status: migration.StatusExecuting, SourcePlatform: "postgresql", StartedAt: t0.Add(time.Hour), TablesTotal: 2}, nil)
 	if n := h.count(t, `SELECT COUNT(*) FROM `+metaPrefix+`TABLE_PROGRESS WHERE WORKFLOW_ID = 'alpha'`); n != 0 {
 		t.Errorf("old run still shown: %d rows", n)
 	}
@@ -193,7 +193,7 @@ func TestViewsFilterByWorkflowAndShowCurrentRun(t *testing.T) {
 func TestBadPasswordIsNonRetryableCredentials(t *testing.T) {
 	h := newHarness(t)
 	err := h.run(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: "badpassword"}, nil)
-	appErr(t, err, activities.ErrTypeCredentials, "connections.toml")
+	appErr(t, err, migration.ErrTypeCredentials, "connections.toml")
 	if strings.Contains(err.Error(), "definitely-wrong") {
 		t.Errorf("error leaks the password: %v", err)
 	}

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // A VARIANT column makes the load use the transform form of COPY (PARSE_JSON).
@@ -22,7 +22,7 @@ func TestLoadPartitionTransformForVariant(t *testing.T) {
 	if _, err := h.db.Exec(`CREATE DATABASE IF NOT EXISTS TARGET_DB`); err != nil {
 		t.Fatal(err)
 	}
-	cols := []activities.Column{
+	cols := []migration.Column{
 		{SourceName: "id", SourceType: "integer", TargetName: "ID", TargetType: "NUMBER(10,0)"},
 		{SourceName: "doc", SourceType: "jsonb", TargetName: "DOC", TargetType: "VARIANT", Nullable: true},
 	}
@@ -34,11 +34,11 @@ func TestLoadPartitionTransformForVariant(t *testing.T) {
 		DOC *string `parquet:"DOC,optional"`
 	}
 	j1, j2 := `{"a":1,"b":"x"}`, `[1,2,3]`
-	stage := activities.StagePath(meta.StageName, "mj", "src.public.docs", 1)
+	stage := migration.StagePath(meta.StageName, "mj", "src.public.docs", 1)
 	h.put(t, writeParquet(t, "part-0000.parquet", []docRow{{ID: 1, DOC: &j1}, {ID: 2, DOC: &j2}, {ID: 3}}), stage)
 	var res snowflakeapi.LoadPartitionResult
 	h.mustRun(t, h.a.LoadPartition, snowflakeapi.LoadPartitionInput{ConnectionName: h.conn, Migration: "mj", MigrationRunID: "r1", TableKey: "src.public.docs",
-		Target: prep.Target, Columns: cols, Partition: activities.Partition{Number: 1}, StagePrefix: stage,
+		Target: prep.Target, Columns: cols, Partition: migration.Partition{Number: 1}, StagePrefix: stage,
 		Files: []string{"part-0000.parquet"}, RowsExtracted: 3}, &res)
 	if res.RowsLoaded != 3 {
 		t.Fatalf("loaded %d", res.RowsLoaded)
@@ -106,11 +106,11 @@ func TestDocsDashboardQueriesRun(t *testing.T) {
 	h.mustRun(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: h.conn}, nil)
 	t0 := time.Now().UTC().Add(-time.Hour)
 	h.mustRun(t, h.a.RecordWorkflow, snowflakeapi.RecordWorkflowInput{ConnectionName: h.conn, WorkflowID: "MyMigration", RunID: "r1", Name: "MyMigration",
-		Status: activities.StatusExecuting, SourcePlatform: "postgresql", StartedAt: t0, TablesTotal: 1}, nil)
+		Status: migration.StatusExecuting, SourcePlatform: "postgresql", StartedAt: t0, TablesTotal: 1}, nil)
 	h.mustRun(t, h.a.RecordTable, snowflakeapi.RecordTableInput{ConnectionName: h.conn, Migration: "MyMigration", MigrationRunID: "r1", TableKey: "db.public.t",
-		Source: activities.TableRef{Database: "db", Schema: "public", Table: "t"}, Status: activities.StatusExecuting, PartitionsTotal: 2, StartedAt: t0}, nil)
+		Source: migration.TableRef{Database: "db", Schema: "public", Table: "t"}, Status: migration.StatusExecuting, PartitionsTotal: 2, StartedAt: t0}, nil)
 	h.mustRun(t, h.a.RecordPartitions, snowflakeapi.RecordPartitionsInput{ConnectionName: h.conn, Migration: "MyMigration", MigrationRunID: "r1", TableKey: "db.public.t",
-		Updates: []snowflakeapi.PartitionUpdate{{Number: 1, Status: activities.StatusFailed, Attempts: 3, Error: "boom", At: t0}}}, nil)
+		Updates: []snowflakeapi.PartitionUpdate{{Number: 1, Status: migration.StatusFailed, Attempts: 3, Error: "boom", At: t0}}}, nil)
 	for _, b := range blocks {
 		q := strings.TrimSuffix(strings.TrimSpace(b[1]), ";")
 		rows, err := h.db.Query(q)

@@ -8,9 +8,9 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/snowflake"
 )
 
@@ -25,7 +25,7 @@ import (
 func (a *Activities) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareTargetInput) (snowflakeapi.PrepareTargetResult, error) {
 	if len(in.Columns) == 0 {
 		return snowflakeapi.PrepareTargetResult{}, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("table %s: no columns to migrate", in.TableKey), activities.ErrTypeConfig, nil)
+			fmt.Sprintf("table %s: no columns to migrate", in.TableKey), migration.ErrTypeConfig, nil)
 	}
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
@@ -45,7 +45,7 @@ func (a *Activities) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareT
 	if len(existing) == 0 {
 		createTable, err := snowflake.CreateTableSQL(target, in.Columns)
 		if err != nil {
-			return res, temporal.NewNonRetryableApplicationError(err.Error(), activities.ErrTypeConfig, err)
+			return res, temporal.NewNonRetryableApplicationError(err.Error(), migration.ErrTypeConfig, err)
 		}
 		if _, err := a.exec(ctx, db, "create schema "+snowflake.QualifiedName(target.Database, target.Schema),
 			snowflake.CreateSchemaSQL(target.Database, target.Schema)); err != nil {
@@ -65,7 +65,7 @@ func (a *Activities) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareT
 			return res, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
 				"target table %s exists but lacks column(s) %s that table %s migrates: add them (ALTER TABLE %s ADD COLUMN ...), "+
 					"drop the table so the migration creates it, or rename the source columns to existing ones with columnNameMappings",
-				name, strings.Join(quoted, ", "), in.TableKey, name), activities.ErrTypeTargetMismatch, nil)
+				name, strings.Join(quoted, ", "), in.TableKey, name), migration.ErrTypeTargetMismatch, nil)
 		}
 		res.Warnings = check.Warnings
 	}
@@ -89,7 +89,7 @@ func (a *Activities) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareT
 }
 
 // emptyOnce truncates the target unless this run already did (see PrepareTarget).
-func (a *Activities) emptyOnce(ctx context.Context, db *sql.DB, in snowflakeapi.PrepareTargetInput, target activities.TableRef, created bool) (bool, error) {
+func (a *Activities) emptyOnce(ctx context.Context, db *sql.DB, in snowflakeapi.PrepareTargetInput, target migration.TableRef, created bool) (bool, error) {
 	var emptied sql.NullString
 	err := db.QueryRowContext(ctx, snowflake.SelectEmptiedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey)).Scan(&emptied)
 	if err != nil && err != sql.ErrNoRows {
@@ -106,7 +106,7 @@ func (a *Activities) emptyOnce(ctx context.Context, db *sql.DB, in snowflakeapi.
 		truncated = true
 	}
 	mark := snowflake.MarkEmptiedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey,
-		targetIdentifier(target), activities.StatusExecuting, a.now())
+		targetIdentifier(target), migration.StatusExecuting, a.now())
 	if _, err := a.exec(ctx, db, "record that "+in.TableKey+" was emptied", mark); err != nil {
 		return truncated, err
 	}
@@ -115,8 +115,8 @@ func (a *Activities) emptyOnce(ctx context.Context, db *sql.DB, in snowflakeapi.
 
 // resolveTarget applies Snowflake's identifier rules to the configured target; an empty
 // database or schema falls back to the connection's defaults.
-func (a *Activities) resolveTarget(ctx context.Context, db *sql.DB, conn, tableKey string, id config.Identifier) (activities.TableRef, error) {
-	var ref activities.TableRef
+func (a *Activities) resolveTarget(ctx context.Context, db *sql.DB, conn, tableKey string, id config.Identifier) (migration.TableRef, error) {
+	var ref migration.TableRef
 	fields := []struct {
 		raw, field string
 		dst        *string
@@ -132,13 +132,13 @@ func (a *Activities) resolveTarget(ctx context.Context, db *sql.DB, conn, tableK
 		n, err := snowflake.ResolveName(f.raw)
 		if err != nil {
 			return ref, temporal.NewNonRetryableApplicationError(
-				fmt.Sprintf("table %s: %s: %v", tableKey, f.field, err), activities.ErrTypeConfig, err)
+				fmt.Sprintf("table %s: %s: %v", tableKey, f.field, err), migration.ErrTypeConfig, err)
 		}
 		*f.dst = n
 	}
 	if ref.Table == "" {
 		return ref, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("table %s: target.tableName is empty; set it (or the source table name)", tableKey), activities.ErrTypeConfig, nil)
+			fmt.Sprintf("table %s: target.tableName is empty; set it (or the source table name)", tableKey), migration.ErrTypeConfig, nil)
 	}
 	if ref.Database == "" || ref.Schema == "" {
 		var curDB, curSchema sql.NullString
@@ -154,14 +154,14 @@ func (a *Activities) resolveTarget(ctx context.Context, db *sql.DB, conn, tableK
 		if ref.Database == "" || ref.Schema == "" {
 			return ref, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
 				"table %s: the target database or schema is not set and connection %q has no default; set target.databaseName and target.schemaName",
-				tableKey, conn), activities.ErrTypeConfig, nil)
+				tableKey, conn), migration.ErrTypeConfig, nil)
 		}
 	}
 	return ref, nil
 }
 
 // readColumns lists an existing table's columns (none when it does not exist).
-func readColumns(ctx context.Context, db *sql.DB, t activities.TableRef) ([]snowflake.ExistingColumn, error) {
+func readColumns(ctx context.Context, db *sql.DB, t migration.TableRef) ([]snowflake.ExistingColumn, error) {
 	rows, err := db.QueryContext(ctx, snowflake.ColumnsQuerySQL(t))
 	if err != nil {
 		return nil, err

@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
-var testColumns = []activities.Column{
+var testColumns = []migration.Column{
 	{SourceName: "id", SourceType: "bigint", TargetName: "ID", TargetType: "NUMBER(19,0)"},
 	{SourceName: "Name", SourceType: "text", TargetName: "Name", TargetType: "VARCHAR", Nullable: true},
 	{SourceName: "amount", SourceType: "double precision", TargetName: "AMOUNT", TargetType: "FLOAT", Nullable: true},
@@ -31,7 +31,7 @@ func TestPrepareTargetCreateCheckTruncateOnce(t *testing.T) {
 	}
 	var res snowflakeapi.PrepareTargetResult
 	h.mustRun(t, h.a.PrepareTarget, prepareInput(h, "run-1"), &res)
-	want := activities.TableRef{Database: "TARGET_DB", Schema: "Sales", Table: "ORDERS"}
+	want := migration.TableRef{Database: "TARGET_DB", Schema: "Sales", Table: "ORDERS"}
 	if res.Target != want || !res.Created || res.Truncated {
 		t.Fatalf("first prepare: %+v", res)
 	}
@@ -98,13 +98,13 @@ func TestPrepareTargetMismatchAndWarnings(t *testing.T) {
 		}
 	}
 	err := h.run(t, h.a.PrepareTarget, prepareInput(h, "run-1"), nil)
-	appErr(t, err, activities.ErrTypeTargetMismatch, `"TARGET_DB"."Sales"."ORDERS"`, `"Name"`, "columnNameMappings", "ADD COLUMN")
+	appErr(t, err, migration.ErrTypeTargetMismatch, `"TARGET_DB"."Sales"."ORDERS"`, `"Name"`, "columnNameMappings", "ADD COLUMN")
 
 	if _, err := h.db.Exec(`ALTER TABLE TARGET_DB."Sales".ORDERS ADD COLUMN "Name" VARCHAR(5)`); err != nil {
 		t.Fatal(err)
 	}
 	in := prepareInput(h, "run-1")
-	in.Columns = append([]activities.Column(nil), testColumns...)
+	in.Columns = append([]migration.Column(nil), testColumns...)
 	in.Columns[1].TargetType = "VARCHAR(100)"
 	var res snowflakeapi.PrepareTargetResult
 	h.mustRun(t, h.a.PrepareTarget, in, &res)
@@ -123,5 +123,5 @@ func TestPrepareTargetMismatchAndWarnings(t *testing.T) {
 	// A name that needs quotes is a configuration error naming the field.
 	in.Target.DatabaseName = "bad name"
 	err = h.run(t, h.a.PrepareTarget, in, nil)
-	appErr(t, err, activities.ErrTypeConfig, "target.databaseName")
+	appErr(t, err, migration.ErrTypeConfig, "target.databaseName")
 }

@@ -1,8 +1,8 @@
 package sourceapi
 
 import (
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // Activity names as registered by the source worker (methods of *Activities).
@@ -22,67 +22,55 @@ type IntrospectInput struct {
 
 // IntrospectResult describes the source table and its target mapping.
 type IntrospectResult struct {
-	Source         activities.TableRef `json:"source"`
-	Columns        []activities.Column `json:"columns"`     // in source ordinal order, mapped (types, names)
-	PartitionBy    []int               `json:"partitionBy"` // indexes into Columns, in config order
-	PrimaryKey     []string            `json:"primaryKey,omitempty"`
-	EstimatedRows  int64               `json:"estimatedRows"`
-	EstimatedBytes int64               `json:"estimatedBytes"`
-	HasRows        bool                `json:"hasRows"` // a row passes whereClauseCriteria
-	Warnings       []string            `json:"warnings,omitempty"`
+	migration.TableShape
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // PlanPartitionsInput asks for one page of partitions, keyset-paginated so that a plan of
 // any size never travels as one payload.
 type PlanPartitionsInput struct {
-	Migration      string              `json:"migration"`
-	Platform       string              `json:"platform"`
-	Table          config.TableConfig  `json:"table"`
-	Source         activities.TableRef `json:"source"`
-	Columns        []activities.Column `json:"columns"`
-	PartitionBy    []int               `json:"partitionBy"`
-	EstimatedRows  int64               `json:"estimatedRows"`
-	EstimatedBytes int64               `json:"estimatedBytes"`
-	After          []string            `json:"after,omitempty"` // plan keys strictly after this; nil = from the start (and plan the NULL-key partition)
-	FirstNumber    int                 `json:"firstNumber"`     // number given to the first partition of this page
-	MaxPartitions  int                 `json:"maxPartitions"`   // page size
+	Migration string             `json:"migration"`
+	Platform  string             `json:"platform"`
+	Table     config.TableConfig `json:"table"`
+	migration.TableShape
+	After         []string `json:"after,omitempty"` // plan keys strictly after this; nil = from the start (and plan the NULL-key partition)
+	FirstNumber   int      `json:"firstNumber"`     // number given to the first partition of this page
+	MaxPartitions int      `json:"maxPartitions"`   // page size
 }
 
 // PlanPartitionsResult is one page of the plan.
 type PlanPartitionsResult struct {
-	Partitions       []activities.Partition `json:"partitions"`
-	Done             bool                   `json:"done"` // no partition after the last of this page
-	RowsPerPartition int64                  `json:"rowsPerPartition"`
+	Partitions       []migration.Partition `json:"partitions"`
+	Done             bool                  `json:"done"` // no partition after the last of this page
+	RowsPerPartition int64                 `json:"rowsPerPartition"`
 }
 
 // ExtractInput extracts one partition into local Parquet files.
 type ExtractInput struct {
-	Migration   string               `json:"migration"`
-	Platform    string               `json:"platform"`
-	TableKey    string               `json:"tableKey"`
-	Table       config.TableConfig   `json:"table"` // for whereClauseCriteria
-	Source      activities.TableRef  `json:"source"`
-	Columns     []activities.Column  `json:"columns"`
-	PartitionBy []int                `json:"partitionBy"`
-	Partition   activities.Partition `json:"partition"`
+	Migration string             `json:"migration"`
+	Platform  string             `json:"platform"`
+	TableKey  string             `json:"tableKey"`
+	Table     config.TableConfig `json:"table"` // for whereClauseCriteria
+	migration.TableShape
+	Partition migration.Partition `json:"partition"`
 }
 
 // ExtractResult lists the files written and where the upload must run.
 type ExtractResult struct {
-	Files     []activities.FileRef `json:"files"`
-	Rows      int64                `json:"rows"`
-	Bytes     int64                `json:"bytes"`
-	HostQueue string               `json:"hostQueue"`          // this worker's own task queue: Upload runs there
-	Warnings  []string             `json:"warnings,omitempty"` // columns added to the source since introspection (not migrated)
+	Files     []migration.FileRef `json:"files"`
+	Rows      int64               `json:"rows"`
+	Bytes     int64               `json:"bytes"`
+	HostQueue string              `json:"hostQueue"`          // this worker's own task queue: Upload runs there
+	Warnings  []string            `json:"warnings,omitempty"` // columns added to the source since introspection (not migrated)
 }
 
 // UploadInput uploads a partition's files to the stage, replacing what a previous attempt left.
 type UploadInput struct {
-	Migration   string               `json:"migration"`
-	TableKey    string               `json:"tableKey"`
-	Partition   int                  `json:"partition"`
-	Files       []activities.FileRef `json:"files"`
-	StagePrefix string               `json:"stagePrefix"` // e.g. @SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE/<migration>/<table>/<partition>
+	Migration   string              `json:"migration"`
+	TableKey    string              `json:"tableKey"`
+	Partition   int                 `json:"partition"`
+	Files       []migration.FileRef `json:"files"`
+	StagePrefix string              `json:"stagePrefix"` // e.g. @SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE/<migration>/<table>/<partition>
 }
 
 // UploadResult names the staged files.
@@ -97,11 +85,10 @@ const CountRowsName = "SourceCountRows"
 
 // CountRowsInput names the table and the introspected columns.
 type CountRowsInput struct {
-	Migration string              `json:"migration"`
-	Platform  string              `json:"platform"`
-	Table     config.TableConfig  `json:"table"` // for whereClauseCriteria
-	Source    activities.TableRef `json:"source"`
-	Columns   []activities.Column `json:"columns"`
+	Migration string             `json:"migration"`
+	Platform  string             `json:"platform"`
+	Table     config.TableConfig `json:"table"` // for whereClauseCriteria
+	migration.TableShape
 }
 
 // CountRowsResult is the count and what changed in the table's columns.

@@ -10,36 +10,27 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
-	"github.com/snowmigrate/snowmigrate/source/parquetx"
-	"github.com/snowmigrate/snowmigrate/source/postgres"
-	"github.com/snowmigrate/snowmigrate/source/redshift"
 )
 
-// Options configure Activities. Pool, Platform, Stager, WorkDir and HostQueue are
-// required.
+// Options configure Activities. Every field is required.
 type Options struct {
-	Pool      *pgxpool.Pool    // the worker's one source connection
-	Platform  string           // config.PlatformPostgreSQL or config.PlatformRedshift
-	Stager    Stager           // PUT/REMOVE on the Snowflake stage
-	WorkDir   string           // where extract writes <migration>/<table>/<partition>/part-*.parquet
-	HostQueue string           // this worker's own task queue (workflows.HostQueue)
-	Parquet   parquetx.Options // file and row-group sizes, compression; zero = defaults
+	Source    source.Source // the worker's one source connection (any registered dialect)
+	Stager    Stager        // PUT/REMOVE on the Snowflake stage
+	WorkDir   string        // where extract writes <migration>/<table>/<partition>/part-*.parquet
+	HostQueue string        // this worker's own task queue (workflows.HostQueue)
 }
 
 // Activities are the source-side activities; register each method under its Name
 // constant.
 type Activities struct {
-	src       *postgres.Source
-	platform  string
+	src       source.Source
 	stager    Stager
 	workDir   string
 	hostQueue string
@@ -47,12 +38,8 @@ type Activities struct {
 
 // New checks the options and builds the activities.
 func New(o Options) (*Activities, error) {
-	if o.Pool == nil || o.Stager == nil || o.WorkDir == "" || o.HostQueue == "" {
-		return nil, errors.New("sourceside.New: Pool, Stager, WorkDir and HostQueue are required")
-	}
-	d, err := DialectFor(o.Platform)
-	if err != nil {
-		return nil, err
+	if o.Source == nil || o.Stager == nil || o.WorkDir == "" || o.HostQueue == "" {
+		return nil, errors.New("sourceside.New: Source, Stager, WorkDir and HostQueue are required")
 	}
 	wd, err := filepath.Abs(o.WorkDir)
 	if err != nil {
@@ -61,33 +48,22 @@ func New(o Options) (*Activities, error) {
 	if err := os.MkdirAll(wd, 0o700); err != nil {
 		return nil, fmt.Errorf("work directory %q: %w", wd, err)
 	}
-	return &Activities{src: &postgres.Source{Pool: o.Pool, Dialect: d, Writer: o.Parquet},
-		platform: o.Platform, stager: o.Stager, workDir: wd, hostQueue: o.HostQueue}, nil
-}
-
-// DialectFor returns the dialect of a --source-platform value served by this worker.
-func DialectFor(platform string) (postgres.Dialect, error) {
-	switch platform {
-	case config.PlatformPostgreSQL:
-		return postgres.NewDialect(), nil
-	case config.PlatformRedshift:
-		return redshift.NewDialect(), nil
-	}
-	return nil, fmt.Errorf("source platform %q is not supported by this worker (postgresql, redshift)", platform)
+	return &Activities{src: o.Source, stager: o.Stager, workDir: wd, hostQueue: o.HostQueue}, nil
 }
 
 // checkPlatform refuses work meant for another kind of source: a worker connected
 // to PostgreSQL must not run a Redshift workflow's queries.
 func (a *Activities) checkPlatform(p string) error {
-	if p != "" && p != a.platform {
+	if mine := a.src.Platform(); p != "" && p != mine {
 		return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
 			"this source worker is connected to %s but the workflow's --source-platform is %s; start a %s source worker with the workflow's affinity",
-			a.platform, p, p), activities.ErrTypeWrongPlatform, nil)
+			mine, p, p), migration.ErrTypeWrongPlatform, nil)
 	}
 	return nil
 }
 
-// boundary maps permanent failures to non-retryable application errors.
+// boundary maps permanent failures (the source package's sentinel errors, which every
+// dialect maps its driver's errors onto) to non-retryable application errors.
 func boundary(what string, err error) error {
 	if err == nil {
 		return nil
@@ -98,13 +74,13 @@ func boundary(what string, err error) error {
 	msg := what + ": " + err.Error()
 	switch {
 	case errors.Is(err, source.ErrMissing):
-		return temporal.NewNonRetryableApplicationError(msg, activities.ErrTypeSourceMissing, err)
+		return temporal.NewNonRetryableApplicationError(msg, migration.ErrTypeSourceMissing, err)
 	case errors.Is(err, source.ErrConfig), errors.Is(err, source.ErrData):
-		return temporal.NewNonRetryableApplicationError(msg, activities.ErrTypeConfig, err)
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && strings.HasPrefix(pe.Code, "28") {
-		return temporal.NewNonRetryableApplicationError(msg+" (check the source credentials in the worker configuration)", activities.ErrTypeCredentials, err)
+		return temporal.NewNonRetryableApplicationError(msg, migration.ErrTypeConfig, err)
+	case errors.Is(err, source.ErrCredentials):
+		return temporal.NewNonRetryableApplicationError(msg, migration.ErrTypeCredentials, err)
+	case errors.Is(err, source.ErrPermission):
+		return temporal.NewNonRetryableApplicationError(msg, migration.ErrTypeSourcePermission, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
@@ -122,9 +98,7 @@ func (a *Activities) Introspect(ctx context.Context, in sourceapi.IntrospectInpu
 	if err != nil {
 		return sourceapi.IntrospectResult{}, boundary("introspect "+config.TableKey(in.Table), err)
 	}
-	return sourceapi.IntrospectResult{Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy,
-		PrimaryKey: info.PrimaryKey, EstimatedRows: info.EstimatedRows, EstimatedBytes: info.EstimatedBytes,
-		HasRows: info.HasRows, Warnings: info.Warnings}, nil
+	return sourceapi.IntrospectResult{TableShape: info.TableShape, Warnings: info.Warnings}, nil
 }
 
 // PlanPartitions implements sourceapi.PlanPartitionsName.
@@ -133,8 +107,7 @@ func (a *Activities) PlanPartitions(ctx context.Context, in sourceapi.PlanPartit
 		return sourceapi.PlanPartitionsResult{}, err
 	}
 	stop := keepAlive(ctx, func() Progress { return Progress{} }) // boundary analysis of a big table takes long
-	page, err := a.src.PlanPartitions(ctx, source.PlanRequest{Table: in.Table, Source: in.Source, Columns: in.Columns,
-		PartitionBy: in.PartitionBy, EstimatedRows: in.EstimatedRows, EstimatedBytes: in.EstimatedBytes,
+	page, err := a.src.PlanPartitions(ctx, source.PlanRequest{Table: in.Table, TableShape: in.TableShape,
 		After: in.After, FirstNumber: in.FirstNumber, MaxPartitions: in.MaxPartitions})
 	stop()
 	if err != nil {
@@ -187,9 +160,8 @@ func keepAlive(ctx context.Context, progress func() Progress) (stop func()) {
 
 // partitionDir is WorkDir/<migration>/<table>/<partition>, with the same path-safe
 // names as the stage path.
-func (a *Activities) partitionDir(migration, tableKey string, partition int) string {
-	rel := strings.TrimPrefix(activities.StagePath("x", migration, tableKey, partition), "@x/")
-	return filepath.Join(a.workDir, filepath.FromSlash(rel))
+func (a *Activities) partitionDir(migrationName, tableKey string, partition int) string {
+	return filepath.Join(a.workDir, filepath.FromSlash(migration.PartitionPath(migrationName, tableKey, partition)))
 }
 
 // Extract implements sourceapi.ExtractName: it clears the partition's directory (a re-extract
@@ -206,8 +178,7 @@ func (a *Activities) Extract(ctx context.Context, in sourceapi.ExtractInput) (so
 		return sourceapi.ExtractResult{}, fmt.Errorf("create %s: %w", dir, err)
 	}
 	heartbeat(ctx, Progress{})
-	st, err := a.src.Extract(ctx, source.ExtractRequest{Table: in.Table, Source: in.Source, Columns: in.Columns,
-		PartitionBy: in.PartitionBy, Partition: in.Partition}, dir, func(rows, bytes int64) {
+	st, err := a.src.Extract(ctx, source.ExtractRequest{Table: in.Table, TableShape: in.TableShape, Partition: in.Partition}, dir, func(rows, bytes int64) {
 		heartbeat(ctx, Progress{Rows: rows, Bytes: bytes})
 	})
 	if err != nil {
@@ -226,7 +197,7 @@ func (a *Activities) Upload(ctx context.Context, in sourceapi.UploadInput) (sour
 	what := fmt.Sprintf("upload partition %d of %s", in.Partition, in.TableKey)
 	for _, f := range in.Files {
 		if !strings.HasPrefix(f.Path, a.workDir+string(filepath.Separator)) {
-			return sourceapi.UploadResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: file %s is outside this worker's work directory %s", what, f.Path, a.workDir), activities.ErrTypeConfig, nil)
+			return sourceapi.UploadResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: file %s is outside this worker's work directory %s", what, f.Path, a.workDir), migration.ErrTypeConfig, nil)
 		}
 		if _, err := os.Stat(f.Path); err != nil {
 			// The file is gone (the worker restarted with a clean disk, or a previous

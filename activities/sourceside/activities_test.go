@@ -15,10 +15,12 @@ import (
 	_ "github.com/snowflakedb/gosnowflake"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/internal/testenv"
+	"github.com/snowmigrate/snowmigrate/migration"
+	"github.com/snowmigrate/snowmigrate/source/parquetx"
+	"github.com/snowmigrate/snowmigrate/source/postgres"
 )
 
 func ctxT(t *testing.T) context.Context {
@@ -63,7 +65,7 @@ func table(name string) config.TableConfig {
 func TestActivitiesEndToEndWithRecordingStager(t *testing.T) {
 	pool := sourcePool(t, `CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT i, 'n' || i FROM generate_series(1, 1000) i;`)
 	st := &recordingStager{}
-	a, err := New(Options{Pool: pool, Platform: config.PlatformPostgreSQL, Stager: st, WorkDir: t.TempDir(), HostQueue: "q/host-1"})
+	a, err := New(Options{Source: &postgres.Source{Pool: pool, Dialect: postgres.NewDialect()}, Stager: st, WorkDir: t.TempDir(), HostQueue: "q/host-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,13 +77,11 @@ func TestActivitiesEndToEndWithRecordingStager(t *testing.T) {
 	if !intro.HasRows || len(intro.Columns) != 2 || intro.PrimaryKey[0] != "id" {
 		t.Fatalf("intro = %+v", intro)
 	}
-	plan, err := a.PlanPartitions(ctxT(t), sourceapi.PlanPartitionsInput{Migration: "M1", Platform: "postgresql", Table: tc, Source: intro.Source,
-		Columns: intro.Columns, PartitionBy: intro.PartitionBy, FirstNumber: 1, MaxPartitions: 10})
+	plan, err := a.PlanPartitions(ctxT(t), sourceapi.PlanPartitionsInput{Migration: "M1", Platform: "postgresql", Table: tc, TableShape: intro.TableShape, FirstNumber: 1, MaxPartitions: 10})
 	if err != nil || !plan.Done || len(plan.Partitions) != 1 {
 		t.Fatalf("plan = %+v, %v", plan, err)
 	}
-	in := sourceapi.ExtractInput{Migration: "M1", Platform: "postgresql", TableKey: "db.public.items", Table: tc, Source: intro.Source,
-		Columns: intro.Columns, PartitionBy: intro.PartitionBy, Partition: plan.Partitions[0]}
+	in := sourceapi.ExtractInput{Migration: "M1", Platform: "postgresql", TableKey: "db.public.items", Table: tc, TableShape: intro.TableShape, Partition: plan.Partitions[0]}
 	// A stale file from a previous attempt is replaced.
 	dir := a.partitionDir("M1", "db.public.items", 1)
 	_ = os.MkdirAll(dir, 0o700)
@@ -96,7 +96,7 @@ func TestActivitiesEndToEndWithRecordingStager(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "part-00007.parquet")); !os.IsNotExist(err) {
 		t.Fatal("stale file of a previous attempt survived")
 	}
-	prefix := activities.StagePath("DB.SCH.STAGE", "M1", "db.public.items", 1)
+	prefix := migration.StagePath("DB.SCH.STAGE", "M1", "db.public.items", 1)
 	up, err := a.Upload(ctxT(t), sourceapi.UploadInput{Migration: "M1", TableKey: "db.public.items", Partition: 1, Files: ex.Files, StagePrefix: prefix})
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func TestActivitiesEndToEndWithRecordingStager(t *testing.T) {
 
 func TestActivitiesErrorsAreNonRetryable(t *testing.T) {
 	pool := sourcePool(t, `CREATE TABLE items (id int, d date); INSERT INTO items VALUES (1, 'infinity');`)
-	a, err := New(Options{Pool: pool, Platform: config.PlatformPostgreSQL, Stager: &recordingStager{}, WorkDir: t.TempDir(), HostQueue: "q/h"})
+	a, err := New(Options{Source: &postgres.Source{Pool: pool, Dialect: postgres.NewDialect()}, Stager: &recordingStager{}, WorkDir: t.TempDir(), HostQueue: "q/h"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,21 +126,20 @@ func TestActivitiesErrorsAreNonRetryable(t *testing.T) {
 		}
 	}
 	_, err = a.Introspect(ctxT(t), sourceapi.IntrospectInput{Platform: "redshift", Table: table("items")})
-	check(err, activities.ErrTypeWrongPlatform, "redshift")
+	check(err, migration.ErrTypeWrongPlatform, "redshift")
 	_, err = a.Introspect(ctxT(t), sourceapi.IntrospectInput{Platform: "postgresql", Table: table("nothere")})
-	check(err, activities.ErrTypeSourceMissing, "nothere")
+	check(err, migration.ErrTypeSourceMissing, "nothere")
 	bad := table("items")
 	w := "id = = 1"
 	bad.WhereClauseCriteria = &w
 	_, err = a.Introspect(ctxT(t), sourceapi.IntrospectInput{Platform: "postgresql", Table: bad})
-	check(err, activities.ErrTypeConfig, "whereClauseCriteria")
+	check(err, migration.ErrTypeConfig, "whereClauseCriteria")
 	intro, err := a.Introspect(ctxT(t), sourceapi.IntrospectInput{Platform: "postgresql", Table: table("items")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = a.Extract(ctxT(t), sourceapi.ExtractInput{Migration: "M", Platform: "postgresql", TableKey: "k", Table: table("items"), Source: intro.Source,
-		Columns: intro.Columns, PartitionBy: intro.PartitionBy, Partition: activities.Partition{Number: 1}})
-	check(err, activities.ErrTypeConfig, `"d"`)
+	_, err = a.Extract(ctxT(t), sourceapi.ExtractInput{Migration: "M", Platform: "postgresql", TableKey: "k", Table: table("items"), TableShape: intro.TableShape, Partition: migration.Partition{Number: 1}})
+	check(err, migration.ErrTypeConfig, `"d"`)
 }
 
 // TestUploadToEmulatorStage runs PUT/REMOVE through the real gosnowflake driver
@@ -154,24 +153,23 @@ func TestUploadToEmulatorStage(t *testing.T) {
 		}
 	}
 	pool := sourcePool(t, `CREATE TABLE items (id int, payload text); INSERT INTO items SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, 20000) i;`)
-	a, err := New(Options{Pool: pool, Platform: config.PlatformPostgreSQL, Stager: SQLStager{DB: db}, WorkDir: t.TempDir(), HostQueue: "q/h"})
+	a, err := New(Options{Source: &postgres.Source{Pool: pool, Dialect: postgres.NewDialect(),
+		Writer: parquetx.Options{RowGroupRows: 2000, TargetFileBytes: 64 << 10}}, Stager: SQLStager{DB: db}, WorkDir: t.TempDir(), HostQueue: "q/h"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.src.Writer.RowGroupRows, a.src.Writer.TargetFileBytes = 2000, 64<<10
 	tc := table("items")
 	intro, err := a.Introspect(ctxT(t), sourceapi.IntrospectInput{Platform: "postgresql", Table: tc})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := sourceapi.ExtractInput{Migration: "M1", Platform: "postgresql", TableKey: "db.public.items", Table: tc, Source: intro.Source,
-		Columns: intro.Columns, PartitionBy: intro.PartitionBy, Partition: activities.Partition{Number: 3}}
-	prefix := activities.StagePath("MIG.DM.MIGRATION_STAGE", "M1", "db.public.items", 3)
+	in := sourceapi.ExtractInput{Migration: "M1", Platform: "postgresql", TableKey: "db.public.items", Table: tc, TableShape: intro.TableShape, Partition: migration.Partition{Number: 3}}
+	prefix := migration.StagePath("MIG.DM.MIGRATION_STAGE", "M1", "db.public.items", 3)
 	// Partition 30 shares partition 3's path as a string prefix: its files must
 	// survive partition 3's REMOVE.
 	in30 := in
 	in30.Partition.Number = 30
-	prefix30 := activities.StagePath("MIG.DM.MIGRATION_STAGE", "M1", "db.public.items", 30)
+	prefix30 := migration.StagePath("MIG.DM.MIGRATION_STAGE", "M1", "db.public.items", 30)
 	ex30, err := a.Extract(ctxT(t), in30)
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ func (a *Activities) CountRows(ctx context.Context, in sourceapi.CountRowsInput)
 		return sourceapi.CountRowsResult{}, err
 	}
 	stop := keepAlive(ctx, func() Progress { return Progress{} }) // count(*) of a big table takes long
-	n, warnings, err := a.src.CountRows(ctx, source.CountRequest{Table: in.Table, Source: in.Source, Columns: in.Columns})
+	n, warnings, err := a.src.CountRows(ctx, source.CountRequest{Table: in.Table, TableShape: in.TableShape})
 	stop()
 	if err != nil {
 		return sourceapi.CountRowsResult{}, boundary("count the source rows of "+config.TableKey(in.Table), err)

@@ -77,8 +77,7 @@ func BenchmarkMigrateLineitem(b *testing.B) {
 			b.Fatal(err)
 		}
 		t2 := time.Now()
-		st, err := src.Extract(ctx, source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns,
-			PartitionBy: info.PartitionBy}, dir, nil)
+		st, err := src.Extract(ctx, source.ExtractRequest{Table: tc, TableShape: info.TableShape}, dir, nil)
 		extractSec := time.Since(t2).Seconds()
 		if err != nil || st.Rows != int64(rows) {
 			b.Fatalf("extract: %v (%d rows)", err, st.Rows)

@@ -10,38 +10,13 @@ import (
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/compress/snappy"
 	"github.com/parquet-go/parquet-go/compress/zstd"
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
-// Options bound the writer's memory and file sizes. Zero values take the defaults.
-type Options struct {
-	Compression     string // "zstd" (default) or "snappy"
-	RowGroupRows    int64  // default 1,000,000 rows
-	RowGroupBytes   int64  // source bytes per row group, default 24 MiB (bounds memory per extraction)
-	TargetFileBytes int64  // rotate files at this compressed size, default 128 MiB
-	PageBytes       int    // uncompressed page size, default 1 MiB
-}
-
-// Defaults fills the zero fields.
-func (o Options) Defaults() Options {
-	if o.Compression == "" {
-		o.Compression = "zstd"
-	}
-	if o.RowGroupRows <= 0 {
-		o.RowGroupRows = 1_000_000
-	}
-	if o.RowGroupBytes <= 0 {
-		o.RowGroupBytes = 24 << 20
-	}
-	if o.TargetFileBytes <= 0 {
-		o.TargetFileBytes = 128 << 20
-	}
-	if o.PageBytes <= 0 {
-		o.PageBytes = 1 << 20
-	}
-	return o
-}
+// Options bound the writer's memory and file sizes (defined in source, which every
+// dialect's Extract receives).
+type Options = source.ParquetOptions
 
 func codec(name string) (compress.Codec, error) {
 	switch name {
@@ -62,7 +37,7 @@ type FileSet struct {
 	schema  *parquet.Schema
 	leaf    []int
 	config  []parquet.WriterOption
-	files   []activities.FileRef
+	files   []migration.FileRef
 	f       *os.File
 	buf     *bufio.Writer
 	cw      *countingWriter
@@ -127,7 +102,7 @@ func (s *FileSet) open() error {
 	} else {
 		s.w.Reset(s.cw)
 	}
-	s.files = append(s.files, activities.FileRef{Path: path, Name: name})
+	s.files = append(s.files, migration.FileRef{Path: path, Name: name})
 	s.rows = 0
 	return nil
 }
@@ -189,7 +164,7 @@ func (s *FileSet) closeFile() error {
 }
 
 // Close finishes the last file and lists the files written (none for zero rows).
-func (s *FileSet) Close() ([]activities.FileRef, error) {
+func (s *FileSet) Close() ([]migration.FileRef, error) {
 	if err := s.closeFile(); err != nil {
 		return nil, err
 	}

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/internal/benchdata"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // benchRows is the size of the generated lineitem table (BENCH_ROWS overrides).
@@ -70,7 +70,7 @@ func BenchmarkExtractLineitem(b *testing.B) {
 		}
 		t0 = time.Now()
 		cpu0 := cpuSeconds()
-		st, err := s.Extract(ctx, extractRequest(info, tc, activities.Partition{Number: 1}), dir, nil)
+		st, err := s.Extract(ctx, extractRequest(info, tc, migration.Partition{Number: 1}), dir, nil)
 		extractSec = min(extractSec, time.Since(t0).Seconds())
 		cpuSec = min(cpuSec, cpuSeconds()-cpu0)
 		if err != nil {

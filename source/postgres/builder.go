@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
@@ -60,7 +60,7 @@ func (b Builder) ResolveName(configName string) string {
 
 // Table is schema.table, quoted. The database is the connection's own (checked at
 // introspection), and PostgreSQL does not accept cross-database names.
-func (b Builder) Table(ref activities.TableRef) string {
+func (b Builder) Table(ref migration.TableRef) string {
 	return b.QuoteIdent(ref.Schema) + "." + b.QuoteIdent(ref.Table)
 }
 
@@ -73,12 +73,12 @@ func where(w string) string {
 }
 
 // HasRowsSQL implements source.Dialect.
-func (b Builder) HasRowsSQL(t activities.TableRef, w string) string {
+func (b Builder) HasRowsSQL(t migration.TableRef, w string) string {
 	return b.exists("SELECT 1 FROM " + b.Table(t) + " WHERE " + where(w))
 }
 
 // CountSQL implements source.Dialect.
-func (b Builder) CountSQL(t activities.TableRef, w string) string {
+func (b Builder) CountSQL(t migration.TableRef, w string) string {
 	return "SELECT count(*) FROM " + b.Table(t) + " WHERE " + where(w)
 }
 
@@ -101,7 +101,7 @@ func (b Builder) keyExpr(k source.KeyColumn) string {
 	return q
 }
 
-// canon is the canonical text of a key value (activities.Partition's bound format).
+// canon is the canonical text of a key value (migration.Partition's bound format).
 // The session runs with TimeZone=UTC and DateStyle=ISO.
 func (b Builder) canon(k source.KeyColumn) string {
 	q := b.QuoteIdent(k.Name)
@@ -191,7 +191,7 @@ func (b Builder) orderBy(keys []source.KeyColumn) string {
 }
 
 // BoundsSQL implements source.Dialect: one keyset page of partition bounds.
-func (b Builder) BoundsSQL(t activities.TableRef, keys []source.KeyColumn, w string, after []string, step, limit int64) string {
+func (b Builder) BoundsSQL(t migration.TableRef, keys []source.KeyColumn, w string, after []string, step, limit int64) string {
 	cols := make([]string, len(keys))
 	canon := make([]string, len(keys))
 	outs := make([]string, len(keys))
@@ -216,7 +216,7 @@ func (b Builder) BoundsSQL(t activities.TableRef, keys []source.KeyColumn, w str
 }
 
 // NullKeysSQL implements source.Dialect.
-func (b Builder) NullKeysSQL(t activities.TableRef, keys []source.KeyColumn, w string) string {
+func (b Builder) NullKeysSQL(t migration.TableRef, keys []source.KeyColumn, w string) string {
 	return b.exists("SELECT 1 FROM " + b.Table(t) + " WHERE " + b.nullKeys(keys) + " AND " + where(w))
 }
 
@@ -230,7 +230,7 @@ func (b Builder) nullKeys(keys []source.KeyColumn) string {
 
 // PartitionPredicate implements source.Dialect: Lower < key <= Upper, keys NOT NULL;
 // or the NULL-key partition.
-func (b Builder) PartitionPredicate(keys []source.KeyColumn, p activities.Partition) string {
+func (b Builder) PartitionPredicate(keys []source.KeyColumn, p migration.Partition) string {
 	if p.NullKeys {
 		return b.nullKeys(keys)
 	}
@@ -245,7 +245,7 @@ func (b Builder) PartitionPredicate(keys []source.KeyColumn, p activities.Partit
 }
 
 // ExtractSQL implements source.Dialect.
-func (b Builder) ExtractSQL(t activities.TableRef, plans []source.ColumnPlan, keys []source.KeyColumn, p activities.Partition, w string) string {
+func (b Builder) ExtractSQL(t migration.TableRef, plans []source.ColumnPlan, keys []source.KeyColumn, p migration.Partition, w string) string {
 	exprs := make([]string, len(plans))
 	for i, c := range plans {
 		exprs[i] = c.Expr
@@ -256,7 +256,7 @@ func (b Builder) ExtractSQL(t activities.TableRef, plans []source.ColumnPlan, ke
 
 // NumericScanSQL measures unconstrained numeric columns: per column, the largest
 // scale, the largest count of integer digits, and the count of non-NULL values.
-func (b Builder) NumericScanSQL(t activities.TableRef, cols []string, w string) string {
+func (b Builder) NumericScanSQL(t migration.TableRef, cols []string, w string) string {
 	parts := make([]string, 0, 3*len(cols))
 	for _, c := range cols {
 		q := b.QuoteIdent(c)

@@ -31,7 +31,7 @@ func TestCharKeysPartitionAsPaddedText(t *testing.T) {
 	parts := planAll(t, s, info, tc, 4)
 	seen := 0
 	for _, p := range parts {
-		st, err := s.Extract(ctx, source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy, Partition: p}, t.TempDir(), nil)
+		st, err := s.Extract(ctx, source.ExtractRequest{Table: tc, TableShape: info.TableShape, Partition: p}, t.TempDir(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

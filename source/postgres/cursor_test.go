@@ -3,8 +3,8 @@ package postgres
 import (
 	"testing"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
@@ -37,9 +37,9 @@ INSERT INTO c (a, b, v) SELECT (ARRAY['x','Y','z z',NULL])[i % 4 + 1], CASE WHEN
 	if err != nil {
 		t.Fatal(err)
 	}
-	viaCursor, _ := readParquet(t, extractAll(t, s, infoAll, tcAll, activities.Partition{Number: 1}).Files)
+	viaCursor, _ := readParquet(t, extractAll(t, s, infoAll, tcAll, migration.Partition{Number: 1}).Files)
 	s.Dialect = NewDialect()
-	viaCopy, _ := readParquet(t, extractAll(t, s, infoAll, tcAll, activities.Partition{Number: 1}).Files)
+	viaCopy, _ := readParquet(t, extractAll(t, s, infoAll, tcAll, migration.Partition{Number: 1}).Files)
 	if len(viaCursor) != 4 || len(viaCopy) != 4 {
 		t.Fatalf("rows: cursor %d, copy %d", len(viaCursor), len(viaCopy))
 	}

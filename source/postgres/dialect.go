@@ -1,8 +1,8 @@
 package postgres
 
 import (
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
@@ -26,7 +26,7 @@ func (PG) ExtractMethod() source.ExtractMethod { return source.ExtractCopyBinary
 func (PG) MapType(c source.SourceColumn) source.Mapping { return source.MapPostgres(c) }
 
 // PlanColumn implements source.Dialect.
-func (d PG) PlanColumn(c activities.Column) (source.ColumnPlan, error) {
+func (d PG) PlanColumn(c migration.Column) (source.ColumnPlan, error) {
 	return source.PlanColumn(c, source.PGCaster{Quote: d.QuoteIdent})
 }
 

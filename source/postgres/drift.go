@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
@@ -14,14 +14,14 @@ import (
 // taken before the transaction's first query, so no ALTER TABLE can change the
 // columns between the catalog check and the COPY, and the snapshot is taken after
 // the lock (PostgreSQL freezes a REPEATABLE READ snapshot at the first query).
-func (b Builder) LockSQL(t activities.TableRef) string {
+func (b Builder) LockSQL(t migration.TableRef) string {
 	return "LOCK TABLE " + b.Table(t) + " IN ACCESS SHARE MODE"
 }
 
 // lockTable takes the dialect's lock when it has one. Materialized views and foreign
 // tables cannot be locked: a savepoint undoes the failed LOCK and the check still
 // runs (the window is then between the check and the COPY's own lock, milliseconds).
-func (s *Source) lockTable(ctx context.Context, conn *pgx.Conn, t activities.TableRef) error {
+func (s *Source) lockTable(ctx context.Context, conn *pgx.Conn, t migration.TableRef) error {
 	q := s.Dialect.LockSQL(t)
 	if q == "" {
 		return nil
@@ -43,7 +43,7 @@ func (s *Source) lockTable(ctx context.Context, conn *pgx.Conn, t activities.Tab
 // chosen for the old type: decoding double precision bytes as bigint would load
 // garbage without an error). A column added since is only reported: it is not
 // extracted.
-func (s *Source) checkColumns(ctx context.Context, conn *pgx.Conn, t activities.TableRef, want []activities.Column) (warnings []string, err error) {
+func (s *Source) checkColumns(ctx context.Context, conn *pgx.Conn, t migration.TableRef, want []migration.Column) (warnings []string, err error) {
 	now, err := s.columns(ctx, conn, t)
 	if err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func (s *Source) checkColumns(ctx context.Context, conn *pgx.Conn, t activities.
 }
 
 // CompareColumns is the pure part of checkColumns.
-func CompareColumns(t activities.TableRef, want []activities.Column, now []source.SourceColumn) (warnings []string, err error) {
+func CompareColumns(t migration.TableRef, want []migration.Column, now []source.SourceColumn) (warnings []string, err error) {
 	byName := make(map[string]string, len(now))
 	for _, c := range now {
 		byName[c.Name] = c.Type

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 	"github.com/snowmigrate/snowmigrate/source/parquetx"
 )
@@ -103,7 +103,7 @@ CREATE TABLE big (id int, n numeric); INSERT INTO big VALUES (1, 1.5), (9, 12345
 		}
 		dir := filepath.Join(t.TempDir(), "x")
 		_ = os.MkdirAll(dir, 0o700)
-		_, err = s.Extract(ctxT(t), extractRequest(info, tc, activities.Partition{Number: 1}), dir, nil)
+		_, err = s.Extract(ctxT(t), extractRequest(info, tc, migration.Partition{Number: 1}), dir, nil)
 		if !errors.Is(err, source.ErrData) || !strings.Contains(err.Error(), c.col) || !strings.Contains(err.Error(), c.key) {
 			t.Fatalf("%s: err = %v", c.table, err)
 		}
@@ -126,7 +126,7 @@ func TestExtractRotatesFilesAndBoundsRowGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := extractAll(t, s, info, tc, activities.Partition{Number: 1})
+	st := extractAll(t, s, info, tc, migration.Partition{Number: 1})
 	if len(st.Files) < 3 {
 		t.Fatalf("expected rotation into several files, got %d (%d bytes)", len(st.Files), st.Bytes)
 	}
@@ -160,7 +160,7 @@ func TestExtractHonoursCancellation(t *testing.T) {
 	var seen atomic.Int64
 	done := make(chan error, 1)
 	go func() {
-		_, err := s.Extract(ctx, extractRequest(info, tc, activities.Partition{Number: 1}), dir, func(rows, _ int64) { seen.Store(rows) })
+		_, err := s.Extract(ctx, extractRequest(info, tc, migration.Partition{Number: 1}), dir, func(rows, _ int64) { seen.Store(rows) })
 		done <- err
 	}()
 	// Cancel as soon as the first batch reached the Parquet writer (its file exists).
@@ -194,9 +194,9 @@ func TestWhereCannotEscape(t *testing.T) {
 		if _, err := s.Introspect(ctxT(t), tc); !errors.Is(err, source.ErrConfig) || !strings.Contains(err.Error(), "whereClauseCriteria") {
 			t.Fatalf("%q: err = %v", w, err)
 		}
-		info := source.TableInfo{Source: activities.TableRef{Schema: "public", Table: "w"}, Columns: []activities.Column{{SourceName: "id", SourceType: "integer", TargetName: "ID", TargetType: "NUMBER(10,0)"}}, PartitionBy: []int{0}}
+		info := source.TableInfo{TableShape: migration.TableShape{Source: migration.TableRef{Schema: "public", Table: "w"}, Columns: []migration.Column{{SourceName: "id", SourceType: "integer", TargetName: "ID", TargetType: "NUMBER(10,0)"}}, PartitionBy: []int{0}}}
 		dir := t.TempDir()
-		if _, err := s.Extract(ctxT(t), extractRequest(info, tc, activities.Partition{Number: 1}), dir, nil); !errors.Is(err, source.ErrConfig) {
+		if _, err := s.Extract(ctxT(t), extractRequest(info, tc, migration.Partition{Number: 1}), dir, nil); !errors.Is(err, source.ErrConfig) {
 			t.Fatalf("extract %q: err = %v", w, err)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // Progress receives running totals (rows and source bytes read) every few seconds.
-type Progress func(rows, bytes int64)
+type Progress = func(rows, bytes int64)
 
 // progressEvery is how often Extract reports progress (the activity heartbeats it).
 const progressEvery = 5 * time.Second

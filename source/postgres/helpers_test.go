@@ -9,9 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/parquet-go/parquet-go"
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/internal/testenv"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
@@ -51,7 +51,7 @@ func ctxT(t testing.TB) context.Context {
 }
 
 // readParquet reads every row of the files as maps of field name → value.
-func readParquet(t testing.TB, files []activities.FileRef) ([]map[string]parquet.Value, *parquet.Schema) {
+func readParquet(t testing.TB, files []migration.FileRef) ([]map[string]parquet.Value, *parquet.Schema) {
 	t.Helper()
 	var out []map[string]parquet.Value
 	var schema *parquet.Schema
@@ -96,19 +96,19 @@ func readParquet(t testing.TB, files []activities.FileRef) ([]map[string]parquet
 	return out, schema
 }
 
-func extractAll(t testing.TB, s *Source, info source.TableInfo, tc config.TableConfig, p activities.Partition) source.ExtractStats {
+func extractAll(t testing.TB, s *Source, info source.TableInfo, tc config.TableConfig, p migration.Partition) source.ExtractStats {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "p")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.Extract(ctxT(t), source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy, Partition: p}, dir, nil)
+	st, err := s.Extract(ctxT(t), source.ExtractRequest{Table: tc, TableShape: info.TableShape, Partition: p}, dir, nil)
 	if err != nil {
 		t.Fatalf("extract partition %d: %v", p.Number, err)
 	}
 	return st
 }
 
-func extractRequest(info source.TableInfo, tc config.TableConfig, p activities.Partition) source.ExtractRequest {
-	return source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy, Partition: p}
+func extractRequest(info source.TableInfo, tc config.TableConfig, p migration.Partition) source.ExtractRequest {
+	return source.ExtractRequest{Table: tc, TableShape: info.TableShape, Partition: p}
 }

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
@@ -96,7 +96,7 @@ func TestHostileTextKeysPlanAndExtractExactly(t *testing.T) {
 	parts := planAll(t, s, info, tc, 3)
 	seen := map[string]int{}
 	for _, p := range parts {
-		st, err := s.Extract(ctx, source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy, Partition: p}, t.TempDir(), nil)
+		st, err := s.Extract(ctx, source.ExtractRequest{Table: tc, TableShape: info.TableShape, Partition: p}, t.TempDir(), nil)
 		if err != nil {
 			t.Fatalf("extract partition %d (%q..%q): %v", p.Number, p.Lower, p.Upper, err)
 		}
@@ -129,7 +129,7 @@ func TestExtractRefusesSchemaDrift(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy, Partition: activities.Partition{Number: 1}}
+	req := source.ExtractRequest{Table: tc, TableShape: info.TableShape, Partition: migration.Partition{Number: 1}}
 	if _, err := pool.Exec(ctx, `ALTER TABLE drift ADD COLUMN extra text`); err != nil {
 		t.Fatal(err)
 	}
@@ -217,8 +217,8 @@ func TestExtractFromViewsAndMaterializedViews(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := s.Extract(ctxT(t), source.ExtractRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy,
-			Partition: activities.Partition{Number: 1}}, t.TempDir(), nil)
+		st, err := s.Extract(ctxT(t), source.ExtractRequest{Table: tc, TableShape: info.TableShape,
+			Partition: migration.Partition{Number: 1}}, t.TempDir(), nil)
 		if err != nil || st.Rows != 10 {
 			t.Errorf("%s: %d rows, %v", name, st.Rows, err)
 		}

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
@@ -20,7 +20,7 @@ func (s *Source) Introspect(ctx context.Context, t config.TableConfig) (source.T
 	if t.Source == nil {
 		return info, fmt.Errorf("%w: source identifier missing", source.ErrConfig)
 	}
-	ref := activities.TableRef{
+	ref := migration.TableRef{
 		Database: d.ResolveName(t.Source.DatabaseName),
 		Schema:   d.ResolveName(t.Source.SchemaName),
 		Table:    d.ResolveName(t.Source.TableName),
@@ -99,7 +99,7 @@ func (s *Source) Introspect(ctx context.Context, t config.TableConfig) (source.T
 	return info, err
 }
 
-func (s *Source) plannerRows(ctx context.Context, conn *pgx.Conn, ref activities.TableRef) int64 {
+func (s *Source) plannerRows(ctx context.Context, conn *pgx.Conn, ref migration.TableRef) int64 {
 	var plan []struct {
 		Plan struct {
 			Rows float64 `json:"Plan Rows"`
@@ -111,7 +111,7 @@ func (s *Source) plannerRows(ctx context.Context, conn *pgx.Conn, ref activities
 	return int64(plan[0].Plan.Rows)
 }
 
-func (s *Source) columns(ctx context.Context, conn *pgx.Conn, ref activities.TableRef) ([]source.SourceColumn, error) {
+func (s *Source) columns(ctx context.Context, conn *pgx.Conn, ref migration.TableRef) ([]source.SourceColumn, error) {
 	rows, err := conn.Query(ctx, s.Dialect.CatalogColumnsSQL(), ref.Schema, ref.Table)
 	if err != nil {
 		return nil, fmt.Errorf("read columns of %s.%s: %w", ref.Schema, ref.Table, err)
@@ -130,7 +130,7 @@ func (s *Source) columns(ctx context.Context, conn *pgx.Conn, ref activities.Tab
 	return cols, nil
 }
 
-func (s *Source) primaryKey(ctx context.Context, conn *pgx.Conn, ref activities.TableRef) ([]string, error) {
+func (s *Source) primaryKey(ctx context.Context, conn *pgx.Conn, ref migration.TableRef) ([]string, error) {
 	rows, err := conn.Query(ctx, s.Dialect.PrimaryKeySQL(), ref.Schema, ref.Table)
 	if err != nil {
 		return nil, fmt.Errorf("read primary key of %s.%s: %w", ref.Schema, ref.Table, err)
@@ -144,7 +144,7 @@ func (s *Source) primaryKey(ctx context.Context, conn *pgx.Conn, ref activities.
 
 // mapTypes applies the default mapping, measuring unconstrained numeric columns
 // with one scan (docs/types.md explains why).
-func (s *Source) mapTypes(ctx context.Context, conn *pgx.Conn, ref activities.TableRef, cols []source.SourceColumn, where string, hasRows bool) ([]source.Mapping, error) {
+func (s *Source) mapTypes(ctx context.Context, conn *pgx.Conn, ref migration.TableRef, cols []source.SourceColumn, where string, hasRows bool) ([]source.Mapping, error) {
 	mapped := make([]source.Mapping, len(cols))
 	var scan []int
 	for i, c := range cols {
@@ -177,7 +177,7 @@ func (s *Source) mapTypes(ctx context.Context, conn *pgx.Conn, ref activities.Ta
 }
 
 // missingTable builds the "table not found" error, listing similar names.
-func (s *Source) missingTable(ctx context.Context, conn *pgx.Conn, ref activities.TableRef) error {
+func (s *Source) missingTable(ctx context.Context, conn *pgx.Conn, ref migration.TableRef) error {
 	var similar []string
 	rows, err := conn.Query(ctx, `SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r','p','v','m','f') AND (lower(c.relname) = lower($2) OR (lower(n.nspname) = lower($1) AND c.relname ILIKE '%' || $2 || '%'))

@@ -5,20 +5,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
 // planAll pages through the whole plan with the given page size.
-func planAll(t *testing.T, s *Source, info source.TableInfo, tc config.TableConfig, pageSize int) []activities.Partition {
+func planAll(t *testing.T, s *Source, info source.TableInfo, tc config.TableConfig, pageSize int) []migration.Partition {
 	t.Helper()
-	var all []activities.Partition
+	var all []migration.Partition
 	var after []string
 	next := 1
 	for page := 0; page < 10_000; page++ {
-		res, err := s.PlanPartitions(ctxT(t), source.PlanRequest{Table: tc, Source: info.Source, Columns: info.Columns,
-			PartitionBy: info.PartitionBy, EstimatedRows: info.EstimatedRows, EstimatedBytes: info.EstimatedBytes,
+		res, err := s.PlanPartitions(ctxT(t), source.PlanRequest{Table: tc, TableShape: info.TableShape,
 			After: after, FirstNumber: next, MaxPartitions: pageSize})
 		if err != nil {
 			t.Fatalf("plan page %d: %v", page, err)
@@ -49,7 +48,7 @@ func planAll(t *testing.T, s *Source, info source.TableInfo, tc config.TableConf
 }
 
 // countPartition counts the partition's rows with the dialect's own predicate.
-func countPartition(t *testing.T, s *Source, info source.TableInfo, tc config.TableConfig, p activities.Partition) int64 {
+func countPartition(t *testing.T, s *Source, info source.TableInfo, tc config.TableConfig, p migration.Partition) int64 {
 	t.Helper()
 	keys, err := source.KeyColumns(info.Columns, info.PartitionBy)
 	if err != nil {
@@ -66,7 +65,7 @@ func countPartition(t *testing.T, s *Source, info source.TableInfo, tc config.Ta
 // checkCover asserts that partitions cover every row passing the filter exactly
 // once: per-partition counts sum to the total, and extraction agrees with them and
 // finds no key twice.
-func checkCover(t *testing.T, s *Source, info source.TableInfo, tc config.TableConfig, parts []activities.Partition, total int64, extract bool) {
+func checkCover(t *testing.T, s *Source, info source.TableInfo, tc config.TableConfig, parts []migration.Partition, total int64, extract bool) {
 	t.Helper()
 	var sum int64
 	seen := map[string]bool{}
@@ -191,7 +190,7 @@ func TestPlanEmptyTableAndEmptyFilter(t *testing.T) {
 		if info.HasRows {
 			t.Fatalf("%s: HasRows", c.table)
 		}
-		res, err := s.PlanPartitions(ctxT(t), source.PlanRequest{Table: tc, Source: info.Source, Columns: info.Columns, PartitionBy: info.PartitionBy, FirstNumber: 1, MaxPartitions: 10})
+		res, err := s.PlanPartitions(ctxT(t), source.PlanRequest{Table: tc, TableShape: info.TableShape, FirstNumber: 1, MaxPartitions: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 const allTypesDDL = `CREATE TYPE mood AS ENUM ('sad', 'happy');
@@ -89,7 +89,7 @@ func TestExtractRoundTripAllTypes(t *testing.T) {
 	if len(info.Warnings) != 1 || !strings.Contains(info.Warnings[0], "n_huge") {
 		t.Fatalf("warnings = %v", info.Warnings)
 	}
-	st := extractAll(t, s, info, tc, activities.Partition{Number: 1})
+	st := extractAll(t, s, info, tc, migration.Partition{Number: 1})
 	if st.Rows != 4 || len(st.Files) != 1 {
 		t.Fatalf("stats = %+v", st)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/snowmigrate/snowmigrate/activities"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 	"github.com/snowmigrate/snowmigrate/source/parquetx"
 )
@@ -27,7 +27,7 @@ type Dialect interface {
 	CheckSession(parameter func(name string) string) error
 	// LockSQL locks the table against ALTER TABLE for the rest of the transaction
 	// ("" when the dialect has no such lock).
-	LockSQL(t activities.TableRef) string
+	LockSQL(t migration.TableRef) string
 }
 
 // Source runs a PostgreSQL-protocol dialect over a pgx pool.
@@ -66,7 +66,7 @@ func (PG) BeginSQL() string { return "BEGIN ISOLATION LEVEL REPEATABLE READ READ
 func (s *Source) tx(ctx context.Context, fn func(conn *pgx.Conn) error) error {
 	c, err := s.Pool.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("connect to the source: %w", err)
+		return fmt.Errorf("connect to the source: %w", mapError(err))
 	}
 	defer c.Release()
 	conn := c.Conn()
@@ -79,7 +79,7 @@ func (s *Source) tx(ctx context.Context, fn func(conn *pgx.Conn) error) error {
 	if _, err := conn.Exec(ctx, s.Dialect.BeginSQL()); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	err = fn(conn)
+	err = mapError(fn(conn))
 	if conn.IsClosed() {
 		return err
 	}

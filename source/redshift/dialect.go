@@ -3,8 +3,8 @@ package redshift
 import (
 	"fmt"
 
-	"github.com/snowmigrate/snowmigrate/activities"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 	"github.com/snowmigrate/snowmigrate/source/postgres"
 )
@@ -36,7 +36,7 @@ func (Dialect) BeginSQL() string { return "BEGIN READ ONLY" }
 
 // LockSQL implements postgres.Dialect: Redshift's LOCK is exclusive (it would block
 // every writer for the extraction's length), so extraction only checks the columns.
-func (Dialect) LockSQL(activities.TableRef) string { return "" }
+func (Dialect) LockSQL(migration.TableRef) string { return "" }
 
 // CatalogTableSQL implements source.Dialect: svv_table_info gives rows and size (in
 // 1 MB blocks); it lists only tables with data blocks, so svv_tables decides existence.
@@ -96,7 +96,7 @@ func (Dialect) MapType(c source.SourceColumn) source.Mapping {
 }
 
 // PlanColumn implements source.Dialect.
-func (d Dialect) PlanColumn(c activities.Column) (source.ColumnPlan, error) {
+func (d Dialect) PlanColumn(c migration.Column) (source.ColumnPlan, error) {
 	return source.PlanColumn(c, caster{source.PGCaster{Quote: d.QuoteIdent}})
 }
 

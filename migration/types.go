@@ -1,4 +1,4 @@
-package activities
+package migration
 
 import (
 	"crypto/sha256"
@@ -69,13 +69,23 @@ const (
 	ErrTypeChecksumMismatch = "ChecksumMismatch"     // rows extracted / loaded / in target differ
 	ErrTypeCredentials      = "InvalidCredentials"   // login refused
 	ErrTypeWrongPlatform    = "WrongPlatform"        // worker's source is not the workflow's platform
+	// ErrTypeSourcePermission: the source login may not read the table or the catalog.
+	ErrTypeSourcePermission = "SourcePermissionDenied"
 )
 
 // StagePath is the deterministic stage location of one partition's files:
-// @<stage>/<migration>/<table>/<partition>. Re-extracting a partition replaces exactly
-// this path, which is what makes a retried upload safe.
-func StagePath(stage, migration, tableKey string, partition int) string {
-	return "@" + stage + "/" + pathSafe(migration) + "/" + pathSafe(tableKey) + "/" + strconv.Itoa(partition)
+// @<stage>/<PartitionPath>. Re-extracting a partition replaces exactly this path,
+// which is what makes a retried upload safe.
+func StagePath(stage, migrationName, tableKey string, partition int) string {
+	return "@" + stage + "/" + PartitionPath(migrationName, tableKey, partition)
+}
+
+// PartitionPath is the relative, path-safe location of one partition's files,
+// <migration>/<table>/<partition>: under the stage (StagePath), under a source
+// worker's work directory, and under an UNLOAD prefix alike, so that one partition
+// has one name everywhere.
+func PartitionPath(migrationName, tableKey string, partition int) string {
+	return pathSafe(migrationName) + "/" + pathSafe(tableKey) + "/" + strconv.Itoa(partition)
 }
 
 // pathSafe keeps letters, digits, '.', '-' and '_' and replaces anything else, then adds
@@ -97,4 +107,18 @@ func pathSafe(s string) string {
 		b.WriteString("-" + hex.EncodeToString(sum[:4]))
 	}
 	return b.String()
+}
+
+// TableShape is what introspection learns about a source table and every later step
+// needs: the one description that travels from introspection through planning to
+// extraction, counting and checksums (embedded in the activity inputs, so its JSON
+// keys are the inputs' own: never rename them, recorded histories hold them).
+type TableShape struct {
+	Source         TableRef `json:"source"`
+	Columns        []Column `json:"columns"`     // in source ordinal order, mapped (types, names)
+	PartitionBy    []int    `json:"partitionBy"` // indexes into Columns, in config order
+	PrimaryKey     []string `json:"primaryKey,omitempty"`
+	EstimatedRows  int64    `json:"estimatedRows"`
+	EstimatedBytes int64    `json:"estimatedBytes"`
+	HasRows        bool     `json:"hasRows,omitempty"` // a row passes whereClauseCriteria
 }

@@ -1,0 +1,88 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/snowmigrate/snowmigrate/config"
+)
+
+// Source is a connected source database, as the source activities use it. Every
+// dialect implements it in its own package (source/postgres, source/redshift, …) and
+// maps its driver's errors onto this package's sentinel errors, so nothing above a
+// dialect imports a driver. Implementations are safe for concurrent use: one Source
+// serves every activity of a worker.
+type Source interface {
+	// Platform is the --source-platform value this source serves.
+	Platform() string
+	// Introspect reads the table's shape from the catalog (no table scan beyond what
+	// deciding a type needs) and maps its columns to Snowflake.
+	Introspect(ctx context.Context, t config.TableConfig) (TableInfo, error)
+	// PlanPartitions returns one keyset page of partitions (see Paginate).
+	PlanPartitions(ctx context.Context, req PlanRequest) (PlanPage, error)
+	// Extract writes one partition's rows into Parquet files in dir, reporting
+	// progress (rows and bytes so far; may be nil) as it goes.
+	Extract(ctx context.Context, req ExtractRequest, dir string, progress func(rows, bytes int64)) (ExtractStats, error)
+	// CountRows counts the rows that pass the table's filter, and says what changed in
+	// its columns since introspection.
+	CountRows(ctx context.Context, req CountRequest) (rows int64, warnings []string, err error)
+	// Close releases the connections.
+	Close()
+}
+
+// OpenOptions are the worker's settings every dialect receives.
+type OpenOptions struct {
+	// MaxConns bounds the connections to the source: one per running activity plus
+	// headroom for introspection and planning.
+	MaxConns int
+	// Parquet sizes the files Extract writes.
+	Parquet ParquetOptions
+}
+
+// Opener connects to a source from the worker TOML's [connections.source.<platform>]
+// table. It must not put the password (or any secret) into an error or a log.
+type Opener func(ctx context.Context, conn *config.SourceConnection, o OpenOptions) (Source, error)
+
+var registry = struct {
+	sync.RWMutex
+	openers map[string]Opener
+}{openers: map[string]Opener{}}
+
+// Register makes a dialect available under its --source-platform name; dialect
+// packages call it from init, and source/all imports every dialect package (the one
+// registry line a new dialect adds). Registering a name twice is a programming error.
+func Register(platform string, open Opener) {
+	registry.Lock()
+	defer registry.Unlock()
+	if _, dup := registry.openers[platform]; dup || open == nil {
+		panic(fmt.Sprintf("source.Register: platform %q registered twice or with a nil opener", platform))
+	}
+	registry.openers[platform] = open
+}
+
+// Platforms lists the registered platform names, sorted.
+func Platforms() []string {
+	registry.RLock()
+	defer registry.RUnlock()
+	out := make([]string, 0, len(registry.openers))
+	for p := range registry.openers {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Open connects to a source of the given platform through its registered opener.
+func Open(ctx context.Context, platform string, conn *config.SourceConnection, o OpenOptions) (Source, error) {
+	registry.RLock()
+	open := registry.openers[platform]
+	registry.RUnlock()
+	if open == nil {
+		return nil, fmt.Errorf("source platform %q is not supported yet (this worker supports: %s)",
+			platform, strings.Join(Platforms(), ", "))
+	}
+	return open(ctx, conn, o)
+}
