@@ -139,7 +139,7 @@ func (m *migrationRun) loadConfig() error {
 // setUp ensures the metadata schema and stage and records the workflow as executing.
 func (m *migrationRun) setUp(ctx workflow.Context) error {
 	var meta snowflakeapi.EnsureMetadataResult
-	err := workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeapi.EnsureMetadataName,
+	err := workflow.ExecuteActivity(activityOptions(ctx, m.lim, kindMetadata, ""), snowflakeapi.EnsureMetadataName,
 		snowflakeapi.EnsureMetadataInput{ConnectionName: m.in.ConnectionName}).Get(ctx, &meta)
 	if err != nil {
 		return fmt.Errorf("ensure the metadata schema with connection %q: %s", m.in.ConnectionName, message(err))
@@ -169,7 +169,7 @@ func (m *migrationRun) record(ctx workflow.Context, status, configJSON, msg stri
 		now := workflow.Now(ctx)
 		in.EndedAt = &now
 	}
-	return workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeapi.RecordWorkflowName, in).Get(ctx, nil)
+	return workflow.ExecuteActivity(activityOptions(ctx, m.lim, kindMetadata, ""), snowflakeapi.RecordWorkflowName, in).Get(ctx, nil)
 }
 
 // tablesLoop starts tables through the window. It returns cont=true when the run must

@@ -68,7 +68,7 @@ func (m *mirror) flush(ctx workflow.Context) {
 		}
 		m.urgent = false
 		m.flushes++
-		err := workflow.ExecuteActivity(metadataOptions(ctx, m.lim), snowflakeapi.RecordPartitionsName, in).Get(ctx, nil)
+		err := workflow.ExecuteActivity(activityOptions(ctx, m.lim, kindMetadata, ""), snowflakeapi.RecordPartitionsName, in).Get(ctx, nil)
 		if err != nil {
 			m.dropped += len(in.Updates)
 			m.lastErr = message(err)

@@ -49,79 +49,42 @@ func retry(attempts int32) *temporal.RetryPolicy {
 // Activity options per kind of work. Extract and upload heartbeat while they stream
 // rows and PUT files, and every Snowflake-side activity heartbeats while its statements
 // run, so a dead worker or a lost task is noticed within HeartbeatTimeout instead of
-// StartToCloseTimeout. Introspect and PlanPartitions heartbeat while their catalog
-// queries run, so they get the heartbeat timeout too; CatalogTimeout bounds their length.
+// StartToCloseTimeout. Introspect, PlanPartitions and CountRows heartbeat while their
+// catalog queries run, so they get the heartbeat timeout too; CatalogTimeout bounds
+// their length (the reference system's 20-minute limit on boundary analysis is one of
+// its known failures).
+type activityKind int
 
-func metadataOptions(ctx workflow.Context, lim Limits) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 10 * time.Minute,
-		HeartbeatTimeout:    lim.HeartbeatTimeout,
-		RetryPolicy:         retry(8),
-	})
-}
+const (
+	kindMetadata activityKind = iota // metadata tables and mirror (orchestrator)
+	kindCatalog                      // introspect, plan a page, count rows (source queue)
+	kindPrepare                      // create or check the target table (orchestrator)
+	kindExtract                      // source rows → Parquet (source queue)
+	kindUpload                       // PUT on the extracting host's own queue
+	kindLoad                         // COPY INTO + marker (orchestrator)
+	kindVerify                       // counts and checksums (orchestrator)
+)
 
-func introspectOptions(ctx workflow.Context, lim Limits, sourceQueue string) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		TaskQueue:           sourceQueue,
-		StartToCloseTimeout: lim.CatalogTimeout,
-		HeartbeatTimeout:    lim.HeartbeatTimeout,
-		RetryPolicy:         retry(5),
-	})
-}
-
-// planOptions allows a long boundary analysis (the reference system's 20-minute limit
-// is one of its known failures).
-func planOptions(ctx workflow.Context, lim Limits, sourceQueue string) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		TaskQueue:           sourceQueue,
-		StartToCloseTimeout: lim.CatalogTimeout,
-		HeartbeatTimeout:    lim.HeartbeatTimeout,
-		RetryPolicy:         retry(5),
-	})
-}
-
-func prepareOptions(ctx workflow.Context, lim Limits) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: time.Hour,
-		HeartbeatTimeout:    lim.HeartbeatTimeout,
-		RetryPolicy:         retry(5),
-	})
-}
-
-func extractOptions(ctx workflow.Context, lim Limits, sourceQueue string) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		TaskQueue:           sourceQueue,
-		StartToCloseTimeout: 12 * time.Hour,
-		HeartbeatTimeout:    lim.HeartbeatTimeout,
-		RetryPolicy:         retry(5),
-	})
-}
-
-// uploadOptions pins the upload to the extracting host's own queue. A short
-// ScheduleToStart makes a vanished host visible (Temporal never retries that timeout):
-// the workflow then extracts the partition again on any live worker.
-func uploadOptions(ctx workflow.Context, lim Limits, hostQueue string) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		TaskQueue:              hostQueue,
-		ScheduleToStartTimeout: lim.UploadScheduleToStart,
-		StartToCloseTimeout:    6 * time.Hour,
-		HeartbeatTimeout:       lim.HeartbeatTimeout,
-		RetryPolicy:            retry(5),
-	})
-}
-
-func loadOptions(ctx workflow.Context, lim Limits) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 6 * time.Hour,
-		HeartbeatTimeout:    lim.HeartbeatTimeout,
-		RetryPolicy:         retry(5),
-	})
-}
-
-func verifyOptions(ctx workflow.Context, lim Limits) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: time.Hour,
-		HeartbeatTimeout:    lim.HeartbeatTimeout,
-		RetryPolicy:         retry(5),
-	})
+// activityOptions is the one place activity timeouts and retries are decided. queue is
+// the task queue ("" = the workflow's own, the orchestrator's). An upload is pinned to
+// the extracting host's queue with a short ScheduleToStart, which makes a vanished host
+// visible (Temporal never retries that timeout): the workflow then extracts the
+// partition again on any live worker.
+func activityOptions(ctx workflow.Context, lim Limits, kind activityKind, queue string) workflow.Context {
+	o := workflow.ActivityOptions{TaskQueue: queue, HeartbeatTimeout: lim.HeartbeatTimeout, RetryPolicy: retry(5)}
+	switch kind {
+	case kindMetadata:
+		o.StartToCloseTimeout, o.RetryPolicy = 10*time.Minute, retry(8)
+	case kindCatalog:
+		o.StartToCloseTimeout = lim.CatalogTimeout
+	case kindPrepare, kindVerify:
+		o.StartToCloseTimeout = time.Hour
+	case kindExtract:
+		o.StartToCloseTimeout = 12 * time.Hour
+	case kindUpload:
+		o.StartToCloseTimeout, o.ScheduleToStartTimeout = 6*time.Hour, lim.UploadScheduleToStart
+	case kindLoad:
+		o.StartToCloseTimeout = 6 * time.Hour
+	}
+	return workflow.WithActivityOptions(ctx, o)
 }

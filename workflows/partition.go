@@ -7,7 +7,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/migration"
 )
@@ -70,7 +69,7 @@ func (t *tableRun) partitions(ctx workflow.Context) (cont bool, err error) {
 func (t *tableRun) planPage(ctx workflow.Context) error {
 	intro := t.st.Intro
 	var res sourceapi.PlanPartitionsResult
-	err := workflow.ExecuteActivity(planOptions(ctx, t.lim, t.sourceQueue), sourceapi.PlanPartitionsName, sourceapi.PlanPartitionsInput{
+	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindCatalog, t.sourceQueue), sourceapi.PlanPartitionsName, sourceapi.PlanPartitionsInput{
 		Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table,
 		TableShape: intro.TableShape,
 		After:      t.st.PlanAfter, FirstNumber: t.st.NextNumber, MaxPartitions: t.lim.PlanPageSize,
@@ -149,106 +148,10 @@ func (t *tableRun) startNext(ctx workflow.Context) {
 	t.extracting++
 	t.mirror.add(ctx, p, migration.StatusExtracting, 0, 0, 1, "")
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		out := t.runPartition(ctx, p)
+		out := t.pipeline()(ctx, t.newPartitionRun(p))
 		t.settle(ctx, p, out)
 		t.inFlight--
 	})
-}
-
-type partitionOutcome struct {
-	rows, bytes int64
-	rounds      int
-	step        string // the step that failed
-	err         error
-}
-
-// runPartition is extract → upload (on the extracting host) → load → verify. When the
-// upload cannot start on the host (it is gone, and its files with it), the partition is
-// extracted again elsewhere, up to ExtractRounds times; the stage path is the same, so
-// the new upload replaces whatever the old one left.
-func (t *tableRun) runPartition(ctx workflow.Context, p migration.Partition) (out partitionOutcome) {
-	loading := false
-	defer func() {
-		if loading {
-			t.loading--
-		} else {
-			t.extracting--
-		}
-	}()
-	stage := migration.StagePath(t.in.StageName, t.in.Migration, t.in.TableKey, p.Number)
-	intro := t.st.Intro
-	var ex sourceapi.ExtractResult
-	var up sourceapi.UploadResult
-	for round := 1; ; round++ {
-		out.rounds = round
-		if round > 1 {
-			t.st.Redone++
-			t.mirror.add(ctx, p, migration.StatusExtracting, 0, 0, round, "")
-		}
-		ex = sourceapi.ExtractResult{}
-		err := workflow.ExecuteActivity(extractOptions(ctx, t.lim, t.sourceQueue), sourceapi.ExtractName, sourceapi.ExtractInput{
-			Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
-			TableShape: intro.TableShape, Partition: p,
-		}).Get(ctx, &ex)
-		if err != nil {
-			out.step, out.err = "extract", err
-			return out
-		}
-		if len(ex.Files) == 0 {
-			break // nothing to upload or load; verify still checks the target range is empty
-		}
-		if ex.HostQueue == "" {
-			out.step = "extract"
-			out.err = temporal.NewNonRetryableApplicationError(
-				"the source worker returned no host queue for the extracted files: upgrade or fix the source worker", "MissingHostQueue", nil)
-			return out
-		}
-		err = workflow.ExecuteActivity(uploadOptions(ctx, t.lim, ex.HostQueue), sourceapi.UploadName, sourceapi.UploadInput{
-			Migration: t.in.Migration, TableKey: t.in.TableKey, Partition: p.Number, Files: ex.Files, StagePrefix: stage,
-		}).Get(ctx, &up)
-		if err == nil {
-			break
-		}
-		if isScheduleToStartTimeout(err) && round < t.lim.ExtractRounds && ctx.Err() == nil {
-			workflow.GetLogger(ctx).Warn("upload host did not pick up the upload: extracting again",
-				"table", t.in.TableKey, "partition", p.Number, "hostQueue", ex.HostQueue, "round", round)
-			continue
-		}
-		out.step, out.err = "upload from "+ex.HostQueue, err
-		if isScheduleToStartTimeout(err) {
-			out.step = fmt.Sprintf("upload: no worker polled %s within %s in %d rounds (the extracting source worker is gone; start it again or add workers)",
-				ex.HostQueue, t.lim.UploadScheduleToStart, round)
-		}
-		return out
-	}
-	loading = true
-	t.extracting--
-	t.loading++
-	t.mirror.add(ctx, p, migration.StatusLoading, ex.Rows, ex.Bytes, out.rounds, "")
-	var ld snowflakeapi.LoadPartitionResult
-	if len(ex.Files) > 0 {
-		err := workflow.ExecuteActivity(loadOptions(ctx, t.lim), snowflakeapi.LoadPartitionName, snowflakeapi.LoadPartitionInput{
-			ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
-			TableKey: t.in.TableKey, Target: t.st.Target, Columns: intro.Columns, Partition: p,
-			StagePrefix: stage, Files: up.Files, RowsExtracted: ex.Rows, Bytes: ex.Bytes,
-		}).Get(ctx, &ld)
-		if err != nil {
-			out.step, out.err = "load", err
-			return out
-		}
-	}
-	var vr snowflakeapi.VerifyPartitionResult
-	err := workflow.ExecuteActivity(verifyOptions(ctx, t.lim), snowflakeapi.VerifyPartitionName, snowflakeapi.VerifyPartitionInput{
-		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
-		TableKey: t.in.TableKey, Target: t.st.Target, Columns: intro.Columns, PartitionBy: intro.PartitionBy,
-		Partition: p, RowsExtracted: ex.Rows, RowsLoaded: ld.RowsLoaded,
-	}).Get(ctx, &vr)
-	if err != nil {
-		out.step, out.err = "verify", err
-		return out
-	}
-	out.rows, out.bytes = ld.RowsLoaded, ex.Bytes
-	return out
 }
 
 // settle folds a finished partition into the table's counters and the mirror.

@@ -32,7 +32,7 @@ func (t *tableRun) checkRowCount(ctx workflow.Context) {
 	}
 	log := workflow.GetLogger(ctx)
 	var res sourceapi.CountRowsResult
-	err := workflow.ExecuteActivity(planOptions(ctx, t.lim, t.sourceQueue), sourceapi.CountRowsName, sourceapi.CountRowsInput{
+	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindCatalog, t.sourceQueue), sourceapi.CountRowsName, sourceapi.CountRowsInput{
 		Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table,
 		TableShape: t.st.Intro.TableShape,
 	}).Get(ctx, &res)
@@ -44,7 +44,7 @@ func (t *tableRun) checkRowCount(ctx workflow.Context) {
 		if len(msgs) == 0 {
 			return
 		}
-		err := workflow.ExecuteActivity(metadataOptions(ctx, t.lim), snowflakeapi.RecordWarningsName, snowflakeapi.RecordWarningsInput{
+		err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.RecordWarningsName, snowflakeapi.RecordWarningsInput{
 			ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 			TableKey: t.in.TableKey, Category: category, Messages: msgs,
 		}).Get(ctx, nil)

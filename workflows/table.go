@@ -123,7 +123,7 @@ func (t *tableRun) run(ctx workflow.Context) (TableResult, error) {
 // prepare introspects the source, prepares the target and records the table as
 // executing. Any error here ends the table: nothing can be moved without them.
 func (t *tableRun) prepare(ctx workflow.Context) error {
-	err := workflow.ExecuteActivity(introspectOptions(ctx, t.lim, t.sourceQueue), sourceapi.IntrospectName,
+	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindCatalog, t.sourceQueue), sourceapi.IntrospectName,
 		sourceapi.IntrospectInput{Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table},
 	).Get(ctx, &t.st.Intro)
 	if err != nil {
@@ -141,7 +141,7 @@ func (t *tableRun) prepare(ctx workflow.Context) error {
 	if t.in.Table.Synchronization != nil {
 		sync = t.in.Table.Synchronization.Strategy
 	}
-	err = workflow.ExecuteActivity(prepareOptions(ctx, t.lim), snowflakeapi.PrepareTargetName, snowflakeapi.PrepareTargetInput{
+	err = workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindPrepare, ""), snowflakeapi.PrepareTargetName, snowflakeapi.PrepareTargetInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 		TableKey: t.in.TableKey, Target: *target, Columns: t.st.Intro.Columns, Sync: sync,
 	}).Get(ctx, &prep)
@@ -166,7 +166,7 @@ func (t *tableRun) recordTable(ctx workflow.Context, status, errText string) err
 		now := workflow.Now(ctx)
 		in.EndedAt = &now
 	}
-	return workflow.ExecuteActivity(metadataOptions(ctx, t.lim), snowflakeapi.RecordTableName, in).Get(ctx, nil)
+	return workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.RecordTableName, in).Get(ctx, nil)
 }
 
 // shouldContinueAsNew is checked before each partition start.

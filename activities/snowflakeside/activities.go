@@ -12,6 +12,7 @@ import (
 
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/internal/every"
 	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/snowflake"
 )
@@ -179,27 +180,7 @@ func (a *Activities) startHeartbeat(ctx context.Context, step string) (stop func
 		return func() {}
 	}
 	activity.RecordHeartbeat(ctx, step)
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(a.heartbeat)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				activity.RecordHeartbeat(ctx, step)
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		<-finished
-	}
+	return every.Start(ctx, a.heartbeat, func() { activity.RecordHeartbeat(ctx, step) })
 }
 
 // attempt is the activity's attempt number (1 outside an activity).

@@ -15,6 +15,7 @@ import (
 
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/internal/every"
 	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
@@ -138,24 +139,7 @@ func keepAlive(ctx context.Context, progress func() Progress) (stop func()) {
 	if !activity.IsActivity(ctx) {
 		return func() {}
 	}
-	quit := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(heartbeatEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				activity.RecordHeartbeat(ctx, progress())
-			case <-quit:
-				return
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return func() { close(quit); <-finished }
+	return every.Start(ctx, heartbeatEvery, func() { activity.RecordHeartbeat(ctx, progress()) })
 }
 
 // partitionDir is WorkDir/<migration>/<table>/<partition>, with the same path-safe

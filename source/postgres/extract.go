@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/snowmigrate/snowmigrate/internal/every"
 	"github.com/snowmigrate/snowmigrate/source"
 	"github.com/snowmigrate/snowmigrate/source/parquetx"
 )
@@ -180,22 +181,5 @@ func startProgress(ctx context.Context, sk *sink, progress Progress) func() {
 	if progress == nil {
 		return func() {}
 	}
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(progressEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				progress(sk.rows.Load(), sk.bytes.Load())
-			case <-stop:
-				return
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return func() { close(stop); <-done }
+	return every.Start(ctx, progressEvery, func() { progress(sk.rows.Load(), sk.bytes.Load()) })
 }
