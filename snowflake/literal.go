@@ -42,7 +42,7 @@ func NullableTimestamp(t *time.Time) string {
 
 var numberRE = regexp.MustCompile(`^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$`)
 
-// Literal renders a canonical text value (see activities.Partition) as a literal of the
+// Literal renders a canonical text value (see migration.Partition) as a literal of the
 // given Snowflake target type. Numbers are written bare after validation (so nothing
 // can be injected through them); booleans as TRUE/FALSE; text as a plain string
 // literal (a cast to VARCHAR(n) would fail on longer bounds); every other type as

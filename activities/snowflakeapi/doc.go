@@ -1,7 +1,7 @@
 // Package snowflakeapi is the contract of the Snowflake activities (package
 // activities/snowflakeside, run by `workers orchestrator`): their registered names,
 // inputs and results, the warning categories the workflows record, and the error types
-// the activities add to activities.ErrType*. The workflows and the starter import it
+// the activities add to migration.ErrType*. The workflows and the starter import it
 // instead of the implementation, so they link neither gosnowflake nor its cloud SDKs (a
 // test in starter/ checks `go list -deps ./starter`).
 //

@@ -7,5 +7,5 @@
 // It imports only activities and config. The names and the JSON field names are part of
 // every recorded workflow history: renaming one breaks the replay of running workflows.
 // Permanent failures leave the activities as non-retryable application errors of the
-// types in package activities (ErrType*).
+// types in package migration (ErrType*).
 package sourceapi

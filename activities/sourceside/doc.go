@@ -5,9 +5,11 @@
 // Their contract with the workflows (names, inputs, results) is package
 // activities/sourceapi.
 //
-// Activities is a struct with injected clients (a pgx pool for the worker's one
-// source connection, the dialect, a Stager over the gosnowflake connection) and no
-// globals. Permanent failures (missing table or column, bad configuration, a value
-// Snowflake cannot hold, wrong platform, bad credentials) leave as non-retryable
-// application errors of the types in package activities.
+// Activities is a struct with injected clients (the worker's one source.Source, opened
+// through the registry for whatever platform its TOML names; a Stager over the
+// gosnowflake connection) and no globals; it links no source driver. Permanent
+// failures (missing table or column, bad configuration, a value Snowflake cannot hold,
+// wrong platform, bad credentials, missing permission) arrive as the source package's
+// sentinel errors and leave as non-retryable application errors of the types in
+// package migration.
 package sourceside
