@@ -104,11 +104,17 @@ type VerifyPartitionInput struct {
 	Partition      migration.Partition `json:"partition"`
 	RowsExtracted  int64               `json:"rowsExtracted"`
 	RowsLoaded     int64               `json:"rowsLoaded"`
+	// SourceChecksum is the extractor's checksum of the partition
+	// (sourceapi.ExtractResult.Checksum, docs/checksums.md). When set, the target's
+	// rows in the partition's key range are checksummed too and a difference fails
+	// the partition (migration.ErrTypeChecksumMismatch); "" checks row counts only.
+	SourceChecksum string `json:"sourceChecksum,omitempty"`
 }
 
-// VerifyPartitionResult carries the target's count.
+// VerifyPartitionResult carries the target's count (and checksum when one was compared).
 type VerifyPartitionResult struct {
-	TargetRows int64 `json:"targetRows"`
+	TargetRows     int64  `json:"targetRows"`
+	TargetChecksum string `json:"targetChecksum,omitempty"`
 }
 
 // RecordTableInput upserts the TABLE_METADATA row.

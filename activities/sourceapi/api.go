@@ -62,6 +62,10 @@ type ExtractResult struct {
 	Bytes     int64               `json:"bytes"`
 	HostQueue string              `json:"hostQueue"`          // this worker's own task queue: Upload runs there
 	Warnings  []string            `json:"warnings,omitempty"` // columns added to the source since introspection (not migrated)
+	// Checksum is the partition's value checksum, computed by the extractor from the
+	// values it wrote to Parquet (docs/checksums.md); "" when the extractor computed
+	// none. The workflow passes it to VerifyPartitionInput.SourceChecksum.
+	Checksum string `json:"checksum,omitempty"`
 }
 
 // UploadInput uploads a partition's files to the stage, replacing what a previous attempt left.
