@@ -24,8 +24,8 @@ type Identifier struct {
 	IcebergConfig *IcebergConfig `json:"icebergConfig,omitempty"`
 }
 
-// IcebergConfig is accepted by the parser so that validation can name it; iceberg targets
-// are rejected as not supported yet.
+// IcebergConfig describes an Iceberg target (tableType "iceberg"); config/iceberg.go says
+// which fields go together and docs/configuration.md what each does.
 type IcebergConfig struct {
 	Catalog            string `json:"catalog,omitempty"`
 	ExternalVolume     string `json:"externalVolume,omitempty"`

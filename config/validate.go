@@ -97,13 +97,15 @@ func (v *validator) checkIdentifier(id Identifier, path string, source bool) {
 	switch id.TableType {
 	case "", TableTypeNative:
 	case TableTypeIceberg:
-		v.add(path+".tableType", "iceberg targets are "+notSupportedYet+" (a later release adds them); remove tableType or use \"native\"")
 	default:
 		hint := ""
 		if l := strings.ToLower(id.TableType); l == TableTypeNative || l == TableTypeIceberg {
 			hint = fmt.Sprintf(" (write it in lower case: %q)", l)
 		}
 		v.add(path+".tableType", fmt.Sprintf("unknown table type %q: use \"native\" (the default) or \"iceberg\"%s", id.TableType, hint))
+	}
+	if id.IcebergConfig != nil {
+		v.checkIcebergFields(*id.IcebergConfig, path+".icebergConfig")
 	}
 }
 

@@ -29,6 +29,7 @@ func (v *validator) checkMerged(t TableConfig, path string) {
 	if t.Target != nil && t.Target.IcebergConfig != nil && t.Target.TableType != TableTypeIceberg {
 		v.add(path+".target.icebergConfig", label+": icebergConfig applies to tableType \"iceberg\" only; remove it")
 	}
+	v.checkIcebergMerged(t, path, label)
 	if e := t.Extraction; e != nil {
 		if e.Strategy == ExtractionUnload && e.ExternalStage == "" {
 			v.add(path+".extraction.externalStage", label+": unload needs externalStage, a fully qualified Snowflake external stage")
