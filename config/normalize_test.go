@@ -131,7 +131,6 @@ func TestNormalizeRules(t *testing.T) {
 		{"schemaVersion four parts", `{"schemaVersion": "1.0.0.0", "tables": [{` + okTable + `}]}`, "postgresql", "schemaVersion", "is not a version"},
 		{"schemaVersion major", `{"schemaVersion": "2.0", "tables": [{` + okTable + `}]}`, "postgresql", "schemaVersion", "version 2.0 is not supported"},
 		{"affinity chars", `{"affinity": "dc east", "tables": [{` + okTable + `}]}`, "postgresql", "affinity", "letters, digits"},
-		{"platform sqlserver", `{"tables": [{` + okTable + `}]}`, "sqlserver", "--source-platform", "sqlserver is not supported yet"},
 		{"platform unknown", `{"tables": [{` + okTable + `}]}`, "oracle", "--source-platform", `unknown source platform "oracle"`},
 		{"platform empty", `{"tables": [{` + okTable + `}]}`, "", "--source-platform", "required"},
 		{"where semicolon", table(`, "whereClauseCriteria": "a = 1; DROP TABLE t"`), "postgresql", "tables[0].whereClauseCriteria", "contains ';'"},
@@ -187,7 +186,6 @@ func TestNormalizeReportsEverythingAtOnce(t *testing.T) {
      "columnNamesToPartitionBy": ["id"], "synchronization": {"strategy": "checksum"}}
   ]}`, "sqlserver")
 	want := []Problem{
-		{PathSourcePlatform, "sqlserver is not supported yet (a later release adds it); this release migrates from postgresql or redshift"},
 		{"schemaVersion", "version 3 is not supported: this release reads schema version 1 (\"1.0.0\")"},
 		{"defaultTableConfiguration.partitionSize", `no size given: give exactly one of {"targetSizeMb": N} or {"maxRowsPerPartition": N}, or "auto" with N a positive whole number`},
 		{"tables[0].target.tableName", "table d.s.a: target tableName is missing; set it in this table or in defaultTableConfiguration.target"},

@@ -21,9 +21,7 @@ func (v *validator) add(path, msg string) {
 
 func (v *validator) checkPlatform() {
 	switch v.platform {
-	case PlatformPostgreSQL, PlatformRedshift:
-	case PlatformSQLServer:
-		v.add(PathSourcePlatform, "sqlserver is "+notSupportedYet+" (a later release adds it); this release migrates from postgresql or redshift")
+	case PlatformPostgreSQL, PlatformRedshift, PlatformSQLServer:
 	case "":
 		v.add(PathSourcePlatform, "the source platform is required: postgresql, redshift or sqlserver")
 	default:
@@ -57,7 +55,7 @@ func (v *validator) checkTableFields(t TableConfig, path string) {
 		v.checkPartitionSize(*t.PartitionSize, path+".partitionSize")
 	}
 	if t.WhereClauseCriteria != nil {
-		if msg := WhereProblem(*t.WhereClauseCriteria); msg != "" {
+		if msg := WhereProblemFor(v.platform, *t.WhereClauseCriteria); msg != "" {
 			v.add(path+".whereClauseCriteria", msg)
 		}
 	}

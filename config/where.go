@@ -259,3 +259,114 @@ func isIdentStart(c byte) bool {
 }
 
 func isIdentCont(c byte) bool { return isIdentStart(c) || isDigit(c) || c == '$' }
+
+// WhereProblemFor checks whereClauseCriteria in the source platform's dialect:
+// T-SQL for sqlserver, PostgreSQL's lexer for the others (and when the platform is
+// not known yet).
+func WhereProblemFor(platform, w string) string {
+	if platform == PlatformSQLServer {
+		return WhereProblemTSQL(w)
+	}
+	return WhereProblem(w)
+}
+
+// WhereProblemTSQL is WhereProblem for SQL Server's T-SQL. Its lexer has fewer string
+// forms than PostgreSQL's and none depends on a session setting: '…' and N'…' strings
+// (a doubled '' is a quote, a backslash is an ordinary character), "…" and […]
+// delimited identifiers ("" and ]] double their closing character), -- and nested
+// /* */ comments. Statement separators (;), comments (they could hide the wrapper's
+// closing parenthesis), variables and parameters (@: the extraction binds its own
+// @p parameters, which a filter must not read), NUL, invalid UTF-8 and unbalanced
+// parentheses are refused. T-SQL needs no ';' between statements, so a balanced
+// filter inside `AND (…)` is what keeps it one predicate: T-SQL has no way to end a
+// parenthesised expression except ')'.
+func WhereProblemTSQL(w string) string {
+	if w == "" {
+		return ""
+	}
+	if !utf8.ValidString(w) {
+		return "is not valid UTF-8" + whereFix
+	}
+	depth := 0
+	for i := 0; i < len(w); {
+		c := w[i]
+		switch {
+		case c == 0:
+			return "contains a NUL character" + whereFix
+		case c == '\'' || c == '"' || c == '[':
+			closer := c
+			if c == '[' {
+				closer = ']'
+			}
+			end, p := skipTSQLQuoted(w, i, closer)
+			if p != "" {
+				return p
+			}
+			i = end
+		case (c == 'N' || c == 'n') && i+1 < len(w) && w[i+1] == '\'' && (i == 0 || !isTSQLIdentCont(w[i-1])):
+			end, p := skipTSQLQuoted(w, i+1, '\'')
+			if p != "" {
+				return p
+			}
+			i = end
+		case isTSQLIdentStart(c):
+			j := i + 1
+			for j < len(w) && isTSQLIdentCont(w[j]) {
+				j++
+			}
+			i = j
+		case c == '@':
+			return fmt.Sprintf("uses '@' at position %d (a variable or parameter); write literal values%s", i+1, whereFix)
+		case c == ';':
+			return "contains ';': only one predicate is allowed, not several statements" + whereFix
+		case c == '-' && i+1 < len(w) && w[i+1] == '-', c == '/' && i+1 < len(w) && w[i+1] == '*':
+			return "contains an SQL comment; remove it" + whereFix
+		case c == '*' && i+1 < len(w) && w[i+1] == '/':
+			return fmt.Sprintf("contains '*/' at position %d outside a string; remove it%s", i+1, whereFix)
+		case c == '(':
+			depth++
+			i++
+		case c == ')':
+			depth--
+			if depth < 0 {
+				return fmt.Sprintf("unbalanced ')' at position %d%s", i+1, whereFix)
+			}
+			i++
+		default:
+			i++
+		}
+	}
+	if depth != 0 {
+		return "unclosed '('" + whereFix
+	}
+	return ""
+}
+
+// skipTSQLQuoted scans a T-SQL string or delimited identifier opening at w[start]
+// and returns the index after its closing character (doubled closers are part of it).
+func skipTSQLQuoted(w string, start int, closer byte) (int, string) {
+	for j := start + 1; j < len(w); j++ {
+		switch w[j] {
+		case 0:
+			return 0, "contains a NUL character" + whereFix
+		case closer:
+			if j+1 < len(w) && w[j+1] == closer {
+				j++
+				continue
+			}
+			return j + 1, ""
+		}
+	}
+	return 0, fmt.Sprintf("unclosed %c starting at position %d%s", w[start], start+1, whereFix)
+}
+
+// isTSQLIdentStart and isTSQLIdentCont follow T-SQL's regular identifiers: a letter,
+// _, # or a non-ASCII character first; then also digits, $ and @ (an @ inside a name
+// is part of it, so it is no variable).
+func isTSQLIdentStart(c byte) bool {
+	return c == '_' || c == '#' || (c|0x20 >= 'a' && c|0x20 <= 'z') || c >= 0x80
+}
+
+func isTSQLIdentCont(c byte) bool {
+	return isTSQLIdentStart(c) || isDigit(c) || c == '$' || c == '@'
+}

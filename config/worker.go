@@ -81,7 +81,30 @@ type SourceConnection struct {
 	Region          string `toml:"region"`
 	AccessKeyID     string `toml:"access_key_id"`
 	SecretAccessKey string `toml:"secret_access_key"`
+
+	// SQL Server only (auth_method above is shared: sql | azure-ad-password |
+	// azure-ad-service-principal there).
+	Instance               string `toml:"instance"`                 // named instance (resolved through SQL Browser)
+	Encrypt                string `toml:"encrypt"`                  // disable | false | true (default) | strict
+	TrustServerCertificate bool   `toml:"trust_server_certificate"` // skip certificate verification (not with strict)
+	ApplicationIntent      string `toml:"application_intent"`       // ReadOnly: read from an availability-group secondary
+	Isolation              string `toml:"isolation"`                // read_committed (default) | snapshot
+	// ApplicationClientID is the Entra ID application that azure-ad-password signs in
+	// through (go-mssqldb's applicationclientid).
+	ApplicationClientID string `toml:"application_client_id"`
 }
+
+// SQL Server authentication methods, encryption modes and isolation levels.
+const (
+	AuthSQL                     = "sql"
+	AuthAzureADPassword         = "azure-ad-password"
+	AuthAzureADServicePrincipal = "azure-ad-service-principal"
+
+	IsolationReadCommitted = "read_committed"
+	IsolationSnapshot      = "snapshot"
+)
+
+var sqlServerEncrypt = map[string]bool{"disable": true, "false": true, "true": true, "strict": true}
 
 // DefaultMaxParallelTasks is max_parallel_tasks when the file does not say.
 const DefaultMaxParallelTasks = 4
@@ -171,6 +194,14 @@ func ParseWorker(data []byte, name string) (WorkerConfig, error) {
 	}
 	if platform == PlatformRedshift && conn.AuthMethod == "" {
 		conn.AuthMethod = AuthStandard
+	}
+	if platform == PlatformSQLServer {
+		if conn.AuthMethod == "" {
+			conn.AuthMethod = AuthSQL
+		}
+		if conn.Isolation == "" {
+			conn.Isolation = IsolationReadCommitted
+		}
 	}
 	return w, nil
 }
@@ -262,6 +293,19 @@ func (c *SourceConnection) validate(path, platform string) []error {
 			errs = append(errs, fmt.Errorf("%s.sslmode = %q: use disable, allow, prefer, require, verify-ca or verify-full", path, c.SSLMode))
 		}
 	}
+	if platform != PlatformSQLServer {
+		errs = append(errs, c.sqlServerOnly(path)...)
+	}
+	if platform == PlatformSQLServer {
+		need("host", c.Host)
+		redshiftOnly("cluster_id", c.ClusterID)
+		redshiftOnly("region", c.Region)
+		redshiftOnly("access_key_id", c.AccessKeyID)
+		if c.SecretAccessKey != "" {
+			errs = append(errs, fmt.Errorf("%s.secret_access_key applies to redshift only; remove it", path))
+		}
+		return append(errs, c.validateSQLServer(path)...)
+	}
 	if platform != PlatformRedshift {
 		need("host", c.Host)
 		redshiftOnly("auth_method", c.AuthMethod)
@@ -285,6 +329,58 @@ func (c *SourceConnection) validate(path, platform string) []error {
 		}
 	default:
 		errs = append(errs, fmt.Errorf("%s.auth_method = %q: use %q or %q", path, c.AuthMethod, AuthStandard, AuthIAMProvisionedCluster))
+	}
+	return errs
+}
+
+// sqlServerOnly refuses the SQL Server keys on another platform's connection.
+func (c *SourceConnection) sqlServerOnly(path string) []error {
+	var errs []error
+	for _, kv := range []struct{ key, val string }{
+		{"instance", c.Instance}, {"encrypt", c.Encrypt}, {"application_intent", c.ApplicationIntent},
+		{"isolation", c.Isolation}, {"application_client_id", c.ApplicationClientID},
+	} {
+		if kv.val != "" {
+			errs = append(errs, fmt.Errorf("%s.%s applies to sqlserver only; remove it", path, kv.key))
+		}
+	}
+	if c.TrustServerCertificate {
+		errs = append(errs, fmt.Errorf("%s.trust_server_certificate applies to sqlserver only; remove it", path))
+	}
+	return errs
+}
+
+// validateSQLServer checks the keys only [connections.source.sqlserver] has.
+func (c *SourceConnection) validateSQLServer(path string) []error {
+	var errs []error
+	if c.Encrypt != "" && !sqlServerEncrypt[c.Encrypt] {
+		errs = append(errs, fmt.Errorf("%s.encrypt = %q: use disable, false, true or strict", path, c.Encrypt))
+	}
+	if c.Encrypt == "strict" && c.TrustServerCertificate {
+		errs = append(errs, fmt.Errorf("%s.trust_server_certificate = true cannot be used with encrypt = \"strict\" (strict always verifies the server certificate); use encrypt = \"true\" or remove trust_server_certificate", path))
+	}
+	if c.ApplicationIntent != "" && !strings.EqualFold(c.ApplicationIntent, "ReadOnly") && !strings.EqualFold(c.ApplicationIntent, "ReadWrite") {
+		errs = append(errs, fmt.Errorf("%s.application_intent = %q: use ReadOnly (to read from an availability-group secondary) or remove it", path, c.ApplicationIntent))
+	}
+	switch c.Isolation {
+	case "", IsolationReadCommitted, IsolationSnapshot:
+	default:
+		errs = append(errs, fmt.Errorf("%s.isolation = %q: use %q (default) or %q (needs ALLOW_SNAPSHOT_ISOLATION ON in the database)", path, c.Isolation, IsolationReadCommitted, IsolationSnapshot))
+	}
+	if strings.ContainsAny(c.Instance, "/\\?#@ ") {
+		errs = append(errs, fmt.Errorf("%s.instance = %q: give the instance name only (e.g. SQLEXPRESS), not a path", path, c.Instance))
+	}
+	switch c.AuthMethod {
+	case "", AuthSQL, AuthAzureADServicePrincipal:
+		if c.ApplicationClientID != "" {
+			errs = append(errs, fmt.Errorf("%s.application_client_id applies to auth_method = %q only; remove it", path, AuthAzureADPassword))
+		}
+	case AuthAzureADPassword:
+		if c.ApplicationClientID == "" {
+			errs = append(errs, fmt.Errorf("%s.application_client_id is required with auth_method = %q (the Entra ID application the worker signs in through)", path, AuthAzureADPassword))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("%s.auth_method = %q: use %q (default), %q or %q", path, c.AuthMethod, AuthSQL, AuthAzureADPassword, AuthAzureADServicePrincipal))
 	}
 	return errs
 }
@@ -315,6 +411,21 @@ func (c SourceConnection) String() string {
 	}
 	if c.ClusterID != "" {
 		s += fmt.Sprintf(" cluster_id=%s region=%s", c.ClusterID, c.Region)
+	}
+	if c.Instance != "" {
+		s += " instance=" + c.Instance
+	}
+	if c.Encrypt != "" {
+		s += " encrypt=" + c.Encrypt
+	}
+	if c.TrustServerCertificate {
+		s += " trust_server_certificate=true"
+	}
+	if c.ApplicationIntent != "" {
+		s += " application_intent=" + c.ApplicationIntent
+	}
+	if c.Isolation != "" {
+		s += " isolation=" + c.Isolation
 	}
 	s += " password=" + redacted(c.Password)
 	if c.AccessKeyID != "" || c.SecretAccessKey != "" {

@@ -173,3 +173,73 @@ func TestLoadWorkerFile(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
+
+const workerSQLServer = `[connections.source.sqlserver]
+username = "migrator"
+password = "` + secret + `"
+database = "shop"
+host = "sql.internal"
+instance = "SQLEXPRESS"
+encrypt = "true"
+trust_server_certificate = true
+application_intent = "ReadOnly"
+isolation = "snapshot"
+`
+
+func TestParseWorkerSQLServer(t *testing.T) {
+	w, err := ParseWorker([]byte(workerSQLServer), "w.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	platform, c := w.Source()
+	if platform != PlatformSQLServer || c.Port != 1433 || c.Instance != "SQLEXPRESS" || c.Encrypt != "true" || !c.TrustServerCertificate ||
+		c.ApplicationIntent != "ReadOnly" || c.Isolation != IsolationSnapshot || c.AuthMethod != AuthSQL {
+		t.Fatalf("%s %#v", platform, c)
+	}
+	if s := w.String(); strings.Contains(s, secret) || !strings.Contains(s, "instance=SQLEXPRESS") {
+		t.Errorf("String: %s", s)
+	}
+	// Defaults: sql login, read committed.
+	w, err = ParseWorker([]byte("[connections.source.sqlserver]\nusername = \"u\"\ndatabase = \"d\"\nhost = \"h\"\n"), "w.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, c := w.Source(); c.AuthMethod != AuthSQL || c.Isolation != IsolationReadCommitted || c.Encrypt != "" {
+		t.Fatalf("defaults: %#v", c)
+	}
+	for _, am := range []string{AuthAzureADServicePrincipal, AuthAzureADPassword + "\"\napplication_client_id = \"app"} {
+		if _, err := ParseWorker([]byte("[connections.source.sqlserver]\nusername = \"u\"\ndatabase = \"d\"\nhost = \"h\"\nauth_method = \""+am+"\"\n"), "w.toml"); err != nil {
+			t.Errorf("auth_method %s: %v", am, err)
+		}
+	}
+}
+
+func TestParseWorkerSQLServerErrors(t *testing.T) {
+	ss := "[connections.source.sqlserver]\nusername = \"u\"\npassword = \"" + secret + "\"\ndatabase = \"d\"\nhost = \"h\"\n"
+	pg := "[connections.source.postgresql]\nusername = \"u\"\ndatabase = \"d\"\nhost = \"h\"\n"
+	for name, tc := range map[string]struct{ toml, want string }{
+		"bad encrypt":         {ss + "encrypt = \"yes\"\n", `encrypt = "yes": use disable, false, true or strict`},
+		"strict and trust":    {ss + "encrypt = \"strict\"\ntrust_server_certificate = true\n", "cannot be used with encrypt"},
+		"bad intent":          {ss + "application_intent = \"ReadMostly\"\n", `application_intent = "ReadMostly"`},
+		"bad isolation":       {ss + "isolation = \"serializable\"\n", `isolation = "serializable": use "read_committed" (default) or "snapshot"`},
+		"bad auth":            {ss + "auth_method = \"windows\"\n", `auth_method = "windows": use "sql" (default), "azure-ad-password" or "azure-ad-service-principal"`},
+		"ad password no app":  {ss + "auth_method = \"azure-ad-password\"\n", "application_client_id is required"},
+		"app id without ad":   {ss + "application_client_id = \"x\"\n", "application_client_id applies to auth_method"},
+		"instance path":       {ss + "instance = \"a/b\"\n", "instance name only"},
+		"sslmode on sql":      {ss + "sslmode = \"require\"\n", "sslmode applies to postgresql and redshift"},
+		"cluster on sql":      {ss + "cluster_id = \"c\"\n", "cluster_id applies to redshift only"},
+		"missing host":        {"[connections.source.sqlserver]\nusername = \"u\"\ndatabase = \"d\"\n", "connections.source.sqlserver.host is required"},
+		"encrypt on postgres": {pg + "encrypt = \"true\"\n", "encrypt applies to sqlserver only"},
+		"trust on postgres":   {pg + "trust_server_certificate = true\n", "trust_server_certificate applies to sqlserver only"},
+		"isolation on pg":     {pg + "isolation = \"snapshot\"\n", "isolation applies to sqlserver only"},
+		"instance on pg":      {pg + "instance = \"x\"\n", "instance applies to sqlserver only"},
+	} {
+		_, err := ParseWorker([]byte(tc.toml), "w.toml")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v (want …%s…)", name, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), secret) {
+			t.Errorf("%s: the error echoes the password: %v", name, err)
+		}
+	}
+}
