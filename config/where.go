@@ -272,7 +272,7 @@ func WhereProblemFor(platform, w string) string {
 
 // WhereProblemTSQL is WhereProblem for SQL Server's T-SQL. Its lexer has fewer string
 // forms than PostgreSQL's and none depends on a session setting: '…' and N'…' strings
-// (a doubled ” is a quote, a backslash is an ordinary character), "…" and […]
+// (two quotes stand for one, a backslash is an ordinary character), "…" and […]
 // delimited identifiers ("" and ]] double their closing character), -- and nested
 // /* */ comments. Statement separators (;), comments (they could hide the wrapper's
 // closing parenthesis), variables and parameters (@: the extraction binds its own
