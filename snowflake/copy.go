@@ -44,6 +44,11 @@ func CheckStagePrefix(prefix string) (string, error) {
 // otherwise skip a re-extracted file with the same name and content after the target was
 // emptied for a re-run. ON_ERROR=ABORT_STATEMENT: a partition loads completely or not at all.
 func CopySQL(target migration.TableRef, cols []migration.Column, stagePrefix string, files []string) (string, error) {
+	return copySQL(target, cols, stagePrefix, files, false)
+}
+
+// copySQL is CopySQL; iceberg adds LOAD_MODE = FULL_INGEST (see CopyIcebergSQL).
+func copySQL(target migration.TableRef, cols []migration.Column, stagePrefix string, files []string, iceberg bool) (string, error) {
 	prefix, err := CheckStagePrefix(stagePrefix)
 	if err != nil {
 		return "", err
@@ -93,6 +98,9 @@ func CopySQL(target migration.TableRef, cols []migration.Column, stagePrefix str
 	b.WriteString("FILE_FORMAT = (TYPE = PARQUET BINARY_AS_TEXT = FALSE USE_LOGICAL_TYPE = TRUE NULL_IF = ())\n")
 	if !transform {
 		b.WriteString("MATCH_BY_COLUMN_NAME = CASE_SENSITIVE\n")
+	}
+	if iceberg {
+		b.WriteString("LOAD_MODE = FULL_INGEST\n")
 	}
 	b.WriteString("ON_ERROR = ABORT_STATEMENT\n")
 	b.WriteString("FORCE = TRUE")

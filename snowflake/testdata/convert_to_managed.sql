@@ -1,0 +1,1 @@
+ALTER ICEBERG TABLE "ANALYTICS"."Sales"."order ""lines""" CONVERT TO MANAGED BASE_LOCATION = 'mig/ANALYTICS/Sales/it''s'

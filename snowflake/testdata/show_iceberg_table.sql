@@ -1,0 +1,1 @@
+SHOW ICEBERG TABLES LIKE 'order "lines"' IN SCHEMA "ANALYTICS"."Sales"
