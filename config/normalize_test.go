@@ -96,7 +96,7 @@ func TestNormalizeRules(t *testing.T) {
 		{"partitionSize zero", table(`, "partitionSize": {"targetSizeMb": 0}`), "postgresql", "tables[0].partitionSize", "no size given"},
 		{"partitionSize negative", table(`, "partitionSize": {"maxRowsPerPartition": -5}`), "postgresql", "tables[0].partitionSize.maxRowsPerPartition", "must be a positive number of rows"},
 		{"partitionSize negative mb", table(`, "partitionSize": {"targetSizeMb": -5}`), "postgresql", "tables[0].partitionSize.targetSizeMb", "positive number of megabytes"},
-		{"unload not supported", table(`, "extraction": {"strategy": "unload", "externalStage": "DB.S.STG"}`), "redshift", "tables[0].extraction.strategy", "unload is not supported yet"},
+		{"unload on sqlserver", table(`, "extraction": {"strategy": "unload", "externalStage": "DB.S.STG"}`), "sqlserver", "tables[0].extraction.strategy", "unload exists for redshift only"},
 		{"unload redshift only", table(`, "extraction": {"strategy": "unload", "externalStage": "DB.S.STG"}`), "postgresql", "tables[0].extraction.strategy", "unload exists for redshift only"},
 		{"unload needs stage", table(`, "extraction": {"strategy": "unload"}`), "redshift", "tables[0].extraction.externalStage", "unload needs externalStage"},
 		{"stage without unload", table(`, "extraction": {"externalStage": "DB.S.STG"}`), "postgresql", "tables[0].extraction.externalStage", "used by the unload strategy only"},

@@ -21,7 +21,7 @@ func redacted(secret string) string {
 }
 
 // secretKeys are TOML keys whose values never appear in an error message.
-var secretKeys = []string{"password", "secret_access_key", "token", "private_key_file_pwd", "private_key_passphrase"}
+var secretKeys = []string{"password", "secret_access_key", "unload_secret_access_key", "token", "private_key_file_pwd", "private_key_passphrase"}
 
 var tomlAssignRE = regexp.MustCompile(`^\s*"?([A-Za-z0-9_-]+)"?\s*=\s*(.*?)\s*$`)
 

@@ -149,7 +149,6 @@ func (v *validator) checkExtraction(e Extraction, path string) {
 	switch e.Strategy {
 	case "", ExtractionRegular:
 	case ExtractionUnload:
-		v.add(path+".strategy", "unload is "+notSupportedYet+" (a later release adds Redshift UNLOAD); use \"regular\"")
 		if v.platform != "" && v.platform != PlatformRedshift {
 			v.add(path+".strategy", fmt.Sprintf("unload exists for redshift only, not %s; use \"regular\"", v.platform))
 		}

@@ -81,6 +81,16 @@ type SourceConnection struct {
 	Region          string `toml:"region"`
 	AccessKeyID     string `toml:"access_key_id"`
 	SecretAccessKey string `toml:"secret_access_key"`
+	// DBUser is the database user GetClusterCredentials issues a temporary password for
+	// (iam-provisioned-cluster; default: username); AutoCreate creates it when missing.
+	DBUser     string `toml:"db_user"`
+	AutoCreate bool   `toml:"auto_create"`
+	// UNLOAD's authorization (extraction strategy "unload"): the IAM role Redshift
+	// assumes to write to S3 (an ARN, or "default" for the cluster's default role), or
+	// an access key pair. The secret never leaves this worker.
+	UnloadIAMRole         string `toml:"unload_iam_role"`
+	UnloadAccessKeyID     string `toml:"unload_access_key_id"`
+	UnloadSecretAccessKey string `toml:"unload_secret_access_key"`
 
 	// SQL Server only (auth_method above is shared: sql | azure-ad-password |
 	// azure-ad-service-principal there).
@@ -156,7 +166,7 @@ func LoadWorker(path string) (WorkerConfig, error) {
 	if err != nil {
 		return WorkerConfig{}, err
 	}
-	if _, c := w.Source(); c.Password != "" || c.SecretAccessKey != "" {
+	if _, c := w.Source(); c.Password != "" || c.SecretAccessKey != "" || c.UnloadSecretAccessKey != "" {
 		// The mode of the file that was read (f.Stat, not a second lookup of the path).
 		if err := checkPrivate(path, info); err != nil {
 			return WorkerConfig{}, fmt.Errorf("worker config: %w", err)
@@ -304,6 +314,7 @@ func (c *SourceConnection) validate(path, platform string) []error {
 		if c.SecretAccessKey != "" {
 			errs = append(errs, fmt.Errorf("%s.secret_access_key applies to redshift only; remove it", path))
 		}
+		errs = append(errs, c.redshiftOnlyKeys(path)...)
 		return append(errs, c.validateSQLServer(path)...)
 	}
 	if platform != PlatformRedshift {
@@ -315,7 +326,7 @@ func (c *SourceConnection) validate(path, platform string) []error {
 		if c.SecretAccessKey != "" {
 			errs = append(errs, fmt.Errorf("%s.secret_access_key applies to redshift only; remove it", path))
 		}
-		return errs
+		return append(errs, c.redshiftOnlyKeys(path)...)
 	}
 	switch c.AuthMethod {
 	case "", AuthStandard:
@@ -329,6 +340,64 @@ func (c *SourceConnection) validate(path, platform string) []error {
 		}
 	default:
 		errs = append(errs, fmt.Errorf("%s.auth_method = %q: use %q or %q", path, c.AuthMethod, AuthStandard, AuthIAMProvisionedCluster))
+	}
+	if c.AuthMethod != AuthIAMProvisionedCluster {
+		if c.DBUser != "" {
+			errs = append(errs, fmt.Errorf("%s.db_user applies to auth_method = %q only; remove it", path, AuthIAMProvisionedCluster))
+		}
+		if c.AutoCreate {
+			errs = append(errs, fmt.Errorf("%s.auto_create applies to auth_method = %q only; remove it", path, AuthIAMProvisionedCluster))
+		}
+	}
+	return append(errs, c.validateUnload(path)...)
+}
+
+// UnloadRoleDefault is unload_iam_role's value for the cluster's default IAM role.
+const UnloadRoleDefault = "default"
+
+// validateUnload checks UNLOAD's authorization keys: a role or a key pair, not both.
+// Values are never quoted in messages (the secret must not reach a log).
+func (c *SourceConnection) validateUnload(path string) []error {
+	var errs []error
+	if c.UnloadIAMRole != "" && (c.UnloadAccessKeyID != "" || c.UnloadSecretAccessKey != "") {
+		errs = append(errs, fmt.Errorf("%s: give unload_iam_role or unload_access_key_id with unload_secret_access_key, not both", path))
+	}
+	if (c.UnloadAccessKeyID == "") != (c.UnloadSecretAccessKey == "") {
+		errs = append(errs, fmt.Errorf("%s: unload_access_key_id and unload_secret_access_key go together; give both or neither", path))
+	}
+	if r := c.UnloadIAMRole; r != "" && r != UnloadRoleDefault && (!strings.HasPrefix(r, "arn:") || strings.ContainsAny(r, "' \t\n\\;")) {
+		errs = append(errs, fmt.Errorf("%s.unload_iam_role = %q: give a role ARN (arn:aws:iam::<account>:role/<name>, several separated by commas for chaining) or \"default\" for the cluster's default role", path, r))
+	}
+	if strings.ContainsAny(c.UnloadAccessKeyID, "' \t\n\\;") {
+		errs = append(errs, fmt.Errorf("%s.unload_access_key_id is not an access key id (letters and digits only)", path))
+	}
+	if strings.ContainsAny(c.UnloadSecretAccessKey, "' \t\n\\;") {
+		errs = append(errs, fmt.Errorf("%s.unload_secret_access_key has characters an AWS secret key never has (quote, backslash, space or ';'); check the value", path))
+	}
+	return errs
+}
+
+// HasUnloadAuth reports whether UNLOAD's authorization is configured.
+func (c *SourceConnection) HasUnloadAuth() bool {
+	return c.UnloadIAMRole != "" || c.UnloadAccessKeyID != ""
+}
+
+// redshiftOnlyKeys refuses the Redshift-only keys added for IAM and UNLOAD on another
+// platform's connection.
+func (c *SourceConnection) redshiftOnlyKeys(path string) []error {
+	var errs []error
+	for _, kv := range []struct{ key, val string }{
+		{"db_user", c.DBUser}, {"unload_iam_role", c.UnloadIAMRole}, {"unload_access_key_id", c.UnloadAccessKeyID},
+	} {
+		if kv.val != "" {
+			errs = append(errs, fmt.Errorf("%s.%s applies to redshift only; remove it", path, kv.key))
+		}
+	}
+	if c.AutoCreate {
+		errs = append(errs, fmt.Errorf("%s.auto_create applies to redshift only; remove it", path))
+	}
+	if c.UnloadSecretAccessKey != "" {
+		errs = append(errs, fmt.Errorf("%s.unload_secret_access_key applies to redshift only; remove it", path))
 	}
 	return errs
 }
@@ -430,6 +499,15 @@ func (c SourceConnection) String() string {
 	s += " password=" + redacted(c.Password)
 	if c.AccessKeyID != "" || c.SecretAccessKey != "" {
 		s += " secret_access_key=" + redacted(c.SecretAccessKey)
+	}
+	if c.DBUser != "" {
+		s += " db_user=" + c.DBUser
+	}
+	if c.UnloadIAMRole != "" {
+		s += " unload_iam_role=" + c.UnloadIAMRole
+	}
+	if c.UnloadAccessKeyID != "" || c.UnloadSecretAccessKey != "" {
+		s += " unload_secret_access_key=" + redacted(c.UnloadSecretAccessKey)
 	}
 	return s
 }

@@ -110,6 +110,7 @@ secret_access_key = "`+secret+`"
 
 func TestParseWorkerErrors(t *testing.T) {
 	pg := "[connections.source.postgresql]\nusername = \"u\"\npassword = \"" + secret + "\"\ndatabase = \"d\"\nhost = \"h\"\n"
+	rs := "[connections.source.redshift]\nusername = \"u\"\ndatabase = \"d\"\nhost = \"h\"\n"
 	for name, tc := range map[string]struct{ toml, want string }{
 		"unknown key":       {pg + "passwrd = \"x\"\n", "unknown key(s) connections.source.postgresql.passwrd"},
 		"unknown platform":  {pg + "[connections.source.oracle]\nhost = \"h\"\n", "unknown key(s) connections.source.oracle.host"},
@@ -125,6 +126,12 @@ func TestParseWorkerErrors(t *testing.T) {
 		"iam incomplete":    {"[connections.source.redshift]\nusername = \"u\"\ndatabase = \"d\"\nauth_method = \"iam-provisioned-cluster\"\n", "cluster_id is required"},
 		"bad auth method":   {"[connections.source.redshift]\nusername = \"u\"\ndatabase = \"d\"\nhost = \"h\"\nauth_method = \"kerberos\"\n", `auth_method = "kerberos"`},
 		"too many tasks":    {pg + "[application]\nmax_parallel_tasks = 5000\n", "max_parallel_tasks = 5000"},
+		"unload on pg":      {pg + "unload_iam_role = \"default\"\n", "unload_iam_role applies to redshift only"},
+		"unload both":       {rs + "unload_iam_role = \"default\"\nunload_access_key_id = \"AK\"\nunload_secret_access_key = \"" + secret + "\"\n", "not both"},
+		"unload key alone":  {rs + "unload_access_key_id = \"AK\"\n", "go together"},
+		"unload bad role":   {rs + "unload_iam_role = \"myrole\"\n", "give a role ARN"},
+		"unload bad secret": {rs + "unload_access_key_id = \"AK\"\nunload_secret_access_key = \"a'b" + secret + "\"\n", "unload_secret_access_key has characters"},
+		"db_user standard":  {rs + "db_user = \"x\"\n", "db_user applies to auth_method"},
 		"relative work dir": {pg + "[application]\nwork_dir = \"tmp\"\n", "absolute path"},
 		"empty target":      {pg + "[connections.target.snowflake_connection_name]\nconnection_name = \"\"\n", "connection_name is empty"},
 		"syntax":            {pg + "host = \n", "line 6"},
