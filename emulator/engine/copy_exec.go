@@ -41,7 +41,8 @@ type copyRun struct {
 // that typos do not silently change behaviour.
 var copyOptions = map[string]bool{"FILES": true, "PATTERN": true, "FILE_FORMAT": true, "ON_ERROR": true,
 	"MATCH_BY_COLUMN_NAME": true, "FORCE": true, "PURGE": true, "SIZE_LIMIT": true, "RETURN_FAILED_ONLY": true,
-	"ENFORCE_LENGTH": true, "TRUNCATECOLUMNS": true, "LOAD_UNCERTAIN_FILES": true, "INCLUDE_METADATA": true}
+	"ENFORCE_LENGTH": true, "TRUNCATECOLUMNS": true, "LOAD_UNCERTAIN_FILES": true, "INCLUDE_METADATA": true,
+	"LOAD_MODE": true}
 
 // execCopy runs COPY INTO <table>; the parser stands after COPY.
 func execCopy(ctx context.Context, h stageHost, p *stageParser) (*Result, error) {
@@ -222,6 +223,9 @@ func (c *copyRun) prepare(ctx context.Context) error {
 		}
 	}
 	if err := c.parseOnError(opts.enum("ON_ERROR", "ABORT_STATEMENT")); err != nil {
+		return err
+	}
+	if err := c.checkIcebergLoad(cat); err != nil { // copy_iceberg.go
 		return err
 	}
 	targets := c.targetColumns()

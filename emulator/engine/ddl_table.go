@@ -244,15 +244,18 @@ func (s *Session) createTable(ctx context.Context, toks []Token, h createHead, b
 		allowed := tableOptions
 		if h.kind == "ICEBERG" {
 			allowed = icebergOptions
-			if err := checkIceberg(opts, defs); err != nil {
-				return nil, err
-			}
-			meta.Iceberg = opts["EXTERNAL_VOLUME"] + "|" + opts["BASE_LOCATION"]
 		}
 		for k := range opts {
 			if !allowed[k] {
 				return nil, Errorf(ErrSyntax, "42000", "SQL compilation error:\ninvalid property '%s' for 'TABLE'", k)
 			}
+		}
+		if h.kind == "ICEBERG" {
+			im, err := s.checkIcebergCreate(ctx, opts, defs)
+			if err != nil {
+				return nil, err
+			}
+			meta.Iceberg = im.String()
 		}
 		meta.Comment = opts["COMMENT"]
 	}
@@ -290,24 +293,6 @@ finish:
 		return nil, err
 	}
 	return statusResult("Table " + nameFor(n) + " successfully created."), nil
-}
-
-// checkIceberg validates CREATE ICEBERG TABLE options and column types the way
-// Snowflake-managed Iceberg tables require.
-func checkIceberg(opts map[string]string, defs []colDef) error {
-	if opts["EXTERNAL_VOLUME"] == "" {
-		return Errorf(ErrSyntax, "42000", "SQL compilation error:\nICEBERG TABLE requires EXTERNAL_VOLUME = '<volume>' (the emulator stores the table locally but checks the option)")
-	}
-	if c, ok := opts["CATALOG"]; ok && !strings.EqualFold(c, "SNOWFLAKE") {
-		return unsupported("ICEBERG TABLE with CATALOG = '%s' (only Snowflake-managed tables, CATALOG = 'SNOWFLAKE')", c)
-	}
-	for _, d := range defs {
-		switch d.typ.Base {
-		case "TIMESTAMP_TZ", "VARIANT", "OBJECT", "ARRAY":
-			return Errorf(ErrSyntax, "42000", "SQL compilation error:\ndata type %s of column %s is not supported for Iceberg tables", d.typ.Base, d.name)
-		}
-	}
-	return nil
 }
 
 // ctasQuery translates the query of CREATE TABLE … AS SELECT; with a column list the

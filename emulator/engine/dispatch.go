@@ -62,6 +62,10 @@ func (s *Session) dispatch(ctx context.Context, sqlText string, binds map[string
 			return nil, err
 		}
 	}
+	// Iceberg tables, external volumes, catalog integrations, DESC STAGE (iceberg.go).
+	if res, ok, err := s.execIceberg(ctx, toks, describeOnly); ok {
+		return res, err
+	}
 	switch first.Val {
 	case "SELECT", "WITH":
 		return s.runQuery(ctx, toks, binds, describeOnly)

@@ -108,6 +108,7 @@ func TestAlterTable(t *testing.T) {
 	mustExec(t, s, `CREATE TABLE ctas AS SELECT x AS k, 'v'::VARCHAR(3) AS c, current_timestamp() AS ts FROM a2`)
 	expectRows(t, s, `SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = 'CTAS' ORDER BY ordinal_position`, `K,NUMBER,NULL;C,TEXT,3;TS,TIMESTAMP_LTZ,NULL`)
 	expectErr(t, s, `CREATE ICEBERG TABLE ice (a INT)`, ErrSyntax)
+	mustExec(t, s, `CREATE EXTERNAL VOLUME vol STORAGE_LOCATIONS = ((NAME = 'l' STORAGE_PROVIDER = 'S3' STORAGE_BASE_URL = 's3://b/ice/'))`)
 	mustExec(t, s, `CREATE ICEBERG TABLE ice (a INT, b VARCHAR) CATALOG = 'SNOWFLAKE' EXTERNAL_VOLUME = 'vol' BASE_LOCATION = 'ice/'`)
 	mustExec(t, s, `INSERT INTO ice VALUES (1, 'b')`)
 	expectRows(t, s, `SELECT is_iceberg, row_count FROM information_schema.tables WHERE table_name = 'ICE'`, `YES,1`)

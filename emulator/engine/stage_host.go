@@ -35,6 +35,7 @@ type copyTable struct {
 	// DuckSchema and DuckTable are the unquoted DuckDB names (for duckdb_tables()).
 	DuckSchema, DuckTable string
 	Columns               []copyColumn
+	Iceberg               *icebergMeta // nil unless an Iceberg table (iceberg.go)
 }
 
 // stageHost is what the stage statements need from the session. It is implemented

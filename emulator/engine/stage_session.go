@@ -46,6 +46,11 @@ func (h sessionHost) table(ctx context.Context, n objName) (*copyTable, error) {
 		return nil, err
 	}
 	t := &copyTable{Name: n, Ref: info.DuckRef, DuckSchema: on.DuckSchema(), DuckTable: enc(n.Name)}
+	if cat, err := h.s.e.catalog(ctx); err == nil {
+		if te := cat.lookup(on); te != nil {
+			t.Iceberg = icebergOf(te.meta)
+		}
+	}
 	for _, c := range info.Columns {
 		t.Columns = append(t.Columns, copyColumn{Name: c.Name, Duck: c.DuckName, DuckType: c.DuckType,
 			SFType: c.SFType, NotNull: !c.Nullable})
