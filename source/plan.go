@@ -57,6 +57,10 @@ type ColumnPlan struct {
 	Out        Out
 	Precision  int // decimals: precision; others 0
 	Scale      int // decimals: scale
+	// Target is the target type's family (0 when a dialect builds plans itself): the
+	// partition checksum needs it where one Parquet type serves two families (text and
+	// semi-structured values both travel as STRING; docs/checksums.md).
+	Target TargetKind
 }
 
 // Caster builds the dialect's cast expressions for PlanColumns.
@@ -79,7 +83,7 @@ func PlanColumn(c migration.Column, cs Caster) (ColumnPlan, error) {
 	if err != nil {
 		return ColumnPlan{}, fmt.Errorf("column %q (%s → %s): %w", c.SourceName, c.SourceType, c.TargetType, err)
 	}
-	p := ColumnPlan{SourceName: c.SourceName, TargetName: c.TargetName, Expr: expr, Wire: wire}
+	p := ColumnPlan{SourceName: c.SourceName, TargetName: c.TargetName, Expr: expr, Wire: wire, Target: tt.Kind}
 	switch tt.Kind {
 	case TargetNumber:
 		switch {

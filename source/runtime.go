@@ -54,6 +54,9 @@ type ExtractStats struct {
 	Bytes int64 // bytes of Parquet written
 	// Warnings: columns added to the source table after introspection (not migrated).
 	Warnings []string
+	// Checksum is the partition checksum of the rows written (docs/checksums.md),
+	// computed from the values written to Parquet; "" when the dialect computed none.
+	Checksum string
 }
 
 // Where returns the table's whereClauseCriteria or "".

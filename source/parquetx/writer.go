@@ -45,6 +45,7 @@ type FileSet struct {
 	rows    int64 // rows in the current file
 	rgRows  int64
 	rgBytes int64
+	sum     *summer // the partition checksum of the rows written
 }
 
 type countingWriter struct {
@@ -84,7 +85,11 @@ func NewFileSet(dir string, plans []source.ColumnPlan, opts Options) (*FileSet, 
 			config = append(config, parquet.SkipPageBounds(p.TargetName))
 		}
 	}
-	return &FileSet{dir: dir, opts: opts, schema: schema, leaf: leaf, config: config}, nil
+	sum, err := newSummer(plans)
+	if err != nil {
+		return nil, err
+	}
+	return &FileSet{dir: dir, opts: opts, schema: schema, leaf: leaf, config: config, sum: sum}, nil
 }
 
 func (s *FileSet) open() error {
@@ -126,6 +131,7 @@ func (s *FileSet) Write(b *Batch) error {
 			return fmt.Errorf("write parquet column %d: %w", i, err)
 		}
 	}
+	s.sum.add(b)
 	s.rows += int64(b.N)
 	s.rgRows += int64(b.N)
 	s.rgBytes += b.Bytes
