@@ -37,13 +37,22 @@ import (
 func (a *Activities) LoadPartition(ctx context.Context, in snowflakeapi.LoadPartitionInput) (snowflakeapi.LoadPartitionResult, error) {
 	n := in.Partition.Number
 	where := fmt.Sprintf("partition %d of %s", n, in.TableKey)
-	copySQL, err := snowflake.CopySQL(in.Target, in.Columns, in.StagePrefix, in.Files)
-	if err != nil {
-		return snowflakeapi.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), migration.ErrTypeConfig, err)
-	}
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
 		return snowflakeapi.LoadPartitionResult{}, err
+	}
+	// An Iceberg target takes its own COPY options (LOAD_MODE, columns as IcebergColumns
+	// maps them). The load's input does not say which kind the target is, so it is read
+	// here: one SHOW per load attempt, small next to the COPY.
+	buildCopy := snowflake.CopySQL
+	if ice, err := icebergTable(ctx, db, in.Target); err != nil {
+		return snowflakeapi.LoadPartitionResult{}, classify(err, "read the table kind of "+snowflake.TableName(in.Target))
+	} else if ice != nil {
+		buildCopy = snowflake.CopyIcebergSQL
+	}
+	copySQL, err := buildCopy(in.Target, in.Columns, in.StagePrefix, in.Files)
+	if err != nil {
+		return snowflakeapi.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), migration.ErrTypeConfig, err)
 	}
 	ensure, err := snowflake.MergePartitionsSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, "", []snowflake.PartitionRow{{
 		Number: n, Lower: in.Partition.Lower, Upper: in.Partition.Upper, NullKeys: in.Partition.NullKeys,

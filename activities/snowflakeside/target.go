@@ -14,9 +14,9 @@ import (
 	"github.com/snowmigrate/snowmigrate/snowflake"
 )
 
-// PrepareTarget resolves the target name, creates the schema and table when missing,
-// checks an existing table, and with synchronization "none" empties it once per
-// migration run.
+// PrepareTarget resolves the target name, creates the schema and table when missing
+// (a regular table, or an Iceberg table: prepareIceberg), checks an existing table, and
+// with synchronization "none" empties it once per migration run.
 //
 // Truncate-once: the marker is TABLE_METADATA.TARGET_EMPTIED_AT of (migration, run,
 // table), written after the TRUNCATE. A retry after the marker does nothing (partitions
@@ -36,38 +36,13 @@ func (a *Activities) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareT
 		return snowflakeapi.PrepareTargetResult{}, err
 	}
 	res := snowflakeapi.PrepareTargetResult{Target: target}
-	name := snowflake.TableName(target)
-
-	existing, err := readColumns(ctx, db, target)
-	if err != nil {
-		return res, classify(err, "read the columns of "+name)
-	}
-	if len(existing) == 0 {
-		createTable, err := snowflake.CreateTableSQL(target, in.Columns)
-		if err != nil {
-			return res, temporal.NewNonRetryableApplicationError(err.Error(), migration.ErrTypeConfig, err)
-		}
-		if _, err := a.exec(ctx, db, "create schema "+snowflake.QualifiedName(target.Database, target.Schema),
-			snowflake.CreateSchemaSQL(target.Database, target.Schema)); err != nil {
-			return res, err
-		}
-		if _, err := a.exec(ctx, db, "create table "+name, createTable); err != nil {
-			return res, err
-		}
-		res.Created = true
+	if in.Target.TableType == config.TableTypeIceberg {
+		res.Created, res.Warnings, err = a.prepareIceberg(ctx, db, in, target)
 	} else {
-		check := snowflake.CompareColumns(target, existing, in.Columns)
-		if len(check.Missing) > 0 {
-			quoted := make([]string, len(check.Missing))
-			for i, m := range check.Missing {
-				quoted[i] = snowflake.QuoteIdent(m)
-			}
-			return res, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
-				"target table %s exists but lacks column(s) %s that table %s migrates: add them (ALTER TABLE %s ADD COLUMN ...), "+
-					"drop the table so the migration creates it, or rename the source columns to existing ones with columnNameMappings",
-				name, strings.Join(quoted, ", "), in.TableKey, name), migration.ErrTypeTargetMismatch, nil)
-		}
-		res.Warnings = check.Warnings
+		res.Created, res.Warnings, err = a.prepareNative(ctx, db, in, target)
+	}
+	if err != nil {
+		return res, err
 	}
 	if len(res.Warnings) > 0 {
 		q, err := snowflake.MergeWarningsSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, "", warningCategoryTarget, res.Warnings, a.now())
@@ -86,6 +61,163 @@ func (a *Activities) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareT
 		res.Truncated = truncated
 	}
 	return res, nil
+}
+
+// prepareNative creates a regular table when missing, or checks an existing one.
+func (a *Activities) prepareNative(ctx context.Context, db *sql.DB, in snowflakeapi.PrepareTargetInput, target migration.TableRef) (created bool, warnings []string, err error) {
+	name := snowflake.TableName(target)
+	existing, err := readColumns(ctx, db, target)
+	if err != nil {
+		return false, nil, classify(err, "read the columns of "+name)
+	}
+	if len(existing) > 0 {
+		warnings, err := checkExisting(in, target, existing, in.Columns)
+		return false, warnings, err
+	}
+	createTable, err := snowflake.CreateTableSQL(target, in.Columns)
+	if err != nil {
+		return false, nil, temporal.NewNonRetryableApplicationError(err.Error(), migration.ErrTypeConfig, err)
+	}
+	if err := a.createSchema(ctx, db, target); err != nil {
+		return false, nil, err
+	}
+	if _, err := a.exec(ctx, db, "create table "+name, createTable); err != nil {
+		return false, nil, err
+	}
+	return true, nil, nil
+}
+
+func (a *Activities) createSchema(ctx context.Context, db *sql.DB, target migration.TableRef) error {
+	_, err := a.exec(ctx, db, "create schema "+snowflake.QualifiedName(target.Database, target.Schema),
+		snowflake.CreateSchemaSQL(target.Database, target.Schema))
+	return err
+}
+
+// checkExisting compares an existing table with the columns to load: a missing column is
+// fatal (COPY would drop its data), other differences are warnings.
+func checkExisting(in snowflakeapi.PrepareTargetInput, target migration.TableRef, existing []snowflake.ExistingColumn, want []migration.Column) ([]string, error) {
+	name := snowflake.TableName(target)
+	check := snowflake.CompareColumns(target, existing, want)
+	if len(check.Missing) > 0 {
+		quoted := make([]string, len(check.Missing))
+		for i, m := range check.Missing {
+			quoted[i] = snowflake.QuoteIdent(m)
+		}
+		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+			"target table %s exists but lacks column(s) %s that table %s migrates: add them (ALTER TABLE %s ADD COLUMN ...), "+
+				"drop the table so the migration creates it, or rename the source columns to existing ones with columnNameMappings",
+			name, strings.Join(quoted, ", "), in.TableKey, name), migration.ErrTypeTargetMismatch, nil)
+	}
+	return check.Warnings, nil
+}
+
+// prepareIceberg creates or checks an Iceberg target (tableType "iceberg"):
+//   - catalog SNOWFLAKE: CREATE ICEBERG TABLE with the columns IcebergColumns maps, on the
+//     configured external volume, BASE_LOCATION = <prefix>/<DB>/<SCHEMA>/<table>;
+//   - a catalog integration (migrationStrategy convert_to_managed): CREATE ICEBERG TABLE
+//     from the catalog's table, ALTER ICEBERG TABLE … CONVERT TO MANAGED with that
+//     BASE_LOCATION, then check its columns like an existing table's (it is loaded, and
+//     emptied first like any existing target, so its earlier rows are replaced).
+//
+// Under retries every step is resumable: an existing Iceberg table is checked (SHOW
+// ICEBERG TABLES) instead of created, and one still linked to its catalog (an attempt that
+// stopped between CREATE and CONVERT) is converted. Created reports a table created empty
+// by this call (then nothing needs truncating).
+func (a *Activities) prepareIceberg(ctx context.Context, db *sql.DB, in snowflakeapi.PrepareTargetInput, target migration.TableRef) (created bool, warnings []string, err error) {
+	ic := in.Target.IcebergConfig
+	name := snowflake.TableName(target)
+	configErr := func(msg string, cause error) error {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("table %s: %s", in.TableKey, msg), migration.ErrTypeConfig, cause)
+	}
+	if ic == nil || ic.ExternalVolume == "" {
+		return false, nil, configErr(`tableType "iceberg" needs icebergConfig.externalVolume`, nil)
+	}
+	fromCatalog := !config.IsSnowflakeCatalog(ic.Catalog)
+	if fromCatalog && (ic.MigrationStrategy != config.IcebergConvertToManaged || ic.CatalogTableName == "") {
+		return false, nil, configErr(fmt.Sprintf(`icebergConfig.catalog %s needs migrationStrategy "convert_to_managed" and catalogTableName`, ic.Catalog), nil)
+	}
+	cols, typeWarnings, err := snowflake.IcebergColumns(target, in.Columns)
+	if err != nil {
+		return false, nil, configErr(err.Error(), err)
+	}
+	base := config.IcebergBaseLocation(ic.BaseLocationPrefix, target.Database, target.Schema, target.Table)
+
+	existing, err := readColumns(ctx, db, target)
+	if err != nil {
+		return false, nil, classify(err, "read the columns of "+name)
+	}
+	var info *snowflake.IcebergTableInfo
+	if len(existing) > 0 {
+		if info, err = icebergTable(ctx, db, target); err != nil {
+			return false, nil, classify(err, "read the Iceberg properties of "+name)
+		}
+		if info == nil {
+			return false, nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+				"target table %s exists as a regular (not Iceberg) table but table %s has tableType \"iceberg\": drop it so the migration creates the Iceberg table, or set target.tableType to \"native\"",
+				name, in.TableKey), migration.ErrTypeTargetMismatch, nil)
+		}
+	} else {
+		if err := a.createSchema(ctx, db, target); err != nil {
+			return false, nil, err
+		}
+		if !fromCatalog {
+			q, err := snowflake.CreateIcebergTableSQL(target, cols, ic.ExternalVolume, base)
+			if err != nil {
+				return false, nil, configErr(err.Error(), err)
+			}
+			if _, err := a.exec(ctx, db, "create Iceberg table "+name, q); err != nil {
+				return false, nil, err
+			}
+			return true, typeWarnings, nil
+		}
+		q, err := snowflake.CreateIcebergFromCatalogSQL(target, ic.ExternalVolume, ic.Catalog, ic.CatalogTableName)
+		if err != nil {
+			return false, nil, configErr(err.Error(), err)
+		}
+		if _, err := a.exec(ctx, db, "create Iceberg table "+name+" from catalog "+ic.Catalog, q); err != nil {
+			return false, nil, err
+		}
+		info = &snowflake.IcebergTableInfo{Catalog: ic.Catalog, ExternalVolume: ic.ExternalVolume}
+	}
+	if !info.Managed {
+		if !fromCatalog {
+			return false, nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+				"target table %s is an Iceberg table linked to catalog %s, which Snowflake cannot load; set icebergConfig.migrationStrategy to \"convert_to_managed\" (with catalog and catalogTableName), convert it yourself (ALTER ICEBERG TABLE %s CONVERT TO MANAGED BASE_LOCATION = '...'), or drop it",
+				name, info.Catalog, name), migration.ErrTypeTargetMismatch, nil)
+		}
+		if _, err := a.exec(ctx, db, "convert "+name+" to a Snowflake-managed Iceberg table", snowflake.ConvertToManagedSQL(target, base)); err != nil {
+			return false, nil, err
+		}
+	}
+	if existing, err = readColumns(ctx, db, target); err != nil {
+		return false, nil, classify(err, "read the columns of "+name)
+	}
+	warnings, err = checkExisting(in, target, existing, cols)
+	if err != nil {
+		return false, nil, err
+	}
+	if info.ExternalVolume != "" && !strings.EqualFold(info.ExternalVolume, ic.ExternalVolume) {
+		warnings = append(warnings, fmt.Sprintf("target table %s is on external volume %s, not the configured %s; it is loaded where it is", name, info.ExternalVolume, ic.ExternalVolume))
+	}
+	return false, append(typeWarnings, warnings...), nil
+}
+
+// icebergTable reads an existing table's Iceberg properties; nil when it is not an
+// Iceberg table.
+func icebergTable(ctx context.Context, q querier, t migration.TableRef) (*snowflake.IcebergTableInfo, error) {
+	rows, err := q.QueryContext(ctx, snowflake.ShowIcebergTableSQL(t))
+	if err != nil {
+		return nil, err
+	}
+	var found *snowflake.IcebergTableInfo
+	err = snowflake.EachRow(rows, func(r snowflake.Row) error {
+		if n, _ := r.Get("name"); n == t.Table && found == nil {
+			info := snowflake.IcebergTableFrom(r)
+			found = &info
+		}
+		return nil
+	})
+	return found, err
 }
 
 // emptyOnce truncates the target unless this run already did (see PrepareTarget).
