@@ -4,6 +4,7 @@
 package all
 
 import (
-	_ "github.com/snowmigrate/snowmigrate/source/postgres" // postgresql
-	_ "github.com/snowmigrate/snowmigrate/source/redshift" // redshift
+	_ "github.com/snowmigrate/snowmigrate/source/postgres"  // postgresql
+	_ "github.com/snowmigrate/snowmigrate/source/redshift"  // redshift
+	_ "github.com/snowmigrate/snowmigrate/source/sqlserver" // sqlserver
 )

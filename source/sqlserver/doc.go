@@ -1,0 +1,21 @@
+// Package sqlserver is the SQL Server source dialect (--source-platform sqlserver),
+// on github.com/microsoft/go-mssqldb: the connection from [connections.source.sqlserver]
+// (built with the driver's own URL form, never pasted), introspection from the catalog
+// views (sys.columns, sys.types, sys.indexes, sys.key_constraints,
+// sys.dm_db_partition_stats), the type mapping to Snowflake (docs/types.md, "SQL
+// Server"), keyset partition planning through source.PlanKeyset with T-SQL's expanded
+// comparisons, extraction of one partition by one SELECT streamed into Parquet
+// (source/parquetx), and the mapping of SQL Server's error numbers onto the source
+// package's sentinels.
+//
+// Every value that reaches SQL travels as an sp_executesql parameter; identifiers are
+// quoted by quoteIdent only; whereClauseCriteria is checked by config.WhereProblemTSQL
+// before it is pasted into a statement.
+//
+// Text partition keys are ordered as Snowflake orders the loaded values (each partition
+// is verified on Snowflake by counting the target rows in its key range): by code point
+// with (CAST(… AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 (the
+// terminator keeps SQL Server's blank padding out of every comparison). A
+// case-insensitive column's own collation would put 'B' between 'a' and 'c', which
+// Snowflake's byte order does not.
+package sqlserver
