@@ -195,6 +195,10 @@ func (t *translator) mapFunc(name string, a *callArgs, within string) (piece, er
 		// sum of unsigned row hashes modulo 2^64: order-independent, and duplicates
 		// do not cancel out (unlike XOR).
 		return piece{text: signed64("CAST(COALESCE(sum(" + h + "), 0) % 18446744073709551616 AS HUGEINT)"), hint: hintHash}, nil
+	case "MD5_NUMBER_UPPER64", "MD5_NUMBER_LOWER64":
+		return t.md5Number(name, a)
+	case "CONVERT_TIMEZONE":
+		return t.convertTimezone(a)
 	case "MD5", "MD5_HEX":
 		as, err := a.all()
 		return piece{text: simple("md5", as), hint: &sfType{Base: "VARCHAR", Length: 32}}, err
@@ -606,7 +610,8 @@ func (t *translator) toVarchar(a *callArgs) (piece, error) {
 	}
 	if a.n() == 1 {
 		if p.hint != nil && (p.hint.Base == "TIMESTAMP_LTZ" || p.hint.Base == "TIMESTAMP_TZ") {
-			return piece{text: "strftime(" + t.s.ltzToNTZ(p.text) + ", '%Y-%m-%d %H:%M:%S.%g ') || " + qstr(t.s.offsetString()), hint: hintVarchar}, nil
+			wall, off := t.wallClock(p)
+			return piece{text: "strftime(" + wall + ", '%Y-%m-%d %H:%M:%S.%g ') || " + qstr(off), hint: hintVarchar}, nil
 		}
 		return t.castPiece(*p, *hintVarchar, false), nil
 	}
@@ -618,9 +623,9 @@ func (t *translator) toVarchar(a *callArgs) (piece, error) {
 	if !ok {
 		return piece{}, unsupported("TO_VARCHAR format %q", t.toks[r[0]].Val)
 	}
-	src := p.text
+	src := timeForFormat(p)
 	if p.hint != nil && (p.hint.Base == "TIMESTAMP_LTZ" || p.hint.Base == "TIMESTAMP_TZ") {
-		src = t.s.ltzToNTZ(src)
+		src, _ = t.wallClock(p)
 	}
 	return piece{text: "strftime(" + src + ", " + qstr(f) + ")", hint: hintVarchar}, nil
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // The translator rewrites Snowflake SQL into DuckDB SQL token by token. It is not a
@@ -17,10 +18,11 @@ type piece struct {
 	op      bool    // an operator/keyword, not an operand
 	hint    *sfType // Snowflake type of the operand when known
 	path    *pathExpr
-	colName string // set for a plain column reference (its Snowflake name)
-	colQual string // qualifier of that column reference, if any
-	divisor bool   // right operand of '/': checked for zero
-	fn      string // upper-case function name when the operand is a call
+	colName string         // set for a plain column reference (its Snowflake name)
+	colQual string         // qualifier of that column reference, if any
+	divisor bool           // right operand of '/': checked for zero
+	fn      string         // upper-case function name when the operand is a call
+	zone    *time.Location // TIMESTAMP_TZ from CONVERT_TIMEZONE: its zone (else the session's)
 }
 
 // pathExpr remembers a variant path access so a following cast can extract a scalar.
