@@ -35,6 +35,13 @@ func mapError(err error) error {
 		}
 		me = *pe
 	}
+	for _, e := range me.All {
+		if e.Number == errLoginDatabase {
+			// 4060 comes before the 18456 that ends every failed login.
+			me = e
+			break
+		}
+	}
 	switch me.Number {
 	case errLoginFailed:
 		return fmt.Errorf("%w (check username and password in [connections.source.sqlserver]): %w", source.ErrCredentials, err)

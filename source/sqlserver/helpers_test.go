@@ -3,6 +3,7 @@ package sqlserver
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/parquet-go/parquet-go"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/internal/testenv"
@@ -197,3 +199,5 @@ func extractAll(t *testing.T, s *Source, info source.TableInfo, tc config.TableC
 		}
 	}
 }
+
+func mssqlError(n int32) error { return mssql.Error{Number: n, Message: fmt.Sprintf("error %d", n)} }
