@@ -89,6 +89,10 @@ func TestIcebergBaseLocation(t *testing.T) {
 // The reference system's "Redshift UNLOAD with Iceberg Tables" example parses and
 // validates unchanged for redshift; the only problems allowed are the refusals of the
 // UNLOAD extraction itself, which another part of issue 10 lifts (not the Iceberg part).
+// testdata/reference-redshift-unload-iceberg.json is written from the reference's
+// documented fields and shapes (a SNOWFLAKE-catalog table with sourceDataStage, a Glue
+// table with convert_to_managed, UNLOAD through an external stage): the page's literal
+// text was not available to copy; replace the file with it when it is.
 func TestReferenceRedshiftUnloadIcebergExample(t *testing.T) {
 	data, err := os.ReadFile("testdata/reference-redshift-unload-iceberg.json")
 	if err != nil {
