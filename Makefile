@@ -18,6 +18,7 @@ build-product:
 build-emulator:
 	cd emulator && $(GO) build -o $(BIN)/snowflake-emulator ./cmd/snowflake-emulator
 	cd emulator && $(GO) build -o $(BIN)/sqlserver-emulator ./cmd/sqlserver-emulator
+	cd emulator && $(GO) build -o $(BIN)/redshift-emulator ./cmd/redshift-emulator
 
 # Installs what the tests and the demo need when missing (idempotent): PostgreSQL,
 # the Temporal CLI (dev server + Web UI), MinIO (S3 tests), staticcheck.
