@@ -131,5 +131,6 @@ func mergeSynchronization(def, t *Synchronization) *Synchronization {
 		Strategy:           str(def.Strategy, t.Strategy),
 		WatermarkColumn:    str(def.WatermarkColumn, t.WatermarkColumn),
 		TrackModifications: clonePtr(pickPtr(def.TrackModifications, t.TrackModifications)),
+		TrackDeletions:     clonePtr(pickPtr(def.TrackDeletions, t.TrackDeletions)),
 	}
 }

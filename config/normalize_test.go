@@ -103,7 +103,8 @@ func TestNormalizeRules(t *testing.T) {
 		{"bad stage name", table(`, "extraction": {"strategy": "unload", "externalStage": "x; drop"}`), "redshift", "tables[0].extraction.externalStage", "not a stage name"},
 		{"unknown extraction", table(`, "extraction": {"strategy": "fast"}`), "postgresql", "tables[0].extraction.strategy", `unknown extraction strategy "fast"`},
 		{"checksum not supported", table(`, "synchronization": {"strategy": "checksum"}`), "postgresql", "tables[0].synchronization.strategy", "checksum synchronization is not supported yet"},
-		{"watermark not supported", table(`, "synchronization": {"strategy": "watermark", "watermarkColumn": "updated_at"}`), "postgresql", "tables[0].synchronization.strategy", "watermark synchronization is not supported yet"},
+		{"track deletions not supported", table(`, "synchronization": {"strategy": "watermark", "watermarkColumn": "u", "trackDeletions": true}`), "postgresql", "tables[0].synchronization.trackDeletions", "trackDeletions is not supported yet"},
+		{"track modifications needs watermark", table(`, "primaryKeyColumns": ["id"], "synchronization": {"trackModifications": true}`), "postgresql", "tables[0].synchronization.trackModifications", "works with strategy \"watermark\" only"},
 		{"watermark needs column", table(`, "synchronization": {"strategy": "watermark"}`), "postgresql", "tables[0].synchronization.watermarkColumn", "needs watermarkColumn"},
 		{"watermark column without watermark", table(`, "synchronization": {"watermarkColumn": "updated_at"}`), "postgresql", "tables[0].synchronization.watermarkColumn", "only with strategy \"watermark\""},
 		{"unknown sync", table(`, "synchronization": {"strategy": "full"}`), "postgresql", "tables[0].synchronization.strategy", `unknown synchronization strategy "full"`},
@@ -160,6 +161,8 @@ func TestNormalizeAcceptsValidEdgeCases(t *testing.T) {
 		"empty where":            `, "whereClauseCriteria": ""`,
 		"partition rows":         `, "partitionSize": {"maxRowsPerPartition": 1}`,
 		"sync none explicit":     `, "synchronization": {"strategy": "none", "trackModifications": false}`,
+		"watermark":              `, "synchronization": {"strategy": "watermark", "watermarkColumn": "updated_at"}`,
+		"watermark merge":        `, "primaryKeyColumns": ["id"], "synchronization": {"strategy": "watermark", "watermarkColumn": "\"UpdatedAt\"", "trackModifications": true, "trackDeletions": false}`,
 		"type mapping":           `, "columnTypeMappings": [{"sourceType": "timestamp with time zone", "targetType": "TIMESTAMP_TZ(9)"}]`,
 		"unicode name":           `, "columnNameMappings": [{"sourceName": "\"prénom\"", "targetName": "PRENOM"}]`,
 		"big partitions":         `, "partitionSize": {"maxRowsPerPartition": 1000000000000}`,
@@ -190,7 +193,7 @@ func TestNormalizeReportsEverythingAtOnce(t *testing.T) {
 		{"defaultTableConfiguration.partitionSize", `no size given: give exactly one of {"targetSizeMb": N} or {"maxRowsPerPartition": N}, or "auto" with N a positive whole number`},
 		{"tables[0].target.tableName", "table d.s.a: target tableName is missing; set it in this table or in defaultTableConfiguration.target"},
 		{"tables[0].columnNamesToPartitionBy", `table d.s.a: required; name the column(s) whose value ranges split the table, e.g. ["id"] (without it nothing would be moved)`},
-		{"tables[1].synchronization.strategy", `checksum synchronization is not supported yet (a later release adds it); use "none": each run replaces the target's content`},
+		{"tables[1].synchronization.strategy", `checksum synchronization is not supported yet (it needs the source-side partition checksums, which a later release adds); use "watermark" with a watermarkColumn, or "none": each run replaces the target's content`},
 	}
 	if !reflect.DeepEqual(probs, want) {
 		t.Fatalf("got:\n%s\nwant:\n%s", mustJSON(t, probs), mustJSON(t, want))

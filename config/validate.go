@@ -162,11 +162,14 @@ func (v *validator) checkExtraction(e Extraction, path string) {
 
 func (v *validator) checkSynchronization(s Synchronization, path string) {
 	switch s.Strategy {
-	case "", SyncNone:
-	case SyncChecksum, SyncWatermark:
-		v.add(path+".strategy", s.Strategy+" synchronization is "+notSupportedYet+" (a later release adds it); use \"none\": each run replaces the target's content")
+	case "", SyncNone, SyncWatermark:
+	case SyncChecksum:
+		v.add(path+".strategy", s.Strategy+" synchronization is "+notSupportedYet+" (it needs the source-side partition checksums, which a later release adds); use \"watermark\" with a watermarkColumn, or \"none\": each run replaces the target's content")
 	default:
 		v.add(path+".strategy", fmt.Sprintf("unknown synchronization strategy %q: use \"none\" (the default), \"checksum\" or \"watermark\"", s.Strategy))
+	}
+	if s.TrackDeletions != nil && *s.TrackDeletions {
+		v.add(path+".trackDeletions", "trackDeletions is "+notSupportedYet+" (finding deleted keys needs the source-side partition checksums, which a later release adds); remove it: deleted source rows stay in the target")
 	}
 	if s.WatermarkColumn != "" {
 		if msg := identifierProblem(s.WatermarkColumn); msg != "" {

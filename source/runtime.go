@@ -18,6 +18,7 @@ type PlanRequest struct {
 	After         []string
 	FirstNumber   int
 	MaxPartitions int
+	Windowed
 }
 
 // MaxBoundBytes bounds the canonical text of one partition bound (all its columns):
@@ -39,6 +40,7 @@ type ExtractRequest struct {
 	Table config.TableConfig
 	migration.TableShape
 	Partition migration.Partition
+	Windowed
 }
 
 // CountRequest counts a table's rows that pass its filter.
@@ -65,4 +67,13 @@ func Where(t config.TableConfig) string {
 		return ""
 	}
 	return *t.WhereClauseCriteria
+}
+
+// Windowed is embedded in the requests a watermark re-sync restricts (plan, extract):
+// nil moves every row, as before.
+type Windowed struct {
+	// Window restricts the request to the rows Low < watermark <= High (see
+	// migration.WatermarkWindow). A dialect that cannot apply it must refuse the
+	// request with ErrConfig rather than ignore it: ignoring it would move every row.
+	Window *migration.WatermarkWindow
 }

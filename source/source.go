@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // Source is a connected source database, as the source activities use it. Every
@@ -85,4 +86,32 @@ func Open(ctx context.Context, platform string, conn *config.SourceConnection, o
 			platform, strings.Join(Platforms(), ", "))
 	}
 	return open(ctx, conn, o)
+}
+
+// Watermarker is implemented by the sources that support the watermark
+// synchronization strategy (docs/sync.md): the source activities type-assert it, and
+// a source without it fails such a table with ErrConfig before anything moves. A
+// dialect that implements it must also honour Windowed in PlanRequest and
+// ExtractRequest.
+type Watermarker interface {
+	// MaxWatermark resolves the configured watermark and primary key columns to the
+	// table's exact names and reads the largest watermark of the rows passing the
+	// table's filter, as canonical text (nil when no row has a non-NULL one).
+	MaxWatermark(ctx context.Context, req WatermarkRequest) (WatermarkResult, error)
+}
+
+// WatermarkRequest names the table and the configured columns (as written in the
+// configuration: quoted names keep their case).
+type WatermarkRequest struct {
+	Table config.TableConfig
+	migration.TableShape
+	Column      string   // synchronization.watermarkColumn
+	PrimaryKeys []string // primaryKeyColumns (trackModifications); may be empty
+}
+
+// WatermarkResult is the resolved column, the resolved primary key and the maximum.
+type WatermarkResult struct {
+	Column      string   // exact source name of the watermark column
+	PrimaryKeys []string // exact source names, in the configured order
+	High        *string  // canonical text of the maximum; nil: no non-NULL watermark
 }

@@ -71,6 +71,12 @@ func registerOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
 		snowflakeapi.RecordTableName:      a.RecordTable,
 		snowflakeapi.RecordPartitionsName: a.RecordPartitions,
 		snowflakeapi.RecordWarningsName:   a.RecordWarnings,
+		snowflakeapi.ExternalStageURLName: a.ExternalStageURL, // extraction unload
+		// re-sync (docs/sync.md)
+		snowflakeapi.ReadSyncBaselineName:    a.ReadSyncBaseline,
+		snowflakeapi.ReadPartitionBoundsName: a.ReadPartitionBounds,
+		snowflakeapi.LoadSyncPartitionName:   a.LoadSyncPartition,
+		snowflakeapi.RecordSyncMarkName:      a.RecordSyncMark,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

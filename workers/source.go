@@ -104,7 +104,9 @@ func runSource(c *cli.Context) error {
 	shared.RegisterActivityWithOptions(acts.Introspect, activity.RegisterOptions{Name: sourceapi.IntrospectName})
 	shared.RegisterActivityWithOptions(acts.PlanPartitions, activity.RegisterOptions{Name: sourceapi.PlanPartitionsName})
 	shared.RegisterActivityWithOptions(acts.CountRows, activity.RegisterOptions{Name: sourceapi.CountRowsName})
+	shared.RegisterActivityWithOptions(acts.MaxWatermark, activity.RegisterOptions{Name: sourceapi.MaxWatermarkName})
 	shared.RegisterActivityWithOptions(trackExtract(wd, acts.Extract), activity.RegisterOptions{Name: sourceapi.ExtractName})
+	shared.RegisterActivityWithOptions(acts.Unload, activity.RegisterOptions{Name: sourceapi.UnloadName})
 	// This host's queue: uploads of the files this process extracted.
 	own := worker.New(tc, hostQueue, worker.Options{MaxConcurrentActivityExecutionSize: parallel})
 	own.RegisterActivityWithOptions(trackUpload(wd, acts.Upload), activity.RegisterOptions{Name: sourceapi.UploadName})

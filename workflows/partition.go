@@ -67,12 +67,16 @@ func (t *tableRun) partitions(ctx workflow.Context) (cont bool, err error) {
 // continues exactly where the cursor stands: a gap would lose rows, an overlap would
 // load them twice.
 func (t *tableRun) planPage(ctx workflow.Context) error {
+	if s := t.st.Sync; s != nil && !s.StoredDone {
+		return t.planStoredPage(ctx) // a re-sync reuses its last completed run's partitions first
+	}
 	intro := t.st.Intro
 	var res sourceapi.PlanPartitionsResult
 	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindCatalog, t.sourceQueue), sourceapi.PlanPartitionsName, sourceapi.PlanPartitionsInput{
 		Migration: t.in.Migration, Platform: t.in.SourcePlatform, Table: t.in.Table,
 		TableShape: intro.TableShape,
 		After:      t.st.PlanAfter, FirstNumber: t.st.NextNumber, MaxPartitions: t.lim.PlanPageSize,
+		Window: t.window(),
 	}).Get(ctx, &res)
 	if err != nil {
 		return fmt.Errorf("plan partitions of %s: %s", t.in.TableKey, message(err))

@@ -21,9 +21,15 @@ import (
 type partitionPipeline func(ctx workflow.Context, r *partitionRun) partitionOutcome
 
 // pipeline chooses the table's partition pipeline from its extraction and
-// synchronization strategy. Only the regular one exists today: the configuration
-// refuses the others (config validation), so reaching here with one is a bug.
+// synchronization strategy. The configuration refuses the strategies that have no
+// pipeline yet (config validation).
 func (t *tableRun) pipeline() partitionPipeline {
+	switch {
+	case t.st.Sync != nil: // synchronization watermark (partition_watermark.go)
+		return watermarkPipeline
+	case t.unloads(): // extraction unload (partition_unload.go)
+		return unloadPipeline
+	}
 	return regularPipeline
 }
 
@@ -82,7 +88,7 @@ func (r *partitionRun) extractAndStage(ctx workflow.Context) (string, error) {
 		r.ex = sourceapi.ExtractResult{}
 		err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindExtract, t.sourceQueue), sourceapi.ExtractName, sourceapi.ExtractInput{
 			Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
-			TableShape: t.st.Intro.TableShape, Partition: p,
+			TableShape: t.st.Intro.TableShape, Partition: p, Window: t.window(),
 		}).Get(ctx, &r.ex)
 		if err != nil {
 			return "extract", err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/migration"
 )
 
@@ -141,6 +142,12 @@ func (t *tableRun) prepare(ctx workflow.Context) error {
 	if t.in.Table.Synchronization != nil {
 		sync = t.in.Table.Synchronization.Strategy
 	}
+	if sync == config.SyncWatermark {
+		if err := t.prepareWatermark(ctx); err != nil {
+			return err
+		}
+		sync = t.targetSync()
+	}
 	err = workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindPrepare, ""), snowflakeapi.PrepareTargetName, snowflakeapi.PrepareTargetInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 		TableKey: t.in.TableKey, Target: *target, Columns: t.st.Intro.Columns, Sync: sync,
@@ -195,6 +202,9 @@ func (t *tableRun) continueAsNew(ctx workflow.Context) (TableResult, error) {
 func (t *tableRun) finish(ctx workflow.Context) (TableResult, error) {
 	if t.fatal == "" && t.st.Failed == 0 {
 		t.checkRowCount(ctx)
+		if t.st.Sync != nil {
+			t.recordMark(ctx)
+		}
 	}
 	t.mirror.flush(ctx)
 	res := t.result()
@@ -226,7 +236,7 @@ func (t *tableRun) result() TableResult {
 		res.Status = migration.StatusFailed
 		res.Error = fmt.Sprintf("%d of %d partitions of %s failed; first error: %s",
 			t.st.Failed, t.st.Started, t.in.TableKey, t.st.FirstError)
-	case t.st.Intro.HasRows && t.st.Rows == 0:
+	case t.st.Intro.HasRows && t.st.Rows == 0 && !t.st.Sync.incremental(): // a re-sync may find nothing new
 		res.Status = migration.StatusFailed
 		res.Error = fmt.Sprintf("source table %s has rows but none were loaded (%d partitions): check whereClauseCriteria / partition columns",
 			t.in.TableKey, t.st.Started)

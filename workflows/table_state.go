@@ -39,4 +39,8 @@ type TableState struct {
 	// FirstErrorCount counts the failed partitions whose error has FirstError's shape
 	// (numbers aside; see countFirstError), for progress views.
 	FirstErrorCount int `json:"firstErrorCount,omitempty"`
+
+	// Sync is the watermark re-sync's window and reused plan (partition_watermark_plan.go);
+	// nil for synchronization none.
+	Sync *SyncState `json:"sync,omitempty"`
 }

@@ -84,6 +84,9 @@ type LoadPartitionInput struct {
 	Files          []string            `json:"files"`
 	RowsExtracted  int64               `json:"rowsExtracted"`
 	Bytes          int64               `json:"bytes"`
+	// ParquetFields, when set, are the files' field names, one per column in order
+	// (UNLOAD's c0, c1, …): COPY then projects field i into column i.
+	ParquetFields []string `json:"parquetFields,omitempty"`
 }
 
 // LoadPartitionResult reports what the load did.
@@ -186,3 +189,82 @@ const (
 	ErrTypeLoadRejected     = "LoadRejected"        // Snowflake rejected the statement or the data
 	ErrTypeStagedFiles      = "StagedFilesMissing"  // the partition's files are not on the stage: extract again
 )
+
+// Re-sync (docs/sync.md). Names of the activities a watermark synchronization adds.
+const (
+	ReadSyncBaselineName    = "SnowflakeReadSyncBaseline"
+	ReadPartitionBoundsName = "SnowflakeReadPartitionBounds"
+	LoadSyncPartitionName   = "SnowflakeLoadSyncPartition"
+	RecordSyncMarkName      = "SnowflakeRecordSyncMark"
+)
+
+// ReadSyncBaselineInput asks what the table's earlier runs left: the watermark of the
+// last successful synchronization on WatermarkColumn, and the last completed run
+// whose partition boundaries this run reuses.
+type ReadSyncBaselineInput struct {
+	ConnectionName  string `json:"connectionName"`
+	Migration       string `json:"migration"`
+	MigrationRunID  string `json:"migrationRunId"` // the current run (never its own baseline)
+	TableKey        string `json:"tableKey"`
+	WatermarkColumn string `json:"watermarkColumn"` // exact source name
+}
+
+// ReadSyncBaselineResult is nil/"" where nothing was recorded.
+type ReadSyncBaselineResult struct {
+	Low           *string `json:"low,omitempty"`           // last successful run's high mark
+	MarkRunID     string  `json:"markRunId,omitempty"`     // the run that recorded Low
+	BaselineRunID string  `json:"baselineRunId,omitempty"` // last completed run of the table
+}
+
+// ReadPartitionBoundsInput pages the partitions BaselineRunID recorded, in number
+// (= key) order, after AfterNumber.
+type ReadPartitionBoundsInput struct {
+	ConnectionName string `json:"connectionName"`
+	Migration      string `json:"migration"`
+	BaselineRunID  string `json:"baselineRunId"`
+	TableKey       string `json:"tableKey"`
+	AfterNumber    int    `json:"afterNumber"` // -1: from the start
+	MaxPartitions  int    `json:"maxPartitions"`
+}
+
+// ReadPartitionBoundsResult is one page of recorded partitions.
+type ReadPartitionBoundsResult struct {
+	Partitions []migration.Partition `json:"partitions"`
+	Done       bool                  `json:"done"`
+}
+
+// LoadSyncPartitionInput loads a watermark partition exactly once, like
+// LoadPartition: in the one transaction that records the partition loaded, either
+// (append) rows of the key range above Low are deleted (what a failed run appended)
+// and the files copied in, or (merge) the files are copied into a transient staging
+// table and MERGEd into the target by PrimaryKeys.
+type LoadSyncPartitionInput struct {
+	LoadPartitionInput
+	Merge       bool                      `json:"merge,omitempty"`
+	PartitionBy []int                     `json:"partitionBy"`
+	Watermark   migration.Column          `json:"watermark"`             // the watermark column (target name and type)
+	Low         *string                   `json:"low,omitempty"`         // the window's low mark (append: delete above it)
+	PrimaryKeys []string                  `json:"primaryKeys,omitempty"` // exact target names (merge)
+	Window      migration.WatermarkWindow `json:"window"`
+}
+
+// LoadSyncPartitionResult reports rows copied (and merged: inserted or updated).
+type LoadSyncPartitionResult struct {
+	RowsLoaded    int64 `json:"rowsLoaded"`
+	RowsDeleted   int64 `json:"rowsDeleted,omitempty"` // append: rows a failed run had left
+	AlreadyLoaded bool  `json:"alreadyLoaded"`
+}
+
+// RecordSyncMarkInput records a table's new mark once the whole table succeeded.
+type RecordSyncMarkInput struct {
+	ConnectionName  string  `json:"connectionName"`
+	Migration       string  `json:"migration"`
+	MigrationRunID  string  `json:"migrationRunId"`
+	TableKey        string  `json:"tableKey"`
+	Strategy        string  `json:"strategy"`
+	WatermarkColumn string  `json:"watermarkColumn"`
+	Low             *string `json:"low,omitempty"`
+	High            *string `json:"high,omitempty"`
+	Rows            int64   `json:"rows"`
+	Partitions      int     `json:"partitions"`
+}

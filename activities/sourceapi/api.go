@@ -36,6 +36,8 @@ type PlanPartitionsInput struct {
 	After         []string `json:"after,omitempty"` // plan keys strictly after this; nil = from the start (and plan the NULL-key partition)
 	FirstNumber   int      `json:"firstNumber"`     // number given to the first partition of this page
 	MaxPartitions int      `json:"maxPartitions"`   // page size
+	// Window restricts the plan to a watermark re-sync's rows (nil: every row).
+	Window *migration.WatermarkWindow `json:"watermarkWindow,omitempty"`
 }
 
 // PlanPartitionsResult is one page of the plan.
@@ -53,6 +55,8 @@ type ExtractInput struct {
 	Table     config.TableConfig `json:"table"` // for whereClauseCriteria
 	migration.TableShape
 	Partition migration.Partition `json:"partition"`
+	// Window restricts the partition to a watermark re-sync's rows (nil: every row).
+	Window *migration.WatermarkWindow `json:"watermarkWindow,omitempty"`
 }
 
 // ExtractResult lists the files written and where the upload must run.
@@ -99,4 +103,25 @@ type CountRowsInput struct {
 type CountRowsResult struct {
 	Rows     int64    `json:"rows"`
 	Warnings []string `json:"warnings,omitempty"` // columns added, changed or dropped since introspection
+}
+
+// MaxWatermarkName reads a watermark re-sync's high mark when the run plans a table
+// (docs/sync.md).
+const MaxWatermarkName = "SourceMaxWatermark"
+
+// MaxWatermarkInput names the table, its introspected shape and the configured
+// columns (as written in the configuration).
+type MaxWatermarkInput struct {
+	Migration string             `json:"migration"`
+	Platform  string             `json:"platform"`
+	Table     config.TableConfig `json:"table"` // for whereClauseCriteria, watermarkColumn, primaryKeyColumns
+	migration.TableShape
+}
+
+// MaxWatermarkResult is the resolved watermark column and primary key (exact source
+// names) and the largest watermark, as canonical text (nil: no row has one).
+type MaxWatermarkResult struct {
+	Column      string   `json:"column"`
+	PrimaryKeys []string `json:"primaryKeys,omitempty"`
+	High        *string  `json:"high,omitempty"`
 }

@@ -109,7 +109,7 @@ func (a *Activities) PlanPartitions(ctx context.Context, in sourceapi.PlanPartit
 	}
 	stop := keepAlive(ctx, func() Progress { return Progress{} }) // boundary analysis of a big table takes long
 	page, err := a.src.PlanPartitions(ctx, source.PlanRequest{Table: in.Table, TableShape: in.TableShape,
-		After: in.After, FirstNumber: in.FirstNumber, MaxPartitions: in.MaxPartitions})
+		After: in.After, FirstNumber: in.FirstNumber, MaxPartitions: in.MaxPartitions, Windowed: source.Windowed{Window: in.Window}})
 	stop()
 	if err != nil {
 		return sourceapi.PlanPartitionsResult{}, boundary("plan partitions of "+config.TableKey(in.Table), err)
@@ -162,7 +162,7 @@ func (a *Activities) Extract(ctx context.Context, in sourceapi.ExtractInput) (so
 		return sourceapi.ExtractResult{}, fmt.Errorf("create %s: %w", dir, err)
 	}
 	heartbeat(ctx, Progress{})
-	st, err := a.src.Extract(ctx, source.ExtractRequest{Table: in.Table, TableShape: in.TableShape, Partition: in.Partition}, dir, func(rows, bytes int64) {
+	st, err := a.src.Extract(ctx, source.ExtractRequest{Table: in.Table, TableShape: in.TableShape, Partition: in.Partition, Windowed: source.Windowed{Window: in.Window}}, dir, func(rows, bytes int64) {
 		heartbeat(ctx, Progress{Rows: rows, Bytes: bytes})
 	})
 	if err != nil {

@@ -42,7 +42,11 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 	if err := source.CheckWhere(where); err != nil {
 		return stats, err
 	}
-	query := d.ExtractSQL(req.Source, plans, keys, req.Partition, where)
+	sqlWhere, err := s.windowWhere(where, req.Columns, req.Window) // the filter and a watermark window
+	if err != nil {
+		return stats, err
+	}
+	query := d.ExtractSQL(req.Source, plans, keys, req.Partition, sqlWhere)
 
 	fs, err := parquetx.NewFileSet(dir, plans, s.Writer)
 	if err != nil {

@@ -21,19 +21,23 @@ func (s *Source) PlanPartitions(ctx context.Context, req source.PlanRequest) (so
 	if err := source.CheckWhere(where); err != nil {
 		return source.PlanPage{}, err
 	}
+	sqlWhere, err := s.windowWhere(where, req.Columns, req.Window) // the filter and a watermark window
+	if err != nil {
+		return source.PlanPage{}, err
+	}
 	var page source.PlanPage
 	err = s.tx(ctx, func(conn *pgx.Conn) error {
 		var err error
 		page, err = source.PlanKeyset(ctx, req, len(keys), source.KeysetQueries{
 			NullKeys: func(ctx context.Context) (bool, error) {
 				var nulls bool
-				if err := conn.QueryRow(ctx, d.NullKeysSQL(req.Source, keys, where)).Scan(&nulls); err != nil {
+				if err := conn.QueryRow(ctx, d.NullKeysSQL(req.Source, keys, sqlWhere)).Scan(&nulls); err != nil {
 					return false, whereError(fmt.Errorf("look for NULL partition keys: %w", err), where)
 				}
 				return nulls, nil
 			},
 			Bounds: func(ctx context.Context, after []string, step, limit int64) ([]source.Bound, error) {
-				rows, err := conn.Query(ctx, d.BoundsSQL(req.Source, keys, where, after, step, limit))
+				rows, err := conn.Query(ctx, d.BoundsSQL(req.Source, keys, sqlWhere, after, step, limit))
 				if err != nil {
 					return nil, whereError(fmt.Errorf("plan partitions: %w", err), where)
 				}

@@ -1,0 +1,1 @@
+SELECT to_char("updated_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00' FROM "public"."Orders" WHERE (is_deleted = false) AND "updated_at" IS NOT NULL ORDER BY "updated_at" DESC LIMIT 1

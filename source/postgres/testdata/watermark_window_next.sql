@@ -1,0 +1,1 @@
+("Version" > E'41'::bigint AND "Version" <= E'97'::bigint)

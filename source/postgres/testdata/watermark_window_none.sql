@@ -1,0 +1,1 @@
+((FALSE) OR "updated_at" IS NULL)

@@ -1,0 +1,267 @@
+package workflows
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
+)
+
+func sp(s string) *string { return &s }
+
+// syncWorld adds the watermark re-sync's activities to the fake world.
+type syncWorld struct {
+	*world
+	mu       sync.Mutex
+	high     *string               // MaxWatermark's answer
+	low      *string               // ReadSyncBaseline's mark
+	baseline string                // ReadSyncBaseline's baseline run
+	stored   []migration.Partition // the baseline run's partitions, in number order
+	marks    []snowflakeapi.RecordSyncMarkInput
+	syncLoad []snowflakeapi.LoadSyncPartitionInput
+	prepSync []string
+	windows  []*migration.WatermarkWindow // windows seen by Extract
+	pages    []int                        // AfterNumber of each ReadPartitionBounds call
+	planned  [][]string                   // After of each PlanPartitions call
+}
+
+func newSyncWorld(hostQueue string) *syncWorld { return &syncWorld{world: newWorld(hostQueue)} }
+
+func (w *syncWorld) MaxWatermark(ctx context.Context, in sourceapi.MaxWatermarkInput) (sourceapi.MaxWatermarkResult, error) {
+	w.count(sourceapi.MaxWatermarkName)
+	res := sourceapi.MaxWatermarkResult{Column: "v", High: w.high}
+	if s := in.Table.Synchronization; s.TrackModifications != nil && *s.TrackModifications {
+		res.PrimaryKeys = []string{"id"}
+	}
+	return res, nil
+}
+
+func (w *syncWorld) ReadSyncBaseline(ctx context.Context, in snowflakeapi.ReadSyncBaselineInput) (snowflakeapi.ReadSyncBaselineResult, error) {
+	w.count(snowflakeapi.ReadSyncBaselineName)
+	return snowflakeapi.ReadSyncBaselineResult{Low: w.low, BaselineRunID: w.baseline}, nil
+}
+
+func (w *syncWorld) ReadPartitionBounds(ctx context.Context, in snowflakeapi.ReadPartitionBoundsInput) (snowflakeapi.ReadPartitionBoundsResult, error) {
+	w.count(snowflakeapi.ReadPartitionBoundsName)
+	w.mu.Lock()
+	w.pages = append(w.pages, in.AfterNumber)
+	w.mu.Unlock()
+	var res snowflakeapi.ReadPartitionBoundsResult
+	for _, p := range w.stored {
+		if p.Number > in.AfterNumber && len(res.Partitions) < in.MaxPartitions {
+			res.Partitions = append(res.Partitions, p)
+		}
+	}
+	res.Done = len(res.Partitions) == 0 || res.Partitions[len(res.Partitions)-1].Number == w.stored[len(w.stored)-1].Number
+	return res, nil
+}
+
+func (w *syncWorld) LoadSyncPartition(ctx context.Context, in snowflakeapi.LoadSyncPartitionInput) (snowflakeapi.LoadSyncPartitionResult, error) {
+	w.count(snowflakeapi.LoadSyncPartitionName)
+	t := w.table(in.TableKey)
+	w.mu.Lock()
+	w.syncLoad = append(w.syncLoad, in)
+	w.mu.Unlock()
+	w.world.mu.Lock()
+	w.loads[rangeID(in.TableKey, rangeIndex(t, in.Partition))]++
+	w.loadedRow[in.TableKey] += in.RowsExtracted
+	w.world.mu.Unlock()
+	return snowflakeapi.LoadSyncPartitionResult{RowsLoaded: in.RowsExtracted}, nil
+}
+
+func (w *syncWorld) RecordSyncMark(ctx context.Context, in snowflakeapi.RecordSyncMarkInput) error {
+	w.count(snowflakeapi.RecordSyncMarkName)
+	w.mu.Lock()
+	w.marks = append(w.marks, in)
+	w.mu.Unlock()
+	return nil
+}
+
+// Wrappers that note what the sync path must pass on.
+func (w *syncWorld) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareTargetInput) (snowflakeapi.PrepareTargetResult, error) {
+	w.mu.Lock()
+	w.prepSync = append(w.prepSync, in.Sync)
+	w.mu.Unlock()
+	return w.world.PrepareTarget(ctx, in)
+}
+
+func (w *syncWorld) Extract(ctx context.Context, in sourceapi.ExtractInput) (sourceapi.ExtractResult, error) {
+	w.mu.Lock()
+	w.windows = append(w.windows, in.Window)
+	w.mu.Unlock()
+	return w.world.Extract(ctx, in)
+}
+
+func (w *syncWorld) PlanPartitions(ctx context.Context, in sourceapi.PlanPartitionsInput) (sourceapi.PlanPartitionsResult, error) {
+	w.mu.Lock()
+	w.planned = append(w.planned, in.After)
+	w.mu.Unlock()
+	if in.Window == nil {
+		return sourceapi.PlanPartitionsResult{}, temporal.NewNonRetryableApplicationError("plan without the watermark window", migration.ErrTypeConfig, nil)
+	}
+	return w.world.PlanPartitions(ctx, in)
+}
+
+func (w *syncWorld) register(r registrar) {
+	r.RegisterActivityWithOptions(w.MaxWatermark, activity.RegisterOptions{Name: sourceapi.MaxWatermarkName})
+	r.RegisterActivityWithOptions(w.ReadSyncBaseline, activity.RegisterOptions{Name: snowflakeapi.ReadSyncBaselineName})
+	r.RegisterActivityWithOptions(w.ReadPartitionBounds, activity.RegisterOptions{Name: snowflakeapi.ReadPartitionBoundsName})
+	r.RegisterActivityWithOptions(w.LoadSyncPartition, activity.RegisterOptions{Name: snowflakeapi.LoadSyncPartitionName})
+	r.RegisterActivityWithOptions(w.RecordSyncMark, activity.RegisterOptions{Name: snowflakeapi.RecordSyncMarkName})
+	r.RegisterActivityWithOptions(w.PrepareTarget, activity.RegisterOptions{Name: snowflakeapi.PrepareTargetName})
+	r.RegisterActivityWithOptions(w.Extract, activity.RegisterOptions{Name: sourceapi.ExtractName})
+	r.RegisterActivityWithOptions(w.PlanPartitions, activity.RegisterOptions{Name: sourceapi.PlanPartitionsName})
+}
+
+// watermarkInput is a table input with synchronization watermark on column v.
+func watermarkInput(t *testing.T, name string, merge bool, lim Limits) TableInput {
+	t.Helper()
+	c := migrationConfig(name)
+	c.Tables[0].Synchronization = &config.Synchronization{Strategy: config.SyncWatermark, WatermarkColumn: "v"}
+	if merge {
+		yes := true
+		c.Tables[0].Synchronization.TrackModifications = &yes
+		c.Tables[0].PrimaryKeyColumns = []string{"id"}
+	}
+	n, problems := config.Normalize(c, config.PlatformPostgreSQL)
+	if len(problems) > 0 {
+		t.Fatalf("config: %v", problems)
+	}
+	in := tableInput(t, name, lim)
+	in.Table = n.Tables[0]
+	return in
+}
+
+func runSyncTable(t *testing.T, w *syncWorld, in TableInput) (TableResult, error) {
+	t.Helper()
+	env := newEnv(t, w.world)
+	w.register(env)
+	env.ExecuteWorkflow(TableMigrationWorkflowName, in)
+	if !env.IsWorkflowCompleted() {
+		t.Fatal("table workflow did not complete")
+	}
+	var res TableResult
+	err := env.GetWorkflowError()
+	if err == nil {
+		if gerr := env.GetWorkflowResult(&res); gerr != nil {
+			t.Fatal(gerr)
+		}
+	}
+	return res, err
+}
+
+func TestWatermarkFirstRunIsAFullLoadAndRecordsTheMark(t *testing.T) {
+	w := newSyncWorld("h")
+	w.add("orders", &fakeTable{Partitions: 4, RowsPer: 10, NullRows: 2})
+	w.high = sp("2024-05-01 10:00:00.000000+00:00")
+	res, err := runSyncTable(t, w, watermarkInput(t, "orders", false, Limits{PlanPageSize: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || res.Rows != 42 {
+		t.Fatalf("result %+v", res)
+	}
+	if !slices.Equal(w.prepSync, []string{config.SyncNone}) {
+		t.Fatalf("first run prepared the target with %q, want it emptied (none)", w.prepSync)
+	}
+	for _, win := range w.windows {
+		if win == nil || win.Low != nil || *win.High != *w.high || !win.IncludeNull || win.Column != "v" {
+			t.Fatalf("extract window %+v", win)
+		}
+	}
+	if w.callCount(snowflakeapi.LoadPartitionName) != 5 || w.callCount(snowflakeapi.VerifyPartitionName) != 5 || len(w.syncLoad) != 0 {
+		t.Fatal("a first run loads and verifies like a full migration")
+	}
+	if len(w.marks) != 1 || *w.marks[0].High != *w.high || w.marks[0].Low != nil || w.marks[0].Rows != 42 {
+		t.Fatalf("marks %+v", w.marks)
+	}
+	w.assertExactlyOnce(t, "db.public.orders")
+}
+
+func TestWatermarkRerunReusesPartitionsAndMergesTheWindow(t *testing.T) {
+	w := newSyncWorld("h")
+	w.add("orders", &fakeTable{Partitions: 6, RowsPer: 10, NullRows: 1})
+	w.low, w.high, w.baseline = sp("41"), sp("97"), "run-0"
+	w.stored = []migration.Partition{
+		{Number: 0, NullKeys: true},
+		{Number: 1, Upper: []string{"10"}},
+		{Number: 2, Lower: []string{"10"}, Upper: []string{"20"}},
+		{Number: 3, Lower: []string{"20"}, Upper: []string{"30"}},
+		{Number: 4, Lower: []string{"30"}},
+	}
+	res, err := runSyncTable(t, w, watermarkInput(t, "orders", true, Limits{PlanPageSize: 2, PartitionsPerRun: 100}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || res.Rows != 61 || res.Partitions != 7 {
+		t.Fatalf("result %+v", res)
+	}
+	if !slices.Equal(w.prepSync, []string{config.SyncWatermark}) {
+		t.Fatalf("re-run prepared the target with %q; it must not be emptied", w.prepSync)
+	}
+	if !slices.Equal(w.pages, []int{-1, 1, 3}) {
+		t.Fatalf("stored pages read after %v", w.pages)
+	}
+	if len(w.planned) == 0 || !slices.Equal(w.planned[0], []string{"30"}) {
+		t.Fatalf("fresh planning started after %v, want after the last reused bound 30", w.planned)
+	}
+	if w.callCount(snowflakeapi.LoadPartitionName) != 0 || w.callCount(snowflakeapi.VerifyPartitionName) != 0 || len(w.syncLoad) != 7 {
+		t.Fatalf("re-run loads: %d plain, %d verify, %d sync", w.callCount(snowflakeapi.LoadPartitionName), w.callCount(snowflakeapi.VerifyPartitionName), len(w.syncLoad))
+	}
+	numbers := map[int]bool{}
+	for _, l := range w.syncLoad {
+		if !l.Merge || *l.Low != "41" || !slices.Equal(l.PrimaryKeys, []string{"ID"}) || l.Watermark.TargetName != "V" {
+			t.Fatalf("sync load %+v", l)
+		}
+		if numbers[l.Partition.Number] {
+			t.Fatalf("partition number %d used twice", l.Partition.Number)
+		}
+		numbers[l.Partition.Number] = true
+	}
+	for n := 0; n <= 3; n++ {
+		if !numbers[n] {
+			t.Fatalf("stored partition %d not reused (numbers %v)", n, numbers)
+		}
+	}
+	if len(w.marks) != 1 || *w.marks[0].High != "97" || *w.marks[0].Low != "41" {
+		t.Fatalf("marks %+v", w.marks)
+	}
+	w.assertExactlyOnce(t, "db.public.orders")
+}
+
+func TestWatermarkUnchangedMovesNothingAndCompletes(t *testing.T) {
+	w := newSyncWorld("h")
+	w.add("orders", &fakeTable{Partitions: 3, RowsPer: 10})
+	w.low, w.high, w.baseline = sp("97"), sp("97"), "run-0"
+	res, err := runSyncTable(t, w, watermarkInput(t, "orders", false, Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || res.Rows != 0 || res.Partitions != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	if w.callCount(sourceapi.ExtractName) != 0 || len(w.marks) != 1 || *w.marks[0].High != "97" {
+		t.Fatalf("extracts %d, marks %+v", w.callCount(sourceapi.ExtractName), w.marks)
+	}
+}
+
+func TestWatermarkFailedTableKeepsTheMark(t *testing.T) {
+	w := newSyncWorld("h")
+	w.add("orders", &fakeTable{Partitions: 3, RowsPer: 10, FailVerify: map[int]bool{2: true}})
+	w.high = sp("5")
+	_, err := runSyncTable(t, w, watermarkInput(t, "orders", false, Limits{}))
+	if res, ok := TableResultFromError(err); !ok || res.Status != migration.StatusFailed {
+		t.Fatalf("want a failed table, got %v", err)
+	}
+	if len(w.marks) != 0 {
+		t.Fatalf("a failed table recorded its mark: %+v", w.marks)
+	}
+}
