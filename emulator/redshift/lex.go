@@ -114,7 +114,7 @@ func lex(s string) []token {
 		case c == '$':
 			// dollar quote $tag$…$tag$
 			j := i + 1
-			for j < n && (isIdentChar(s[j])) {
+			for j < n && s[j] != '$' && isIdentChar(s[j]) {
 				j++
 			}
 			if j < n && s[j] == '$' {

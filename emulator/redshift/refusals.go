@@ -160,14 +160,13 @@ func checkCopy(st []token) *refusal {
 	if len(st) > 1 && st[1].punct("(") {
 		return syntaxError("(")
 	}
-	for _, t := range st[1:] {
-		switch {
-		case t.is("STDIN") || t.is("STDOUT"):
-			return syntaxError(t.Val)
-		case t.is("BINARY"):
-			return syntaxError(t.Val)
-		case t.is("TO"):
-			return syntaxError(t.Val)
+	// Redshift's parser takes COPY … TO (PostgreSQL 8's grammar) and fails at the
+	// destination: STDIN/STDOUT first, then a binary format, then any other TO.
+	for _, word := range []string{"STDIN", "STDOUT", "BINARY", "TO"} {
+		for _, t := range st[1:] {
+			if t.is(word) {
+				return syntaxError(t.Val)
+			}
 		}
 	}
 	return &refusal{Code: "0A000", Message: "COPY from a data source is not supported by the local Redshift (only UNLOAD writes to S3)"}
