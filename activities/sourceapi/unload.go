@@ -1,0 +1,34 @@
+package sourceapi
+
+import (
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
+)
+
+// UnloadName writes one partition straight to S3 with the source's UNLOAD (extraction
+// strategy "unload", Redshift): no file passes through the worker.
+const UnloadName = "SourceUnload"
+
+// UnloadInput is one partition and its S3 location (the external stage's URL plus
+// migration.PartitionPath, ending in "/"). UNLOAD's authorization is the worker's
+// (its TOML), never in the payload.
+type UnloadInput struct {
+	Migration string             `json:"migration"`
+	Platform  string             `json:"platform"`
+	TableKey  string             `json:"tableKey"`
+	Table     config.TableConfig `json:"table"` // for whereClauseCriteria
+	migration.TableShape
+	Partition migration.Partition `json:"partition"`
+	URL       string              `json:"url"`
+}
+
+// UnloadResult is what the manifest lists: file names relative to the location (and
+// to the stage prefix the load reads), rows and bytes, and the Parquet field name of
+// each column in order.
+type UnloadResult struct {
+	Files    []string `json:"files"`
+	Rows     int64    `json:"rows"`
+	Bytes    int64    `json:"bytes"`
+	Fields   []string `json:"fields"`
+	Warnings []string `json:"warnings,omitempty"`
+}

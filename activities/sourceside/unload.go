@@ -1,0 +1,45 @@
+package sourceside
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/migration"
+	"github.com/snowmigrate/snowmigrate/source"
+)
+
+// Unload implements sourceapi.UnloadName: the source writes the partition to S3 itself
+// (source.Unloader; Redshift's UNLOAD with CLEANPATH, so a retry replaces what an
+// earlier attempt wrote) and the manifest names the files. Nothing is written to the
+// work directory. The activity heartbeats while the server works.
+func (a *Activities) Unload(ctx context.Context, in sourceapi.UnloadInput) (sourceapi.UnloadResult, error) {
+	if err := a.checkPlatform(in.Platform); err != nil {
+		return sourceapi.UnloadResult{}, err
+	}
+	u, ok := a.src.(source.Unloader)
+	if !ok {
+		return sourceapi.UnloadResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+			"extraction strategy \"unload\": this worker's %s source cannot UNLOAD; use \"regular\"", a.src.Platform()), migration.ErrTypeConfig, nil)
+	}
+	stop := keepAlive(ctx, func() Progress { return Progress{} })
+	st, err := u.Unload(ctx, source.UnloadRequest{
+		ExtractRequest: source.ExtractRequest{Table: in.Table, TableShape: in.TableShape, Partition: in.Partition},
+		URL:            in.URL,
+	})
+	stop()
+	if err != nil {
+		return sourceapi.UnloadResult{}, boundary(fmt.Sprintf("unload partition %d of %s", in.Partition.Number, in.TableKey), err)
+	}
+	if len(st.Warnings) > 0 && activity.IsActivity(ctx) {
+		activity.GetLogger(ctx).Warn("source table changed since introspection", "table", in.TableKey, "warnings", st.Warnings)
+	}
+	res := sourceapi.UnloadResult{Rows: st.Rows, Bytes: st.Bytes, Fields: st.Fields, Warnings: st.Warnings}
+	for _, f := range st.Files {
+		res.Files = append(res.Files, f.Name)
+	}
+	return res, nil
+}

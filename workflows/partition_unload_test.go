@@ -1,0 +1,121 @@
+package workflows
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
+)
+
+// unloadWorld adds the UNLOAD activities to the fake world: the stage's URL, an UNLOAD
+// that reports one file per partition, and a load that checks it reads exactly those
+// files from the external stage with the fields mapped by position.
+type unloadWorld struct {
+	*world
+	unloads map[int]int
+	urls    []string
+}
+
+func (u *unloadWorld) ExternalStageURL(_ context.Context, in snowflakeapi.ExternalStageURLInput) (snowflakeapi.ExternalStageURLResult, error) {
+	u.count(snowflakeapi.ExternalStageURLName)
+	if in.Stage != "DB.PUBLIC.UNLOAD_STG" {
+		return snowflakeapi.ExternalStageURLResult{}, temporal.NewNonRetryableApplicationError("stage "+in.Stage, migration.ErrTypeConfig, nil)
+	}
+	return snowflakeapi.ExternalStageURLResult{URL: "s3://bucket/unload/", StageRef: "@DB.PUBLIC.UNLOAD_STG"}, nil
+}
+
+func (u *unloadWorld) Unload(_ context.Context, in sourceapi.UnloadInput) (sourceapi.UnloadResult, error) {
+	u.count(sourceapi.UnloadName)
+	t := u.table(in.TableKey)
+	rows := t.RowsPer
+	if in.Partition.NullKeys {
+		rows = t.NullRows
+	}
+	u.mu.Lock()
+	u.unloads[in.Partition.Number]++
+	u.urls = append(u.urls, in.URL)
+	u.mu.Unlock()
+	if rows == 0 {
+		return sourceapi.UnloadResult{Fields: []string{"c0", "c1"}}, nil
+	}
+	return sourceapi.UnloadResult{Files: []string{fmt.Sprintf("r%d_0000_part_00.parquet", rangeIndex(t, in.Partition))}, Rows: rows, Bytes: rows * 10, Fields: []string{"c0", "c1"}}, nil
+}
+
+func (u *unloadWorld) LoadPartition(ctx context.Context, in snowflakeapi.LoadPartitionInput) (snowflakeapi.LoadPartitionResult, error) {
+	want := "@DB.PUBLIC.UNLOAD_STG/" + migration.PartitionPath(in.Migration, in.TableKey, in.Partition.Number)
+	if in.StagePrefix != want || strings.Join(in.ParquetFields, ",") != "c0,c1" || len(in.Files) != 1 {
+		return snowflakeapi.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("load of %s fields %v files %v, want %s", in.StagePrefix, in.ParquetFields, in.Files, want), migration.ErrTypeConfig, nil)
+	}
+	in.StagePrefix = migration.StagePath("SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE", in.Migration, in.TableKey, in.Partition.Number)
+	return u.world.LoadPartition(ctx, in)
+}
+
+func TestTableUnloadMovesEveryPartitionOnceWithoutExtract(t *testing.T) {
+	w := &unloadWorld{world: newWorld("snowmigrate-source/host-1"), unloads: map[int]int{}}
+	w.add("events", &fakeTable{Partitions: 5, RowsPer: 100, NullRows: 3})
+	c := migrationConfig("events")
+	c.Tables[0].Extraction = &config.Extraction{Strategy: config.ExtractionUnload, ExternalStage: "DB.PUBLIC.UNLOAD_STG"}
+	n, problems := config.Normalize(c, config.PlatformRedshift)
+	if len(problems) > 0 {
+		t.Fatalf("config: %v", problems)
+	}
+	in := TableInput{
+		Migration: "m1", MigrationRunID: "run-1", ConnectionName: "local", SourcePlatform: config.PlatformRedshift,
+		TaskQueueBase: DefaultTaskQueueBase, TableKey: config.TableKey(n.Tables[0]), Table: n.Tables[0],
+		StageName: "SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE", Limits: Limits{PlanPageSize: 2, PartitionWindow: 3, MirrorBatch: 5},
+	}
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quietLogger())
+	env := s.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(TableMigrationWorkflow, workflow.RegisterOptions{Name: TableMigrationWorkflowName})
+	w.registerSource(env)
+	w.registerHost(env)
+	for name, fn := range map[string]any{
+		snowflakeapi.EnsureMetadataName: w.EnsureMetadata, snowflakeapi.RecordWorkflowName: w.RecordWorkflow,
+		snowflakeapi.PrepareTargetName: w.PrepareTarget, snowflakeapi.LoadPartitionName: w.LoadPartition,
+		snowflakeapi.VerifyPartitionName: w.VerifyPartition, snowflakeapi.RecordTableName: w.RecordTable,
+		snowflakeapi.RecordPartitionsName: w.RecordPartitions, snowflakeapi.RecordWarningsName: w.RecordWarnings,
+		snowflakeapi.ExternalStageURLName: w.ExternalStageURL, sourceapi.UnloadName: w.Unload,
+	} {
+		env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+	}
+	env.ExecuteWorkflow(TableMigrationWorkflowName, in)
+	if !env.IsWorkflowCompleted() {
+		t.Fatal("table workflow did not complete")
+	}
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var res TableResult
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || res.Rows != 503 || res.Partitions != 6 {
+		t.Fatalf("result %+v", res)
+	}
+	w.assertExactlyOnce(t, in.TableKey)
+	if n := w.callCount(sourceapi.ExtractName) + w.callCount(sourceapi.UploadName); n != 0 {
+		t.Fatalf("%d extract/upload calls: rows passed through the worker", n)
+	}
+	for p, n := range w.unloads {
+		if n != 1 {
+			t.Errorf("partition %d unloaded %d times", p, n)
+		}
+	}
+	for _, u := range w.urls {
+		if !strings.HasPrefix(u, "s3://bucket/unload/m1/") || !strings.HasSuffix(u, "/") {
+			t.Errorf("unload location %s", u)
+		}
+	}
+}
