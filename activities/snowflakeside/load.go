@@ -51,6 +51,9 @@ func (a *Activities) LoadPartition(ctx context.Context, in snowflakeapi.LoadPart
 		buildCopy = snowflake.CopyIcebergSQL
 	}
 	copySQL, err := buildCopy(in.Target, in.Columns, in.StagePrefix, in.Files)
+	if len(in.ParquetFields) > 0 && err == nil { // files the source UNLOADed (fields c0, c1, …)
+		copySQL, err = snowflake.CopyFieldsSQL(in.Target, in.Columns, in.ParquetFields, in.StagePrefix, in.Files)
+	}
 	if err != nil {
 		return snowflakeapi.LoadPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), migration.ErrTypeConfig, err)
 	}
