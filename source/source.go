@@ -115,3 +115,13 @@ type WatermarkResult struct {
 	PrimaryKeys []string // exact source names, in the configured order
 	High        *string  // canonical text of the maximum; nil: no non-NULL watermark
 }
+
+// Checksummer is implemented by the sources that compute the partition checksum of
+// docs/checksums.md in SQL on the source (computation 3: re-sync by checksum and
+// validation level 3 use it; the extractor's checksum needs no second scan). The
+// result must equal ExtractStats.Checksum for the same rows.
+type Checksummer interface {
+	// ChecksumPartition returns the checksum and row count of the rows Extract would
+	// read for req (its partition range and the table's filter).
+	ChecksumPartition(ctx context.Context, req ExtractRequest) (string, int64, error)
+}
