@@ -249,7 +249,7 @@ func convert(p colPlan, v any) (parquet.Value, int, error) {
 		case readTSText:
 			s = formatTimestamp(t, p.Digits)
 		default:
-			s = formatTimestamp(t, p.Digits) + " " + t.Format("-07:00")
+			s = formatTimestamp(t, p.Digits) + t.Format("-07:00")
 		}
 		return parquet.ByteArrayValue([]byte(s)), len(s), nil
 	}

@@ -22,7 +22,7 @@ const (
 	readTimestamp                 // time.Time → TIMESTAMP(MICROS, not UTC-adjusted)
 	readTimeText                  // time.Time → "hh:mm:ss.fffffff" (7 digits: beyond Parquet's micros)
 	readTSText                    // time.Time → "YYYY-MM-DD hh:mm:ss.fffffff" (7 digits)
-	readTSTZText                  // time.Time with offset → "YYYY-MM-DD hh:mm:ss.fffffff +hh:mm"
+	readTSTZText                  // time.Time with offset → "YYYY-MM-DD hh:mm:ss.fffffff+hh:mm" (Snowflake's and DuckDB's form)
 )
 
 // colPlan is a source.ColumnPlan plus how its value is read.
