@@ -1,0 +1,264 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Watermark re-sync on the real stack (docs/sync.md): a first run is a full load; a
+// re-run moves only the rows whose watermark grew since the last successful run
+// (appended, or merged by primary key), reusing the first run's partitions; a table
+// that fails leaves its mark where it was, and the next run moves its window exactly
+// once although the failed run had appended part of it.
+
+const resyncMigration = "E2eResync"
+
+// resyncDDL: two tables with the same rows; appended's qty is mapped to NUMBER so
+// that a non-numeric value fails the partition that holds it.
+var resyncDDL = []string{
+	`CREATE TABLE appended (id int PRIMARY KEY, qty text NOT NULL, updated_at timestamptz NOT NULL)`,
+	`CREATE TABLE merged (id int PRIMARY KEY, qty text NOT NULL, updated_at timestamptz NOT NULL)`,
+	`INSERT INTO appended SELECT g, g::text, timestamptz '2024-01-01 00:00+00' + g * interval '1 minute' FROM generate_series(1, 50) g`,
+	`INSERT INTO merged SELECT * FROM appended`,
+}
+
+// change runs the same statements on both tables.
+func (s *stack) resyncChange(stmts ...string) {
+	s.t.Helper()
+	for _, q := range stmts {
+		s.pgExec(strings.ReplaceAll(q, "$T", "appended"), strings.ReplaceAll(q, "$T", "merged"))
+	}
+}
+
+func (s *stack) resyncRun(t *testing.T, cfg string, run int, wantOK bool) {
+	t.Helper()
+	out, code := s.starter(2*time.Minute, "create-data-migration-workflow", cfg, "--name", resyncMigration,
+		"--connection-name", s.emu.ConnectionName(), "--source-platform", "postgresql", "--task-queue-base", s.queue)
+	if code != 0 {
+		t.Fatalf("run %d: create exit %d:\n%s", run, code, out)
+	}
+	out, code = s.starter(10*time.Minute, "watch", resyncMigration)
+	if (code == 0) != wantOK {
+		t.Fatalf("run %d: watch exit %d, want success %v:\n%s", run, code, wantOK, out)
+	}
+}
+
+// mark is the table's recorded watermark (the latest run's), or "" when none.
+func (s *stack) mark(table string) string {
+	s.t.Helper()
+	var m string
+	err := s.sf().QueryRow(`SELECT COALESCE(WATERMARK_HIGH, '') FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_SYNCHRONIZATION
+WHERE WORKFLOW_ID = '` + resyncMigration + `' AND TABLE_KEY = '` + s.pgDB + `.public.` + table + `' ORDER BY SYNCHRONIZED_AT DESC LIMIT 1`).Scan(&m)
+	if err != nil {
+		s.t.Fatalf("mark of %s: %v", table, err)
+	}
+	return m
+}
+
+// targetRows reads ID, QTY, UPDATED_AT (as epoch microseconds) in order.
+func (s *stack) targetRows(table string) []string {
+	s.t.Helper()
+	rows, err := s.sf().Query(`SELECT ID, TO_VARCHAR(QTY), UPDATED_AT FROM E2E.PUBLIC.` + table + ` ORDER BY ID, 3`)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id int64
+		var qty string
+		var ts time.Time
+		if err := rows.Scan(&id, &qty, &ts); err != nil {
+			s.t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%d|%s|%d", id, qty, ts.UnixMicro()))
+	}
+	if err := rows.Err(); err != nil {
+		s.t.Fatal(err)
+	}
+	return out
+}
+
+// sourceRows reads the source table the same way; with versions, the target of an
+// appended table also holds every version that was moved (given as extra).
+func (s *stack) sourceRows(table string) []string {
+	s.t.Helper()
+	rows, err := s.pgConn().Query(s.t.Context(), `SELECT id, qty, (extract(epoch from updated_at) * 1000000)::bigint FROM `+table+` ORDER BY id`)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, us int64
+		var qty string
+		if err := rows.Scan(&id, &qty, &us); err != nil {
+			s.t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%d|%s|%d", id, qty, us))
+	}
+	return out
+}
+
+func equalRows(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("%s: target differs from what it should hold\n--- got (%d) ---\n%s\n--- want (%d) ---\n%s", what, len(got), strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
+	}
+}
+
+// partitionBounds lists a run's bounded partitions of a table as "n:lower:upper".
+func (s *stack) partitionBounds(table string, run int) map[string]bool {
+	s.t.Helper()
+	rows, err := s.sf().Query(`SELECT p.PARTITION_NUMBER, COALESCE(p.LOWER_BOUND, ''), p.UPPER_BOUND FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA p
+JOIN (SELECT RUN_ID, ROW_NUMBER() OVER (ORDER BY START_TIME) AS N FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_METADATA
+      WHERE WORKFLOW_ID = '` + resyncMigration + `' AND TABLE_KEY = '` + s.pgDB + `.public.` + table + `') r ON r.RUN_ID = p.RUN_ID
+WHERE p.WORKFLOW_ID = '` + resyncMigration + `' AND p.TABLE_KEY = '` + s.pgDB + `.public.` + table + `' AND p.UPPER_BOUND IS NOT NULL AND r.N = ` + fmt.Sprint(run))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var n int
+		var lo, up string
+		if err := rows.Scan(&n, &lo, &up); err != nil {
+			s.t.Fatal(err)
+		}
+		out[fmt.Sprintf("%d:%s:%s", n, lo, up)] = true
+	}
+	return out
+}
+
+func TestResyncWatermarkMovesOnlyWhatChanged(t *testing.T) {
+	s := newStack(t)
+	s.pgExec(resyncDDL...)
+	cfg := s.writeConfig("resync.json", fmt.Sprintf(`{
+  "defaultTableConfiguration": {
+    "source": { "databaseName": %q, "schemaName": "public" },
+    "target": { "databaseName": "E2E", "schemaName": "PUBLIC" },
+    "columnNamesToPartitionBy": ["id"],
+    "partitionSize": { "maxRowsPerPartition": 10 }
+  },
+  "tables": [
+    { "source": { "tableName": "appended" }, "target": { "tableName": "APPENDED" },
+      "columnTypeMappings": [ { "sourceType": "text", "targetType": "NUMBER(10,0)" } ],
+      "synchronization": { "strategy": "watermark", "watermarkColumn": "updated_at" } },
+    { "source": { "tableName": "merged" }, "target": { "tableName": "MERGED" },
+      "primaryKeyColumns": ["id"],
+      "synchronization": { "strategy": "watermark", "watermarkColumn": "updated_at", "trackModifications": true } }
+  ]
+}`, s.pgDB))
+	s.startOrchestrator()
+	s.startSourceWorker("source1", 4)
+
+	// Run 1: a full load of both tables; the mark is the source's largest watermark.
+	s.resyncRun(t, cfg, 1, true)
+	initial := s.sourceRows("appended")
+	equalRows(t, "run 1 appended", s.targetRows("APPENDED"), initial)
+	equalRows(t, "run 1 merged", s.targetRows("MERGED"), s.sourceRows("merged"))
+	if m := s.mark("appended"); m != "2024-01-01 00:50:00.000000+00:00" {
+		t.Fatalf("run 1 mark %q", m)
+	}
+
+	// Run 2: 5 inserts beyond the last range, 3 updates inside earlier ranges.
+	s.resyncChange(
+		`INSERT INTO $T SELECT g, g::text, timestamptz '2024-02-01 00:00+00' + g * interval '1 minute' FROM generate_series(51, 55) g`,
+		`UPDATE $T SET qty = (id + 1000)::text, updated_at = timestamptz '2024-02-02 00:00+00' WHERE id IN (5, 15, 25)`,
+	)
+	afterRun2 := s.sourceRows("appended")
+	s.resyncRun(t, cfg, 2, true)
+	// appended: every version moved so far (the 3 old versions stay next to the new ones)
+	want := append(append([]string(nil), initial...), afterRun2[50:]...)
+	for _, r := range afterRun2 {
+		if strings.HasPrefix(r, "5|") || strings.HasPrefix(r, "15|") || strings.HasPrefix(r, "25|") {
+			want = append(want, r)
+		}
+	}
+	equalRows(t, "run 2 appended", s.targetRows("APPENDED"), sortRows(want))
+	equalRows(t, "run 2 merged", s.targetRows("MERGED"), s.sourceRows("merged"))
+	if m := s.mark("merged"); m != "2024-02-02 00:00:00.000000+00:00" {
+		t.Fatalf("run 2 mark %q", m)
+	}
+	for _, tbl := range []string{"appended", "merged"} {
+		if n := s.sfInt(`SELECT ROWS_MOVED FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_SYNCHRONIZATION WHERE WORKFLOW_ID = '` + resyncMigration +
+			`' AND TABLE_KEY = '` + s.pgDB + `.public.` + tbl + `' ORDER BY SYNCHRONIZED_AT DESC LIMIT 1`); n != 8 {
+			t.Fatalf("run 2 moved %d rows of %s, want the 8 changed", n, tbl)
+		}
+		first, second := s.partitionBounds(tbl, 1), s.partitionBounds(tbl, 2)
+		if len(first) == 0 {
+			t.Fatalf("run 1 recorded no bounded partition of %s", tbl)
+		}
+		for p := range first {
+			if !second[p] {
+				t.Fatalf("run 2 did not reuse partition %s of %s (run 2: %v)", p, tbl, second)
+			}
+		}
+	}
+
+	// Run 3: a value the appended target cannot take fails one partition of appended
+	// while the others commit their rows; its mark must not move.
+	s.resyncChange(
+		`UPDATE $T SET qty = 'x', updated_at = timestamptz '2024-03-01 00:00+00' WHERE id = 3`,
+		`INSERT INTO $T SELECT g, g::text, timestamptz '2024-03-01 00:00+00' FROM generate_series(56, 57) g`,
+		`UPDATE $T SET qty = '2045', updated_at = timestamptz '2024-03-01 00:00+00' WHERE id = 45`,
+	)
+	s.resyncRun(t, cfg, 3, false)
+	// The failed partition is appended's first range (id 3); the last range, with ids
+	// 45, 56 and 57, committed its rows in run 3.
+	if n := s.sfInt(`SELECT COUNT(*) FROM E2E.PUBLIC.APPENDED WHERE ID IN (45, 56, 57) AND UPDATED_AT = '2024-03-01 00:00:00+00:00'::TIMESTAMP_TZ`); n != 3 {
+		t.Fatalf("run 3 appended %d of the last range's 3 changed rows, want 3 (the test relies on a partial append)", n)
+	}
+	if m := s.mark("appended"); m != "2024-02-02 00:00:00.000000+00:00" {
+		t.Fatalf("run 3 failed but the mark moved to %q", m)
+	}
+	if st := s.sfInt(`SELECT COUNT(*) FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_METADATA WHERE WORKFLOW_ID = '` + resyncMigration +
+		`' AND TABLE_KEY = '` + s.pgDB + `.public.appended' AND STATUS = 'FAILED'`); st != 1 {
+		t.Fatalf("appended failed %d times, want once (run 3)", st)
+	}
+	equalRows(t, "run 3 merged", s.targetRows("MERGED"), s.sourceRows("merged"))
+
+	// Run 4: fixed; the window since run 2's mark moves exactly once, although run 3
+	// appended part of it.
+	s.resyncChange(`UPDATE $T SET qty = '3003', updated_at = timestamptz '2024-04-01 00:00+00' WHERE id = 3`)
+	s.resyncRun(t, cfg, 4, true)
+	final := s.sourceRows("appended")
+	for _, r := range final {
+		if strings.HasPrefix(r, "3|") || strings.HasPrefix(r, "45|") || strings.HasPrefix(r, "56|") || strings.HasPrefix(r, "57|") {
+			want = append(want, r)
+		}
+	}
+	equalRows(t, "run 4 appended", s.targetRows("APPENDED"), sortRows(want))
+	equalRows(t, "run 4 merged", s.targetRows("MERGED"), s.sourceRows("merged"))
+	if m := s.mark("appended"); m != "2024-04-01 00:00:00.000000+00:00" {
+		t.Fatalf("run 4 mark %q", m)
+	}
+	if n := s.sfInt(`SELECT COUNT(*) FROM E2E.INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE 'SNOWMIGRATE_STG_%'`); n != 0 {
+		t.Fatalf("%d staging tables left behind", n)
+	}
+}
+
+// sortRows orders "id|qty|us" rows as targetRows does (by id, then watermark).
+func sortRows(rows []string) []string {
+	out := append([]string(nil), rows...)
+	key := func(r string) (int64, int64) {
+		var id, us int64
+		parts := strings.Split(r, "|")
+		fmt.Sscan(parts[0], &id)
+		fmt.Sscan(parts[2], &us)
+		return id, us
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0; j-- {
+			a1, a2 := key(out[j-1])
+			b1, b2 := key(out[j])
+			if a1 < b1 || (a1 == b1 && a2 <= b2) {
+				break
+			}
+			out[j-1], out[j] = out[j], out[j-1]
+		}
+	}
+	return out
+}
