@@ -195,12 +195,13 @@ func (s *session) statementDone() {
 }
 
 // statementLevel lists the run-time errors after which SQL Server goes on with the next
-// statement of the batch (the failed statement alone is rolled back). Other errors end
+// statement of the batch (the failed statement alone is rolled back; 8134 divide by zero
+// as SQL Server ends only the statement with ANSI_WARNINGS ON). Other errors end
 // the batch: conversion errors (245, 8114, 8169, 241, 242) abort the batch but, with
 // XACT_ABORT OFF, leave the transaction open, as compile errors (102, 207, 208, …) do.
 func statementLevel(n int32) bool {
 	switch n {
-	case 2627, 2601, 515, 547, 8115, 2628, 8152:
+	case 2627, 2601, 515, 547, 8115, 8134, 2628, 8152:
 		return true
 	}
 	return false

@@ -49,8 +49,13 @@ func temporalMacro(k tds.Kind) string {
 	return "ss_dt2"
 }
 
+// DivideByZero is the text of SQL Server's error 8134.
+const DivideByZero = "Divide by zero error encountered."
+
 // Macros are created on every DuckDB connection.
 var Macros = []string{
+	// a divisor: zero is SQL Server's error 8134 (mapped from this text), not NULL/infinity
+	`CREATE OR REPLACE TEMP MACRO ss_nz(x) AS CASE WHEN x = 0 THEN error('` + DivideByZero + `') ELSE x END`,
 	`CREATE OR REPLACE TEMP MACRO ss_dt2(x) AS CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{7}') THEN CAST(x AS VARCHAR) ELSE strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f') || '0' END`,
 	`CREATE OR REPLACE TEMP MACRO ss_date(x) AS CASE WHEN x IS NULL THEN NULL ELSE strftime(CAST(left(CAST(x AS VARCHAR), 10) AS DATE), '%Y-%m-%d') END`,
 	`CREATE OR REPLACE TEMP MACRO ss_time(x) AS CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{2}:\d{2}:\d{2}\.\d{7}') THEN CAST(x AS VARCHAR) WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?') THEN strftime(CAST('2000-01-01 ' || CAST(x AS VARCHAR) AS TIMESTAMP), '%H:%M:%S.%f') || '0' ELSE right(ss_dt2(x), 16) END`,

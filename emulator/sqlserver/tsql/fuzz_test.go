@@ -64,7 +64,8 @@ func TestTranslateGolden(t *testing.T) {
 		{"SELECT id FROM t WHERE d LIKE 'a[_]b[%]%'",
 			`SELECT "id" FROM "t" WHERE "d" ILIKE 'a\_b\%%' ESCAPE '\'`},
 		{"SELECT 7 / 2, id / 2, 7.0 / 2, COUNT(*) / @p1, id / 2.5 FROM t",
-			`SELECT 7 // 2, "id" // 2, 7.0 / 2, CAST(count(*) AS INTEGER) // CAST(1 AS INTEGER), "id" / 2.5 FROM "t"`},
+			`SELECT 7 // 2, "id" // 2, 7.0 / 2, CAST(count(*) AS INTEGER) // ss_nz(CAST(1 AS INTEGER)), "id" / 2.5 FROM "t"`},
+		{"SELECT a % b, a / (b - 1) FROM t", `SELECT "a" % ss_nz("b"), "a" / ss_nz(("b" - 1)) FROM "t"`},
 		{"INSERT INTO t (id, d) VALUES (1, '2020-01-02 03:04')",
 			`INSERT INTO "t" ("id", "d") VALUES (1, '2020-01-02 03:04:00.0000000')`},
 	}

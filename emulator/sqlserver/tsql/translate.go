@@ -66,11 +66,15 @@ type translator struct {
 	wrapOpen   map[int]string
 	wrapClose  map[int]int
 	closeAtEnd int
+	// divGuard makes every divisor raise 8134 when it is zero (ss_nz); not in
+	// expressions stored in the engine's catalog (computed columns, defaults), which
+	// may not refer to the per-connection macros
+	divGuard bool
 }
 
 // Translate turns one DML/query statement into DuckDB SQL.
 func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, error) {
-	tr := &translator{env: env, params: params, target: map[string]tds.Type{}, wrapOpen: map[int]string{}, wrapClose: map[int]int{}}
+	tr := &translator{env: env, params: params, target: map[string]tds.Type{}, wrapOpen: map[int]string{}, wrapClose: map[int]int{}, divGuard: true}
 	toks, err := tr.prepareDML(toks)
 	if err != nil {
 		return nil, err
@@ -89,6 +93,67 @@ func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, err
 		q.Types, q.Names = selectTypes(env, toks)
 	}
 	return q, nil
+}
+
+// nonZeroNumber reports whether toks is one numeric literal other than zero.
+func nonZeroNumber(toks []Token) bool {
+	if len(toks) != 1 || toks[0].Kind != Number {
+		return false
+	}
+	f, err := strconv.ParseFloat(toks[0].Val, 64)
+	return err == nil && f != 0
+}
+
+// operandEnd returns the end (exclusive) of the operand of a binary operator that
+// starts at toks[i]: unary signs, then a literal, variable, (dotted) name, call (with
+// its OVER clause), parenthesised expression or CASE … END. It returns i when the
+// operand has none of these forms.
+func operandEnd(toks []Token, i int) int {
+	j := i
+	for j < len(toks) && toks[j].Kind == Op && (toks[j].Val == "-" || toks[j].Val == "+" || toks[j].Val == "~") {
+		j++
+	}
+	if j >= len(toks) {
+		return i
+	}
+	switch t := toks[j]; {
+	case t.Kind == Number || t.Kind == String || t.Kind == Var || t.Kind == SysVar || t.Kind == Binary:
+		return j + 1
+	case t.Kind == LParen:
+		if e := matching(toks, j); e > j {
+			return e + 1
+		}
+	case t.Is("CASE"):
+		depth := 0
+		for k := j; k < len(toks); k++ {
+			if toks[k].Is("CASE") {
+				depth++
+			} else if toks[k].Is("END") {
+				if depth--; depth == 0 {
+					return k + 1
+				}
+			}
+		}
+	case t.IsName() && !(t.Kind == Ident && isKeyword(t.Val) && !t.Is("LEFT") && !t.Is("RIGHT")):
+		_, next := ReadName(toks, j)
+		if next <= j {
+			return i
+		}
+		if next < len(toks) && toks[next].Kind == LParen {
+			e := matching(toks, next)
+			if e < 0 {
+				return i
+			}
+			next = e + 1
+			if next+1 < len(toks) && toks[next].Is("OVER") && toks[next+1].Kind == LParen {
+				if e := matching(toks, next+1); e > 0 {
+					next = e + 1
+				}
+			}
+		}
+		return next
+	}
+	return i
 }
 
 // TranslateExpr translates an expression (defaults, computed columns).
@@ -339,12 +404,24 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				b.WriteString("<=")
 			case "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=":
 				return "", Unsupported("compound assignment " + t.Val)
-			case "/":
+			case "/", "%":
 				// T-SQL divides integers as integers; DuckDB's / is always fractional
-				if tr.integral(toks, i-1, -1) && tr.integral(toks, i+1, 1) {
+				switch {
+				case t.Val == "%":
+					b.WriteString("%")
+				case tr.integral(toks, i-1, -1) && tr.integral(toks, i+1, 1):
 					b.WriteString("//")
-				} else {
+				default:
 					b.WriteString("/")
+				}
+				// a zero divisor is error 8134 in SQL Server, NULL or infinity in DuckDB
+				if end := operandEnd(toks, i+1); tr.divGuard && end > i+1 && !nonZeroNumber(toks[i+1:end]) {
+					inner, err := tr.tokens(toks[i+1 : end])
+					if err != nil {
+						return "", err
+					}
+					b.WriteString(" ss_nz(" + inner + ")")
+					i = end - 1
 				}
 			case "+":
 				// T-SQL concatenates strings with +; DuckDB with ||
