@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/user"
@@ -23,15 +24,19 @@ import (
 // stopped by TestMain.
 
 var (
-	pgOnce   sync.Once
-	pgPort   int
-	pgSkip   string
-	pgErr    error
-	pgCmd    *exec.Cmd
-	pgDir    string
-	dbSeq    atomic.Int64
-	minioCmd *exec.Cmd
-	minioDir string
+	pgOnce    sync.Once
+	pgPort    int
+	pgSkip    string
+	pgErr     error
+	pgCmd     *exec.Cmd
+	pgDir     string
+	dbSeq     atomic.Int64
+	minioCmd  *exec.Cmd
+	minioDir  string
+	minioOnce sync.Once
+	minioAddr string
+	minioMis  string
+	minioErr  error
 )
 
 func TestMain(m *testing.M) {
@@ -174,7 +179,75 @@ func startPG() {
 	}
 }
 
-const testPassword = "Test-pass-1"
+// testMinio returns host:port of the private MinIO.
+func testMinio(t *testing.T) string {
+	t.Helper()
+	minioOnce.Do(startMinio)
+	if minioMis != "" {
+		t.Skip(minioMis)
+	}
+	if minioErr != nil {
+		t.Fatalf("start minio: %v", minioErr)
+	}
+	return minioAddr
+}
+
+func startMinio() {
+	bin, err := exec.LookPath("minio")
+	if err != nil {
+		home, _ := os.UserHomeDir()
+		cand := filepath.Join(home, "go", "bin", "minio")
+		if _, err := os.Stat(cand); err != nil {
+			minioMis = "minio binary not found (PATH, ~/go/bin)"
+			return
+		}
+		bin = cand
+	}
+	dir, err := os.MkdirTemp("", "rs-minio-")
+	if err != nil {
+		minioErr = err
+		return
+	}
+	minioDir = dir
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		minioErr = err
+		return
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var logs bytes.Buffer
+	cmd := exec.Command(bin, "server", "--quiet", "--address", addr, filepath.Join(dir, "data"))
+	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+minioUser, "MINIO_ROOT_PASSWORD="+minioSecret, "MINIO_BROWSER=off", "MINIO_UPDATE=off")
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		minioErr = err
+		return
+	}
+	minioCmd = cmd
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/minio/health/live")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				minioAddr = addr
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			minioErr = fmt.Errorf("minio not ready at %s: %v: %s", addr, err, logs.String())
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+const (
+	testPassword = "Test-pass-1"
+	minioUser    = "rsadmin"
+	minioSecret  = "rs-secret-key-123"
+)
 
 // startServer starts a local Redshift over a fresh database; opts may adjust the config.
 func startServer(t *testing.T, opts ...func(*Config)) *Server {
