@@ -240,3 +240,28 @@ func TestErrorsBySentinel(t *testing.T) {
 		}
 	}
 }
+
+func TestSnapshotIsolation(t *testing.T) {
+	s, db := newDB(t, "CREATE TABLE dbo.s (id int NOT NULL PRIMARY KEY, v nvarchar(10))", "INSERT INTO dbo.s VALUES (1, N'a'), (2, N'b'), (3, N'c')")
+	var name string
+	if err := db.QueryRowContext(ctxT(t), "SELECT DB_NAME()").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctxT(t), "ALTER DATABASE ["+name+"] SET ALLOW_SNAPSHOT_ISOLATION ON"); err != nil {
+		t.Fatal(err)
+	}
+	srv := localServer(t)
+	conn := &config.SourceConnection{Username: srv.User, Password: srv.Password, Database: name, Host: srv.Host(), Port: srv.Port, Encrypt: "disable", Isolation: config.IsolationSnapshot}
+	src, err := Open(ctxT(t), conn, source.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if iso := src.(*Source).Isolation; iso.String() != "Snapshot" {
+		t.Fatalf("isolation %v", iso)
+	}
+	_ = s
+	cfg := tableConfig("s", "id")
+	cfg.PartitionSize = &config.PartitionSize{MaxRowsPerPartition: 1}
+	checkCoverage(t, src.(*Source), cfg, "ID", []string{"ID"}, []bool{true}, 3)
+}

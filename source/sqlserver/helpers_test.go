@@ -56,7 +56,7 @@ func TestMain(m *testing.M) {
 }
 
 // localServer returns the shared local SQL Server, or skips when it cannot be built.
-func localServer(t *testing.T) *testenv.SQLServer {
+func localServer(t testing.TB) *testenv.SQLServer {
 	t.Helper()
 	var why string
 	serverOnce.Do(func() {
@@ -87,7 +87,7 @@ func localServer(t *testing.T) *testenv.SQLServer {
 
 // newDB creates a fresh database, runs setup and returns a Source on it (and a plain
 // handle for checks).
-func newDB(t *testing.T, setup ...string) (*Source, *sql.DB) {
+func newDB(t testing.TB, setup ...string) (*Source, *sql.DB) {
 	t.Helper()
 	s := localServer(t)
 	name := "t" + strings.ReplaceAll(strings.ToLower(t.Name()), "/", "_")

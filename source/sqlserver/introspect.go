@@ -44,7 +44,7 @@ func (s *Source) Introspect(ctx context.Context, t config.TableConfig) (source.T
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var kind, db, schema, table string
 		var rows, pages sql.NullInt64
-		err := tx.QueryRowContext(ctx, tableSQL, tableName(ref)).Scan(&kind, &db, &schema, &table, &rows, &pages)
+		err := tx.QueryRowContext(ctx, tableSQL, tableName(ref)).Scan(&kind, &db, &schema, &table, &rows)
 		if errors.Is(err, sql.ErrNoRows) {
 			return missingTable(ctx, tx, ref)
 		}
@@ -56,6 +56,9 @@ func (s *Source) Introspect(ctx context.Context, t config.TableConfig) (source.T
 				source.ErrMissing, t.Source.DatabaseName, db)
 		}
 		ref = migration.TableRef{Database: db, Schema: schema, Table: table}
+		if err := tx.QueryRowContext(ctx, sizeSQL, tableName(ref)).Scan(&pages); err != nil {
+			pages = sql.NullInt64{} // no VIEW DATABASE STATE: size unknown, not an error
+		}
 		info.Source = ref
 		info.EstimatedRows, info.EstimatedBytes = rows.Int64, pages.Int64*8192
 		cols, err := readColumns(ctx, tx, ref)

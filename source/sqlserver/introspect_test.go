@@ -77,6 +77,9 @@ func TestIntrospectMappingsAndNames(t *testing.T) {
 		got = append(got, [2]string{c.TargetName, c.TargetType})
 	}
 	want := [][2]string{{"Line Id", "NUMBER(10,0)"}, {"Amount", "NUMBER(19,2)"}, {"WEIRD", "VARCHAR(10)"}}
+	if info.EstimatedRows != 1 || info.EstimatedBytes <= 0 {
+		t.Errorf("estimates: %d rows, %d bytes", info.EstimatedRows, info.EstimatedBytes)
+	}
 	if !reflect.DeepEqual(got, want) || !info.HasRows {
 		t.Errorf("got %v (has rows %v), want %v", got, info.HasRows, want)
 	}

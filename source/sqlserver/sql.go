@@ -43,12 +43,16 @@ FROM sys.columns c JOIN sys.types t ON t.user_type_id = c.user_type_id
 WHERE c.object_id = OBJECT_ID(@p1)
 ORDER BY c.column_id`
 
-// tableSQL finds the table (or view) and its size: rows and reserved bytes of the heap
-// or clustered index (index_id 0 or 1), and reserved bytes of every index; @p1 as above.
+// tableSQL finds the table (or view) and its row count (sys.partitions of the heap or
+// clustered index: catalog metadata any login that sees the table may read); @p1 is
+// the quoted [schema].[table] for OBJECT_ID.
 const tableSQL = `SELECT o.type, DB_NAME() AS db, SCHEMA_NAME(o.schema_id) AS schema_name, o.name,
-(SELECT SUM(s.row_count) FROM sys.dm_db_partition_stats s WHERE s.object_id = o.object_id AND s.index_id IN (0, 1)) AS row_count,
-(SELECT SUM(s.reserved_page_count) FROM sys.dm_db_partition_stats s WHERE s.object_id = o.object_id) AS pages
+(SELECT SUM(p.rows) FROM sys.partitions p WHERE p.object_id = o.object_id AND p.index_id IN (0, 1)) AS row_count
 FROM sys.objects o WHERE o.object_id = OBJECT_ID(@p1) AND o.type IN ('U', 'V')`
+
+// sizeSQL is the table's reserved size in 8 KiB pages, indexes included. It needs
+// VIEW DATABASE STATE; without it the size is unknown and partitions are sized by rows.
+const sizeSQL = `SELECT SUM(s.reserved_page_count) FROM sys.dm_db_partition_stats s WHERE s.object_id = OBJECT_ID(@p1)`
 
 // primaryKeySQL lists the primary key's columns in key order; @p1 as above.
 const primaryKeySQL = `SELECT c.name FROM sys.key_constraints k
