@@ -243,6 +243,24 @@ func startMinio() {
 	}
 }
 
+// testClock is a settable clock for IAM expiry.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 const (
 	testPassword = "Test-pass-1"
 	minioUser    = "rsadmin"

@@ -15,6 +15,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -69,14 +70,15 @@ type Server struct {
 	sessions  map[uint32]*session // by the client-facing process id
 	installed map[string]bool     // databases whose catalog is installed
 	installMu sync.Mutex
-	temp      map[string]tempUser // IAM users: name -> credentials
+	temp      map[string][]tempUser // IAM users: database user -> temporary credentials
 	wg        sync.WaitGroup
 	closed    bool
 }
 
 type tempUser struct {
-	md5     string // md5(password + name), hex
+	md5     string // md5(password + "IAM:" + name), hex
 	expires time.Time
+	db      string // the only database it may log on to ("" any)
 }
 
 // Start installs the catalog in the backend, creates the configured login and starts
@@ -110,7 +112,7 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--postgres: %v", redactErr(err))
 	}
-	s := &Server{cfg: cfg, backend: bc, sessions: map[uint32]*session{}, installed: map[string]bool{}, temp: map[string]tempUser{}}
+	s := &Server{cfg: cfg, backend: bc, sessions: map[uint32]*session{}, installed: map[string]bool{}, temp: map[string][]tempUser{}}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	ctx, cancel := context.WithTimeout(s.ctx, 60*time.Second)
 	defer cancel()
@@ -266,20 +268,34 @@ func (s *Server) lookupSession(pid uint32, secret []byte) *session {
 
 // checkLogin verifies a login; check is given the stored md5(password+user) hash and
 // returns whether the client's answer matches. It returns a Redshift-style failure.
-func (s *Server) checkLogin(ctx context.Context, user string, check func(stored string) bool) *refusal {
+func (s *Server) checkLogin(ctx context.Context, user, db string, check func(stored string) bool) *refusal {
 	fail := &refusal{Code: "28000", Message: `password authentication failed for user "` + user + `"`}
-	if len(user) > 4 && (user[:4] == "IAM:" || user[:4] == "iam:") {
+	iamUser := strings.HasPrefix(user, "IAM:")
+	if iamUser {
 		s.mu.Lock()
-		tu, ok := s.temp[user[4:]]
+		creds := append([]tempUser(nil), s.temp[user[4:]]...)
 		s.mu.Unlock()
-		if !ok || !check(tu.md5) {
-			return fail
+		matched := false
+		for _, tu := range creds {
+			if !check(tu.md5) {
+				continue
+			}
+			matched = true
+			if tu.db != "" && tu.db != db {
+				continue
+			}
+			if s.cfg.Now().Before(tu.expires) {
+				if s.loginExists(ctx, user[4:]) {
+					return nil
+				}
+				return &refusal{Code: "28000", Message: `user "` + user[4:] + `" does not exist`}
+			}
 		}
-		if !s.cfg.Now().Before(tu.expires) {
+		if matched {
 			return &refusal{Code: "28000", Message: `password authentication failed for user "` + user + `"`,
-				Hint: "the temporary credentials from GetClusterCredentials have expired"}
+				Hint: "the temporary credentials from GetClusterCredentials have expired, or were issued for another database"}
 		}
-		return nil
+		return fail
 	}
 	c, err := pgconn.ConnectConfig(ctx, s.backend)
 	if err != nil {
@@ -296,6 +312,23 @@ func (s *Server) checkLogin(ctx context.Context, user string, check func(stored 
 		return fail
 	}
 	return nil
+}
+
+// loginExists tells whether the database user exists (an IAM login needs one: made by
+// --user, AutoCreate or an earlier login).
+func (s *Server) loginExists(ctx context.Context, name string) bool {
+	c, err := pgconn.ConnectConfig(ctx, s.backend)
+	if err != nil {
+		return false
+	}
+	defer c.Close(context.Background())
+	rr := c.ExecParams(ctx, "SELECT 1 FROM redshift_emulator.users WHERE name = $1", [][]byte{[]byte(name)}, nil, nil, nil)
+	found := false
+	for rr.NextRow() {
+		found = true
+	}
+	_, err = rr.Close()
+	return err == nil && found
 }
 
 func md5Hex(s string) string {

@@ -107,7 +107,7 @@ func (s *Server) serve(conn net.Conn) {
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, 60*time.Second)
 	defer cancel()
-	if r := s.authenticate(ctx, be, user); r != nil {
+	if r := s.authenticate(ctx, be, user, db); r != nil {
 		s.cfg.Logger.Printf("login refused for user %q: %s", user, r.Message)
 		fatal(r)
 		return
@@ -189,7 +189,7 @@ func asPgError(err error, pe **pgconn.PgError) bool {
 }
 
 // authenticate asks for the password (md5 or cleartext) and checks it.
-func (s *Server) authenticate(ctx context.Context, be *pgproto3.Backend, user string) *refusal {
+func (s *Server) authenticate(ctx context.Context, be *pgproto3.Backend, user, db string) *refusal {
 	var salt [4]byte
 	_, _ = rand.Read(salt[:])
 	if s.cfg.AuthMethod == "password" {
@@ -211,13 +211,9 @@ func (s *Server) authenticate(ctx context.Context, be *pgproto3.Backend, user st
 		return &refusal{Code: "08P01", Message: "expected a password message"}
 	}
 	answer := pm.Password
-	name := user
-	if len(user) > 4 && strings.EqualFold(user[:4], "IAM:") {
-		name = user[4:]
-	}
-	return s.checkLogin(ctx, user, func(stored string) bool {
+	return s.checkLogin(ctx, user, db, func(stored string) bool {
 		if s.cfg.AuthMethod == "password" {
-			return md5Hex(answer+name) == stored
+			return md5Hex(answer+user) == stored
 		}
 		return answer == "md5"+md5Hex(stored+string(salt[:]))
 	})
