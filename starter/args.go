@@ -25,6 +25,16 @@ func reorderArgs(app *cli.App, args []string) []string {
 	if cmd == nil {
 		return args
 	}
+	// Descend into subcommands (starter schedule create NAME CONFIG --every 1h).
+	for found := true; found && i+1 < len(args); {
+		found = false
+		for _, sub := range cmd.Subcommands {
+			if sub.HasName(args[i+1]) {
+				cmd, i, found = sub, i+1, true
+				break
+			}
+		}
+	}
 	boolFlags := map[string]bool{"help": true, "h": true}
 	for _, f := range cmd.Flags {
 		if _, ok := f.(*cli.BoolFlag); ok {

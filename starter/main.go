@@ -78,6 +78,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			pauseCommand(),
 			resumeCommand(),
 			cancelCommand(),
+			scheduleCommand(),
 		},
 	}
 	for _, cmd := range app.Commands {

@@ -160,7 +160,9 @@ func (m *migrationRun) setUp(ctx workflow.Context) error {
 
 func (m *migrationRun) record(ctx workflow.Context, status, configJSON, msg string) error {
 	in := snowflakeapi.RecordWorkflowInput{
-		ConnectionName: m.in.ConnectionName, WorkflowID: m.wfID, RunID: m.st.RunID, Name: m.in.Name,
+		// The migration name, not the workflow ID: a scheduled run's ID carries its
+		// scheduled time (starter schedule), and the metadata keys runs by name and run.
+		ConnectionName: m.in.ConnectionName, WorkflowID: m.in.Name, RunID: m.st.RunID, Name: m.in.Name,
 		Status: status, Affinity: m.affinity, SourcePlatform: m.in.SourcePlatform, ConfigJSON: configJSON,
 		StartedAt: m.st.StartedAt, TablesTotal: m.st.TablesTotal, TablesCompleted: m.st.Completed,
 		TablesFailed: m.st.Failed, Message: truncate(msg, 4000),

@@ -262,3 +262,85 @@ func sortRows(rows []string) []string {
 	}
 	return out
 }
+
+// TestResyncSchedule drives `starter schedule` against the dev server: create with
+// --every, trigger twice at once (the second run overlaps and is skipped), follow the
+// run to its end, see it in list/describe and in the metadata under the migration's
+// name, pause, unpause, delete.
+func TestResyncSchedule(t *testing.T) {
+	s := newStack(t)
+	s.pgExec(`CREATE TABLE sched (id int PRIMARY KEY, updated_at timestamptz NOT NULL)`,
+		`INSERT INTO sched SELECT g, timestamptz '2024-01-01 00:00+00' + g * interval '1 second' FROM generate_series(1, 30) g`)
+	cfg := s.writeConfig("sched.json", fmt.Sprintf(`{ "tables": [ {
+  "source": { "databaseName": %q, "schemaName": "public", "tableName": "sched" },
+  "target": { "databaseName": "E2E", "schemaName": "PUBLIC", "tableName": "SCHED" },
+  "columnNamesToPartitionBy": ["id"],
+  "synchronization": { "strategy": "watermark", "watermarkColumn": "updated_at" } } ] }`, s.pgDB))
+	s.startOrchestrator()
+	s.startSourceWorker("source1", 2)
+	const name = "E2eSched"
+	run := func(wantCode int, args ...string) string {
+		t.Helper()
+		out, code := s.starter(time.Minute, args...)
+		if code != wantCode {
+			t.Fatalf("starter %v: exit %d, want %d:\n%s", args, code, wantCode, out)
+		}
+		return out
+	}
+	run(2, "schedule", "create", name, cfg, "--source-platform", "postgresql", "--task-queue-base", s.queue)                   // no spec
+	run(2, "schedule", "create", name, cfg, "--every", "10s", "--source-platform", "postgresql", "--task-queue-base", s.queue) // too often
+	out := run(0, "schedule", "create", name, cfg, "--every", "1h", "--connection-name", s.emu.ConnectionName(),
+		"--source-platform", "postgresql", "--task-queue-base", s.queue)
+	if !strings.Contains(out, "every 1h0m0s") || !strings.Contains(out, "overlapping runs skipped") {
+		t.Fatalf("create said:\n%s", out)
+	}
+	run(1, "schedule", "create", name, cfg, "--every", "1h", "--source-platform", "postgresql", "--task-queue-base", s.queue) // exists
+	if out := run(0, "schedule", "list"); !strings.Contains(out, name) || !strings.Contains(out, "every 1h0m0s") || !strings.Contains(out, "active") {
+		t.Fatalf("list:\n%s", out)
+	}
+	run(0, "schedule", "trigger", name)
+	run(0, "schedule", "trigger", name) // overlaps the first: skipped
+
+	var runID string
+	deadline := time.Now().Add(2 * time.Minute)
+	for runID == "" && time.Now().Before(deadline) {
+		for _, line := range strings.Split(run(0, "schedule", "describe", name), "\n") {
+			if f := strings.Fields(line); len(f) == 4 && f[0] == "recent:" {
+				runID = f[3]
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if !strings.HasPrefix(runID, name+"-") {
+		t.Fatalf("no scheduled run appeared (run %q)", runID)
+	}
+	if out, code := s.starter(5*time.Minute, "watch", runID); code != 0 {
+		t.Fatalf("watch %s: exit %d:\n%s", runID, code, out)
+	}
+	desc := run(0, "schedule", "describe", name)
+	if !strings.Contains(desc, "1 started, 1 skipped (overlap)") || !strings.Contains(desc, "overlap:    skip") || !strings.Contains(desc, "next:") {
+		t.Fatalf("describe after the runs:\n%s", desc)
+	}
+	if out := run(0, "list"); !strings.Contains(out, runID) {
+		t.Fatalf("starter list does not show the scheduled run %s:\n%s", runID, out)
+	}
+	if n := s.sfInt(`SELECT COUNT(*) FROM E2E.PUBLIC.SCHED`); n != 30 {
+		t.Fatalf("scheduled run loaded %d rows, want 30", n)
+	}
+	if n := s.sfInt(`SELECT COUNT(*) FROM SNOWCONVERT_AI.DATA_MIGRATION.WORKFLOW WHERE ID = '` + name + `' AND STATUS = 'COMPLETED'`); n != 1 {
+		t.Fatalf("the scheduled run is not recorded under the migration name (%d rows)", n)
+	}
+	if n := s.sfInt(`SELECT COUNT(*) FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_SYNCHRONIZATION WHERE WORKFLOW_ID = '` + name + `'`); n != 1 {
+		t.Fatalf("the scheduled run recorded %d watermarks, want 1", n)
+	}
+	run(0, "schedule", "pause", name, "--note", "maintenance")
+	if out := run(0, "schedule", "describe", name); !strings.Contains(out, "paused (maintenance)") {
+		t.Fatalf("describe after pause:\n%s", out)
+	}
+	run(0, "schedule", "unpause", name)
+	run(0, "schedule", "delete", name)
+	run(1, "schedule", "describe", name)
+	if out := run(0, "schedule", "list"); strings.Contains(out, name+" ") {
+		t.Fatalf("list after delete:\n%s", out)
+	}
+}
