@@ -2,6 +2,7 @@ package snowflake
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/snowmigrate/snowmigrate/migration"
@@ -85,7 +86,7 @@ func checksumField(c migration.Column) (string, error) {
 	var text string
 	switch t.Family {
 	case FamNumber:
-		text = "TO_VARCHAR(" + q + ")"
+		text = numberText(q, t)
 	case FamFloat:
 		text = floatText(q)
 	case FamBoolean:
@@ -108,6 +109,23 @@ func checksumField(c migration.Column) (string, error) {
 		return "", fmt.Errorf("column %s: no checksum text for type %s", c.TargetName, c.TargetType)
 	}
 	return "IFF(" + q + " IS NULL, " + nullField + ", " + text + ")", nil
+}
+
+// numberText prints a NUMBER(p,s) with exactly s decimals from integer texts only (no
+// dependence on how Snowflake displays a scaled number): the sign, the integer part and
+// the fraction times 10^s, zero-padded to s digits. Every step is exact NUMBER
+// arithmetic (10^s is an integer literal, not POWER, which returns FLOAT).
+func numberText(q string, t SQLType) string {
+	scale := 0
+	if len(t.Args) > 1 {
+		scale = t.Args[1]
+	}
+	if scale == 0 {
+		return "TO_VARCHAR(" + q + ")"
+	}
+	a := "ABS(" + q + ")"
+	pow := "1" + strings.Repeat("0", scale)
+	return "IFF(" + q + " < 0, '-', '') || TO_VARCHAR(TRUNC(" + a + ")::NUMBER(38,0)) || '.' || LPAD(TO_VARCHAR(((" + a + " - TRUNC(" + a + ")) * " + pow + ")::NUMBER(38,0)), " + strconv.Itoa(scale) + ", '0')"
 }
 
 // floatText is the exact m·2^k text of a FLOAT (docs/checksums.md). e = FLOOR(LOG(2,
