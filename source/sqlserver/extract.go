@@ -69,7 +69,8 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 			return fmt.Errorf("extract partition %d of %s.%s: %w", req.Partition.Number, req.Source.Schema, req.Source.Table, mapError(err))
 		}
 		defer rows.Close()
-		w := newWriter(plans, fs.Leaf())
+		w := newWriter(plans, fs)
+		defer w.stop()
 		raw := make([]any, len(plans))
 		ptrs := make([]any, len(plans))
 		for i := range raw {
@@ -86,7 +87,7 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 			rowsRead.Add(1)
 			bytesRead.Add(int64(n))
 			if w.b.N == batchRows || w.b.Bytes >= batchBytes {
-				if err := w.flush(fs); err != nil {
+				if err := w.flush(); err != nil {
 					return err
 				}
 			}
@@ -94,7 +95,10 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("extract partition %d of %s.%s: %w", req.Partition.Number, req.Source.Schema, req.Source.Table, mapError(err))
 		}
-		return w.flush(fs)
+		if err := w.flush(); err != nil {
+			return err
+		}
+		return w.stop()
 	})
 	stop()
 	if err != nil {
@@ -106,6 +110,13 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 		return stats, err
 	}
 	stats.Files, stats.Rows = files, rowsRead.Load()
+	faithful := true
+	for _, p := range plans {
+		faithful = faithful && p.checksummed()
+	}
+	if faithful {
+		stats.Checksum = fs.Checksum().String()
+	}
 	var fileRows int64
 	for _, f := range files {
 		stats.Bytes += f.Bytes
@@ -120,27 +131,71 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 	return stats, nil
 }
 
-// writer fills one column batch from scanned rows.
+// writer fills column batches from scanned rows and hands them to an encoder
+// goroutine, so that reading from the server and Parquet encoding run in parallel.
+// Three batches circulate (filling, queued, encoding): memory is bounded by them and
+// by the writer's row group.
 type writer struct {
-	plans []colPlan
-	leaf  []int
-	b     *parquetx.Batch
+	plans  []colPlan
+	leaf   []int
+	b      *parquetx.Batch
+	full   chan *parquetx.Batch
+	free   chan *parquetx.Batch
+	done   chan error
+	encErr atomic.Pointer[error]
+	closed bool
 }
 
-func newWriter(plans []colPlan, leaf []int) *writer {
-	return &writer{plans: plans, leaf: leaf, b: parquetx.NewBatch(len(plans), batchRows, 0, 0)}
+const poolBatches = 3
+
+func newWriter(plans []colPlan, fs *parquetx.FileSet) *writer {
+	w := &writer{plans: plans, leaf: fs.Leaf(), full: make(chan *parquetx.Batch, poolBatches),
+		free: make(chan *parquetx.Batch, poolBatches), done: make(chan error, 1)}
+	for i := 0; i < poolBatches; i++ {
+		w.free <- parquetx.NewBatch(len(plans), batchRows, 0, 0)
+	}
+	w.b = <-w.free
+	go func() {
+		var err error
+		for b := range w.full {
+			if err == nil {
+				if err = fs.Write(b); err != nil {
+					w.encErr.Store(&err)
+				}
+			}
+			b.Reset()
+			for i := range b.Cols {
+				clear(b.Cols[i]) // drop references to the written values' bytes
+			}
+			w.free <- b
+		}
+		w.done <- err
+	}()
+	return w
 }
 
-func (w *writer) flush(fs *parquetx.FileSet) error {
+// flush queues the current batch for encoding and takes a free one.
+func (w *writer) flush() error {
+	if p := w.encErr.Load(); p != nil {
+		return *p
+	}
 	if w.b.N == 0 {
 		return nil
 	}
-	err := fs.Write(w.b)
-	w.b.Reset()
-	for i := range w.b.Cols {
-		clear(w.b.Cols[i]) // drop references to the written values' bytes
+	w.full <- w.b
+	w.b = <-w.free
+	return nil
+}
+
+// stop waits for the encoder to finish what was queued and returns its error; later
+// calls return nil.
+func (w *writer) stop() error {
+	if w.closed {
+		return nil
 	}
-	return err
+	w.closed = true
+	close(w.full)
+	return <-w.done
 }
 
 // add appends one row and returns the bytes it holds (for progress and batch sizing).

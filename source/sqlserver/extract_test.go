@@ -265,3 +265,29 @@ func TestSnapshotIsolation(t *testing.T) {
 	cfg.PartitionSize = &config.PartitionSize{MaxRowsPerPartition: 1}
 	checkCoverage(t, src.(*Source), cfg, "ID", []string{"ID"}, []bool{true}, 3)
 }
+
+// The partition checksum is reported when every column's Parquet value is its target's
+// canonical value, and left out when a temporal value travels as text.
+func TestExtractChecksum(t *testing.T) {
+	s, _ := newDB(t, "CREATE TABLE dbo.c (id int NOT NULL, v nvarchar(10), d datetime2(3), o datetimeoffset(3))",
+		"INSERT INTO dbo.c VALUES (1, N'a', '2024-01-01 00:00:00.123', '2024-01-01 00:00:00.123 +01:00'), (2, NULL, NULL, NULL)")
+	for _, tc := range []struct {
+		cfg  config.TableConfig
+		want bool
+	}{
+		{tableConfig("c", "id"), false}, // datetimeoffset travels as text
+		{withMapping(tableConfig("c", "id"), "datetimeoffset", "VARCHAR"), true},
+	} {
+		info, err := s.Introspect(ctxT(t), tc.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.Extract(ctxT(t), source.ExtractRequest{Table: tc.cfg, TableShape: info.TableShape, Partition: migration.Partition{Number: 1}}, t.TempDir(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.HasPrefix(st.Checksum, "v1:2:"); got != tc.want {
+			t.Errorf("mapping %v: checksum %q, want one: %v", tc.cfg.ColumnTypeMappings, st.Checksum, tc.want)
+		}
+	}
+}

@@ -43,7 +43,7 @@ func planColumn(c migration.Column) (colPlan, error) {
 	}
 	st := parseSQLType(c.SourceType)
 	q := quoteIdent(c.SourceName)
-	p := colPlan{ColumnPlan: source.ColumnPlan{SourceName: c.SourceName, TargetName: c.TargetName, Expr: q}}
+	p := colPlan{ColumnPlan: source.ColumnPlan{SourceName: c.SourceName, TargetName: c.TargetName, Expr: q, Target: tt.Kind}}
 	b := st.Base
 	fail := func() (colPlan, error) {
 		return colPlan{}, fmt.Errorf("column %q: %s cannot be converted to %s; map it to VARCHAR or another type of its family", c.SourceName, c.SourceType, tt.Text)
@@ -156,6 +156,14 @@ func planColumn(c migration.Column) (colPlan, error) {
 		return fail()
 	}
 	return p, nil
+}
+
+// checksummed reports whether the partition checksum of parquetx (docs/checksums.md),
+// computed from the Parquet values, is the one Snowflake computes over the loaded
+// column: not for temporal values that travel as text (100-ns digits, offsets), whose
+// text is not the canonical text of their target type.
+func (p colPlan) checksummed() bool {
+	return p.Out != source.OutString || p.Target == source.TargetText || p.Target == source.TargetSemi
 }
 
 // fracDigits is the number of fractional second digits a temporal type holds.
