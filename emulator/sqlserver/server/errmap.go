@@ -35,7 +35,7 @@ func mapError(err error) *tsql.Error {
 	msg := err.Error()
 	first := strings.SplitN(msg, "\n", 2)[0]
 	switch {
-	case strings.HasSuffix(first, tsql.DivideByZero):
+	case strings.Contains(first, tsql.DivideByZero):
 		return tsql.Errf(8134, 1, 16, "%s", tsql.DivideByZero)
 	case reNoTable.MatchString(first):
 		name := strings.Trim(reNoTable.FindStringSubmatch(first)[1], `"!`)

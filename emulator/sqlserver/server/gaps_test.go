@@ -112,3 +112,78 @@ func TestDivideByZero(t *testing.T) {
 		t.Fatalf("after 8134: SUM(a) = %d %v, want 24", sum, err)
 	}
 }
+
+// AVG of an integer type is that integer type (int for tinyint/smallint/int, bigint for
+// bigint), the sum divided by the count and truncated toward zero; AVG of decimal(p, s)
+// is decimal(38, max(s, 6)); decimal division has SQL Server's precision and scale and
+// truncates.
+func TestAvgAndDecimalDivisionTypes(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	c := connOf(t, db)
+	cexec(t, c, "CREATE TABLE av (g int, ti tinyint, si smallint, i int, bi bigint, d decimal(10,2), d38 decimal(38,10))")
+	cexec(t, c, `INSERT INTO av VALUES (1, 1, 1, 1, 1, 1.00, 1.67574), (1, 2, 2, 2, 2, 2.00, 10000),
+		(1, 2, 2, 2, 2, 2.00, 3), (2, 7, -7, -7, -7, -7.01, 0), (2, 0, 0, 0, 0, 0, 0)`)
+	type col struct {
+		typ         string
+		prec, scale int64
+		want        string
+	}
+	var args []any
+	check := func(q string, want ...col) {
+		t.Helper()
+		rows, err := c.QueryContext(ctx(t), q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		defer rows.Close()
+		cts, _ := rows.ColumnTypes()
+		if len(cts) != len(want) {
+			t.Fatalf("%s: %d columns", q, len(cts))
+		}
+		if !rows.Next() {
+			t.Fatalf("%s: no row %v", q, rows.Err())
+		}
+		vals := make([]sql.NullString, len(cts))
+		ptrs := make([]any, len(cts))
+		for k := range vals {
+			ptrs[k] = &vals[k]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for k, w := range want {
+			p, s, _ := cts[k].DecimalSize()
+			if cts[k].DatabaseTypeName() != w.typ || p != w.prec || s != w.scale || vals[k].String != w.want {
+				t.Errorf("%s column %d: %s(%d,%d) %q, want %s(%d,%d) %q", q, k+1, cts[k].DatabaseTypeName(), p, s, vals[k].String, w.typ, w.prec, w.scale, w.want)
+			}
+		}
+	}
+	// group 1: 1, 2, 2 → 5/3 = 1 (truncated); group 2: -7, 0 → -3 (toward zero)
+	check("SELECT AVG(ti), AVG(si), AVG(i), AVG(bi), AVG(d) FROM av WHERE g = 1",
+		col{"INT", 0, 0, "1"}, col{"INT", 0, 0, "1"}, col{"INT", 0, 0, "1"}, col{"BIGINT", 0, 0, "1"},
+		col{"DECIMAL", 38, 6, "1.666666"})
+	check("SELECT AVG(si), AVG(i), AVG(bi), AVG(d), AVG(DISTINCT i) FROM av WHERE g = 2",
+		col{"INT", 0, 0, "-3"}, col{"INT", 0, 0, "-3"}, col{"BIGINT", 0, 0, "-3"}, col{"DECIMAL", 38, 6, "-3.505000"},
+		col{"INT", 0, 0, "-3"})
+	check("SELECT AVG(i) OVER (PARTITION BY g) FROM av WHERE g = 1", col{"INT", 0, 0, "1"})
+	// decimal(10,2) / decimal(10,2): scale max(6, 2+10+1) = 13, precision 10-2+2+13 = 23
+	check("SELECT d / d FROM av WHERE i = 1", col{"DECIMAL", 23, 13, "1.0000000000000"})
+	// decimal(38,10) / decimal(38,10): precision 87 → 38, integral part 38 ≥ 32 → scale 6, truncated
+	check("SELECT CAST(1.67574 AS decimal(38,10)) / CAST(10000 AS decimal(38,10))", col{"DECIMAL", 38, 6, "0.000167"})
+	// constants take the smallest precision: 1.0 is numeric(2,1), 3 numeric(1,0) → (7,6)
+	check("SELECT 1.0 / 3, 2.0 / 3, -2.0 / 3", col{"DECIMAL", 7, 6, "0.333333"}, col{"DECIMAL", 7, 6, "0.666666"}, col{"DECIMAL", 7, 6, "-0.666666"})
+	// int column / decimal: int is decimal(10,0); scale max(6, 0+4+1) = 6, precision 10+2+6 = 18
+	check("SELECT i / 2.50 FROM av WHERE g = 1 AND d = 1", col{"DECIMAL", 18, 6, "0.400000"})
+	// parameters: decimal(5,2) / bigint (go-mssqldb sends int64 as bigint: decimal(19,0)):
+	// scale max(6, 2+19+1) = 22, precision 5-2+0+22 = 25
+	args = []any{int64(3)}
+	check("SELECT CAST(1 AS decimal(5,2)) / @p1", col{"DECIMAL", 25, 22, "0.3333333333333333333333"})
+	args = nil
+	// integer division stays integer
+	check("SELECT 7 / 2, i / 2 FROM av WHERE g = 1 AND d = 2 AND ti = 2 AND si = 2 AND bi = 2 AND d38 = 3",
+		col{"INT", 0, 0, "3"}, col{"INT", 0, 0, "1"})
+	if _, err := c.ExecContext(ctx(t), "SELECT d / (d - d) FROM av"); errNumber(err) != 8134 {
+		t.Fatalf("decimal / 0: %v", err)
+	}
+}

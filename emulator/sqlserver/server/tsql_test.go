@@ -91,7 +91,7 @@ func TestSourceQueries(t *testing.T) {
 	if got := get(`SELECT COUNT(*) FROM lk WHERE s LIKE '%[%]%'`); got != "1" {
 		t.Errorf("LIKE with [%%]: %s", got)
 	}
-	if got := get(`SELECT 7 / 2, No / 2, 7.0 / 2 FROM sales.Orders WHERE No = 5`); got != "3,2,3.5" { // SQL Server: 3.500000 (numeric); the engine divides decimals as floats
+	if got := get(`SELECT 7 / 2, No / 2, 7.0 / 2 FROM sales.Orders WHERE No = 5`); got != "3,2,3.500000" { // numeric(7,6), as SQL Server
 		t.Errorf("integer division: %s", got)
 	}
 	// the numbers idiom of T-SQL scripts, with the CTE before INSERT

@@ -9,11 +9,14 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/marcboeker/go-duckdb"
 
 	"github.com/snowmigrate/snowmigrate/emulator/sqlserver/tds"
+	"github.com/snowmigrate/snowmigrate/emulator/sqlserver/tsql"
 )
 
 // udf is a row-at-a-time DuckDB scalar function written in Go: the byte-exact pieces of
@@ -74,6 +77,14 @@ var udfs = map[string]*udf{
 	"ss_cp1252": {in: []duckdb.Type{duckdb.TYPE_VARCHAR}, out: duckdb.TYPE_BLOB, fn: func(v []driver.Value) (any, error) {
 		return tds.EncodeVarchar(fmt.Sprint(v[0])), nil
 	}},
+	// decimal division at a given scale, truncated toward zero as SQL Server's is
+	"ss_decdiv": {in: []duckdb.Type{duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR, duckdb.TYPE_INTEGER}, out: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
+		scale, err := strconv.Atoi(fmt.Sprint(v[2]))
+		if err != nil {
+			return nil, err
+		}
+		return decimalQuotient(fmt.Sprint(v[0]), fmt.Sprint(v[1]), scale)
+	}},
 	// CONVERT(bigint, varbinary): the last 8 bytes, big-endian, as SQL Server reads them
 	"ss_bin2int": {in: []duckdb.Type{duckdb.TYPE_BLOB}, out: duckdb.TYPE_BIGINT, fn: func(v []driver.Value) (any, error) {
 		b := blobArg(v[0])
@@ -86,6 +97,36 @@ var udfs = map[string]*udf{
 		}
 		return int64(n), nil
 	}},
+}
+
+// decimalQuotient divides exact decimal texts and renders the quotient with scale
+// digits after the point, truncated toward zero.
+func decimalQuotient(a, b string, scale int) (string, error) {
+	x, okA := new(big.Rat).SetString(a)
+	y, okB := new(big.Rat).SetString(b)
+	if !okA || !okB {
+		return "", tsql.Errf(8114, 5, 16, "Error converting data type varchar to numeric.")
+	}
+	if y.Sign() == 0 {
+		return "", tsql.Errf(8134, 1, 16, "%s", tsql.DivideByZero)
+	}
+	q := new(big.Rat).Quo(x, y)
+	pow := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil)
+	n := new(big.Int).Mul(q.Num(), pow)
+	n.Quo(n, q.Denom())
+	neg := n.Sign() < 0
+	digits := new(big.Int).Abs(n).String()
+	if len(digits) <= scale {
+		digits = strings.Repeat("0", scale-len(digits)+1) + digits
+	}
+	out := digits
+	if scale > 0 {
+		out = digits[:len(digits)-scale] + "." + digits[len(digits)-scale:]
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out, nil
 }
 
 // registerUDFs makes the functions available on a connection; DuckDB keeps them in the

@@ -234,6 +234,11 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 			return "", 0, firstErr(err, nargs(1))
 		}
 		return "octet_length(CAST(" + a[0] + " AS BLOB))", end, nil
+	case "AVG":
+		s, e, err := tr.avg(toks, i, end)
+		if err != nil || s != "" {
+			return s, e, err
+		}
 	case "COUNT":
 		if len(inner) == 1 && inner[0].Kind == Op && inner[0].Val == "*" {
 			return "CAST(count(*) AS INTEGER)", end, nil

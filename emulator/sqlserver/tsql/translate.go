@@ -95,67 +95,6 @@ func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, err
 	return q, nil
 }
 
-// nonZeroNumber reports whether toks is one numeric literal other than zero.
-func nonZeroNumber(toks []Token) bool {
-	if len(toks) != 1 || toks[0].Kind != Number {
-		return false
-	}
-	f, err := strconv.ParseFloat(toks[0].Val, 64)
-	return err == nil && f != 0
-}
-
-// operandEnd returns the end (exclusive) of the operand of a binary operator that
-// starts at toks[i]: unary signs, then a literal, variable, (dotted) name, call (with
-// its OVER clause), parenthesised expression or CASE … END. It returns i when the
-// operand has none of these forms.
-func operandEnd(toks []Token, i int) int {
-	j := i
-	for j < len(toks) && toks[j].Kind == Op && (toks[j].Val == "-" || toks[j].Val == "+" || toks[j].Val == "~") {
-		j++
-	}
-	if j >= len(toks) {
-		return i
-	}
-	switch t := toks[j]; {
-	case t.Kind == Number || t.Kind == String || t.Kind == Var || t.Kind == SysVar || t.Kind == Binary:
-		return j + 1
-	case t.Kind == LParen:
-		if e := matching(toks, j); e > j {
-			return e + 1
-		}
-	case t.Is("CASE"):
-		depth := 0
-		for k := j; k < len(toks); k++ {
-			if toks[k].Is("CASE") {
-				depth++
-			} else if toks[k].Is("END") {
-				if depth--; depth == 0 {
-					return k + 1
-				}
-			}
-		}
-	case t.IsName() && !(t.Kind == Ident && isKeyword(t.Val) && !t.Is("LEFT") && !t.Is("RIGHT")):
-		_, next := ReadName(toks, j)
-		if next <= j {
-			return i
-		}
-		if next < len(toks) && toks[next].Kind == LParen {
-			e := matching(toks, next)
-			if e < 0 {
-				return i
-			}
-			next = e + 1
-			if next+1 < len(toks) && toks[next].Is("OVER") && toks[next+1].Kind == LParen {
-				if e := matching(toks, next+1); e > 0 {
-					next = e + 1
-				}
-			}
-		}
-		return next
-	}
-	return i
-}
-
 // TranslateExpr translates an expression (defaults, computed columns).
 func TranslateExpr(env Env, toks []Token) (string, error) {
 	tr := &translator{env: env, params: map[string]BoundParam{}, target: map[string]tds.Type{}}
@@ -311,6 +250,12 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 	tops := map[int]string{}
 	depth := 0
 	orderDepth := -1 // depth of the ORDER BY being translated, -1 outside one
+	// at holds the output offset where each visited token's translation starts (-1: not
+	// visited), so that a division can rewrite its left operand
+	at := make([]int, len(toks))
+	for k := range at {
+		at[k] = -1
+	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.Pos > 0 {
@@ -324,6 +269,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				delete(tr.wrapOpen, t.Pos)
 			}
 		}
+		at[i] = b.Len()
 		switch t.Kind {
 		case String:
 			sp()
@@ -405,6 +351,16 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			case "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=":
 				return "", Unsupported("compound assignment " + t.Val)
 			case "/", "%":
+				if t.Val == "/" && tr.divGuard {
+					next, err := tr.decimalDivision(&b, toks, i, at)
+					if err != nil {
+						return "", err
+					}
+					if next > 0 {
+						i = next - 1
+						continue
+					}
+				}
 				// T-SQL divides integers as integers; DuckDB's / is always fractional
 				switch {
 				case t.Val == "%":
