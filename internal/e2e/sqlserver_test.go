@@ -172,6 +172,36 @@ connection_name = %q
 			}
 		}
 	}
+
+	// A missing table and a missing partition column fail only their own tables.
+	fails := s.writeConfig("sqlserver-fails.json", fmt.Sprintf(`{
+  "defaultTableConfiguration": {
+    "source": { "databaseName": %q, "schemaName": "dbo" },
+    "target": { "databaseName": "E2E", "schemaName": "SSFAILS" }
+  },
+  "tables": [
+    { "source": { "tableName": "ci_keys" }, "target": { "tableName": "good" }, "columnNamesToPartitionBy": ["id"] },
+    { "source": { "tableName": "no_such_table" }, "target": { "tableName": "no_such_table" }, "columnNamesToPartitionBy": ["id"] },
+    { "source": { "tableName": "filtered" }, "target": { "tableName": "no_key_col" }, "columnNamesToPartitionBy": ["missing_col"] }
+  ]
+}`, dbName))
+	out, code := s.starter(2*time.Minute, "create-data-migration-workflow", fails, "--name", "E2eSQLServerFails",
+		"--connection-name", s.emu.ConnectionName(), "--source-platform", "sqlserver", "--task-queue-base", s.queue)
+	if code != 0 {
+		t.Fatalf("create exit %d:\n%s", code, out)
+	}
+	out, code = s.starter(5*time.Minute, "watch", "E2eSQLServerFails")
+	if code == 0 {
+		t.Fatalf("watch exited 0 although two tables cannot migrate:\n%s", out)
+	}
+	for _, want := range []string{"no_such_table", "missing_col"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("watch output does not name %s:\n%s", want, out)
+		}
+	}
+	if n := s.sfInt("SELECT COUNT(*) FROM E2E.SSFAILS.GOOD"); n != int64(ciRows) {
+		t.Errorf("good table: %d rows, want %d", n, ciRows)
+	}
 }
 
 // compareSQLServer reads both sides in key order and compares every value.
