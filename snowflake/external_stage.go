@@ -75,30 +75,39 @@ func ExternalStagePrefix(parts []string, workflowID, tableKey string, partition 
 // returns "" for an internal stage.
 func StageURLFrom(rows []Row) (string, error) {
 	for _, r := range rows {
-		parent, _ := r.Get("parent_property")
-		prop, _ := r.Get("property")
-		if !strings.EqualFold(parent, "STAGE_LOCATION") || !strings.EqualFold(prop, "URL") {
-			continue
+		if url, found, err := StageURLRow(r); found || err != nil {
+			return url, err
 		}
-		v, _ := r.Get("property_value")
-		v = strings.TrimSpace(v)
-		if v == "" || v == "[]" || v == `[""]` {
-			return "", nil
-		}
-		var urls []string
-		if strings.HasPrefix(v, "[") {
-			if err := json.Unmarshal([]byte(v), &urls); err != nil {
-				return "", fmt.Errorf("DESC STAGE: URL %q is not a JSON list: %w", v, err)
-			}
-		} else {
-			urls = []string{strings.Trim(v, `"`)}
-		}
-		if len(urls) == 0 || urls[0] == "" {
-			return "", nil
-		}
-		return urls[0], nil
 	}
 	return "", nil
+}
+
+// StageURLRow reads one DESC STAGE row: found is true on the STAGE_LOCATION URL row
+// (url "" for an internal stage). Call it inside EachRow: a Row's values are only
+// valid during its callback.
+func StageURLRow(r Row) (url string, found bool, err error) {
+	parent, _ := r.Get("parent_property")
+	prop, _ := r.Get("property")
+	if !strings.EqualFold(parent, "STAGE_LOCATION") || !strings.EqualFold(prop, "URL") {
+		return "", false, nil
+	}
+	v, _ := r.Get("property_value")
+	v = strings.TrimSpace(v)
+	if v == "" || v == "[]" || v == `[""]` {
+		return "", true, nil
+	}
+	var urls []string
+	if strings.HasPrefix(v, "[") {
+		if err := json.Unmarshal([]byte(v), &urls); err != nil {
+			return "", true, fmt.Errorf("DESC STAGE: URL %q is not a JSON list: %w", v, err)
+		}
+	} else {
+		urls = []string{strings.Trim(v, `"`)}
+	}
+	if len(urls) == 0 {
+		return "", true, nil
+	}
+	return urls[0], true, nil
 }
 
 // UnloadLocation is the partition's S3 location under the stage URL.

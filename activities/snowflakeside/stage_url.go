@@ -30,11 +30,17 @@ func (a *Activities) ExternalStageURL(ctx context.Context, in snowflakeapi.Exter
 	if err != nil {
 		return res, classify(err, "describe the external stage "+in.Stage)
 	}
-	var all []snowflake.Row
-	if err := snowflake.EachRow(rows, func(r snowflake.Row) error { all = append(all, r); return nil }); err != nil {
+	var url string
+	var urlErr error
+	if err := snowflake.EachRow(rows, func(r snowflake.Row) error {
+		if u, found, err := snowflake.StageURLRow(r); found {
+			url, urlErr = u, err
+		}
+		return nil
+	}); err != nil {
 		return res, classify(err, "describe the external stage "+in.Stage)
 	}
-	url, err := snowflake.StageURLFrom(all)
+	err = urlErr
 	if err == nil && url == "" {
 		err = fmt.Errorf("stage %s has no URL: it is an internal stage; the unload strategy needs an external stage on S3 (CREATE STAGE … URL = 's3://bucket/prefix/' STORAGE_INTEGRATION = …)", in.Stage)
 	}
