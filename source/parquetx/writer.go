@@ -122,6 +122,11 @@ func (s *FileSet) Write(b *Batch) error {
 			return err
 		}
 	}
+	// The checksum reads the batch while Parquet encodes it (both only read it); the
+	// batch is reused once Write returns, so Write waits for both.
+	summed := make(chan struct{})
+	go func() { s.sum.add(b); close(summed) }()
+	defer func() { <-summed }()
 	cols := s.w.ColumnWriters()
 	for i, vals := range b.Cols {
 		if len(vals) < b.N {
@@ -131,7 +136,6 @@ func (s *FileSet) Write(b *Batch) error {
 			return fmt.Errorf("write parquet column %d: %w", i, err)
 		}
 	}
-	s.sum.add(b)
 	s.rows += int64(b.N)
 	s.rgRows += int64(b.N)
 	s.rgBytes += b.Bytes
