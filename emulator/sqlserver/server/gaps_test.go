@@ -3,7 +3,9 @@ package server
 import (
 	"database/sql"
 	"errors"
+	"strconv"
 	"testing"
+	"time"
 
 	mssql "github.com/microsoft/go-mssqldb"
 )
@@ -183,7 +185,74 @@ func TestAvgAndDecimalDivisionTypes(t *testing.T) {
 	// integer division stays integer
 	check("SELECT 7 / 2, i / 2 FROM av WHERE g = 1 AND d = 2 AND ti = 2 AND si = 2 AND bi = 2 AND d38 = 3",
 		col{"INT", 0, 0, "3"}, col{"INT", 0, 0, "1"})
+	// SQL Server sums an int AVG in int: beyond its range it is error 8115
+	cexec(t, c, "INSERT INTO av (g, i) VALUES (3, 2147483647), (3, 1)")
+	if _, err := c.ExecContext(ctx(t), "SELECT AVG(i) FROM av WHERE g = 3"); errNumber(err) != 8115 {
+		t.Fatalf("AVG(int) beyond int: %v", err)
+	}
 	if _, err := c.ExecContext(ctx(t), "SELECT d / (d - d) FROM av"); errNumber(err) != 8134 {
 		t.Fatalf("decimal / 0: %v", err)
+	}
+}
+
+// datetimeoffset values compare and order by their UTC instant, whatever their offsets.
+func TestDatetimeoffsetByInstant(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	c := connOf(t, db)
+	cexec(t, c, "CREATE TABLE dto (id int, d datetimeoffset(7))")
+	cexec(t, c, `INSERT INTO dto VALUES (1, '2020-01-01 10:00:00 +05:00'), (2, '2020-01-01 06:00:00 +00:00'),
+		(3, '2020-01-01 01:00:00 -03:00'), (4, '2020-01-01 05:00:00.0000001 +00:00'), (5, NULL),
+		(6, '2019-12-31 23:30:00 -14:00'), (7, '2020-01-01 13:59:00 +14:00')`)
+	ids := func(q string, args ...any) string {
+		t.Helper()
+		rows, err := c.QueryContext(ctx(t), q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		defer rows.Close()
+		out := ""
+		for rows.Next() {
+			var id int
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			out += strconv.Itoa(id) + " "
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	// UTC: 1 05:00, 2 06:00, 3 04:00, 4 05:00:00.0000001, 6 2020-01-01 13:30, 7 2019-12-31 23:59
+	for _, tc := range []struct {
+		q    string
+		args []any
+		want string
+	}{
+		{"SELECT id FROM dto ORDER BY d, id", nil, "5 7 3 1 4 2 6 "},
+		{"SELECT id FROM dto ORDER BY d DESC", nil, "6 2 4 1 3 7 5 "},
+		{"SELECT id FROM dto t ORDER BY t.d", nil, "5 7 3 1 4 2 6 "},
+		{"SELECT id FROM dto WHERE d = '2020-01-01 05:00:00 +00:00'", nil, "1 "},
+		{"SELECT id FROM dto WHERE '2020-01-01 07:00:00 +02:00' = d", nil, "1 "},
+		{"SELECT id FROM dto WHERE d > '2020-01-01 04:30:00 +00:00' ORDER BY d", nil, "1 4 2 6 "},
+		{"SELECT id FROM dto WHERE d BETWEEN '2020-01-01 09:30 +05:00' AND '2020-01-01 05:00:00 +00:00'", nil, "1 "},
+		{"SELECT id FROM dto WHERE d = @p1", []any{time.Date(2020, 1, 1, 7, 0, 0, 0, time.FixedZone("", 2*3600))}, "1 "},
+		{"SELECT id FROM dto WHERE d < @p1 ORDER BY d", []any{time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}, "7 "},
+	} {
+		if got := ids(tc.q, tc.args...); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.q, got, tc.want)
+		}
+	}
+	// MIN/MAX give the value at the earliest/latest instant, with its own offset
+	var lo, hi time.Time
+	if err := c.QueryRowContext(ctx(t), "SELECT MIN(d), MAX(d) FROM dto").Scan(&lo, &hi); err != nil {
+		t.Fatal(err)
+	}
+	if _, off := lo.Zone(); !lo.Equal(time.Date(2019, 12, 31, 23, 59, 0, 0, time.UTC)) || off != 14*3600 {
+		t.Errorf("MIN(d) = %v", lo)
+	}
+	if _, off := hi.Zone(); !hi.Equal(time.Date(2020, 1, 1, 13, 30, 0, 0, time.UTC)) || off != -14*3600 {
+		t.Errorf("MAX(d) = %v", hi)
 	}
 }

@@ -61,6 +61,9 @@ var Macros = []string{
 	`CREATE OR REPLACE TEMP MACRO ss_time(x) AS CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{2}:\d{2}:\d{2}\.\d{7}') THEN CAST(x AS VARCHAR) WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?') THEN strftime(CAST('2000-01-01 ' || CAST(x AS VARCHAR) AS TIMESTAMP), '%H:%M:%S.%f') || '0' ELSE right(ss_dt2(x), 16) END`,
 	// character conversion with SQL Server's text forms: upper-case GUIDs, bit as 1/0
 	`CREATE OR REPLACE TEMP MACRO ss_str(x) AS CASE WHEN typeof(x) = 'UUID' THEN upper(CAST(x AS VARCHAR)) WHEN typeof(x) = 'BOOLEAN' THEN replace(replace(CAST(x AS VARCHAR), 'true', '1'), 'false', '0') ELSE CAST(x AS VARCHAR) END`,
+	// the UTC instant of a stored datetimeoffset ('YYYY-MM-DD hh:mm:ss.fffffff +hh:mm') in
+	// 100 ns units: what SQL Server compares and orders datetimeoffset values by
+	`CREATE OR REPLACE TEMP MACRO ss_dtokey(x) AS (epoch_us(CAST(left(CAST(x AS VARCHAR), 26) AS TIMESTAMP)) - (CASE WHEN substr(CAST(x AS VARCHAR), 29, 1) = '-' THEN -1 ELSE 1 END) * (CAST(substr(CAST(x AS VARCHAR), 30, 2) AS BIGINT) * 60 + CAST(substr(CAST(x AS VARCHAR), 33, 2) AS BIGINT)) * 60000000) * 10 + CAST(substr(CAST(x AS VARCHAR), 27, 1) AS BIGINT)`,
 	`CREATE OR REPLACE TEMP MACRO ss_dto(x) AS CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(CAST(x AS VARCHAR), '.* [+-]\d{2}:\d{2}') THEN CAST(x AS VARCHAR) ELSE ss_dt2(x) || ' +00:00' END`,
 }
 
@@ -234,6 +237,15 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 			return "", 0, firstErr(err, nargs(1))
 		}
 		return "octet_length(CAST(" + a[0] + " AS BLOB))", end, nil
+	case "MIN", "MAX":
+		// of a datetimeoffset column: the value at the earliest/latest instant
+		if len(args) == 1 && tr.dtoColumn(args[0]) {
+			x, err := tx(args[0])
+			if err != nil {
+				return "", 0, err
+			}
+			return "arg_" + strings.ToLower(name) + "(" + x + ", ss_dtokey(" + x + "))", end, nil
+		}
 	case "AVG":
 		s, e, err := tr.avg(toks, i, end)
 		if err != nil || s != "" {

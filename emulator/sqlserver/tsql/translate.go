@@ -70,6 +70,9 @@ type translator struct {
 	// expressions stored in the engine's catalog (computed columns, defaults), which
 	// may not refer to the per-connection macros
 	divGuard bool
+	// instant holds the source positions of literals and parameters compared with a
+	// datetimeoffset column: compared by their UTC instant as the column is
+	instant map[int]bool
 }
 
 // Translate turns one DML/query statement into DuckDB SQL.
@@ -273,7 +276,9 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 		switch t.Kind {
 		case String:
 			sp()
-			if tr.text != nil && tr.padded(toks, i, i+1) {
+			if tr.instant[t.Pos] {
+				b.WriteString("ss_dtokey(" + QuoteString(t.Val) + ")")
+			} else if tr.text != nil && tr.padded(toks, i, i+1) {
 				b.WriteString(QuoteString(strings.TrimRight(t.Val, " ")))
 			} else {
 				b.WriteString(QuoteString(t.Val))
@@ -297,7 +302,9 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				return "", err
 			}
 			sp()
-			if p := tr.params[strings.ToLower(t.Val)]; tr.text != nil && p.Type.IsChar() && tr.padded(toks, i, i+1) {
+			if p := tr.params[strings.ToLower(t.Val)]; tr.instant[t.Pos] {
+				ph = "ss_dtokey(" + ph + ")"
+			} else if tr.text != nil && p.Type.IsChar() && tr.padded(toks, i, i+1) {
 				ph = "rtrim(" + ph + ")"
 			}
 			b.WriteString(ph)
@@ -482,6 +489,10 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				case !explicit && (tr.padded(toks, i, next) || (orderDepth >= 0 && orderDepth == depth)):
 					name = rtrimmed(name, ct)
 				}
+			}
+			if tr.dtoColumn(toks[i:next]) && (tr.comparedByInstant(toks, i, next) || (orderDepth >= 0 && orderDepth == depth)) {
+				// datetimeoffset compares and orders by its UTC instant
+				name = "ss_dtokey(" + name + ")"
 			}
 			b.WriteString(name)
 			i = next - 1
@@ -762,6 +773,43 @@ func (tr *translator) textColumn(parts []string) (tds.Type, bool) {
 	return t, ok
 }
 
+// dtoColumn reports whether toks is exactly a reference to a datetimeoffset column of the
+// statement's single table.
+func (tr *translator) dtoColumn(toks []Token) bool {
+	if tr.cols == nil || len(toks) == 0 {
+		return false
+	}
+	parts, next := ReadName(toks, 0)
+	if next != len(toks) || len(parts) == 0 || len(parts) > 2 || (len(parts) == 2 && !strings.EqualFold(parts[0], tr.alias)) {
+		return false
+	}
+	ct, ok := tr.cols[strings.ToLower(parts[len(parts)-1])]
+	return ok && ct.Kind == tds.DateTimeOffset
+}
+
+// comparedByInstant reports whether the datetimeoffset column at toks[i:next] is compared
+// (=, <, …, BETWEEN) with literals, parameters or datetimeoffset columns, which are all
+// compared by instant; other comparisons keep comparing the stored text.
+func (tr *translator) comparedByInstant(toks []Token, i, next int) bool {
+	byInstant := func(a []Token) bool {
+		return len(a) == 1 && tr.instant[a[0].Pos] || tr.dtoColumn(a)
+	}
+	if i >= 2 && toks[i-1].Kind == Op && comparisonOps[toks[i-1].Val] && !tr.assign[toks[i-1].Pos] {
+		if s := operandStart(toks, i-2); s >= 0 && byInstant(toks[s:i-1]) {
+			return true
+		}
+	}
+	if next+1 < len(toks) && toks[next].Kind == Op && comparisonOps[toks[next].Val] && !tr.assign[toks[next].Pos] {
+		if e := operandEnd(toks, next+1); e > next+1 && byInstant(toks[next+1:e]) {
+			return true
+		}
+	}
+	if next+3 < len(toks) && toks[next].Is("BETWEEN") && toks[next+2].Is("AND") {
+		return byInstant(toks[next+1:next+2]) && byInstant(toks[next+3:next+4])
+	}
+	return false
+}
+
 func rtrimmed(expr string, t tds.Type) string {
 	if strings.Contains(strings.ToUpper(t.Collation), "_CI") {
 		return "(rtrim(" + expr + ") COLLATE NOCASE)"
@@ -897,6 +945,12 @@ func (tr *translator) compareTargets(toks []Token) error {
 		}
 		if !found {
 			continue
+		}
+		if ct.Kind == tds.DateTimeOffset && t.Pos > 0 {
+			if tr.instant == nil {
+				tr.instant = map[int]bool{}
+			}
+			tr.instant[t.Pos] = true
 		}
 		if t.Kind == Var {
 			if _, set := tr.target[strings.ToLower(t.Val)]; !set {
