@@ -9,10 +9,16 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	mssql "github.com/microsoft/go-mssqldb"
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/internal/testenv"
+	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
 // ssTypesDDL is a SQL Server table with every type the dialect maps.
@@ -92,26 +98,7 @@ func TestSQLServerMigration(t *testing.T) {
 		`INSERT INTO dbo.filtered VALUES (1, 0, N'keep'), (2, 1, N'drop'), (3, 0, N'it''s'), (4, 0, N'x'), (5, 1, N'y'), (6, 0, N'[z]')`,
 		`CREATE TABLE dbo.empty_table (id int NOT NULL PRIMARY KEY, v nvarchar(10))`)
 
-	worker := filepath.Join(s.dir, "sqlserver.toml")
-	if err := os.WriteFile(worker, []byte(fmt.Sprintf(`selected_task_source = "temporal"
-
-[application]
-max_parallel_tasks = 4
-work_dir = %q
-
-[connections.source.sqlserver]
-username = %q
-password = %q
-database = %q
-host = %q
-port = %d
-encrypt = "disable"
-
-[connections.target.snowflake_connection_name]
-connection_name = %q
-`, filepath.Join(s.dir, "work-ss"), srv.User, srv.Password, dbName, srv.Host(), srv.Port, s.emu.ConnectionName())), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	worker := s.sqlServerWorkerTOML(srv, dbName, "sqlserver")
 	cfg := s.writeConfig("sqlserver.json", fmt.Sprintf(`{
   "schemaVersion": "1.0",
   "defaultTableConfiguration": {
@@ -201,6 +188,113 @@ connection_name = %q
 	}
 	if n := s.sfInt("SELECT COUNT(*) FROM E2E.SSFAILS.GOOD"); n != int64(ciRows) {
 		t.Errorf("good table: %d rows, want %d", n, ciRows)
+	}
+}
+
+// sqlServerWorkerTOML writes a source worker configuration for the local SQL Server.
+func (s *stack) sqlServerWorkerTOML(srv *testenv.SQLServer, dbName, name string) string {
+	s.t.Helper()
+	p := filepath.Join(s.dir, name+".toml")
+	if err := os.WriteFile(p, []byte(fmt.Sprintf(`selected_task_source = "temporal"
+
+[application]
+max_parallel_tasks = 4
+work_dir = %q
+
+[connections.source.sqlserver]
+username = %q
+password = %q
+database = %q
+host = %q
+port = %d
+encrypt = "disable"
+
+[connections.target.snowflake_connection_name]
+connection_name = %q
+`, filepath.Join(s.dir, "work-"+name), srv.User, srv.Password, dbName, srv.Host(), srv.Port, s.emu.ConnectionName())), 0o600); err != nil {
+		s.t.Fatal(err)
+	}
+	return p
+}
+
+// TestSQLServerWorkerKilledMidExtract: the only source worker is killed while an
+// extract runs; a new worker finishes the table with every row exactly once.
+func TestSQLServerWorkerKilledMidExtract(t *testing.T) {
+	s := newStack(t)
+	srv := testenv.StartSQLServer(t)
+	const dbName, rows = "e2e_kill", 100000
+	db := srv.CreateDatabase(t, dbName)
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE dbo.big (id bigint NOT NULL PRIMARY KEY, a nvarchar(40), b decimal(12,2), c datetime2(7))"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmt, err := tx.PrepareContext(ctx, mssql.CopyIn("dbo.big", mssql.BulkOptions{}, "id", "a", "b", "c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 1; i <= rows; i++ {
+		if _, err := stmt.ExecContext(ctx, int64(i), fmt.Sprintf("row %d", i), fmt.Sprintf("%d.%02d", i, i%100), base.Add(time.Duration(i)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.writeConfig("big.json", fmt.Sprintf(`{
+  "tables": [ { "source": { "databaseName": %q, "schemaName": "dbo", "tableName": "big" },
+                "target": { "databaseName": "E2E", "schemaName": "SSKILL", "tableName": "big" },
+                "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 10000 } } ]
+}`, dbName))
+	s.startOrchestrator()
+	victim := s.startProcess("source1", "workers", "source", "--config", s.sqlServerWorkerTOML(srv, dbName, "source1"), "--task-queue-base", s.queue)
+	out, code := s.starter(time.Minute, "create-data-migration-workflow", cfg, "--name", "E2eSSKill",
+		"--connection-name", s.emu.ConnectionName(), "--source-platform", "sqlserver", "--task-queue-base", s.queue)
+	if code != 0 {
+		t.Fatalf("create exit %d:\n%s", code, out)
+	}
+	tc := s.temporal.Client(t)
+	tableWF := workflows.TableWorkflowID("E2eSSKill", dbName+".dbo.big")
+	deadline := time.Now().Add(3 * time.Minute)
+	killed := false
+	for !killed && time.Now().Before(deadline) {
+		desc, err := tc.DescribeWorkflowExecution(context.Background(), tableWF, "")
+		if err == nil {
+			for _, pa := range desc.GetPendingActivities() {
+				if pa.GetState() == enumspb.PENDING_ACTIVITY_STATE_STARTED && pa.GetActivityType().GetName() == sourceapi.ExtractName {
+					if err := victim.Process.Signal(syscall.SIGKILL); err != nil {
+						t.Fatal(err)
+					}
+					killed = true
+					break
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !killed {
+		t.Fatal("no extract was ever seen running: cannot test the kill")
+	}
+	s.startProcess("source2", "workers", "source", "--config", s.sqlServerWorkerTOML(srv, dbName, "source2"), "--task-queue-base", s.queue)
+	out, code = s.starter(10*time.Minute, "watch", "E2eSSKill")
+	if code != 0 {
+		t.Fatalf("watch exit %d after a worker was killed:\n%s", code, out)
+	}
+	if n := s.sfInt("SELECT COUNT(*) FROM E2E.SSKILL.BIG"); n != rows {
+		t.Errorf("target has %d rows, want %d", n, rows)
+	}
+	if n := s.sfInt("SELECT COUNT(DISTINCT ID) FROM E2E.SSKILL.BIG"); n != rows {
+		t.Errorf("target has %d distinct ids, want %d: duplicates or losses", n, rows)
+	}
+	if got := s.sfInt("SELECT SUM(ID) FROM E2E.SSKILL.BIG"); got != rows*(rows+1)/2 {
+		t.Errorf("sum(id) %d, want %d", got, rows*(rows+1)/2)
 	}
 }
 
