@@ -14,6 +14,9 @@ type Unloader interface {
 	// replacing whatever an earlier attempt left there) and reports the files from the
 	// server's manifest. No secret may reach an error or a log.
 	Unload(ctx context.Context, req UnloadRequest) (UnloadStats, error)
+	// RemoveUnloaded deletes the objects directly under url (a partition's location)
+	// and returns how many it removed.
+	RemoveUnloaded(ctx context.Context, url string) (int, error)
 }
 
 // UnloadRequest is one partition to unload.

@@ -107,6 +107,7 @@ func runSource(c *cli.Context) error {
 	shared.RegisterActivityWithOptions(acts.MaxWatermark, activity.RegisterOptions{Name: sourceapi.MaxWatermarkName})
 	shared.RegisterActivityWithOptions(trackExtract(wd, acts.Extract), activity.RegisterOptions{Name: sourceapi.ExtractName})
 	shared.RegisterActivityWithOptions(acts.Unload, activity.RegisterOptions{Name: sourceapi.UnloadName})
+	shared.RegisterActivityWithOptions(acts.RemoveUnloaded, activity.RegisterOptions{Name: sourceapi.RemoveUnloadedName})
 	// This host's queue: uploads of the files this process extracted.
 	own := worker.New(tc, hostQueue, worker.Options{MaxConcurrentActivityExecutionSize: parallel})
 	own.RegisterActivityWithOptions(trackUpload(wd, acts.Upload), activity.RegisterOptions{Name: sourceapi.UploadName})

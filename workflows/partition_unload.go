@@ -18,13 +18,16 @@ import (
 // partition's objects after the commit) → verify.
 func unloadPipeline(ctx workflow.Context, r *partitionRun) partitionOutcome {
 	defer r.done()
-	fields, err := r.unload(ctx)
+	fields, url, err := r.unload(ctx)
 	if err != nil {
 		return r.fail("unload", err)
 	}
 	r.startLoading(ctx)
 	if err := r.loadUnloaded(ctx, fields); err != nil {
 		return r.fail("load", err)
+	}
+	if r.ld.AlreadyLoaded && len(r.up.Files) > 0 {
+		r.removeUnloaded(ctx, url)
 	}
 	if err := r.verify(ctx); err != nil {
 		return r.fail("verify", err)
@@ -42,8 +45,8 @@ func (t *tableRun) unloads() bool {
 // unload reads the stage's URL and has the source UNLOAD the partition under it. It
 // fills r.stage (the partition's path on the external stage), r.ex (rows, bytes,
 // warnings) and r.up.Files (the manifest's files, relative to r.stage) and returns the
-// files' Parquet field names.
-func (r *partitionRun) unload(ctx workflow.Context) ([]string, error) {
+// files' Parquet field names and the partition's S3 location.
+func (r *partitionRun) unload(ctx workflow.Context) ([]string, string, error) {
 	t, p := r.t, r.p
 	r.out.rounds = 1
 	var st snowflakeapi.ExternalStageURLResult
@@ -51,21 +54,37 @@ func (r *partitionRun) unload(ctx workflow.Context) ([]string, error) {
 		ConnectionName: t.in.ConnectionName, Stage: t.in.Table.Extraction.ExternalStage,
 	}).Get(ctx, &st)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	path := migration.PartitionPath(t.in.Migration, t.in.TableKey, p.Number)
 	r.stage = st.StageRef + "/" + path
+	url := st.URL + path + "/"
 	var res sourceapi.UnloadResult
 	err = workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindExtract, t.sourceQueue), sourceapi.UnloadName, sourceapi.UnloadInput{
 		Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
-		TableShape: t.st.Intro.TableShape, Partition: p, URL: st.URL + path + "/",
+		TableShape: t.st.Intro.TableShape, Partition: p, URL: url,
 	}).Get(ctx, &res)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	r.ex = sourceapi.ExtractResult{Rows: res.Rows, Bytes: res.Bytes, Warnings: res.Warnings}
 	r.up = sourceapi.UploadResult{Files: res.Files, Bytes: res.Bytes}
-	return res.Fields, nil
+	return res.Fields, url, nil
+}
+
+// removeUnloaded deletes this attempt's objects when the load found the partition
+// loaded by an earlier attempt (so nothing loaded or removed them). Best effort: a
+// failure leaves objects under the stage, never wrong data.
+func (r *partitionRun) removeUnloaded(ctx workflow.Context, url string) {
+	t := r.t
+	var res sourceapi.RemoveUnloadedResult
+	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindCatalog, t.sourceQueue), sourceapi.RemoveUnloadedName, sourceapi.RemoveUnloadedInput{
+		Platform: t.in.SourcePlatform, URL: url,
+	}).Get(ctx, &res)
+	if err != nil {
+		workflow.GetLogger(ctx).Warn("unloaded objects of a partition loaded earlier were not removed",
+			"table", t.in.TableKey, "partition", r.p.Number, "url", url, "error", err)
+	}
 }
 
 // loadUnloaded is LoadPartition over the external stage's files, their fields mapped

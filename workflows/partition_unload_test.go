@@ -24,6 +24,14 @@ type unloadWorld struct {
 	*world
 	unloads map[int]int
 	urls    []string
+	removed []string
+}
+
+func (u *unloadWorld) RemoveUnloaded(_ context.Context, in sourceapi.RemoveUnloadedInput) (sourceapi.RemoveUnloadedResult, error) {
+	u.mu.Lock()
+	u.removed = append(u.removed, in.URL)
+	u.mu.Unlock()
+	return sourceapi.RemoveUnloadedResult{Removed: 2}, nil
 }
 
 func (u *unloadWorld) ExternalStageURL(_ context.Context, in snowflakeapi.ExternalStageURLInput) (snowflakeapi.ExternalStageURLResult, error) {
@@ -58,7 +66,11 @@ func (u *unloadWorld) LoadPartition(ctx context.Context, in snowflakeapi.LoadPar
 			fmt.Sprintf("load of %s fields %v files %v, want %s", in.StagePrefix, in.ParquetFields, in.Files, want), migration.ErrTypeConfig, nil)
 	}
 	in.StagePrefix = migration.StagePath("SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE", in.Migration, in.TableKey, in.Partition.Number)
-	return u.world.LoadPartition(ctx, in)
+	res, err := u.world.LoadPartition(ctx, in)
+	// Partition 2 stands for a retry whose partition an earlier attempt loaded: its own
+	// unloaded files were neither loaded nor removed by the load.
+	res.AlreadyLoaded = in.Partition.Number == 2
+	return res, err
 }
 
 func TestTableUnloadMovesEveryPartitionOnceWithoutExtract(t *testing.T) {
@@ -87,6 +99,7 @@ func TestTableUnloadMovesEveryPartitionOnceWithoutExtract(t *testing.T) {
 		snowflakeapi.VerifyPartitionName: w.VerifyPartition, snowflakeapi.RecordTableName: w.RecordTable,
 		snowflakeapi.RecordPartitionsName: w.RecordPartitions, snowflakeapi.RecordWarningsName: w.RecordWarnings,
 		snowflakeapi.ExternalStageURLName: w.ExternalStageURL, sourceapi.UnloadName: w.Unload,
+		sourceapi.RemoveUnloadedName: w.RemoveUnloaded,
 	} {
 		env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}
@@ -112,6 +125,9 @@ func TestTableUnloadMovesEveryPartitionOnceWithoutExtract(t *testing.T) {
 		if n != 1 {
 			t.Errorf("partition %d unloaded %d times", p, n)
 		}
+	}
+	if len(w.removed) != 1 || !strings.HasSuffix(w.removed[0], "/2/") {
+		t.Errorf("removed %v, want the already-loaded partition 2's location only", w.removed)
 	}
 	for _, u := range w.urls {
 		if !strings.HasPrefix(u, "s3://bucket/unload/m1/") || !strings.HasSuffix(u, "/") {

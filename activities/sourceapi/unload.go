@@ -32,3 +32,19 @@ type UnloadResult struct {
 	Fields   []string `json:"fields"`
 	Warnings []string `json:"warnings,omitempty"`
 }
+
+// RemoveUnloadedName deletes a partition's unloaded objects when the load did not
+// (it found the partition loaded by an earlier attempt, so this attempt's files were
+// never loaded nor removed). Best effort: the workflow logs a failure.
+const RemoveUnloadedName = "SourceRemoveUnloaded"
+
+// RemoveUnloadedInput is the partition's S3 location, as UnloadInput.URL.
+type RemoveUnloadedInput struct {
+	Platform string `json:"platform"`
+	URL      string `json:"url"`
+}
+
+// RemoveUnloadedResult counts the objects removed.
+type RemoveUnloadedResult struct {
+	Removed int `json:"removed"`
+}

@@ -43,3 +43,20 @@ func (a *Activities) Unload(ctx context.Context, in sourceapi.UnloadInput) (sour
 	}
 	return res, nil
 }
+
+// RemoveUnloaded implements sourceapi.RemoveUnloadedName with the worker's own S3 client.
+func (a *Activities) RemoveUnloaded(ctx context.Context, in sourceapi.RemoveUnloadedInput) (sourceapi.RemoveUnloadedResult, error) {
+	if err := a.checkPlatform(in.Platform); err != nil {
+		return sourceapi.RemoveUnloadedResult{}, err
+	}
+	u, ok := a.src.(source.Unloader)
+	if !ok {
+		return sourceapi.RemoveUnloadedResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+			"this worker's %s source cannot UNLOAD", a.src.Platform()), migration.ErrTypeConfig, nil)
+	}
+	n, err := u.RemoveUnloaded(ctx, in.URL)
+	if err != nil {
+		return sourceapi.RemoveUnloadedResult{}, boundary("remove "+in.URL, err)
+	}
+	return sourceapi.RemoveUnloadedResult{Removed: n}, nil
+}

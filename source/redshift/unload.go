@@ -166,6 +166,12 @@ func (s *Source) Unload(ctx context.Context, req source.UnloadRequest) (source.U
 		return stats, err
 	}
 	stats.Files, stats.Rows, stats.Bytes = files, rows, bytes
+	if len(files) == 0 {
+		// Nothing to load, so nothing will REMOVE the manifest through the stage.
+		if _, err := s.RemoveUnloaded(ctx, req.URL); err != nil {
+			return stats, fmt.Errorf("remove the empty partition's manifest: %w", err)
+		}
+	}
 	return stats, nil
 }
 
