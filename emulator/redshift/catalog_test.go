@@ -138,3 +138,27 @@ func TestCatalogViews(t *testing.T) {
 	}
 	s2.Close()
 }
+
+// A table name is data in the statement that records its keys, whatever the session's
+// string settings.
+func TestTableAttrsOddNames(t *testing.T) {
+	s := startServer(t)
+	c := connect(t, s)
+	ctx := ctxT(t)
+	for _, q := range []string{
+		`SET standard_conforming_strings = off`,
+		`CREATE TABLE "we'ird\name" ("k'ey" int, b int) DISTSTYLE KEY DISTKEY ("k'ey") SORTKEY (b)`,
+		`INSERT INTO "we'ird\name" VALUES (1, 2)`,
+	} {
+		if _, err := c.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var dist, sort1 string
+	if err := c.QueryRow(ctx, `SELECT diststyle, sortkey1 FROM svv_table_info WHERE "table" = $1`, `we'ird\name`).Scan(&dist, &sort1); err != nil {
+		t.Fatal(err)
+	}
+	if dist != `KEY(k'ey)` || sort1 != "b" {
+		t.Fatalf("attrs %s %s", dist, sort1)
+	}
+}

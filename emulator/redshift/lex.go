@@ -183,8 +183,14 @@ func splitStatements(toks []token) [][]token {
 	return out
 }
 
-// quoteLiteral renders s as a standard SQL string literal.
-func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+// quoteLiteral renders s as a SQL string literal that means s whatever the session's
+// standard_conforming_strings: with a backslash it is an E'' literal.
+func quoteLiteral(s string) string {
+	if strings.Contains(s, `\`) {
+		return "E'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''") + "'"
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
 
 // quoteIdent renders s as a quoted SQL identifier.
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
