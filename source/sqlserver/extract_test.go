@@ -291,3 +291,30 @@ func TestExtractChecksum(t *testing.T) {
 		}
 	}
 }
+
+// encrypt = "true" with trust_server_certificate against the local server's generated
+// certificate, and application_intent, reach the driver and work.
+func TestEncryptedConnection(t *testing.T) {
+	_, db := newDB(t, "CREATE TABLE dbo.t (id int NOT NULL)")
+	var name string
+	if err := db.QueryRowContext(ctxT(t), "SELECT DB_NAME()").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	srv := localServer(t)
+	conn := &config.SourceConnection{Username: srv.User, Password: srv.Password, Database: name, Host: srv.Host(), Port: srv.Port,
+		Encrypt: "true", TrustServerCertificate: true, ApplicationIntent: "ReadOnly"}
+	src, err := Open(ctxT(t), conn, source.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if _, err := src.Introspect(ctxT(t), tableConfig("t", "id")); err != nil {
+		t.Fatal(err)
+	}
+	// Without trusting it, the self-signed certificate is refused (and the error says
+	// nothing of the password).
+	conn.TrustServerCertificate = false
+	if _, err := Open(ctxT(t), conn, source.OpenOptions{}); err == nil || strings.Contains(err.Error(), srv.Password) {
+		t.Errorf("untrusted certificate: %v", err)
+	}
+}
