@@ -184,7 +184,7 @@ func splitStatements(toks []token) [][]token {
 }
 
 // quoteLiteral renders s as a SQL string literal that means s whatever the session's
-// standard_conforming_strings: with a backslash it is an E” literal.
+// standard_conforming_strings: with a backslash it is an escape (E-prefixed) literal.
 func quoteLiteral(s string) string {
 	if strings.Contains(s, `\`) {
 		return "E'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''") + "'"
