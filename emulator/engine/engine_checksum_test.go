@@ -25,6 +25,8 @@ func TestChecksumFunctions(t *testing.T) {
 		{`SELECT TO_VARCHAR(n), HEX_ENCODE(b), REPLACE(REPLACE(v, '\\', '\\\\'), '|', '\\|') FROM cx WHERE id = 1`, `-0.05,DEAD,a\|b\\c`},
 		// The exact float decomposition m·2^k.
 		{`SELECT FLOOR(LOG(2, ABS(f))), (ABS(f) / POWER(2, -56))::NUMBER(38,0), POWER(2, -1074) > 0 FROM cx WHERE id = 1`, `-4,7205759403792794,1`},
+		// DATEADD on an instant (a shifted timestamp in the product's corruption test).
+		{`SELECT TO_CHAR(CONVERT_TIMEZONE('UTC', DATEADD(hour, 1, tz)), 'YYYY-MM-DD HH24:MI:SS.FF6'), DATEADD(day, 1, ltz) > ltz FROM cx WHERE id = 1`, `2024-01-31 10:00:00.000000,1`},
 		{`SELECT 'NaN'::FLOAT = 'NaN'::FLOAT, 'inf'::FLOAT > 1e308, '-inf'::FLOAT < -1e308`, `1,1,1`},
 	}
 	for _, c := range cases {

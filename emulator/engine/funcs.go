@@ -568,6 +568,10 @@ func (t *translator) dateAdd(name string, a *callArgs) (piece, error) {
 	}
 	txt := "(" + x.text + " + " + iv + ")"
 	h := x.hint
+	if h != nil && (h.Base == "TIMESTAMP_TZ" || h.Base == "TIMESTAMP_LTZ") {
+		// DuckDB (no ICU) adds intervals to TIMESTAMP only: add on the UTC wall clock.
+		txt = "CAST(CAST(" + x.text + " AS TIMESTAMP) + " + iv + " AS TIMESTAMPTZ)"
+	}
 	if h != nil && h.Base == "DATE" && (part == "YEAR" || part == "QUARTER" || part == "MONTH" || part == "WEEK" || part == "DAY") {
 		txt = "CAST(" + txt + " AS DATE)"
 	} else if h != nil && h.Base == "DATE" {
