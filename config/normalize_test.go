@@ -103,6 +103,7 @@ func TestNormalizeRules(t *testing.T) {
 		{"bad stage name", table(`, "extraction": {"strategy": "unload", "externalStage": "x; drop"}`), "redshift", "tables[0].extraction.externalStage", "not a stage name"},
 		{"unknown extraction", table(`, "extraction": {"strategy": "fast"}`), "postgresql", "tables[0].extraction.strategy", `unknown extraction strategy "fast"`},
 		{"checksum not supported", table(`, "synchronization": {"strategy": "checksum"}`), "postgresql", "tables[0].synchronization.strategy", "checksum synchronization is not supported yet"},
+		{"watermark with unload", table(`, "extraction": {"strategy": "unload", "externalStage": "DB.S.STG"}, "synchronization": {"strategy": "watermark", "watermarkColumn": "u"}`), "redshift", "tables[0].synchronization.strategy", "with extraction \"unload\" is not supported yet"},
 		{"track deletions not supported", table(`, "synchronization": {"strategy": "watermark", "watermarkColumn": "u", "trackDeletions": true}`), "postgresql", "tables[0].synchronization.trackDeletions", "trackDeletions is not supported yet"},
 		{"track modifications needs watermark", table(`, "primaryKeyColumns": ["id"], "synchronization": {"trackModifications": true}`), "postgresql", "tables[0].synchronization.trackModifications", "works with strategy \"watermark\" only"},
 		{"watermark needs column", table(`, "synchronization": {"strategy": "watermark"}`), "postgresql", "tables[0].synchronization.watermarkColumn", "needs watermarkColumn"},

@@ -160,3 +160,11 @@ func MergeStagedSQL(target, staging migration.TableRef, cols []migration.Column,
 		"\nWHEN MATCHED AND (T." + w + " IS NULL OR S." + w + " >= T." + w + ") THEN UPDATE SET " + strings.Join(sets, ", ") +
 		"\nWHEN NOT MATCHED THEN INSERT (" + strings.Join(names, ", ") + ") VALUES (" + strings.Join(vals, ", ") + ")", nil
 }
+
+// MarkSyncedSQL records a re-sync partition's window on its metadata row, in the
+// transaction that loads it.
+func MarkSyncedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, low, high *string, at time.Time) string {
+	l = l.WithDefaults()
+	return "UPDATE " + l.obj(PartitionMetadataTable) + " SET WATERMARK_LOW = " + nullableText(low) + ", WATERMARK_HIGH = " + nullableText(high) +
+		", SYNCHRONIZED_AT = " + TimestampLiteral(at) + " WHERE " + partitionKey(workflowID, runID, tableKey, number)
+}

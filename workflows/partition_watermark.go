@@ -42,7 +42,7 @@ func (r *partitionRun) loadSync(ctx workflow.Context) error {
 			TableKey: t.in.TableKey, Target: t.st.Target, Columns: t.st.Intro.Columns, Partition: r.p,
 			StagePrefix: r.stage, Files: r.up.Files, RowsExtracted: r.ex.Rows, Bytes: r.ex.Bytes,
 		},
-		Merge: s.Merge, PartitionBy: t.st.Intro.PartitionBy, Watermark: s.Watermark, Low: s.Window.Low, PrimaryKeys: s.PrimaryKeys,
+		Merge: s.Merge, PartitionBy: t.st.Intro.PartitionBy, Watermark: s.Watermark, Low: s.Window.Low, High: s.Window.High, PrimaryKeys: s.PrimaryKeys,
 	}).Get(ctx, &res)
 	r.ld = snowflakeapi.LoadPartitionResult{RowsLoaded: res.RowsLoaded, AlreadyLoaded: res.AlreadyLoaded}
 	return err

@@ -240,12 +240,12 @@ type ReadPartitionBoundsResult struct {
 // table and MERGEd into the target by PrimaryKeys.
 type LoadSyncPartitionInput struct {
 	LoadPartitionInput
-	Merge       bool                      `json:"merge,omitempty"`
-	PartitionBy []int                     `json:"partitionBy"`
-	Watermark   migration.Column          `json:"watermark"`             // the watermark column (target name and type)
-	Low         *string                   `json:"low,omitempty"`         // the window's low mark (append: delete above it)
-	PrimaryKeys []string                  `json:"primaryKeys,omitempty"` // exact target names (merge)
-	Window      migration.WatermarkWindow `json:"window"`
+	Merge       bool             `json:"merge,omitempty"`
+	PartitionBy []int            `json:"partitionBy"`
+	Watermark   migration.Column `json:"watermark"`             // the watermark column (target name and type)
+	Low         *string          `json:"low,omitempty"`         // the window's low mark (append: delete above it)
+	High        *string          `json:"high,omitempty"`        // the window's high mark (recorded on the partition's row)
+	PrimaryKeys []string         `json:"primaryKeys,omitempty"` // exact target names (merge)
 }
 
 // LoadSyncPartitionResult reports rows copied (and merged: inserted or updated).

@@ -191,6 +191,10 @@ func (a *Activities) syncLoadOnce(ctx context.Context, db *sql.DB, in snowflakea
 		}
 		return snowflakeapi.LoadSyncPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
 	}
+	synced := snowflake.MarkSyncedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n, in.Low, in.High, a.now())
+	if _, err := a.exec(ctx, conn, "record the window of "+where, synced); err != nil {
+		return none, false, err
+	}
 	if _, err := conn.ExecContext(ctx, snowflake.CommitSQL); err != nil {
 		return none, false, classify(err, "commit the load of "+where)
 	}

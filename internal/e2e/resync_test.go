@@ -182,6 +182,11 @@ func TestResyncWatermarkMovesOnlyWhatChanged(t *testing.T) {
 	if m := s.mark("merged"); m != "2024-02-02 00:00:00.000000+00:00" {
 		t.Fatalf("run 2 mark %q", m)
 	}
+	// Each loaded partition of the re-run carries its window in PARTITION_METADATA.
+	if n := s.sfInt(`SELECT COUNT(*) FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA WHERE WORKFLOW_ID = '` + resyncMigration +
+		`' AND TABLE_KEY = '` + s.pgDB + `.public.merged' AND WATERMARK_LOW = '2024-01-01 00:50:00.000000+00:00' AND WATERMARK_HIGH = '2024-02-02 00:00:00.000000+00:00' AND STATUS = 'COMPLETED'`); n < 2 {
+		t.Fatalf("%d partitions of run 2 record their window, want every loaded one (at least 2)", n)
+	}
 	for _, tbl := range []string{"appended", "merged"} {
 		if n := s.sfInt(`SELECT ROWS_MOVED FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_SYNCHRONIZATION WHERE WORKFLOW_ID = '` + resyncMigration +
 			`' AND TABLE_KEY = '` + s.pgDB + `.public.` + tbl + `' ORDER BY SYNCHRONIZED_AT DESC LIMIT 1`); n != 8 {
