@@ -120,7 +120,7 @@ func (s *Server) serve(conn net.Conn) {
 	}
 	for k, v := range startup.Parameters {
 		switch strings.ToLower(k) {
-		case "user", "database", "replication", "options":
+		case "user", "database", "replication":
 		default:
 			bcfg.RuntimeParams[k] = v
 		}
@@ -260,6 +260,7 @@ type session struct {
 	txStatus                byte
 	refusals                map[string]*refusal // marker -> the error to show instead
 	seq                     int
+	login                   *loginChange // a CREATE/ALTER/DROP USER to mirror once it succeeds
 }
 
 func (ss *session) kill() {
@@ -383,6 +384,15 @@ func (ss *session) prepare(q string, simple bool) (string, *unloadSpec) {
 	stmts := splitStatements(toks)
 	var edits []edit
 	var attrs []*tableAttrs
+	if simple && len(stmts) == 1 {
+		if ch, e := userStatement(stmts[0]); ch != nil || e != nil {
+			if r := checkRefusal(stmts[0]); r != nil {
+				return ss.marker(r), nil
+			}
+			ss.login = ch
+			return applyEdits(q, e), nil
+		}
+	}
 	for _, st := range stmts {
 		if st[0].is("UNLOAD") {
 			if len(stmts) > 1 {
@@ -440,8 +450,13 @@ func (ss *session) relayBackend(f frame) error {
 			ss.dropping = false
 			return nil
 		}
+		if ss.login != nil && cstring(f.body) == ss.login.tag {
+			ss.srv.applyLogin(ss.login)
+			ss.login = nil
+		}
 	case 'Z':
 		ss.dropping = false
+		ss.login = nil
 		if ss.pendingRFQ > 0 {
 			ss.pendingRFQ--
 		}

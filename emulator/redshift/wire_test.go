@@ -135,3 +135,51 @@ func portOf(addr string) string {
 	i := strings.LastIndex(addr, ":")
 	return addr[i+1:]
 }
+
+// CREATE/ALTER/DROP USER make the PostgreSQL role and keep the login list in step.
+func TestUserStatements(t *testing.T) {
+	s := startServer(t)
+	c := connect(t, s)
+	ctx := ctxT(t)
+	for _, q := range []string{
+		`CREATE USER etl_user PASSWORD 'Etl-pass-1' SYSLOG ACCESS RESTRICTED SESSION TIMEOUT 3600`,
+		`CREATE TABLE g (a int)`,
+		`GRANT SELECT ON g TO etl_user`,
+	} {
+		if _, err := c.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	u, err := pgx.Connect(ctx, s.dsn("etl_user", "Etl-pass-1", ""))
+	if err != nil {
+		t.Fatalf("new user login: %v", err)
+	}
+	u.Close(ctx)
+	if _, err := c.Exec(ctx, `ALTER USER etl_user PASSWORD 'md5`+md5Hex("Other-pass-2"+"etl_user")+`'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgx.Connect(ctx, s.dsn("etl_user", "Etl-pass-1", "")); err == nil {
+		t.Fatal("old password still works")
+	}
+	u, err = pgx.Connect(ctx, s.dsn("etl_user", "Other-pass-2", ""))
+	if err != nil {
+		t.Fatalf("md5 password: %v", err)
+	}
+	u.Close(ctx)
+	// a failed CREATE USER changes nothing
+	if _, err := c.Exec(ctx, `CREATE USER etl_user PASSWORD 'Third-pass-3'`); err == nil {
+		t.Fatal("want duplicate role error")
+	}
+	if _, err := pgx.Connect(ctx, s.dsn("etl_user", "Third-pass-3", "")); err == nil {
+		t.Fatal("failed CREATE USER changed the password")
+	}
+	if _, err := c.Exec(ctx, `REVOKE ALL ON g FROM etl_user; DROP TABLE g`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(ctx, `DROP USER etl_user`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgx.Connect(ctx, s.dsn("etl_user", "Other-pass-2", "")); err == nil {
+		t.Fatal("dropped user still logs in")
+	}
+}
