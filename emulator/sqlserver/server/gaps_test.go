@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -254,5 +255,75 @@ func TestDatetimeoffsetByInstant(t *testing.T) {
 	}
 	if _, off := hi.Zone(); !hi.Equal(time.Date(2020, 1, 1, 13, 30, 0, 0, time.UTC)) || off != -14*3600 {
 		t.Errorf("MAX(d) = %v", hi)
+	}
+}
+
+// Trailing spaces (and case, under the default _CI_ collation) are ignored in joins,
+// GROUP BY and DISTINCT over character columns, as SQL Server's padded comparisons do.
+func TestPaddingInJoinsGroupByDistinct(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	c := connOf(t, db)
+	cexec(t, c, "CREATE TABLE p (k varchar(10), v int)")
+	cexec(t, c, "CREATE TABLE q (k nvarchar(10), w int)")
+	cexec(t, c, "CREATE TABLE r (k varchar(10) COLLATE Latin1_General_CS_AS, v int)")
+	cexec(t, c, "INSERT INTO p VALUES ('a', 1), ('A  ', 2), ('b ', 3)")
+	cexec(t, c, "INSERT INTO q VALUES (N'a ', 10), (N'B', 20)")
+	cexec(t, c, "INSERT INTO r VALUES ('a', 1), ('A', 2), ('a  ', 3)")
+	rowsOf := func(q string) string {
+		t.Helper()
+		rows, err := c.QueryContext(ctx(t), q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		defer rows.Close()
+		cts, _ := rows.ColumnTypes()
+		out := ""
+		for rows.Next() {
+			vals := make([]sql.NullString, len(cts))
+			ptrs := make([]any, len(cts))
+			for k := range vals {
+				ptrs[k] = &vals[k]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range vals {
+				if k > 0 {
+					out += ","
+				}
+				out += v.String
+			}
+			out += ";"
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return out
+	}
+	for _, tc := range []struct{ q, want string }{
+		{"SELECT x.v, y.w FROM p x JOIN q y ON x.k = y.k ORDER BY x.v", "1,10;2,10;3,20;"},
+		{"SELECT p.v, q.w FROM p INNER JOIN q ON q.k = p.k ORDER BY p.v", "1,10;2,10;3,20;"},
+		{"SELECT x.v FROM p x, q y WHERE x.k = y.k AND y.w = 20", "3;"},
+		{"SELECT x.v FROM p x LEFT JOIN q y ON x.k = y.k WHERE x.k = 'B   ' AND w IS NOT NULL", "3;"},
+		{"SELECT COUNT(*) FROM p GROUP BY k ORDER BY k", "2;1;"},
+		{"SELECT UPPER(RTRIM(k)), COUNT(*), SUM(v) FROM p GROUP BY k ORDER BY k", "A,2,3;B,1,3;"},
+		{"SELECT COUNT(*) FROM p GROUP BY k HAVING k = 'A'", "2;"},
+		{"SELECT SUM(x.v) FROM p x JOIN q y ON x.k = y.k GROUP BY y.k ORDER BY y.k", "3;3;"},
+		{"SELECT COUNT(*), MIN(v) FROM r GROUP BY k ORDER BY MIN(v)", "2,1;1,2;"},
+		{"SELECT DISTINCT UPPER(RTRIM(k)) FROM p ORDER BY 1", "A;B;"},
+	} {
+		if got := rowsOf(tc.q); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.q, got, tc.want)
+		}
+	}
+	// the value a group or DISTINCT returns is one of its members
+	for _, q := range []string{"SELECT k, COUNT(*) FROM p GROUP BY k ORDER BY k", "SELECT DISTINCT k FROM p ORDER BY k"} {
+		got := rowsOf(q)
+		parts := strings.Split(strings.TrimSuffix(got, ";"), ";")
+		if len(parts) != 2 || !(strings.HasPrefix(parts[0], "a,") || strings.HasPrefix(parts[0], "A  ,") || parts[0] == "a" || parts[0] == "A  ") ||
+			!strings.HasPrefix(parts[1], "b ") {
+			t.Errorf("%s: %q", q, got)
+		}
 	}
 }

@@ -14,6 +14,10 @@ func (fakeEnv) Columns(db, schema, table string) ([]ColumnMeta, bool) {
 	if strings.EqualFold(table, "t") {
 		return []ColumnMeta{{Name: "id", Type: tds.Type{Kind: tds.Int}}, {Name: "d", Type: tds.Type{Kind: tds.DateTime2, Scale: 7}}}, true
 	}
+	if strings.EqualFold(table, "u") {
+		return []ColumnMeta{{Name: "k", Type: tds.Type{Kind: tds.VarChar, Len: 10, Collation: "SQL_Latin1_General_CP1_CI_AS"}},
+			{Name: "m", Type: tds.Type{Kind: tds.Decimal, Prec: 10, Scale: 2}}, {Name: "o", Type: tds.Type{Kind: tds.DateTimeOffset, Scale: 7}}}, true
+	}
 	return nil, false
 }
 func (fakeEnv) ObjectID(db, schema, name string) (int64, bool) {
@@ -34,6 +38,9 @@ func FuzzTranslate(f *testing.F) {
 		"SELECT CAST(x AS decimal(10,2)), CONVERT(varchar(10), d, 23), N'x''y', 0xABCD FROM db..t /* c /* nested */ */ -- x",
 		"SELECT * FROM t WHERE (a, b) > (1, 2)",
 		"SELECT COUNT_BIG(*), HASHBYTES('MD5', N'a'), OBJECT_ID('dbo.t') FROM sys.tables",
+		"SELECT x.k, AVG(m), m / 3, 1.0 / m FROM u x JOIN u y ON x.k = y.k WHERE x.k = 'a ' GROUP BY x.k HAVING x.k > 'b'",
+		"SELECT DISTINCT k, m FROM u WHERE o > '2020-01-01 +01:00' ORDER BY o, k",
+		"SELECT MIN(o), AVG(DISTINCT id) OVER (PARTITION BY d), id % 0 FROM t",
 		"[", "'", "\"", "/*", "SELECT (((", "SELECT @", "0x", "N'",
 	} {
 		f.Add(s)
@@ -68,6 +75,12 @@ func TestTranslateGolden(t *testing.T) {
 		{"SELECT 2 * 1.5 / 3, AVG(id), AVG(DISTINCT id) OVER (PARTITION BY d) FROM t",
 			`SELECT 2 * 1.5 / 3, CAST(CAST(sum("id") AS INTEGER) // count("id") AS INTEGER), CAST(CAST(sum(DISTINCT "id") OVER (PARTITION BY "d") AS INTEGER) // count(DISTINCT "id") OVER (PARTITION BY "d") AS INTEGER) FROM "t"`},
 		{"SELECT a % b, a / (b - 1) FROM t", `SELECT "a" % ss_nz("b"), "a" / ss_nz(("b" - 1)) FROM "t"`},
+		{"SELECT x.k FROM u x JOIN u y ON x.k = y.k WHERE x.k = 'a '",
+			`SELECT "x"."k" FROM "u" "x" JOIN "u" "y" ON (rtrim("x"."k") COLLATE NOCASE) = (rtrim("y"."k") COLLATE NOCASE) WHERE (rtrim("x"."k") COLLATE NOCASE) = 'a'`},
+		{"SELECT k, COUNT(*) FROM u GROUP BY k",
+			`SELECT any_value("k"), CAST(count(*) AS INTEGER) FROM "u" GROUP BY (rtrim("k") COLLATE NOCASE)`},
+		{"SELECT DISTINCT k, m FROM u WHERE o > @p1 ORDER BY o",
+			`SELECT DISTINCT ON ((rtrim("k") COLLATE NOCASE), "m") "k", "m" FROM "u" WHERE ss_dtokey("o") > ss_dtokey(CAST(1 AS INTEGER)) ORDER BY ss_dtokey("o")`},
 		{"INSERT INTO t (id, d) VALUES (1, '2020-01-02 03:04')",
 			`INSERT INTO "t" ("id", "d") VALUES (1, '2020-01-02 03:04:00.0000000')`},
 	}

@@ -73,6 +73,18 @@ type translator struct {
 	// instant holds the source positions of literals and parameters compared with a
 	// datetimeoffset column: compared by their UTC instant as the column is
 	instant map[int]bool
+	// multi holds the character columns of each table of a SELECT over several tables
+	// (lower-case alias → column → type); multiBare those whose bare name is unambiguous
+	multi     map[string]map[string]tds.Type
+	multiBare map[string]tds.Type
+	// groupKey: source positions of GROUP BY items that are character columns (grouped
+	// without trailing spaces); anyValue: positions of select-list references to those
+	// columns outside aggregates, which take one value of the group
+	groupKey map[int]bool
+	anyValue map[int]bool
+	// distinctOn is the DISTINCT ON key list replacing a top-level DISTINCT
+	distinctOn  string
+	distinctPos int
 }
 
 // Translate turns one DML/query statement into DuckDB SQL.
@@ -83,6 +95,7 @@ func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, err
 		return nil, err
 	}
 	tr.scope(toks)
+	tr.grouping(toks)
 	if err := tr.compareTargets(toks); err != nil {
 		return nil, err
 	}
@@ -278,7 +291,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			sp()
 			if tr.instant[t.Pos] {
 				b.WriteString("ss_dtokey(" + QuoteString(t.Val) + ")")
-			} else if tr.text != nil && tr.padded(toks, i, i+1) {
+			} else if (tr.text != nil || tr.multi != nil) && tr.padded(toks, i, i+1) {
 				b.WriteString(QuoteString(strings.TrimRight(t.Val, " ")))
 			} else {
 				b.WriteString(QuoteString(t.Val))
@@ -304,7 +317,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			sp()
 			if p := tr.params[strings.ToLower(t.Val)]; tr.instant[t.Pos] {
 				ph = "ss_dtokey(" + ph + ")"
-			} else if tr.text != nil && p.Type.IsChar() && tr.padded(toks, i, i+1) {
+			} else if (tr.text != nil || tr.multi != nil) && p.Type.IsChar() && tr.padded(toks, i, i+1) {
 				ph = "rtrim(" + ph + ")"
 			}
 			b.WriteString(ph)
@@ -459,6 +472,10 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 					parts[len(parts)-2] = "dbo"
 				}
 			}
+			if tr.distinctOn != "" && t.Pos == tr.distinctPos {
+				b.WriteString(tr.distinctOn)
+				continue
+			}
 			if t.Is("ORDER") && next < len(toks) && toks[next].Is("BY") {
 				orderDepth = depth
 			} else if t.Is("OFFSET") || t.Is("UNION") || t.Is("FOR") || t.Is("OPTION") {
@@ -489,6 +506,13 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				case !explicit && (tr.padded(toks, i, next) || (orderDepth >= 0 && orderDepth == depth)):
 					name = rtrimmed(name, ct)
 				}
+			}
+			if tr.groupKey[t.Pos] {
+				if ct, ok := tr.textColumn(parts); ok {
+					name = rtrimmed(name, ct)
+				}
+			} else if tr.anyValue[t.Pos] {
+				name = "any_value(" + name + ")"
 			}
 			if tr.dtoColumn(toks[i:next]) && (tr.comparedByInstant(toks, i, next) || (orderDepth >= 0 && orderDepth == depth)) {
 				// datetimeoffset compares and orders by its UTC instant
@@ -716,7 +740,12 @@ func (tr *translator) scope(toks []Token) {
 		} else if toks[j].Kind == RParen {
 			depth--
 		} else if depth == 0 && (toks[j].Is("JOIN") || toks[j].Kind == Comma && toks[0].Is("SELECT")) {
-			return // several tables: no trailing-space rewriting
+			// several tables: trailing spaces are ignored in comparisons of their
+			// character columns (padded.go)
+			if toks[0].Is("SELECT") {
+				tr.joinScope(toks)
+			}
+			return
 		} else if depth == 0 && (toks[j].Is("WHERE") || toks[j].Is("ORDER") || toks[j].Is("GROUP") || toks[j].Is("SET")) {
 			break
 		}
@@ -763,6 +792,14 @@ func (tr *translator) padded(toks []Token, i, next int) bool {
 
 // textColumn returns the type of a character column named by parts, if it is one.
 func (tr *translator) textColumn(parts []string) (tds.Type, bool) {
+	if tr.text == nil && tr.multi != nil && len(parts) == 2 {
+		t, ok := tr.multi[strings.ToLower(parts[0])][strings.ToLower(parts[1])]
+		return t, ok
+	}
+	if tr.text == nil && tr.multi != nil && len(parts) == 1 {
+		t, ok := tr.multiBare[strings.ToLower(parts[0])]
+		return t, ok
+	}
 	if tr.text == nil || len(parts) == 0 || len(parts) > 2 {
 		return tds.Type{}, false
 	}
