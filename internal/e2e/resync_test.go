@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -347,5 +349,99 @@ func TestResyncSchedule(t *testing.T) {
 	run(1, "schedule", "describe", name)
 	if out := run(0, "schedule", "list"); strings.Contains(out, name+" ") {
 		t.Fatalf("list after delete:\n%s", out)
+	}
+}
+
+// TestResyncMergeKilledInsideTransaction: the orchestrator is SIGKILLed while a merge
+// re-run has a partition's load transaction open (COPY into staging, MERGE, marker);
+// the restarted orchestrator's next attempt aborts it, and the re-run ends with the
+// target equal to the source, one row per key, every partition loaded once, no
+// transaction and no staging table left.
+func TestResyncMergeKilledInsideTransaction(t *testing.T) {
+	s := newStack(t)
+	const rows = 120000
+	s.pgExec(`CREATE TABLE killmerge (id bigint PRIMARY KEY, qty text NOT NULL, updated_at timestamptz NOT NULL)`,
+		fmt.Sprintf(`INSERT INTO killmerge SELECT g, 'v' || g, timestamptz '2024-01-01 00:00+00' FROM generate_series(1, %d) g`, rows),
+		`ANALYZE killmerge`)
+	cfg := s.writeConfig("killmerge.json", fmt.Sprintf(`{ "tables": [ {
+  "source": { "databaseName": %q, "schemaName": "public", "tableName": "killmerge" },
+  "target": { "databaseName": "E2E", "schemaName": "KILLMERGE", "tableName": "KILLMERGE" },
+  "columnNamesToPartitionBy": ["id"], "primaryKeyColumns": ["id"], "partitionSize": { "maxRowsPerPartition": 20000 },
+  "synchronization": { "strategy": "watermark", "watermarkColumn": "updated_at", "trackModifications": true } } ] }`, s.pgDB))
+	orch := s.startOrchestrator()
+	s.startSourceWorker("source1", 2)
+	const name = "E2eResyncKill"
+	start := func() {
+		t.Helper()
+		out, code := s.starter(time.Minute, "create-data-migration-workflow", cfg, "--name", name,
+			"--connection-name", s.emu.ConnectionName(), "--source-platform", "postgresql", "--task-queue-base", s.queue)
+		if code != 0 {
+			t.Fatalf("create exit %d:\n%s", code, out)
+		}
+	}
+	start()
+	if out, code := s.starter(5*time.Minute, "watch", name); code != 0 {
+		t.Fatalf("first run: watch exit %d:\n%s", code, out)
+	}
+	// Every row changes: each partition of the re-run merges 20,000 rows.
+	s.pgExec(`UPDATE killmerge SET qty = 'w' || id, updated_at = timestamptz '2024-02-01 00:00+00' + (id % 7) * interval '1 second'`)
+	start()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	watcher := s.sf()
+	watcher.SetMaxOpenConns(1)
+	conn, err := watcher.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var orphan []string
+	for try := 1; try <= 5 && len(orphan) == 0; try++ {
+		seen := false
+		deadline := time.Now().Add(3 * time.Minute)
+		for !seen && time.Now().Before(deadline) {
+			seen = len(openLoadTxns(t, ctx, conn)) > 0
+		}
+		if !seen {
+			t.Fatalf("try %d: no load transaction was seen open within 3 minutes", try)
+		}
+		if err := orch.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		waitExit(orch)
+		orphan = openLoadTxns(t, ctx, conn)
+		t.Logf("try %d: killed the orchestrator; load transactions left open: %v", try, orphan)
+		orch = s.startOrchestrator()
+		if len(orphan) > 0 {
+			if out, code := s.starter(5*time.Minute, "watch", name); code != 0 {
+				t.Fatalf("watch exit %d after the orchestrator died inside a merge transaction:\n%s", code, out)
+			}
+		}
+	}
+	if len(orphan) == 0 {
+		t.Fatal("5 kills never landed inside a load transaction: cannot test the case")
+	}
+	if n := s.sfInt("SELECT COUNT(*) FROM E2E.KILLMERGE.KILLMERGE"); n != rows {
+		t.Errorf("target has %d rows, want %d", n, rows)
+	}
+	if n := s.sfInt("SELECT COUNT(DISTINCT ID) FROM E2E.KILLMERGE.KILLMERGE"); n != rows {
+		t.Errorf("target has %d distinct ids, want %d", n, rows)
+	}
+	if n := s.sfInt("SELECT COUNT(*) FROM E2E.KILLMERGE.KILLMERGE WHERE QTY <> 'w' || ID OR UPDATED_AT < '2024-02-01 00:00:00+00:00'::TIMESTAMP_TZ"); n != 0 {
+		t.Errorf("%d target rows keep their old version", n)
+	}
+	const pm = "SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA WHERE WORKFLOW_ID = '" + name + "' AND WATERMARK_HIGH IS NOT NULL"
+	if parts, loaded := s.sfInt("SELECT COUNT(*) FROM "+pm), s.sfInt("SELECT COUNT(*) FROM "+pm+" AND LOADED_AT IS NOT NULL"); parts < 2 || loaded != parts {
+		t.Errorf("re-run partition metadata: %d rows, %d loaded; want every one loaded once", parts, loaded)
+	}
+	if got := s.sfInt("SELECT SUM(ROWS_LOADED) FROM " + pm); got != rows {
+		t.Errorf("re-run partitions loaded %d rows, want %d", got, rows)
+	}
+	if left := openLoadTxns(t, ctx, conn); len(left) > 0 {
+		t.Errorf("load transactions still open: %v", left)
+	}
+	if n := s.sfInt(`SELECT COUNT(*) FROM E2E.INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE 'SNOWMIGRATE_STG_%'`); n != 0 {
+		t.Errorf("%d staging tables left behind", n)
 	}
 }
