@@ -19,7 +19,12 @@ func TestCatalogViews(t *testing.T) {
 			payload varbyte(64),
 			shape geometry,
 			at_time timetz,
-			note nvarchar(10)
+			note nvarchar(10),
+			v varchar,
+			m varchar(max),
+			dflt decimal,
+			tx text,
+			nc nchar
 		) DISTSTYLE KEY COMPOUND SORTKEY (placed, id) BACKUP NO`,
 		`CREATE TABLE sales.empty_one (a int) DISTSTYLE EVEN`,
 		`CREATE TABLE plain (a int)`,
@@ -73,6 +78,11 @@ func TestCatalogViews(t *testing.T) {
 		{"shape", "geometry", -1, -1, -1, "YES"},
 		{"at_time", "time with time zone", -1, -1, -1, "YES"},
 		{"note", "character varying", 10, -1, -1, "YES"},
+		{"v", "character varying", 256, -1, -1, "YES"},
+		{"m", "character varying", 65535, -1, -1, "YES"},
+		{"dflt", "numeric", -1, 18, 0, "YES"},
+		{"tx", "character varying", 256, -1, -1, "YES"},
+		{"nc", "character", 1, -1, -1, "YES"},
 	}
 	if len(cols) != len(want) {
 		t.Fatalf("svv_columns: %+v", cols)

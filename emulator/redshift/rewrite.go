@@ -64,10 +64,8 @@ func rewriteStatement(st []token) ([]edit, *tableAttrs) {
 			}
 			edits = append(edits, edit{t.Pos, st[end].End, "varbyte"})
 			i = end
-		case t.is("NVARCHAR"):
-			edits = append(edits, edit{t.Pos, t.End, "varchar"})
-		case t.is("NCHAR"):
-			edits = append(edits, edit{t.Pos, t.End, "char"})
+		case t.is("NVARCHAR") || t.is("NCHAR") || t.is("VARCHAR") || t.is("CHAR") || t.is("CHARACTER") || t.is("BPCHAR") || t.is("TEXT") || t.is("DECIMAL") || t.is("NUMERIC"):
+			edits = append(edits, typeEdits(st, i)...)
 		}
 	}
 	if !isCreateTable(st) {
@@ -246,6 +244,57 @@ func isCreateTable(st []token) bool {
 		}
 	}
 	return false
+}
+
+// typeEdits maps a character or decimal type name at st[i] onto PostgreSQL with
+// Redshift's defaults: NVARCHAR/NCHAR are VARCHAR/CHAR; (MAX) is 65535 for VARCHAR and
+// 4096 for CHAR; in a column definition VARCHAR without a length is VARCHAR(256), TEXT
+// and BPCHAR are VARCHAR(256) and CHAR(256), and DECIMAL/NUMERIC without precision is
+// NUMERIC(18,0).
+func typeEdits(st []token, i int) []edit {
+	t := st[i]
+	var edits []edit
+	name := t.Up
+	end := t.End
+	if name == "CHARACTER" && i+1 < len(st) && st[i+1].is("VARYING") {
+		name, end = "VARCHAR", st[i+1].End
+	} else if name == "CHARACTER" {
+		name = "CHAR"
+	}
+	switch name {
+	case "NVARCHAR":
+		name = "VARCHAR"
+		edits = append(edits, edit{t.Pos, t.End, "varchar"})
+	case "NCHAR":
+		name = "CHAR"
+		edits = append(edits, edit{t.Pos, t.End, "char"})
+	}
+	next := i + 1
+	if end != t.End {
+		next = i + 2
+	}
+	hasArgs := next < len(st) && st[next].punct("(")
+	if hasArgs && next+2 < len(st) && st[next+1].is("MAX") && st[next+2].punct(")") {
+		n := "65535"
+		if name == "CHAR" || name == "BPCHAR" {
+			n = "4096"
+		}
+		return append(edits, edit{st[next+1].Pos, st[next+1].End, n})
+	}
+	if hasArgs || !isColumnTypePosition(st, i) {
+		return edits
+	}
+	switch name {
+	case "VARCHAR":
+		edits = append(edits, edit{end, end, "(256)"})
+	case "TEXT":
+		edits = append(edits, edit{t.Pos, t.End, "varchar(256)"})
+	case "BPCHAR":
+		edits = append(edits, edit{t.Pos, t.End, "char(256)"})
+	case "DECIMAL", "NUMERIC":
+		edits = append(edits, edit{t.Pos, t.End, "numeric(18,0)"})
+	}
+	return edits
 }
 
 // closeParen returns the index of the ")" matching the "(" at open (or the last token).
