@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"strconv"
@@ -325,5 +326,62 @@ func TestPaddingInJoinsGroupByDistinct(t *testing.T) {
 			!strings.HasPrefix(parts[1], "b ") {
 			t.Errorf("%s: %q", q, got)
 		}
+	}
+}
+
+// An attention (the driver's context cancel) is acknowledged with DONE_ATTN and the same
+// connection (same session: same @@SPID) answers the next query.
+func TestCancelKeepsSameConnUsable(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	c := connOf(t, db)
+	var spid, spidAfter int
+	if err := c.QueryRowContext(ctx(t), "SELECT @@SPID").Scan(&spid); err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 3; round++ {
+		// context.WithCancel, not a deadline: go-mssqldb (v1.11.2, checkBadConn) takes
+		// context.DeadlineExceeded for a net.Error and discards the connection whatever the
+		// server answers
+		cctx, cancel := context.WithCancel(context.Background())
+		timer := time.AfterFunc(200*time.Millisecond, cancel)
+		start := time.Now()
+		var n int64
+		err := c.QueryRowContext(cctx, "SELECT COUNT_BIG(*) FROM (SELECT 1 AS x FROM range(0, 100000000000) r1) q").Scan(&n)
+		timer.Stop()
+		cancel()
+		// when the server does not confirm the attention the driver's error wraps a
+		// context error too: require exactly the query context's error
+		if err != context.Canceled {
+			t.Fatalf("round %d: want the query's cancel error, got %v (n=%d)", round, err, n)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("round %d: the cancel took %v", round, d)
+		}
+		t.Logf("round %d: cancelled after %v", round, time.Since(start))
+		var v int
+		if err := c.QueryRowContext(ctx(t), "SELECT 42").Scan(&v); err != nil || v != 42 {
+			t.Fatalf("round %d: after the cancel on the same *sql.Conn: %d %v", round, v, err)
+		}
+	}
+	// a result set cancelled while it streams, on the same connection
+	cctx, cancel := context.WithCancel(context.Background())
+	rows, err := c.QueryContext(cctx, "SELECT 1 AS x FROM range(0, 1000000) r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := 0
+	for rows.Next() {
+		if read++; read == 5 {
+			cancel()
+		}
+	}
+	rows.Close()
+	cancel()
+	if read >= 1000000 || rows.Err() != context.Canceled {
+		t.Fatalf("read %d rows, err %v: want a cancelled, partial read", read, rows.Err())
+	}
+	if err := c.QueryRowContext(ctx(t), "SELECT @@SPID").Scan(&spidAfter); err != nil || spidAfter != spid {
+		t.Fatalf("@@SPID after the cancels: %d (was %d) %v", spidAfter, spid, err)
 	}
 }
