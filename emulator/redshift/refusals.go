@@ -115,7 +115,7 @@ func checkRefusal(st []token) *refusal {
 			return syntaxError(t.Val)
 		case t.is("ARRAY") && next.punct("["):
 			return syntaxError("[")
-		case t.Kind == tokIdent && next.punct("(") && !prev.punct("."):
+		case t.Kind == tokIdent && next.punct("(") && !prev.punct(".") && !namesTable(prev):
 			if r := functionRefusal(strings.ToLower(t.Val)); r != nil {
 				return r
 			}
@@ -128,6 +128,17 @@ func checkRefusal(st []token) *refusal {
 		}
 	}
 	return nil
+}
+
+// namesTable tells whether the word before a name makes it a table's name (INSERT INTO
+// format (a) …), not a function call.
+func namesTable(prev token) bool {
+	for _, w := range []string{"TABLE", "INTO", "UPDATE", "EXISTS", "REFERENCES", "VIEW", "ONLY"} {
+		if prev.is(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // isColumnTypePosition tells whether token i of a CREATE/ALTER TABLE statement stands

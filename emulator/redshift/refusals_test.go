@@ -78,6 +78,9 @@ func TestRefusals(t *testing.T) {
 		`SELECT 1 AS "string_agg("`,
 		"SELECT $$ARRAY[1]$$",
 		"SELECT b FROM r WHERE b = 'it''s ON CONFLICT'",
+		"CREATE TABLE format (every int PRIMARY KEY)",
+		"INSERT INTO format (every) VALUES (1)",
+		"CREATE TABLE IF NOT EXISTS div (a int REFERENCES format (every))",
 	} {
 		if _, err := c.Exec(ctx, q); err != nil {
 			t.Errorf("%s: %v", q, err)
