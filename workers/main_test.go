@@ -38,7 +38,8 @@ username = "u"
 password = "hunter2-secret"
 database = "d"
 host = "127.0.0.1"
-`, []string{"sqlserver", "not supported yet"}},
+encrypt = "maybe"
+`, []string{"sqlserver.toml", `encrypt = "maybe"`}},
 		{"typo.toml", `[application]
 max_paralel_tasks = 2
 [connections.source.postgresql]
