@@ -385,3 +385,29 @@ func TestCancelKeepsSameConnUsable(t *testing.T) {
 		t.Fatalf("@@SPID after the cancels: %d (was %d) %v", spidAfter, spid, err)
 	}
 }
+
+// CHECKSUM, BINARY_CHECKSUM and CHECKSUM_AGG are refused (their algorithms are not
+// documented) with error 102 saying why and pointing to HASHBYTES.
+func TestChecksumRefusedWithReason(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	c := connOf(t, db)
+	cexec(t, c, "CREATE TABLE ck (a int, b varchar(10))")
+	for _, q := range []string{
+		"SELECT CHECKSUM(a, b) FROM ck", "SELECT CHECKSUM(*) FROM ck", "SELECT BINARY_CHECKSUM(*) FROM ck",
+		"SELECT CHECKSUM_AGG(CHECKSUM(*)) FROM ck", "SELECT checksum_agg(a) FROM ck",
+	} {
+		e := sqlErr(t, func() error { _, err := c.ExecContext(ctx(t), q); return err }, q)
+		wantErr(t, e, q, 102, 1, 15, "")
+		for _, part := range []string{"does not support", "does not document its algorithm", "HASHBYTES('SHA2_256'"} {
+			if !strings.Contains(e.Message, part) {
+				t.Errorf("%s: message %q lacks %q", q, e.Message, part)
+			}
+		}
+	}
+	// the suggested replacement works
+	var h []byte
+	if err := c.QueryRowContext(ctx(t), "SELECT HASHBYTES('SHA2_256', 'abc')").Scan(&h); err != nil || len(h) != 32 {
+		t.Fatalf("HASHBYTES: %x %v", h, err)
+	}
+}
