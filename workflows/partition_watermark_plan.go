@@ -169,19 +169,13 @@ func (t *tableRun) planStoredPage(ctx workflow.Context) error {
 			if len(res.Partitions) > 0 {
 				next = max(next, res.Partitions[len(res.Partitions)-1].Number+1)
 			}
-			page = append([]migration.Partition{{Number: next, NullKeys: true}}, page...)
+			page = append(page, migration.Partition{Number: next, NullKeys: true})
 		}
 	}
-	// NULL-key partition first (see planPage).
-	slices.SortStableFunc(page, func(a, b migration.Partition) int {
-		switch {
-		case a.NullKeys == b.NullKeys:
-			return 0
-		case a.NullKeys:
-			return -1
-		}
-		return 1
-	})
+	// Start in number order: a continue-as-new resumes reading after NextNumber-1, so
+	// no partition may start before one with a smaller number of the same page (the
+	// planner numbers the NULL-key partition first; one added here comes last).
+	slices.SortStableFunc(page, func(a, b migration.Partition) int { return a.Number - b.Number })
 	t.page, t.pageDone = page, false
 	return nil
 }

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -263,5 +264,47 @@ func TestWatermarkFailedTableKeepsTheMark(t *testing.T) {
 	}
 	if len(w.marks) != 0 {
 		t.Fatalf("a failed table recorded its mark: %+v", w.marks)
+	}
+}
+
+// Reused partitions across continue-as-new: every range is loaded exactly once and the
+// reuse resumes where the last run stopped.
+func TestWatermarkReuseSurvivesContinueAsNew(t *testing.T) {
+	w := newSyncWorld("h")
+	w.add("orders", &fakeTable{Partitions: 8, RowsPer: 10, NullRows: 3})
+	w.low, w.high, w.baseline = sp("1"), sp("2"), "run-0"
+	w.stored = []migration.Partition{{Number: 0, NullKeys: true}, {Number: 1, Upper: []string{"10"}}}
+	for i := 2; i <= 5; i++ {
+		w.stored = append(w.stored, migration.Partition{Number: i, Lower: []string{fmt.Sprint((i - 1) * 10)}, Upper: []string{fmt.Sprint(i * 10)}})
+	}
+	w.stored = append(w.stored, migration.Partition{Number: 6, Lower: []string{"50"}})
+	in := watermarkInput(t, "orders", false, Limits{PlanPageSize: 3, PartitionsPerRun: 2, PartitionWindow: 2})
+	var res TableResult
+	for runs := 0; ; runs++ {
+		if runs > 20 {
+			t.Fatal("no end after 20 runs")
+		}
+		r, err := runSyncTable(t, w, in)
+		if err == nil {
+			res = r
+			break
+		}
+		var next TableInput
+		continuedInput(t, err, &next)
+		in = next
+	}
+	if res.Status != migration.StatusCompleted || res.Rows != 83 || res.Partitions != 9 {
+		t.Fatalf("result %+v", res)
+	}
+	w.assertExactlyOnce(t, "db.public.orders")
+	for _, l := range w.syncLoad {
+		if l.Partition.Number <= 5 && !slices.ContainsFunc(w.stored, func(p migration.Partition) bool {
+			return p.Number == l.Partition.Number && slices.Equal(p.Lower, l.Partition.Lower) && slices.Equal(p.Upper, l.Partition.Upper)
+		}) {
+			t.Fatalf("partition %+v is not the stored one", l.Partition)
+		}
+	}
+	if len(w.marks) != 1 {
+		t.Fatalf("marks %+v", w.marks)
 	}
 }
