@@ -56,14 +56,14 @@ type rsEnv struct {
 
 // newRedshiftStack is newStack with the local Redshift as the source and a private
 // local Snowflake that reaches MinIO for external stages.
-func newRedshiftStack(t *testing.T) *rsEnv {
+func newRedshiftStack(t *testing.T, database string) *rsEnv {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end test: skipped with -short")
 	}
 	m := testenv.StartMinIO(t)
 	m.CreateBucket(t, "unload")
-	rs := testenv.StartRedshift(t, testenv.RedshiftOptions{S3: m, IAM: true})
+	rs := testenv.StartRedshift(t, testenv.RedshiftOptions{S3: m, IAM: true, Database: database})
 	pe := testenv.StartPrivateEmulator(t, filepath.Join(t.TempDir(), "snowflake"), "--s3-endpoint", strings.TrimPrefix(m.Endpoint, "http://"))
 	s := &stack{t: t, pg: testenv.Postgres(t), temporal: testenv.Temporal(t), emu: pe.Emu, dir: t.TempDir()}
 	binaries(t)
@@ -136,7 +136,7 @@ func (e *rsEnv) migrate(t *testing.T, name, cfg string) {
 // an external stage, compares every value, runs again (nothing duplicated), and checks
 // that no unloaded object is left in S3.
 func TestRedshiftMigration(t *testing.T) {
-	e := newRedshiftStack(t)
+	e := newRedshiftStack(t, "")
 	s := e.s
 	e.rs.Exec(t, fmt.Sprintf(rsTypesDDL, "kinds_regular"), rsRows("kinds_regular"),
 		fmt.Sprintf(rsTypesDDL, "kinds_unload"), rsRows("kinds_unload"))
@@ -181,7 +181,7 @@ func TestRedshiftMigration(t *testing.T) {
 // "iam-provisioned-cluster": temporary credentials from the local Redshift's
 // GetClusterCredentials endpoint (AWS_ENDPOINT_URL_REDSHIFT).
 func TestRedshiftIAMMigration(t *testing.T) {
-	e := newRedshiftStack(t)
+	e := newRedshiftStack(t, "")
 	s := e.s
 	if e.rs.IAMEndpoint == "" {
 		t.Skip("the local Redshift serves no --iam-endpoint yet")
@@ -220,7 +220,7 @@ auto_create = true
 // while partitions are being unloaded and loaded, starts them again, and checks that the
 // table ends exact: every row once, every value equal, no unloaded object left in S3.
 func TestRedshiftUnloadWorkersKilled(t *testing.T) {
-	e := newRedshiftStack(t)
+	e := newRedshiftStack(t, "")
 	s := e.s
 	e.rs.Exec(t, fmt.Sprintf(rsTypesDDL, "kinds_crash"), rsRows("kinds_crash"))
 	for i := 0; i < 5; i++ { // 40 → 1,280 rows, ids unique
@@ -273,5 +273,64 @@ func TestRedshiftUnloadWorkersKilled(t *testing.T) {
 	}
 	if keys := e.minio.Keys(t, "unload", "stage/"); len(keys) != 0 {
 		t.Errorf("unloaded objects left in S3 after the kill: %v", keys)
+	}
+}
+
+// TestRedshiftReferenceUnloadIcebergExample runs the reference system's "Redshift UNLOAD
+// with Iceberg Tables" configuration unchanged (config/testdata), with the objects it
+// names created in the local services: Redshift's sample tables sales and event in
+// database dev, the external stage SAMPLEDB.PUBLIC.REDSHIFT_UNLOAD_STAGE on MinIO, the
+// external volume and the Glue catalog integration (the local Snowflake's own schema
+// GLUE_CATALOG_INTEGRATION.LAKE stands for the external catalog).
+func TestRedshiftReferenceUnloadIcebergExample(t *testing.T) {
+	e := newRedshiftStack(t, "dev")
+	s := e.s
+	e.rs.Exec(t,
+		`CREATE TABLE public.sales (salesid integer NOT NULL, listid integer NOT NULL, sellerid integer NOT NULL, buyerid integer NOT NULL,
+		  eventid integer NOT NULL, dateid smallint NOT NULL, qtysold smallint NOT NULL, pricepaid decimal(8,2), commission decimal(8,2), saletime timestamp)
+		 DISTKEY (listid) SORTKEY (dateid)`,
+		`CREATE TABLE public.event (eventid integer NOT NULL, venueid smallint NOT NULL, catid smallint NOT NULL, dateid smallint NOT NULL,
+		  eventname varchar(200), starttime timestamp) DISTKEY (eventid) SORTKEY (dateid)`)
+	var sales, events []string
+	for i := 1; i <= 60; i++ {
+		sales = append(sales, fmt.Sprintf("(%d, %d, %d, %d, %d, %d, %d, %d.%02d, %d.%02d, '2008-%02d-%02d %02d:%02d:%02d')",
+			i, i*3, i*7, i*11, 1+i%20, 1827+i, 1+i%4, 10+i, i%100, i%30, (i*3)%100, 1+i%12, 1+i%28, i%24, i%60, (i*7)%60))
+	}
+	for i := 1; i <= 20; i++ {
+		events = append(events, fmt.Sprintf("(%d, %d, %d, %d, 'Event %d ''live''', '2008-%02d-%02d 19:30:00')", i, 200+i, 1+i%9, 1827+i, i, 1+i%12, 1+i%28))
+	}
+	e.rs.Exec(t, "INSERT INTO public.sales VALUES "+strings.Join(sales, ", "), "INSERT INTO public.event VALUES "+strings.Join(events, ", "))
+	for _, q := range []string{
+		"CREATE DATABASE IF NOT EXISTS SAMPLEDB",
+		fmt.Sprintf("CREATE STAGE SAMPLEDB.PUBLIC.REDSHIFT_UNLOAD_STAGE URL = 's3://unload/reference/' CREDENTIALS = (AWS_KEY_ID = '%s' AWS_SECRET_KEY = '%s')", e.minio.AccessKey, e.minio.SecretKey),
+		`CREATE EXTERNAL VOLUME IF NOT EXISTS ICEBERG_EXTERNAL_VOLUME STORAGE_LOCATIONS = ((NAME = 'lake' STORAGE_PROVIDER = 'S3' STORAGE_BASE_URL = 's3://lake/iceberg/'))`,
+		`CREATE CATALOG INTEGRATION IF NOT EXISTS GLUE_CATALOG_INTEGRATION CATALOG_SOURCE = GLUE CATALOG_NAMESPACE = 'lake' TABLE_FORMAT = ICEBERG ENABLED = TRUE`,
+		`CREATE DATABASE IF NOT EXISTS GLUE_CATALOG_INTEGRATION`, `CREATE SCHEMA IF NOT EXISTS GLUE_CATALOG_INTEGRATION.LAKE`,
+		`CREATE TABLE GLUE_CATALOG_INTEGRATION.LAKE.EVENT (EVENTID NUMBER(10,0) NOT NULL, VENUEID NUMBER(5,0) NOT NULL, CATID NUMBER(5,0) NOT NULL,
+		  DATEID NUMBER(5,0) NOT NULL, EVENTNAME VARCHAR(200), STARTTIME TIMESTAMP_NTZ(6))`,
+	} {
+		if _, err := s.sf().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	toml := e.redshiftTOML("source1", fmt.Sprintf("username = %q\npassword = %q\n", e.rs.User, e.rs.Password))
+	s.startOrchestrator()
+	s.startProcess("source1", "workers", "source", "--config", toml, "--task-queue-base", s.queue)
+	e.migrate(t, "E2eRedshiftReference", filepath.Join("..", "..", "config", "testdata", "reference-redshift-unload-iceberg.json"))
+	if n := s.compareTable(tableSpec{pgFrom: "public.sales", sfFrom: "SAMPLEDB.PUBLIC.SALES", pgOrder: "salesid", sfOrder: "SALESID", cols: []col{
+		{"salesid", "SALESID", "int"}, {"listid", "LISTID", "int"}, {"sellerid", "SELLERID", "int"}, {"buyerid", "BUYERID", "int"},
+		{"eventid", "EVENTID", "int"}, {"dateid", "DATEID", "int"}, {"qtysold", "QTYSOLD", "int"},
+		{"pricepaid::varchar", "TO_VARCHAR(PRICEPAID)", "dec"}, {"commission::varchar", "TO_VARCHAR(COMMISSION)", "dec"}, {"saletime", "SALETIME", "ts"},
+	}}); n != 60 {
+		t.Errorf("sales compared %d rows, want 60", n)
+	}
+	if n := s.compareTable(tableSpec{pgFrom: "public.event", sfFrom: "SAMPLEDB.PUBLIC.EVENT", pgOrder: "eventid", sfOrder: "EVENTID", cols: []col{
+		{"eventid", "EVENTID", "int"}, {"venueid", "VENUEID", "int"}, {"catid", "CATID", "int"}, {"dateid", "DATEID", "int"},
+		{"eventname", "EVENTNAME", "text"}, {"starttime", "STARTTIME", "ts"},
+	}}); n != 20 {
+		t.Errorf("event compared %d rows, want 20", n)
+	}
+	if keys := e.minio.Keys(t, "unload", "reference/"); len(keys) != 0 {
+		t.Errorf("unloaded objects left in S3: %v", keys)
 	}
 }

@@ -151,6 +151,10 @@ type Redshift struct {
 type RedshiftOptions struct {
 	S3  *MinIO // UNLOAD's S3 (nil: no UNLOAD)
 	IAM bool   // serve GetClusterCredentials, accepting the S3 key pair
+	// Database names the backend database (and so the one clients log into), e.g.
+	// "dev" as in Redshift's samples; it is created afresh and dropped at the end.
+	// Default: a unique name.
+	Database string
 }
 
 var (
@@ -204,7 +208,12 @@ func StartRedshift(t testing.TB, o RedshiftOptions) *Redshift {
 	t.Helper()
 	pg := Postgres(t)
 	bin := RedshiftBinary(t)
-	dsn := pg.NewDatabase(t)
+	var dsn string
+	if o.Database == "" {
+		dsn = pg.NewDatabase(t)
+	} else {
+		dsn = pg.namedDatabase(t, o.Database)
+	}
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -295,4 +304,32 @@ func (r *Redshift) Exec(t testing.TB, sql ...string) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+}
+
+// namedDatabase creates database name afresh (dropping one left behind), dropped when
+// the test ends; tests using the same name must not run in parallel.
+func (p *PG) namedDatabase(t testing.TB, name string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, p.DSN("postgres"))
+	if err != nil {
+		t.Fatalf("connect to test postgres: %v", err)
+	}
+	defer conn.Close(ctx)
+	id := pgx.Identifier{name}.Sanitize()
+	for _, q := range []string{"DROP DATABASE IF EXISTS " + id + " WITH (FORCE)", "CREATE DATABASE " + id} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if c, err := pgx.Connect(ctx, p.DSN("postgres")); err == nil {
+			_, _ = c.Exec(ctx, "DROP DATABASE IF EXISTS "+id+" WITH (FORCE)")
+			c.Close(ctx)
+		}
+	})
+	return p.DSN(name)
 }
