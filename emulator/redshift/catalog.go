@@ -42,6 +42,9 @@ CREATE OR REPLACE FUNCTION pg_catalog.json_parse(text) RETURNS pg_catalog.super
 CREATE OR REPLACE FUNCTION pg_catalog.json_serialize(pg_catalog.super) RETURNS text
 	LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT $1::jsonb::text $$;
 
+CREATE OR REPLACE FUNCTION pg_catalog.pg_last_unload_count() RETURNS bigint
+	LANGUAGE sql STABLE AS $$ SELECT coalesce(nullif(current_setting('redshift.last_unload_count', true), ''), '0')::bigint $$;
+
 CREATE OR REPLACE FUNCTION redshift_emulator.count_rows(regclass) RETURNS bigint
 	LANGUAGE plpgsql VOLATILE AS $$
 DECLARE n bigint;

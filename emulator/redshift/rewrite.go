@@ -30,6 +30,16 @@ func applyEdits(text string, edits []edit) string {
 	return b.String()
 }
 
+// redshiftSettings are Redshift's own session settings: SET/SHOW/RESET of one of them
+// act on the placeholder setting redshift.<name> of the backend.
+var redshiftSettings = toSet([]string{
+	"query_group", "enable_result_cache_for_session", "wlm_query_slot_count", "analyze_threshold_percent",
+	"enable_case_sensitive_identifier", "describe_field_name_in_uppercase", "downcase_delimited_identifier",
+	"json_parse_dedup_attributes", "max_concurrency_scaling_clusters", "mv_enable_aqmv_for_session",
+	"auto_analyze", "spectrum_enable_pseudo_columns", "enable_numeric_rounding", "use_fips_ssl",
+	"max_cursor_result_set_size", "statement_timeout_ms",
+})
+
 // tableAttrs are the Redshift-only table properties of a CREATE TABLE, kept in
 // redshift_emulator.table_attrs for SVV_TABLE_INFO and PG_TABLE_DEF.
 type tableAttrs struct {
@@ -66,6 +76,15 @@ func rewriteStatement(st []token) ([]edit, *tableAttrs) {
 			i = end
 		case t.is("NVARCHAR") || t.is("NCHAR") || t.is("VARCHAR") || t.is("CHAR") || t.is("CHARACTER") || t.is("BPCHAR") || t.is("TEXT") || t.is("DECIMAL") || t.is("NUMERIC"):
 			edits = append(edits, typeEdits(st, i)...)
+		}
+	}
+	if len(st) >= 2 && (st[0].is("SET") || st[0].is("SHOW") || st[0].is("RESET")) {
+		p := 1
+		if st[0].is("SET") && p < len(st) && (st[p].is("SESSION") || st[p].is("LOCAL")) {
+			p++
+		}
+		if p < len(st) && st[p].Kind == tokIdent && redshiftSettings[strings.ToLower(st[p].Val)] {
+			edits = append(edits, edit{st[p].Pos, st[p].Pos, "redshift."})
 		}
 	}
 	if !isCreateTable(st) {

@@ -188,7 +188,15 @@ func (ss *session) unload(ctx context.Context, spec *unloadSpec) *refusal {
 	if werr != nil {
 		return werr
 	}
-	return w.finish()
+	if r := w.finish(); r != nil {
+		return r
+	}
+	// PG_LAST_UNLOAD_COUNT() answers from the session's setting
+	q := "SELECT pg_catalog.set_config('redshift.last_unload_count', '" + strconv.FormatInt(w.row, 10) + "', false)"
+	if err := ss.sendBackend(&pgproto3.Query{String: q}); err != nil {
+		return &refusal{Code: "08006", Message: "backend connection lost"}
+	}
+	return ss.readUntilReady(func(frame) *refusal { return nil })
 }
 
 // sendBackend writes messages to the backend and flushes.

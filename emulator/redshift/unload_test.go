@@ -254,6 +254,20 @@ func TestUnloadOverwriteCleanpathAndNames(t *testing.T) {
 	if err := json.Unmarshal(e.get(t, "serial/manifest"), &m); err != nil || len(m.Entries) != 1 || m.Entries[0].Meta.RecordCount != 0 {
 		t.Fatalf("non-verbose manifest: %s", e.get(t, "serial/manifest"))
 	}
+	var count int64
+	if err := e.conn.QueryRow(ctx, "SELECT pg_last_unload_count()").Scan(&count); err != nil || count != 3 {
+		t.Fatalf("pg_last_unload_count %d %v", count, err)
+	}
+	// Redshift's session settings are accepted
+	for _, q := range []string{"SET query_group TO 'etl'", "SET enable_result_cache_for_session TO off", "RESET query_group"} {
+		if _, err := e.conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var qg string
+	if err := e.conn.QueryRow(ctx, "SHOW enable_result_cache_for_session", pgx.QueryExecModeSimpleProtocol).Scan(&qg); err != nil || qg != "off" {
+		t.Fatalf("SHOW: %q %v", qg, err)
+	}
 	// a non-empty destination is an error…
 	_, err := e.conn.Exec(ctx, `UNLOAD ('select * from t') TO '`+to("serial/")+`' IAM_ROLE default FORMAT PARQUET PARALLEL OFF`)
 	wantPgError(t, err, "XX000", "Specified unload destination on S3 is not empty. Consider using a different bucket / prefix, manually removing the target files in S3, or using the ALLOWOVERWRITE option.")
