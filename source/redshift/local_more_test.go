@@ -2,6 +2,7 @@ package redshift
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,7 +130,10 @@ func TestLocalRedshiftUnload(t *testing.T) {
 	url := "s3://unload/stage/" + migration.PartitionPath("mig", "db.public.kinds", 1) + "/"
 	req := source.UnloadRequest{ExtractRequest: source.ExtractRequest{Table: tc, TableShape: info.TableShape,
 		Partition: migration.Partition{Number: 1, Upper: []string{"3"}}}, URL: url}
-	for round := 1; round <= 2; round++ {
+	for round := 1; round <= 3; round++ {
+		if round == 3 { // the key-pair authorization; a failing UNLOAD never shows the secret
+			s.unloadAuth = unloadAuth{keyID: m.AccessKey, secret: m.SecretKey}
+		}
 		st, err := s.Unload(ctxT(t), req)
 		emulatorGap(t, err, "UNLOAD", "not implemented")
 		if err != nil {
@@ -148,11 +152,48 @@ func TestLocalRedshiftUnload(t *testing.T) {
 			t.Fatalf("round %d: objects %v for %d files + manifest", round, keys, len(st.Files))
 		}
 	}
+	s.unloadAuth = unloadAuth{keyID: m.AccessKey, secret: "Wrong'Secret"}
+	bad := req
+	bad.URL = "s3://no-such-bucket/x/"
+	if _, err := s.Unload(ctxT(t), bad); err == nil || strings.Contains(err.Error(), "Wrong") {
+		t.Errorf("UNLOAD with a bad key pair to a missing bucket: %v", err)
+	}
 	n, err := s.RemoveUnloaded(context.Background(), url)
 	if err != nil || n == 0 {
 		t.Fatalf("remove: %d %v", n, err)
 	}
 	if keys := m.Keys(t, "unload", "stage/"); len(keys) != 0 {
 		t.Fatalf("left behind: %v", keys)
+	}
+}
+
+// TestLocalRedshiftUnloadPartitionsAreLarger: partitionSize "auto" plans larger
+// partitions for UNLOAD than for the cursor (nothing passes through the worker).
+func TestLocalRedshiftUnloadPartitionsAreLarger(t *testing.T) {
+	rs := testenv.StartRedshift(t, testenv.RedshiftOptions{})
+	vals := make([]string, 3000)
+	for i := range vals {
+		vals[i] = fmt.Sprintf("(%d, 'value %d')", i+1, i+1)
+	}
+	rs.Exec(t, `CREATE TABLE public.big (id integer NOT NULL, v varchar(100))`, "INSERT INTO public.big VALUES "+strings.Join(vals, ", "))
+	s := openLocal(t, rs)
+	tc := config.TableConfig{Source: &config.Identifier{SchemaName: "public", TableName: "big"},
+		Target: &config.Identifier{SchemaName: "PUBLIC", TableName: "BIG"}, ColumnNamesToPartitionBy: []string{"id"},
+		PartitionSize: &config.PartitionSize{Auto: true}}
+	info, err := s.Introspect(ctxT(t), tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := func(tc config.TableConfig) int64 {
+		p, err := s.PlanPartitions(ctxT(t), source.PlanRequest{Table: tc, TableShape: info.TableShape, MaxPartitions: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.RowsPerPartition
+	}
+	regular := plan(tc)
+	tc.Extraction = &config.Extraction{Strategy: config.ExtractionUnload, ExternalStage: "DB.S.STG"}
+	if unload := plan(tc); unload <= regular {
+		t.Errorf("rows per partition: unload %d, regular %d; want UNLOAD's larger", unload, regular)
 	}
 }
