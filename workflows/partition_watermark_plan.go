@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"math/big"
 	"slices"
 
 	"go.temporal.io/sdk/workflow"
@@ -101,6 +102,11 @@ func (t *tableRun) prepareWatermark(ctx workflow.Context) error {
 		return fmt.Errorf("read the re-sync baseline of %s: %s", t.in.TableKey, message(err))
 	}
 	s.Window = migration.WatermarkWindow{Column: hi.Column, Low: base.Low, High: hi.High, IncludeNull: base.Low == nil}
+	if base.Low != nil && (hi.High == nil || canonicalLess(*hi.High, *base.Low)) {
+		// The newest rows were deleted since the last run: nothing above the mark, and
+		// the mark never moves backwards (that would move rows a second time).
+		s.Window.High = base.Low
+	}
 	s.BaselineRunID = base.BaselineRunID
 	s.StoredDone = base.BaselineRunID == ""
 	t.st.Sync = s
@@ -178,4 +184,16 @@ func (t *tableRun) planStoredPage(ctx workflow.Context) error {
 	slices.SortStableFunc(page, func(a, b migration.Partition) int { return a.Number - b.Number })
 	t.page, t.pageDone = page, false
 	return nil
+}
+
+// canonicalLess compares two watermarks in canonical text (migration.Partition): as
+// numbers when both parse as decimals, else as text, which orders the fixed-width date
+// and timestamp forms (years 1 to 9999). Pure and deterministic (workflow code).
+func canonicalLess(a, b string) bool {
+	x, okA := new(big.Rat).SetString(a)
+	y, okB := new(big.Rat).SetString(b)
+	if okA && okB { // dates and timestamps never parse as numbers
+		return x.Cmp(y) < 0
+	}
+	return a < b
 }

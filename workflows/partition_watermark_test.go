@@ -308,3 +308,30 @@ func TestWatermarkReuseSurvivesContinueAsNew(t *testing.T) {
 		t.Fatalf("marks %+v", w.marks)
 	}
 }
+
+func TestCanonicalLess(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		less bool
+	}{
+		{"9", "10", true}, {"10", "9", false}, {"-5", "3", true}, {"-1", "-10", false}, {"-10", "-1", true}, {"2.50", "2.5", false}, {"2.4", "2.5", true},
+		{"2024-01-02", "2024-01-10", true}, {"2024-05-01 10:00:00.000000+00:00", "2024-05-01 09:59:59.999999+00:00", false},
+	} {
+		if got := canonicalLess(c.a, c.b); got != c.less {
+			t.Errorf("canonicalLess(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}
+
+func TestWatermarkMarkNeverMovesBackwards(t *testing.T) {
+	w := newSyncWorld("h")
+	w.add("orders", &fakeTable{Partitions: 2, RowsPer: 10})
+	w.low, w.high, w.baseline = sp("100"), sp("90"), "run-0" // the newest rows were deleted
+	res, err := runSyncTable(t, w, watermarkInput(t, "orders", false, Limits{}))
+	if err != nil || res.Status != migration.StatusCompleted || res.Partitions != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if len(w.marks) != 1 || *w.marks[0].High != "100" {
+		t.Fatalf("marks %+v", w.marks)
+	}
+}
