@@ -49,8 +49,8 @@ const crossRows = 6
 // partition's key range), and computes checksum 3 in SQL on PostgreSQL: all three
 // agree per partition. Then one value per type is corrupted in the target (a shifted
 // timestamp, a rounded decimal, a changed byte, a truncated string, NULL for an empty
-// string) and VerifyPartition fails exactly those partitions, and the target's row
-// hashes differ exactly for those keys.
+// string) and VerifyPartition fails exactly those partitions, and the row hashes of
+// source and target differ exactly for those keys.
 func TestChecksumThreeWaysAndCorruption(t *testing.T) {
 	h := newHarness(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -183,6 +183,24 @@ func TestChecksumThreeWaysAndCorruption(t *testing.T) {
 	sort.Strings(changed)
 	if strings.Join(changed, ",") != "1,4,5,6" {
 		t.Errorf("row hashes changed for keys %v, want 1,4,5,6", changed)
+	}
+	// The same rows, located source against target: PostgreSQL's row hashes differ from
+	// the target's exactly for the corrupted keys (and agree with the target's before).
+	srcHashes, err := src.RowHashes(ctx, source.ExtractRequest{Table: tc, TableShape: info.TableShape, Partition: whole})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var differ []string
+	for _, r := range srcHashes {
+		if before[r.Key] != r.Hash {
+			t.Errorf("key %s: source hash %s, target hash before the corruption %s", r.Key, r.Hash, before[r.Key])
+		}
+		if after[r.Key] != r.Hash {
+			differ = append(differ, r.Key)
+		}
+	}
+	if len(srcHashes) != crossRows || strings.Join(differ, ",") != "1,4,5,6" {
+		t.Errorf("source and target row hashes differ for keys %v (of %d source rows), want 1,4,5,6", differ, len(srcHashes))
 	}
 }
 
