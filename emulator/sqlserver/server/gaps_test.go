@@ -192,6 +192,13 @@ func TestAvgAndDecimalDivisionTypes(t *testing.T) {
 	if _, err := c.ExecContext(ctx(t), "SELECT AVG(i) FROM av WHERE g = 3"); errNumber(err) != 8115 {
 		t.Fatalf("AVG(int) beyond int: %v", err)
 	}
+	// a quotient beyond the result's precision: 10^37 / 0.1 in decimal(38,6) (integral
+	// part 39 digits > 32: scale 6, 32 integral digits)
+	e := sqlErr(t, func() error {
+		_, err := c.ExecContext(ctx(t), "SELECT CAST(10000000000000000000000000000000000000 AS decimal(38,0)) / CAST(0.1 AS decimal(38,37))")
+		return err
+	}, "overflowing decimal division")
+	wantErr(t, e, "overflowing decimal division", 8115, 2, 16, "Arithmetic overflow error converting expression to data type numeric.")
 	if _, err := c.ExecContext(ctx(t), "SELECT d / (d - d) FROM av"); errNumber(err) != 8134 {
 		t.Fatalf("decimal / 0: %v", err)
 	}

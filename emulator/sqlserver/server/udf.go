@@ -78,12 +78,20 @@ var udfs = map[string]*udf{
 		return tds.EncodeVarchar(fmt.Sprint(v[0])), nil
 	}},
 	// decimal division at a given scale, truncated toward zero as SQL Server's is
-	"ss_decdiv": {in: []duckdb.Type{duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR, duckdb.TYPE_INTEGER}, out: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
-		scale, err := strconv.Atoi(fmt.Sprint(v[2]))
+	"ss_decdiv": {in: []duckdb.Type{duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR, duckdb.TYPE_INTEGER, duckdb.TYPE_INTEGER}, out: duckdb.TYPE_VARCHAR, fn: func(v []driver.Value) (any, error) {
+		prec, err1 := strconv.Atoi(fmt.Sprint(v[2]))
+		scale, err2 := strconv.Atoi(fmt.Sprint(v[3]))
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("ss_decdiv: precision %v, scale %v", v[2], v[3])
+		}
+		q, err := decimalQuotient(fmt.Sprint(v[0]), fmt.Sprint(v[1]), scale)
 		if err != nil {
 			return nil, err
 		}
-		return decimalQuotient(fmt.Sprint(v[0]), fmt.Sprint(v[1]), scale)
+		if integralDigits(q) > prec-scale {
+			return nil, tsql.Errf(8115, 2, 16, "%s", tsql.NumericOverflow)
+		}
+		return q, nil
 	}},
 	// CONVERT(bigint, varbinary): the last 8 bytes, big-endian, as SQL Server reads them
 	"ss_bin2int": {in: []duckdb.Type{duckdb.TYPE_BLOB}, out: duckdb.TYPE_BIGINT, fn: func(v []driver.Value) (any, error) {
@@ -127,6 +135,13 @@ func decimalQuotient(a, b string, scale int) (string, error) {
 		out = "-" + out
 	}
 	return out, nil
+}
+
+// integralDigits counts the digits of a decimal text before its point (leading zeros
+// aside).
+func integralDigits(q string) int {
+	ip, _, _ := strings.Cut(strings.TrimPrefix(q, "-"), ".")
+	return len(strings.TrimLeft(ip, "0"))
 }
 
 // registerUDFs makes the functions available on a connection; DuckDB keeps them in the

@@ -246,10 +246,11 @@ func divisionType(a, b numType) (p, s int) {
 	return p, s
 }
 
-// DecimalDivisionSQL divides two exact values in the engine at SQL Server's result
-// scale (truncating, as SQL Server's decimal division does) and types the result.
+// decimalDivisionSQL divides two exact values in the engine at SQL Server's result
+// scale (truncating, as SQL Server's decimal division does) and types the result; a
+// quotient beyond the result's precision is error 8115.
 func decimalDivisionSQL(left, right string, p, s int) string {
-	return fmt.Sprintf("CAST(ss_decdiv(CAST(%s AS VARCHAR), CAST(%s AS VARCHAR), %d) AS DECIMAL(%d,%d))", left, right, s, p, s)
+	return fmt.Sprintf("CAST(ss_decdiv(CAST(%s AS VARCHAR), CAST(%s AS VARCHAR), %d, %d) AS DECIMAL(%d,%d))", left, right, p, s, p, s)
 }
 
 // decimalDivision translates toks[i] = "/" when both operands are visibly exact and one

@@ -52,6 +52,9 @@ func temporalMacro(k tds.Kind) string {
 // DivideByZero is the text of SQL Server's error 8134.
 const DivideByZero = "Divide by zero error encountered."
 
+// NumericOverflow is the text of SQL Server's error 8115 for a numeric result.
+const NumericOverflow = "Arithmetic overflow error converting expression to data type numeric."
+
 // Macros are created on every DuckDB connection.
 var Macros = []string{
 	// a divisor: zero is SQL Server's error 8134 (mapped from this text), not NULL/infinity

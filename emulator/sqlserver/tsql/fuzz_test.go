@@ -71,7 +71,7 @@ func TestTranslateGolden(t *testing.T) {
 		{"SELECT id FROM t WHERE d LIKE 'a[_]b[%]%'",
 			`SELECT "id" FROM "t" WHERE "d" ILIKE 'a\_b\%%' ESCAPE '\'`},
 		{"SELECT 7 / 2, id / 2, 7.0 / 2, COUNT(*) / @p1, id / 2.5 FROM t",
-			`SELECT 7 // 2, "id" // 2, CAST(ss_decdiv(CAST(7.0 AS VARCHAR), CAST(2 AS VARCHAR), 6) AS DECIMAL(7,6)), CAST(count(*) AS INTEGER) // ss_nz(CAST(1 AS INTEGER)), CAST(ss_decdiv(CAST("id" AS VARCHAR), CAST(2.5 AS VARCHAR), 6) AS DECIMAL(17,6)) FROM "t"`},
+			`SELECT 7 // 2, "id" // 2, CAST(ss_decdiv(CAST(7.0 AS VARCHAR), CAST(2 AS VARCHAR), 7, 6) AS DECIMAL(7,6)), CAST(count(*) AS INTEGER) // ss_nz(CAST(1 AS INTEGER)), CAST(ss_decdiv(CAST("id" AS VARCHAR), CAST(2.5 AS VARCHAR), 17, 6) AS DECIMAL(17,6)) FROM "t"`},
 		{"SELECT 2 * 1.5 / 3, AVG(id), AVG(DISTINCT id) OVER (PARTITION BY d) FROM t",
 			`SELECT 2 * 1.5 / 3, CAST(CAST(sum("id") AS INTEGER) // count("id") AS INTEGER), CAST(CAST(sum(DISTINCT "id") OVER (PARTITION BY "d") AS INTEGER) // count(DISTINCT "id") OVER (PARTITION BY "d") AS INTEGER) FROM "t"`},
 		{"SELECT a % b, a / (b - 1) FROM t", `SELECT "a" % ss_nz("b"), "a" / ss_nz(("b" - 1)) FROM "t"`},
