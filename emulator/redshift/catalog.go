@@ -45,6 +45,42 @@ CREATE OR REPLACE FUNCTION pg_catalog.json_serialize(pg_catalog.super) RETURNS t
 CREATE OR REPLACE FUNCTION pg_catalog.pg_last_unload_count() RETURNS bigint
 	LANGUAGE sql STABLE AS $$ SELECT coalesce(nullif(current_setting('redshift.last_unload_count', true), ''), '0')::bigint $$;
 
+-- Redshift functions over its own types
+CREATE OR REPLACE FUNCTION pg_catalog.to_hex(bytea) RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT pg_catalog.encode($1, 'hex') $$;
+CREATE OR REPLACE FUNCTION pg_catalog.to_varbyte(text, text) RETURNS pg_catalog.varbyte
+	LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT (CASE lower($2) WHEN 'utf8' THEN pg_catalog.convert_to($1, 'UTF8')
+		WHEN 'binary' THEN pg_catalog.decode(pg_catalog.translate($1, '01', '01'), 'escape')
+		ELSE pg_catalog.decode($1, lower($2)) END)::pg_catalog.varbyte $$;
+CREATE OR REPLACE FUNCTION pg_catalog.from_varbyte(bytea, text) RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT CASE lower($2) WHEN 'utf8' THEN pg_catalog.convert_from($1, 'UTF8') ELSE pg_catalog.encode($1, lower($2)) END $$;
+CREATE OR REPLACE FUNCTION pg_catalog.to_super(text) RETURNS pg_catalog.super
+	LANGUAGE sql IMMUTABLE AS $$ SELECT pg_catalog.to_jsonb($1)::pg_catalog.super $$;
+CREATE OR REPLACE FUNCTION pg_catalog.to_super(anyelement) RETURNS pg_catalog.super
+	LANGUAGE sql IMMUTABLE AS $$ SELECT (CASE WHEN pg_catalog.pg_typeof($1) IN ('jsonb'::regtype, 'pg_catalog.super'::regtype)
+		THEN $1::text::jsonb ELSE pg_catalog.to_jsonb($1) END)::pg_catalog.super $$;
+DO $rs$
+BEGIN
+	-- spatial functions over GEOMETRY/GEOGRAPHY kept as text (not when PostGIS is there)
+	IF (SELECT t.typtype FROM pg_catalog.pg_type t WHERE t.oid = to_regtype('geometry')) = 'd' THEN
+		CREATE OR REPLACE FUNCTION pg_catalog.st_astext(pg_catalog.geometry) RETURNS text
+			LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1::text';
+		CREATE OR REPLACE FUNCTION pg_catalog.st_asewkt(pg_catalog.geometry) RETURNS text
+			LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1::text';
+		CREATE OR REPLACE FUNCTION pg_catalog.st_geomfromtext(text) RETURNS pg_catalog.geometry
+			LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1::pg_catalog.geometry';
+		CREATE OR REPLACE FUNCTION pg_catalog.st_geomfromtext(text, integer) RETURNS pg_catalog.geometry
+			LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1::pg_catalog.geometry';
+	END IF;
+	IF (SELECT t.typtype FROM pg_catalog.pg_type t WHERE t.oid = to_regtype('geography')) = 'd' THEN
+		CREATE OR REPLACE FUNCTION pg_catalog.st_astext(pg_catalog.geography) RETURNS text
+			LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1::text';
+	END IF;
+END
+$rs$;
+
 CREATE OR REPLACE FUNCTION redshift_emulator.count_rows(regclass) RETURNS bigint
 	LANGUAGE plpgsql VOLATILE AS $$
 DECLARE n bigint;

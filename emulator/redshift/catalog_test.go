@@ -172,3 +172,33 @@ func TestTableAttrsOddNames(t *testing.T) {
 		t.Fatalf("attrs %s %s", dist, sort1)
 	}
 }
+
+// Redshift functions the product's casts use: TO_HEX(varbyte), ST_AsText(geometry),
+// JSON_SERIALIZE(scalar::super), TO_VARBYTE/FROM_VARBYTE.
+func TestRedshiftFunctions(t *testing.T) {
+	s := startServer(t)
+	c := connect(t, s)
+	ctx := ctxT(t)
+	for _, q := range []string{
+		`CREATE TABLE public.blobs (id integer NOT NULL, vb varbyte(16), g geometry, name varchar(10), n int, doc super)`,
+		`INSERT INTO public.blobs VALUES (1, '\x00ff10'::varbyte, 'POINT(1 2)', 'it"s', 7, json_parse('[1,{"a":null}]')), (2, NULL, NULL, NULL, NULL, NULL)`,
+	} {
+		if _, err := c.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var hex, wkt, name, n, doc, fromVB *string
+	if err := c.QueryRow(ctx, `SELECT to_hex(vb), ST_AsText(g), json_serialize(name::super), json_serialize("n"::super), json_serialize(doc::super), from_varbyte(to_varbyte('6869', 'hex'), 'utf8') FROM public.blobs WHERE id = 1`).
+		Scan(&hex, &wkt, &name, &n, &doc, &fromVB); err != nil {
+		t.Fatal(err)
+	}
+	if *hex != "00ff10" || *wkt != "POINT(1 2)" || *name != `"it\"s"` || *n != "7" || *doc != `[1, {"a": null}]` || *fromVB != "hi" {
+		t.Fatalf("got %s %s %s %s %s %s", *hex, *wkt, *name, *n, *doc, *fromVB)
+	}
+	if err := c.QueryRow(ctx, `SELECT to_hex(vb), ST_AsText(g), json_serialize(name::super) FROM public.blobs WHERE id = 2`).Scan(&hex, &wkt, &name); err != nil {
+		t.Fatal(err)
+	}
+	if hex != nil || wkt != nil || name != nil { // a NULL stays NULL through SUPER
+		t.Fatalf("nulls: %v %v %v", hex, wkt, name)
+	}
+}

@@ -111,3 +111,16 @@ func TestValueConversions(t *testing.T) {
 		t.Error("floorDiv")
 	}
 }
+
+func TestSuperCastRewrite(t *testing.T) {
+	for in, want := range map[string]string{
+		`SELECT json_serialize(c."name"::super) FROM t c`:            `SELECT json_serialize(pg_catalog.to_super(c."name")) FROM t c`,
+		`SELECT 'x'::super, 42::SUPER, $1::super`:                    `SELECT pg_catalog.to_super('x'), pg_catalog.to_super(42), pg_catalog.to_super($1)`,
+		`SELECT lower(a || 'b')::super WHERE (a)::super IS NOT NULL`: `SELECT pg_catalog.to_super(lower(a || 'b')) WHERE pg_catalog.to_super((a)) IS NOT NULL`,
+	} {
+		e, _ := rewriteStatement(lex(in))
+		if got := applyEdits(in, e); got != want {
+			t.Errorf("%s\n got %s\nwant %s", in, got, want)
+		}
+	}
+}

@@ -74,6 +74,13 @@ func rewriteStatement(st []token) ([]edit, *tableAttrs) {
 			}
 			edits = append(edits, edit{t.Pos, st[end].End, "varbyte"})
 			i = end
+		case t.punct("::") && i+1 < len(st) && st[i+1].is("SUPER"):
+			// a cast to SUPER makes a SUPER value of a scalar (a string stays a string),
+			// which PostgreSQL's jsonb cast would not: operand::super -> to_super(operand)
+			if from := operandStart(st, i); from >= 0 {
+				edits = append(edits, edit{st[from].Pos, st[from].Pos, "pg_catalog.to_super("},
+					edit{t.Pos, st[i+1].End, ")"})
+			}
 		case t.is("NVARCHAR") || t.is("NCHAR") || t.is("VARCHAR") || t.is("CHAR") || t.is("CHARACTER") || t.is("BPCHAR") || t.is("TEXT") || t.is("DECIMAL") || t.is("NUMERIC"):
 			edits = append(edits, typeEdits(st, i)...)
 		}
@@ -314,6 +321,56 @@ func typeEdits(st []token, i int) []edit {
 		edits = append(edits, edit{t.Pos, t.End, "numeric(18,0)"})
 	}
 	return edits
+}
+
+// operandStart returns the index of the first token of the operand that ends just
+// before st[i] (an identifier chain, a literal, or a parenthesized group with the name
+// of a function before it), or -1.
+func operandStart(st []token, i int) int {
+	j := i - 1
+	if j < 0 {
+		return -1
+	}
+	switch {
+	case st[j].punct(")"):
+		depth := 0
+		for ; j >= 0; j-- {
+			if st[j].punct(")") {
+				depth++
+			} else if st[j].punct("(") {
+				depth--
+				if depth == 0 {
+					break
+				}
+			}
+		}
+		if j < 0 {
+			return -1
+		}
+		if j > 0 && (st[j-1].Kind == tokIdent || st[j-1].Kind == tokQIdent) && !isKeywordBeforeParen(st[j-1]) {
+			j--
+		}
+	case st[j].Kind == tokString || st[j].Kind == tokNumber || st[j].Kind == tokParam:
+	case st[j].Kind == tokIdent || st[j].Kind == tokQIdent:
+	default:
+		return -1
+	}
+	// qualified names: a.b.c
+	for j >= 2 && st[j-1].punct(".") && (st[j-2].Kind == tokIdent || st[j-2].Kind == tokQIdent) {
+		j -= 2
+	}
+	return j
+}
+
+// isKeywordBeforeParen tells words that open a parenthesized expression without being
+// a function's name.
+func isKeywordBeforeParen(t token) bool {
+	for _, w := range []string{"SELECT", "WHERE", "AND", "OR", "NOT", "ON", "IN", "AS", "THEN", "ELSE", "WHEN", "RETURN", "BY", "VALUES", "FROM", "JOIN", "EXISTS"} {
+		if t.is(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // closeParen returns the index of the ")" matching the "(" at open (or the last token).
