@@ -86,7 +86,7 @@ func TestIntrospectMappingsAndNames(t *testing.T) {
 }
 
 func TestIntrospectErrors(t *testing.T) {
-	s, _ := newDB(t, "CREATE TABLE dbo.t (id int, name nvarchar(10), g uniqueidentifier)")
+	s, _ := newDB(t, "CREATE TABLE dbo.t (id int, name nvarchar(10), g uniqueidentifier, d datetimeoffset)")
 	ctx := ctxT(t)
 	for name, tc := range map[string]struct {
 		cfg      config.TableConfig
@@ -95,7 +95,7 @@ func TestIntrospectErrors(t *testing.T) {
 	}{
 		"missing table":         {tableConfig("nope", "id"), source.ErrMissing, "table dbo.nope does not exist"},
 		"missing column":        {tableConfig("t", "idx"), source.ErrMissing, `no column "idx"`},
-		"bad key type":          {tableConfig("t", "g"), source.ErrConfig, "cannot partition a table"},
+		"bad key type":          {tableConfig("t", "d"), source.ErrConfig, "cannot partition a table"},
 		"bad where":             {withWhere(tableConfig("t", "id"), "nosuch = 1"), source.ErrConfig, "whereClauseCriteria"},
 		"where syntax":          {withWhere(tableConfig("t", "id"), "id = = 1"), source.ErrConfig, "whereClauseCriteria"},
 		"where comment":         {withWhere(tableConfig("t", "id"), "id = 1 --"), source.ErrConfig, "comment"},

@@ -31,10 +31,12 @@ func keyColumns(cols []migration.Column, partitionBy []int) ([]keyColumn, error)
 			want = source.TargetDate
 		case b == "datetime", b == "datetime2", b == "smalldatetime":
 			want = source.TargetTimestampNTZ
-		case b == "char", b == "varchar", b == "nchar", b == "nvarchar", b == "sysname":
+		case b == "char", b == "varchar", b == "nchar", b == "nvarchar", b == "sysname", b == "uniqueidentifier":
+			// uniqueidentifier is ordered as its text (SQL Server's own GUID order
+			// compares byte groups from the last one; Snowflake holds the text).
 			want = source.TargetText
 		default:
-			return nil, fmt.Errorf("%w: columnNamesToPartitionBy: column %q has type %s, which cannot partition a table; use integer, decimal, money, date, datetime, datetime2, smalldatetime, char, varchar, nchar or nvarchar columns (uniqueidentifier, datetimeoffset and the rest order differently on Snowflake)",
+			return nil, fmt.Errorf("%w: columnNamesToPartitionBy: column %q has type %s, which cannot partition a table; use integer, decimal, money, date, datetime, datetime2, smalldatetime, char, varchar, nchar, nvarchar or uniqueidentifier columns (datetimeoffset and the rest order differently on Snowflake)",
 				source.ErrConfig, c.SourceName, c.SourceType)
 		}
 		if c.TargetType != "" {
@@ -100,7 +102,7 @@ func (k keyColumn) param(text string) (any, error) {
 		if len(text) >= 19 && text[10] == ' ' {
 			text = text[:10] + "T" + text[11:]
 		}
-	case "nvarchar", "nchar", "varchar", "char", "sysname":
+	case "nvarchar", "nchar", "varchar", "char", "sysname", "uniqueidentifier":
 	default:
 		if strings.ContainsAny(text, "'\x00") {
 			return nil, fmt.Errorf("partition column %q: bound %q is not a %s value", k.Name, clip(text), k.Type.Base)

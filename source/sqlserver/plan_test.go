@@ -204,3 +204,16 @@ func TestPlanCoverageIntegerKeysAndFilter(t *testing.T) {
 		t.Errorf("auto: %+v, %v", page, err)
 	}
 }
+
+// uniqueidentifier keys are ordered as their upper-case text, as Snowflake holds them.
+func TestPlanCoverageGUIDKeys(t *testing.T) {
+	var ins []string
+	for i := 1; i <= 60; i++ {
+		ins = append(ins, fmt.Sprintf("(%d, NEWID())", i))
+	}
+	ins = append(ins, "(61, NULL)", "(62, '00000000-0000-0000-0000-000000000001')", "(63, 'FFFFFFFF-0000-0000-0000-000000000000')", "(64, '00000000-0000-0000-0000-FFFFFFFFFFFF')")
+	s, _ := newDB(t, "CREATE TABLE dbo.g (id int NOT NULL, g uniqueidentifier NULL)", "INSERT INTO dbo.g VALUES "+strings.Join(ins, ", "))
+	cfg := tableConfig("g", "g")
+	cfg.PartitionSize = &config.PartitionSize{MaxRowsPerPartition: 7}
+	checkCoverage(t, s, cfg, "ID", []string{"G"}, []bool{false}, 64)
+}
