@@ -202,8 +202,8 @@ func (t *tableRun) continueAsNew(ctx workflow.Context) (TableResult, error) {
 func (t *tableRun) finish(ctx workflow.Context) (TableResult, error) {
 	if t.fatal == "" && t.st.Failed == 0 {
 		t.checkRowCount(ctx)
-		if t.st.Sync != nil {
-			t.recordMark(ctx)
+		if t.st.Sync != nil && t.result().Status == migration.StatusCompleted {
+			t.recordMark(ctx) // only a table that succeeded moves its mark
 		}
 	}
 	t.mirror.flush(ctx)
