@@ -320,10 +320,18 @@ func TestPaddingInJoinsGroupByDistinct(t *testing.T) {
 		{"SELECT SUM(x.v) FROM p x JOIN q y ON x.k = y.k GROUP BY y.k ORDER BY y.k", "3;3;"},
 		{"SELECT COUNT(*), MIN(v) FROM r GROUP BY k ORDER BY MIN(v)", "2,1;1,2;"},
 		{"SELECT DISTINCT UPPER(RTRIM(k)) FROM p ORDER BY 1", "A;B;"},
+		{"SELECT v FROM p WHERE k IN ('A', 'x') ORDER BY v", "1;2;"},
+		{"SELECT v FROM p WHERE k NOT IN ('b   ') ORDER BY v", "1;2;"},
+		{"SELECT x.v FROM p x JOIN q y ON x.k = y.k WHERE y.k IN (N'B ', N'zz')", "3;"},
+		{"SELECT COUNT(*) FROM r WHERE k IN ('a')", "2;"},
 	} {
 		if got := rowsOf(tc.q); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.q, got, tc.want)
 		}
+	}
+	var v int
+	if err := c.QueryRowContext(ctx(t), "SELECT v FROM p WHERE k IN (@p1, @p2)", "B  ", "zz").Scan(&v); err != nil || v != 3 {
+		t.Errorf("IN (@p1, @p2) with 'B  ': %d %v", v, err)
 	}
 	// the value a group or DISTINCT returns is one of its members
 	for _, q := range []string{"SELECT k, COUNT(*) FROM p GROUP BY k ORDER BY k", "SELECT DISTINCT k FROM p ORDER BY k"} {

@@ -248,3 +248,44 @@ func (tr *translator) markAnyValue(items []Token, grouped map[string]bool) {
 		}
 	}
 }
+
+// inLists marks `col [NOT] IN (value, …)` over a character column: the column and the
+// list's literals and parameters are compared without trailing spaces, as the = they
+// stand for. IN (subquery) is left alone.
+func (tr *translator) inLists(toks []Token) {
+	if tr.text == nil && tr.multi == nil {
+		return
+	}
+	for i := 0; i < len(toks); i++ {
+		if !toks[i].IsName() || (i > 0 && toks[i-1].Kind == Dot) {
+			continue
+		}
+		parts, next := ReadName(toks, i)
+		if next <= i {
+			continue
+		}
+		in := next
+		if in < len(toks) && toks[in].Is("NOT") {
+			in++
+		}
+		if in+2 >= len(toks) || !toks[in].Is("IN") || toks[in+1].Kind != LParen || toks[in+2].Is("SELECT") || toks[in+2].Is("WITH") {
+			i = next - 1
+			continue
+		}
+		end := matching(toks, in+1)
+		if _, ok := tr.textColumn(parts); !ok || end < 0 || toks[i].Pos <= 0 {
+			i = next - 1
+			continue
+		}
+		if tr.inCol == nil {
+			tr.inCol, tr.trimLit = map[int]bool{}, map[int]bool{}
+		}
+		tr.inCol[toks[i].Pos] = true
+		for _, v := range splitArgs(toks[in+2 : end]) {
+			if len(v) == 1 && (v[0].Kind == String || v[0].Kind == Var) && v[0].Pos > 0 {
+				tr.trimLit[v[0].Pos] = true
+			}
+		}
+		i = end
+	}
+}

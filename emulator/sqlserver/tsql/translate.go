@@ -82,6 +82,10 @@ type translator struct {
 	// distinctOn is the DISTINCT ON key list replacing a top-level DISTINCT
 	distinctOn  string
 	distinctPos int
+	// inCol: positions of character columns tested with IN (list); trimLit: positions of
+	// the list's literals and parameters, compared without trailing spaces
+	inCol   map[int]bool
+	trimLit map[int]bool
 }
 
 // Translate turns one DML/query statement into DuckDB SQL.
@@ -93,6 +97,7 @@ func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, err
 	}
 	tr.scope(toks)
 	tr.grouping(toks)
+	tr.inLists(toks)
 	if err := tr.compareTargets(toks); err != nil {
 		return nil, err
 	}
@@ -157,6 +162,8 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			sp()
 			if tr.instant[t.Pos] {
 				b.WriteString("ss_dtokey(" + QuoteString(t.Val) + ")")
+			} else if tr.trimLit[t.Pos] {
+				b.WriteString(QuoteString(strings.TrimRight(t.Val, " ")))
 			} else if (tr.text != nil || tr.multi != nil) && tr.padded(toks, i, i+1) {
 				b.WriteString(QuoteString(strings.TrimRight(t.Val, " ")))
 			} else {
@@ -183,6 +190,8 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			sp()
 			if p := tr.params[strings.ToLower(t.Val)]; tr.instant[t.Pos] {
 				ph = "ss_dtokey(" + ph + ")"
+			} else if tr.trimLit[t.Pos] && p.Type.IsChar() {
+				ph = "rtrim(" + ph + ")"
 			} else if (tr.text != nil || tr.multi != nil) && p.Type.IsChar() && tr.padded(toks, i, i+1) {
 				ph = "rtrim(" + ph + ")"
 			}
@@ -369,7 +378,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				case explicit && (tr.padded(toks, i, next+2) || (orderDepth >= 0 && orderDepth == depth)):
 					// the explicit COLLATE that follows decides case; padding still applies
 					name = "rtrim(" + name + ")"
-				case !explicit && (tr.padded(toks, i, next) || (orderDepth >= 0 && orderDepth == depth)):
+				case !explicit && (tr.padded(toks, i, next) || tr.inCol[t.Pos] || (orderDepth >= 0 && orderDepth == depth)):
 					name = rtrimmed(name, ct)
 				}
 			}
