@@ -54,8 +54,15 @@ var unsupportedFunctions = []string{
 // allows them in a statement that reads no table).
 var leaderOnlyFunctions = []string{"generate_series"}
 
-// unsupportedTypes are PostgreSQL types Redshift does not have.
-var unsupportedTypes = []string{"json", "jsonb", "uuid", "serial", "bigserial", "smallserial", "xml", "money", "inet", "cidr"}
+// unsupportedTypes are PostgreSQL types Redshift documents as unsupported ("Unsupported
+// PostgreSQL data types"), refused in a cast (::type) or a column definition. OID types,
+// name and "char" are left alone: catalog queries use them on Redshift's leader node.
+var unsupportedTypes = []string{
+	"json", "jsonb", "uuid", "serial", "bigserial", "smallserial", "serial4", "serial8", "xml", "money",
+	"inet", "cidr", "macaddr", "macaddr8", "bit", "varbit", "bytea", "hstore", "tsvector", "tsquery",
+	"txid_snapshot", "point", "box", "circle", "line", "lseg", "path", "polygon",
+	"int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange",
+}
 
 var (
 	unsupportedFunctionSet = toSet(unsupportedFunctions)
@@ -148,7 +155,7 @@ func isColumnTypePosition(st []token, i int) bool {
 		return false
 	}
 	name := st[i-1]
-	if name.Kind != tokIdent && name.Kind != tokQIdent {
+	if name.Kind != tokIdent && name.Kind != tokQIdent || name.is("COLUMN") || name.is("ADD") {
 		return false
 	}
 	return st[i-2].punct("(") || st[i-2].punct(",") || st[i-2].is("COLUMN") || st[i-2].is("ADD")

@@ -44,6 +44,10 @@ func TestRefusals(t *testing.T) {
 		{"CREATE TABLE s (id serial)", "42704", `type "serial" does not exist`},
 		{"SELECT * FROM generate_series(1, 3)", "0A000", "not supported on Redshift tables"},
 	}
+	for _, ty := range unsupportedTypes {
+		cases = append(cases, struct{ sql, code, msg string }{"SELECT NULL::" + ty, "42704", `type "` + ty + `" does not exist`},
+			struct{ sql, code, msg string }{"CREATE TABLE tt (c " + ty + ")", "42704", `type "` + ty + `" does not exist`})
+	}
 	for _, f := range unsupportedFunctions {
 		cases = append(cases, struct{ sql, code, msg string }{"SELECT " + f + "(a) FROM r", "42883", "function " + f + " does not exist"})
 	}
@@ -79,6 +83,9 @@ func TestRefusals(t *testing.T) {
 		"SELECT $$ARRAY[1]$$",
 		"SELECT b FROM r WHERE b = 'it''s ON CONFLICT'",
 		"CREATE TABLE format (every int PRIMARY KEY)",
+		"ALTER TABLE format ADD COLUMN path varchar(10)",
+		"ALTER TABLE format ADD point int",
+		"CREATE TABLE shapes (line int, box varchar(3))",
 		"INSERT INTO format (every) VALUES (1)",
 		"CREATE TABLE IF NOT EXISTS div (a int REFERENCES format (every))",
 	} {
