@@ -81,8 +81,12 @@ BEGIN
 END
 $rs$;
 
+-- STABLE (not the default VOLATILE) so that a query's filter on schema and table
+-- reaches inside svv_table_info and only the tables asked about are counted
+CREATE OR REPLACE FUNCTION redshift_emulator.rel_size(oid) RETURNS bigint
+	LANGUAGE sql STABLE AS $$ SELECT pg_catalog.pg_total_relation_size($1) $$;
 CREATE OR REPLACE FUNCTION redshift_emulator.count_rows(regclass) RETURNS bigint
-	LANGUAGE plpgsql VOLATILE AS $$
+	LANGUAGE plpgsql STABLE AS $$
 DECLARE n bigint;
 BEGIN
 	EXECUTE 'SELECT count(*) FROM ' || $1::text INTO n;
@@ -175,7 +179,7 @@ SELECT pg_catalog.current_database()::text AS database,
 	0::int AS max_varchar,
 	(CASE WHEN pg_catalog.cardinality(x.sortkeys) > 0 THEN 'none' END)::char(32) AS sortkey1_enc,
 	pg_catalog.cardinality(x.sortkeys)::int AS sortkey_num,
-	greatest(1, ceil(pg_catalog.pg_total_relation_size(u.reloid) / 1048576.0))::bigint AS size,
+	greatest(1, ceil(redshift_emulator.rel_size(u.reloid) / 1048576.0))::bigint AS size,
 	0.0001::numeric(10,4) AS pct_used,
 	0::bigint AS empty,
 	0.00::numeric(5,2) AS unsorted,
