@@ -253,6 +253,30 @@ func TestDatetimeoffsetByInstant(t *testing.T) {
 			t.Errorf("%s: %q, want %q", tc.q, got, tc.want)
 		}
 	}
+	// GROUP BY and DISTINCT: one instant at two offsets is one value
+	cexec(t, c, "INSERT INTO dto VALUES (8, '2020-01-01 05:00:00 +00:00')")
+	if got := ids("SELECT COUNT(*) FROM dto WHERE d IS NOT NULL GROUP BY d ORDER BY d"); got != "1 1 2 1 1 1 " {
+		t.Errorf("GROUP BY d: %q", got)
+	}
+	if got := ids("SELECT COUNT(*) FROM dto t GROUP BY t.d HAVING t.d = '2020-01-01 06:00 +01:00'"); got != "2 " {
+		t.Errorf("GROUP BY … HAVING: %q", got)
+	}
+	rows, err := c.QueryContext(ctx(t), "SELECT DISTINCT d FROM dto WHERE d IS NOT NULL ORDER BY d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var distinct []time.Time
+	for rows.Next() {
+		var d time.Time
+		if err := rows.Scan(&d); err != nil {
+			t.Fatal(err)
+		}
+		distinct = append(distinct, d)
+	}
+	rows.Close()
+	if len(distinct) != 6 || !distinct[2].Equal(time.Date(2020, 1, 1, 5, 0, 0, 0, time.UTC)) {
+		t.Errorf("DISTINCT d: %v", distinct)
+	}
 	// MIN/MAX give the value at the earliest/latest instant, with its own offset
 	var lo, hi time.Time
 	if err := c.QueryRowContext(ctx(t), "SELECT MIN(d), MAX(d) FROM dto").Scan(&lo, &hi); err != nil {

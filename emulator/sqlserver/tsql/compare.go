@@ -20,8 +20,18 @@ func (tr *translator) compareTargets(toks []Token) error {
 		if j < 0 || j >= len(toks) || !toks[j].IsName() {
 			return tds.Type{}, false
 		}
-		// a single name, not part of a dotted name or a call
-		if (j > 0 && toks[j-1].Kind == Dot) || (j+1 < len(toks) && (toks[j+1].Kind == Dot || toks[j+1].Kind == LParen)) {
+		// alias.col, read from either end
+		if j+2 < len(toks) && toks[j+1].Kind == Dot && strings.EqualFold(toks[j].Val, tr.alias) && !(j > 0 && toks[j-1].Kind == Dot) {
+			j += 2
+			if !toks[j].IsName() || (j+1 < len(toks) && (toks[j+1].Kind == Dot || toks[j+1].Kind == LParen)) {
+				return tds.Type{}, false
+			}
+		} else if j >= 2 && toks[j-1].Kind == Dot && strings.EqualFold(toks[j-2].Val, tr.alias) && !(j > 2 && toks[j-3].Kind == Dot) {
+			if j+1 < len(toks) && (toks[j+1].Kind == Dot || toks[j+1].Kind == LParen) {
+				return tds.Type{}, false
+			}
+		} else if (j > 0 && toks[j-1].Kind == Dot) || (j+1 < len(toks) && (toks[j+1].Kind == Dot || toks[j+1].Kind == LParen)) {
+			// a single name, not part of a longer dotted name or a call
 			return tds.Type{}, false
 		}
 		t, ok := tr.cols[strings.ToLower(toks[j].Val)]

@@ -119,10 +119,16 @@ func (tr *translator) joinScope(toks []Token) {
 
 // columnKey identifies the character column that parts name ("alias.column"), if it is one.
 func (tr *translator) columnKey(parts []string) (string, bool) {
+	col := strings.ToLower(parts[len(parts)-1])
+	if tr.text != nil && len(parts) <= 2 {
+		// a datetimeoffset column of the single table groups by its instant
+		if ct, ok := tr.cols[col]; ok && ct.Kind == tds.DateTimeOffset && (len(parts) == 1 || strings.EqualFold(parts[0], tr.alias)) {
+			return strings.ToLower(tr.alias) + "." + col, true
+		}
+	}
 	if _, ok := tr.textColumn(parts); !ok {
 		return "", false
 	}
-	col := strings.ToLower(parts[len(parts)-1])
 	switch {
 	case tr.text != nil:
 		return strings.ToLower(tr.alias) + "." + col, true
@@ -140,9 +146,10 @@ func (tr *translator) columnKey(parts []string) (string, bool) {
 var aggregates = map[string]bool{"COUNT": true, "COUNT_BIG": true, "SUM": true, "MIN": true, "MAX": true,
 	"AVG": true, "STRING_AGG": true, "STDEV": true, "STDEVP": true, "VAR": true, "VARP": true, "CHECKSUM_AGG": true}
 
-// grouping prepares a top-level SELECT's GROUP BY or DISTINCT over character columns: the
-// groups are formed without trailing spaces (and case under _CI_), and the select list
-// takes one value of each group (any_value), as SQL Server returns one of them.
+// grouping prepares a top-level SELECT's GROUP BY or DISTINCT over character columns (and
+// datetimeoffset columns of a single table): the groups are formed without trailing
+// spaces (and case under _CI_; datetimeoffset by instant), and the select list takes one
+// value of each group (any_value), as SQL Server returns one of them.
 func (tr *translator) grouping(toks []Token) {
 	if len(toks) < 2 || !toks[0].Is("SELECT") || (tr.text == nil && tr.multi == nil) {
 		return
@@ -201,6 +208,8 @@ func (tr *translator) grouping(toks []Token) {
 			key := strings.Join(q, ".")
 			if ct, ok := tr.textColumn(parts); ok {
 				key, padded = rtrimmed(key, ct), true
+			} else if tr.dtoColumn(item) {
+				key, padded = "ss_dtokey("+key+")", true
 			}
 			keys = append(keys, key)
 		}

@@ -385,6 +385,8 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			if tr.groupKey[t.Pos] {
 				if ct, ok := tr.textColumn(parts); ok {
 					name = rtrimmed(name, ct)
+				} else if tr.dtoColumn(toks[i:next]) {
+					name = "ss_dtokey(" + name + ")"
 				}
 			} else if tr.anyValue[t.Pos] {
 				name = "any_value(" + name + ")"
