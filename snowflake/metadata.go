@@ -131,6 +131,7 @@ func MetadataDDL(l MetadataLocation) []string {
   WARNING_MESSAGE VARCHAR,
   CREATED_AT TIMESTAMP_TZ
 )`, l.obj(WarningTable)),
+		CreateSyncTableSQL(l), // re-sync marks (sync.go)
 		CreateStageSQL(l),
 	}
 	return append(stmts, viewDDL(l)...)

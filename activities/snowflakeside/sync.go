@@ -13,8 +13,8 @@ import (
 
 // Re-sync bookkeeping (docs/sync.md): what earlier runs of a table left (its
 // watermark and its partition boundaries) and the mark a successful run records.
-// TABLE_SYNCHRONIZATION is created here, when first needed, so that metadata set up
-// by an earlier release gains it without a migration step.
+// TABLE_SYNCHRONIZATION is created by EnsureMetadata, and again here when first needed
+// (idempotent), so that these activities never depend on the order of setup.
 
 // ensureSyncTable creates TABLE_SYNCHRONIZATION when missing (idempotent; "already
 // exists" from a racing creator is retried by classify's caller).
