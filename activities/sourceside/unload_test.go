@@ -1,0 +1,70 @@
+package sourceside
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
+	"github.com/snowmigrate/snowmigrate/source"
+)
+
+// plainSource is a source without UNLOAD; unloader adds it.
+type plainSource struct{ source.Source }
+
+func (plainSource) Platform() string { return config.PlatformRedshift }
+
+type unloader struct {
+	plainSource
+	got     source.UnloadRequest
+	removed string
+	err     error
+}
+
+func (u *unloader) Unload(_ context.Context, req source.UnloadRequest) (source.UnloadStats, error) {
+	u.got = req
+	if u.err != nil {
+		return source.UnloadStats{}, u.err
+	}
+	return source.UnloadStats{Files: []migration.FileRef{{Path: req.URL + "0000_part_00.parquet", Name: "0000_part_00.parquet", Rows: 7, Bytes: 70}},
+		Rows: 7, Bytes: 70, Fields: []string{"c0"}}, nil
+}
+
+func (u *unloader) RemoveUnloaded(_ context.Context, url string) (int, error) {
+	u.removed = url
+	return 2, nil
+}
+
+func TestUnloadActivity(t *testing.T) {
+	in := sourceapi.UnloadInput{Migration: "m", Platform: config.PlatformRedshift, TableKey: "dev.public.t",
+		Partition: migration.Partition{Number: 4}, URL: "s3://b/p/m/dev.public.t/4/"}
+	a := &Activities{src: plainSource{}}
+	_, err := a.Unload(context.Background(), in)
+	var ae *temporal.ApplicationError
+	if !errors.As(err, &ae) || !ae.NonRetryable() || !strings.Contains(err.Error(), "cannot UNLOAD") {
+		t.Fatalf("a source without UNLOAD: %v", err)
+	}
+	u := &unloader{}
+	a = &Activities{src: u}
+	res, err := a.Unload(context.Background(), in)
+	if err != nil || u.got.URL != in.URL || u.got.Partition.Number != 4 || strings.Join(res.Files, ",") != "0000_part_00.parquet" || res.Rows != 7 || res.Fields[0] != "c0" {
+		t.Fatalf("%+v %v (request %+v)", res, err, u.got)
+	}
+	u.err = source.ErrPermission
+	if _, err := a.Unload(context.Background(), in); !errors.As(err, &ae) || !ae.NonRetryable() {
+		t.Fatalf("permission error: %v", err)
+	}
+	in.Platform = config.PlatformPostgreSQL
+	if _, err := a.Unload(context.Background(), in); err == nil {
+		t.Fatal("another platform's work accepted")
+	}
+	r, err := a.RemoveUnloaded(context.Background(), sourceapi.RemoveUnloadedInput{Platform: config.PlatformRedshift, URL: "s3://b/p/"})
+	if err != nil || r.Removed != 2 || u.removed != "s3://b/p/" {
+		t.Fatalf("remove %+v %v", r, err)
+	}
+}
