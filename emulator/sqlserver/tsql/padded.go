@@ -298,3 +298,40 @@ func (tr *translator) inLists(toks []Token) {
 		i = end
 	}
 }
+
+// comparedWithText reports whether the value at toks[i] is compared (=, <, …, BETWEEN)
+// with a character column whose trailing spaces are ignored: only then may its own
+// trailing spaces go (in a SELECT over several tables, where not every name resolves).
+func (tr *translator) comparedWithText(toks []Token, i int) bool {
+	isText := func(a []Token) bool {
+		parts, next := ReadName(a, 0)
+		if len(a) == 0 || next != len(a) {
+			return false
+		}
+		_, ok := tr.textColumn(parts)
+		return ok
+	}
+	if i >= 2 && toks[i-1].Kind == Op && comparisonOps[toks[i-1].Val] {
+		if s := operandStart(toks, i-2); s >= 0 && isText(toks[s:i-1]) {
+			return true
+		}
+	}
+	if i+2 < len(toks) && toks[i+1].Kind == Op && comparisonOps[toks[i+1].Val] {
+		if e := operandEnd(toks, i+2); e > i+2 && isText(toks[i+2:e]) {
+			return true
+		}
+	}
+	// col BETWEEN value AND value: the column ends before BETWEEN
+	end := -1
+	if i >= 2 && toks[i-1].Is("BETWEEN") {
+		end = i - 2
+	} else if i >= 4 && toks[i-1].Is("AND") && toks[i-3].Is("BETWEEN") {
+		end = i - 4
+	}
+	if end >= 0 {
+		if s := operandStart(toks, end); s >= 0 && isText(toks[s:end+1]) {
+			return true
+		}
+	}
+	return false
+}

@@ -164,7 +164,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				b.WriteString("ss_dtokey(" + QuoteString(t.Val) + ")")
 			} else if tr.trimLit[t.Pos] {
 				b.WriteString(QuoteString(strings.TrimRight(t.Val, " ")))
-			} else if (tr.text != nil || tr.multi != nil) && tr.padded(toks, i, i+1) {
+			} else if (tr.text != nil || tr.multi != nil && tr.comparedWithText(toks, i)) && tr.padded(toks, i, i+1) {
 				b.WriteString(QuoteString(strings.TrimRight(t.Val, " ")))
 			} else {
 				b.WriteString(QuoteString(t.Val))
@@ -192,7 +192,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				ph = "ss_dtokey(" + ph + ")"
 			} else if tr.trimLit[t.Pos] && p.Type.IsChar() {
 				ph = "rtrim(" + ph + ")"
-			} else if (tr.text != nil || tr.multi != nil) && p.Type.IsChar() && tr.padded(toks, i, i+1) {
+			} else if (tr.text != nil || tr.multi != nil && tr.comparedWithText(toks, i)) && p.Type.IsChar() && tr.padded(toks, i, i+1) {
 				ph = "rtrim(" + ph + ")"
 			}
 			b.WriteString(ph)
