@@ -98,7 +98,6 @@ func TestNormalizeRules(t *testing.T) {
 		{"partitionSize negative mb", table(`, "partitionSize": {"targetSizeMb": -5}`), "postgresql", "tables[0].partitionSize.targetSizeMb", "positive number of megabytes"},
 		{"unload on sqlserver", table(`, "extraction": {"strategy": "unload", "externalStage": "DB.S.STG"}`), "sqlserver", "tables[0].extraction.strategy", "unload exists for redshift only"},
 		{"unload redshift only", table(`, "extraction": {"strategy": "unload", "externalStage": "DB.S.STG"}`), "postgresql", "tables[0].extraction.strategy", "unload exists for redshift only"},
-		{"unload with watermark", table(`, "extraction": {"strategy": "unload", "externalStage": "DB.S.STG"}, "synchronization": {"strategy": "watermark", "watermarkColumn": "updated_at"}`), "redshift", "tables[0].extraction.strategy", "not UNLOAD"},
 		{"unload needs stage", table(`, "extraction": {"strategy": "unload"}`), "redshift", "tables[0].extraction.externalStage", "unload needs externalStage"},
 		{"stage without unload", table(`, "extraction": {"externalStage": "DB.S.STG"}`), "postgresql", "tables[0].extraction.externalStage", "used by the unload strategy only"},
 		{"bad stage name", table(`, "extraction": {"strategy": "unload", "externalStage": "x; drop"}`), "redshift", "tables[0].extraction.externalStage", "not a stage name"},

@@ -37,9 +37,6 @@ func (v *validator) checkMerged(t TableConfig, path string) {
 		if e.Strategy != ExtractionUnload && e.ExternalStage != "" {
 			v.add(path+".extraction.externalStage", label+": externalStage is used by the unload strategy only; remove it")
 		}
-		if e.Strategy == ExtractionUnload && t.Synchronization != nil && t.Synchronization.Strategy == SyncWatermark {
-			v.add(path+".extraction.strategy", label+": a watermark re-sync reads its window through the regular extraction, not UNLOAD; use \"regular\" for this table")
-		}
 	}
 	if s := t.Synchronization; s != nil {
 		if s.Strategy == SyncWatermark && s.WatermarkColumn == "" {
