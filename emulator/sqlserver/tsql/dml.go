@@ -321,6 +321,10 @@ func selectTypes(env Env, toks []Token) ([]*tds.Type, []string) {
 		} else if n >= 3 && item[n-1].Kind == String && item[n-2].Is("AS") {
 			alias, expr = item[n-1].Val, item[:n-2]
 		}
+		if len(expr) == 0 {
+			// only an alias (SELECT AS a): the engine reports the syntax error
+			return nil, nil
+		}
 		// star
 		if expr[len(expr)-1].Kind == Op && expr[len(expr)-1].Val == "*" && (len(expr) == 1 || expr[len(expr)-2].Kind == Dot) {
 			if cols == nil {
