@@ -261,6 +261,12 @@ func TestDatetimeoffsetByInstant(t *testing.T) {
 	if got := ids("SELECT COUNT(*) FROM dto t GROUP BY t.d HAVING t.d = '2020-01-01 06:00 +01:00'"); got != "2 " {
 		t.Errorf("GROUP BY … HAVING: %q", got)
 	}
+	if got := ids("SELECT id FROM dto WHERE d IN ('2020-01-01 07:00 +02:00', @p1) ORDER BY id", time.Date(2020, 1, 1, 7, 0, 0, 0, time.FixedZone("", 3600))); got != "1 2 8 " {
+		t.Errorf("IN by instant: %q", got)
+	}
+	if got := ids("SELECT COUNT(*) FROM dto WHERE d NOT IN ('2020-01-01 00:00 -05:00')"); got != "5 " { // 7 non-NULL rows, 1 and 8 are 05:00Z
+		t.Errorf("NOT IN by instant: %q", got)
+	}
 	rows, err := c.QueryContext(ctx(t), "SELECT DISTINCT d FROM dto WHERE d IS NOT NULL ORDER BY d")
 	if err != nil {
 		t.Fatal(err)

@@ -261,9 +261,9 @@ func (tr *translator) markAnyValue(items []Token, grouped map[string]bool) {
 // inLists marks `col [NOT] IN (value, …)` over a character column: the column and the
 // list's literals and parameters are compared without trailing spaces, as the = they
 // stand for. IN (subquery) is left alone.
-func (tr *translator) inLists(toks []Token) {
+func (tr *translator) inLists(toks []Token) error {
 	if tr.text == nil && tr.multi == nil {
-		return
+		return nil
 	}
 	for i := 0; i < len(toks); i++ {
 		if !toks[i].IsName() || (i > 0 && toks[i-1].Kind == Dot) {
@@ -282,21 +282,45 @@ func (tr *translator) inLists(toks []Token) {
 			continue
 		}
 		end := matching(toks, in+1)
-		if _, ok := tr.textColumn(parts); !ok || end < 0 || toks[i].Pos <= 0 {
+		_, text := tr.textColumn(parts)
+		dto := !text && tr.dtoColumn(toks[i:next])
+		if !(text || dto) || end < 0 || toks[i].Pos <= 0 {
 			i = next - 1
 			continue
 		}
 		if tr.inCol == nil {
 			tr.inCol, tr.trimLit = map[int]bool{}, map[int]bool{}
 		}
+		if tr.instant == nil {
+			tr.instant = map[int]bool{}
+		}
 		tr.inCol[toks[i].Pos] = true
 		for _, v := range splitArgs(toks[in+2 : end]) {
-			if len(v) == 1 && (v[0].Kind == String || v[0].Kind == Var) && v[0].Pos > 0 {
-				tr.trimLit[v[0].Pos] = true
+			if len(v) != 1 || (v[0].Kind != String && v[0].Kind != Var) || v[0].Pos <= 0 {
+				continue
 			}
+			if text {
+				tr.trimLit[v[0].Pos] = true
+				continue
+			}
+			// datetimeoffset: each value in the column's form, compared by instant
+			ct := tr.cols[strings.ToLower(parts[len(parts)-1])]
+			tr.instant[v[0].Pos] = true
+			if v[0].Kind == Var {
+				if _, set := tr.target[strings.ToLower(v[0].Val)]; !set {
+					tr.target[strings.ToLower(v[0].Val)] = ct
+				}
+				continue
+			}
+			c, err := canonical(v[0].Val, ct)
+			if err != nil {
+				return err
+			}
+			v[0].Val = c
 		}
 		i = end
 	}
+	return nil
 }
 
 // comparedWithText reports whether the value at toks[i] is compared (=, <, …, BETWEEN)

@@ -97,7 +97,9 @@ func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, err
 	}
 	tr.scope(toks)
 	tr.grouping(toks)
-	tr.inLists(toks)
+	if err := tr.inLists(toks); err != nil {
+		return nil, err
+	}
 	if err := tr.compareTargets(toks); err != nil {
 		return nil, err
 	}
@@ -391,7 +393,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 			} else if tr.anyValue[t.Pos] {
 				name = "any_value(" + name + ")"
 			}
-			if tr.dtoColumn(toks[i:next]) && (tr.comparedByInstant(toks, i, next) || (orderDepth >= 0 && orderDepth == depth)) {
+			if tr.dtoColumn(toks[i:next]) && (tr.comparedByInstant(toks, i, next) || tr.inCol[t.Pos] || (orderDepth >= 0 && orderDepth == depth)) {
 				// datetimeoffset compares and orders by its UTC instant
 				name = "ss_dtokey(" + name + ")"
 			}
