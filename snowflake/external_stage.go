@@ -124,7 +124,8 @@ func UnloadLocation(stageURL, workflowID, tableKey string, partition int) (strin
 
 // CopyFieldsSQL is the COPY INTO of files whose Parquet field names are not the
 // target's column names (UNLOAD's c0, c1, …): always the transform form, field i
-// feeding column i with the same casts as CopySQL. Without a FILES list (more than
+// feeding column i with the same casts as CopySQL, except BINARY, which the source
+// sends as hex text (TO_BINARY(…, 'HEX')). Without a FILES list (more than
 // maxCopyFiles files) only *.parquet files of the path are read, never UNLOAD's
 // manifest.
 func CopyFieldsSQL(target migration.TableRef, cols []migration.Column, fields []string, stagePrefix string, files []string) (string, error) {
@@ -144,6 +145,11 @@ func CopyFieldsSQL(target migration.TableRef, cols []migration.Column, fields []
 		}
 		names[i] = QuoteIdent(c.TargetName)
 		exprs[i] = projection(fields[i], t)
+		if t.Family == FamBinary {
+			// The source sends binary values as hex text (Redshift's to_hex): decoded
+			// explicitly, whatever the session's BINARY_INPUT_FORMAT.
+			exprs[i] = "TO_BINARY(" + "$1:" + QuoteIdent(fields[i]) + "::VARCHAR, 'HEX')"
+		}
 	}
 	var b strings.Builder
 	b.WriteString("COPY INTO " + TableName(target) + " (" + strings.Join(names, ", ") + ")\n")

@@ -15,25 +15,24 @@ import (
 // behind an external stage of the local Snowflake (started with --s3-endpoint), the
 // real workers and starter.
 
-// rsTypesDDL has every Redshift type the regular and UNLOAD paths carry; VARBYTE and
-// GEOMETRY are left out while the local Redshift lacks to_hex(varbyte) and
-// ST_AsText(geometry) (source/redshift's local tests skip on them by name).
+// rsTypesDDL has every Redshift type the regular and UNLOAD paths carry.
 const rsTypesDDL = `CREATE TABLE public.%s (
   id integer NOT NULL, s smallint, b bigint, n decimal(12,2), n38 decimal(38,10), r real, d double precision,
   flag boolean, ch char(5), vc varchar(40), dt date, tm time, ttz timetz, ts timestamp, tstz timestamptz, doc super,
+  vb varbyte(16), g geometry,
   PRIMARY KEY (id)
 ) DISTSTYLE KEY DISTKEY (id) SORTKEY (id)`
 
 func rsRows(table string) string {
 	rows := []string{
-		"(1, 32767, 9223372036854775807, 1234567890.12, 1234567890123456789012345678.1234567890, 1.5, 2.25, true, 'ab', 'hello', '2024-02-29', '23:59:59.999999', '12:00:00+02', '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.123456+05:30', json_parse('{\"a\":[1,2],\"b\":{\"c\":null}}'))",
-		"(2, -32768, -9223372036854775808, -0.01, -0.0000000001, -1, 1e308, false, '', '', '1969-12-31', '00:00:00', '00:00:00-08', '1900-01-01 00:00:00', '1960-06-15 12:00:00.000001+00', json_parse('\"str\"'))",
-		"(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
-		"(4, 0, 0, 0, 0, 0, 0, NULL, 'x', 'a''b\"c ünï ☃', '0001-01-01', '12:34:56', '23:59:59+14', '9999-12-31 23:59:59.999999', '0001-01-01 00:00:00+00', json_parse('[1,\"x\",null,true]'))",
+		"(1, 32767, 9223372036854775807, 1234567890.12, 1234567890123456789012345678.1234567890, 1.5, 2.25, true, 'ab', 'hello', '2024-02-29', '23:59:59.999999', '12:00:00+02', '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.123456+05:30', json_parse('{\"a\":[1,2],\"b\":{\"c\":null}}'), to_varbyte('00ff10', 'hex'), ST_GeomFromText('POINT(1 2)'))",
+		"(2, -32768, -9223372036854775808, -0.01, -0.0000000001, -1, 1e308, false, '', '', '1969-12-31', '00:00:00', '00:00:00-08', '1900-01-01 00:00:00', '1960-06-15 12:00:00.000001+00', json_parse('\"str\"'), to_varbyte('', 'hex'), ST_GeomFromText('LINESTRING(0 0, 1 1)'))",
+		"(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+		"(4, 0, 0, 0, 0, 0, 0, NULL, 'x', 'a''b\"c ünï ☃', '0001-01-01', '12:34:56', '23:59:59+14', '9999-12-31 23:59:59.999999', '0001-01-01 00:00:00+00', json_parse('[1,\"x\",null,true]'), to_varbyte('ffffffff', 'hex'), ST_GeomFromText('POLYGON((0 0, 1 0, 1 1, 0 0))'))",
 	}
 	for i := 5; i <= 40; i++ {
-		rows = append(rows, fmt.Sprintf("(%d, %d, %d, %d.%02d, %d.5, %d.5, %d.125, %t, 'c%d', 'v%d', '2000-01-%02d', '12:%02d:00.123456', '01:02:03+01', '2001-02-03 04:05:%02d.5', '2001-02-03 04:05:06.25+0%d:00', json_parse('{\"i\":%d}'))",
-			i, i, i*1000000, i, i%100, i, i, i, i%2 == 0, i, i, 1+i%28, i%60, i%60, i%9, i))
+		rows = append(rows, fmt.Sprintf("(%d, %d, %d, %d.%02d, %d.5, %d.5, %d.125, %t, 'c%d', 'v%d', '2000-01-%02d', '12:%02d:00.123456', '01:02:03+01', '2001-02-03 04:05:%02d.5', '2001-02-03 04:05:06.25+0%d:00', json_parse('{\"i\":%d}'), to_varbyte('%02x%02x', 'hex'), ST_GeomFromText('POINT(%d 1)'))",
+			i, i, i*1000000, i, i%100, i, i, i, i%2 == 0, i, i, 1+i%28, i%60, i%60, i%9, i, i, 255-i, i))
 	}
 	return "INSERT INTO public." + table + " VALUES " + strings.Join(rows, ", ")
 }
@@ -46,6 +45,7 @@ var rsCols = []col{
 	{"ch::varchar", "RTRIM(CH)", "text"}, {"vc", "VC", "text"}, {"dt", "DT", "date"},
 	{"tm::varchar", "TM", "time"}, {"ttz::varchar", "TTZ", "text"}, {"ts", "TS", "ts"},
 	{"(extract(epoch from tstz) * 1000000)::bigint", "TSTZ", "tstz"}, {"json_serialize(doc)", "TO_JSON(DOC)", "json"},
+	{"vb", "VB", "bytes"}, {"ST_AsText(g)", "G", "text"},
 }
 
 type rsEnv struct {
@@ -224,7 +224,7 @@ func TestRedshiftUnloadWorkersKilled(t *testing.T) {
 	s := e.s
 	e.rs.Exec(t, fmt.Sprintf(rsTypesDDL, "kinds_crash"), rsRows("kinds_crash"))
 	for i := 0; i < 5; i++ { // 40 → 1,280 rows, ids unique
-		e.rs.Exec(t, fmt.Sprintf(`INSERT INTO public.kinds_crash SELECT id + %d, s, b, n, n38, r, d, flag, ch, vc, dt, tm, ttz, ts, tstz, doc FROM public.kinds_crash`, 40<<i))
+		e.rs.Exec(t, fmt.Sprintf(`INSERT INTO public.kinds_crash SELECT id + %d, s, b, n, n38, r, d, flag, ch, vc, dt, tm, ttz, ts, tstz, doc, vb, g FROM public.kinds_crash`, 40<<i))
 	}
 	toml := e.redshiftTOML("source1", fmt.Sprintf("username = %q\npassword = %q\n", e.rs.User, e.rs.Password))
 	cfg := s.writeConfig("redshift-crash.json", fmt.Sprintf(`{
