@@ -184,6 +184,14 @@ func TestAvgAndDecimalDivisionTypes(t *testing.T) {
 	args = []any{int64(3)}
 	check("SELECT CAST(1 AS decimal(5,2)) / @p1", col{"DECIMAL", 25, 22, "0.3333333333333333333333"})
 	args = nil
+	// in a join: columns of either table are typed too (3 rows: a.i 1, 2, 2 with b.i 1)
+	check("SELECT AVG(a.i), SUM(a.i) / COUNT(*), MAX(b.i) / 2, MIN(a.d / b.bi) FROM av a JOIN av b ON a.g = b.g WHERE a.g = 1 AND b.ti = 1",
+		col{"INT", 0, 0, "1"}, col{"INT", 0, 0, "1"}, col{"INT", 0, 0, "0"}, col{"DECIMAL", 30, 22, "1.0000000000000000000000"})
+	// SUM: int for tinyint/smallint/int, bigint for bigint, decimal(38, s) for decimal(p, s)
+	check("SELECT SUM(ti), SUM(si), SUM(i), SUM(bi), SUM(d) FROM av WHERE g = 1",
+		col{"INT", 0, 0, "5"}, col{"INT", 0, 0, "5"}, col{"INT", 0, 0, "5"}, col{"BIGINT", 0, 0, "5"},
+		col{"DECIMAL", 38, 2, "5.00"})
+	check("SELECT SUM(i) OVER (PARTITION BY g) FROM av WHERE g = 1 AND ti = 1", col{"INT", 0, 0, "1"})
 	// integer division stays integer
 	check("SELECT 7 / 2, i / 2 FROM av WHERE g = 1 AND d = 2 AND ti = 2 AND si = 2 AND bi = 2 AND d38 = 3",
 		col{"INT", 0, 0, "3"}, col{"INT", 0, 0, "1"})
@@ -191,6 +199,9 @@ func TestAvgAndDecimalDivisionTypes(t *testing.T) {
 	cexec(t, c, "INSERT INTO av (g, i) VALUES (3, 2147483647), (3, 1)")
 	if _, err := c.ExecContext(ctx(t), "SELECT AVG(i) FROM av WHERE g = 3"); errNumber(err) != 8115 {
 		t.Fatalf("AVG(int) beyond int: %v", err)
+	}
+	if _, err := c.ExecContext(ctx(t), "SELECT SUM(i) FROM av WHERE g = 3"); errNumber(err) != 8115 {
+		t.Fatalf("SUM(int) beyond int: %v", err)
 	}
 	// a quotient beyond the result's precision: 10^37 / 0.1 in decimal(38,6) (integral
 	// part 39 digits > 32: scale 6, 32 integral digits)

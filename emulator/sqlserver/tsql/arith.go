@@ -173,6 +173,14 @@ func (tr *translator) operandType(toks []Token) numType {
 		return typeOfKind(p.Type)
 	case t.IsName() && operandEnd(toks, 0) == len(toks) && toks[len(toks)-1].Kind != RParen:
 		parts, _ := ReadName(toks, 0)
+		if tr.cols == nil && tr.multiAll != nil && len(parts) >= 1 && len(parts) <= 2 {
+			// a SELECT over several tables: alias.column, or a column only one table has
+			col := strings.ToLower(parts[len(parts)-1])
+			if len(parts) == 2 {
+				return typeOfKind(tr.multiAll[strings.ToLower(parts[0])][col])
+			}
+			return typeOfKind(tr.multiAllBare[col])
+		}
 		if tr.cols == nil || len(parts) == 0 || len(parts) > 2 || (len(parts) == 2 && !strings.EqualFold(parts[0], tr.alias)) {
 			return numType{}
 		}
@@ -203,6 +211,10 @@ func (tr *translator) operandType(toks []Token) numType {
 			if ct, err := parseTypeTokens(typeToks); err == nil {
 				return typeOfKind(ct)
 			}
+		case "COUNT":
+			return numType{'i', 10, 0, "INTEGER"}
+		case "COUNT_BIG":
+			return numType{'i', 19, 0, "BIGINT"}
 		case "SUM", "MIN", "MAX", "AVG":
 			if len(inner) > 0 && (inner[0].Is("DISTINCT") || inner[0].Is("ALL")) {
 				inner = inner[1:]
@@ -286,11 +298,12 @@ func (tr *translator) decimalDivision(b *strings.Builder, toks []Token, i int, a
 	return re, nil
 }
 
-// avg translates AVG(x) [OVER (…)] at toks[i] whose argument list closes at end: of an
-// integer type it is an integer (the sum divided by the count, truncated; int for
-// tinyint/smallint/int, bigint for bigint), of decimal(p, s) it is decimal(38, max(s, 6)),
-// as in SQL Server; other types keep the engine's avg. It returns the SQL and the last
-// index consumed, or "" when the type is not visible.
+// avg translates AVG(x) or SUM(x) [OVER (…)] at toks[i] whose argument list closes at
+// end: AVG of an integer type is an integer (the sum divided by the count, truncated),
+// SUM of one too (not the engine's HUGEINT): int for tinyint/smallint/int, bigint for
+// bigint; AVG of decimal(p, s) is decimal(38, max(s, 6)), as in SQL Server; other types
+// keep the engine's functions. It returns the SQL and the last index consumed, or ""
+// when the type is not visible.
 func (tr *translator) avg(toks []Token, i, end int) (string, int, error) {
 	inner := toks[i+2 : end]
 	arg, quant := inner, ""
@@ -301,7 +314,9 @@ func (tr *translator) avg(toks []Token, i, end int) (string, int, error) {
 		return "", 0, nil
 	}
 	nt := tr.operandType(arg)
-	if nt.kind == 0 {
+	isSum := strings.EqualFold(toks[i].Val, "SUM")
+	if nt.kind == 0 || (isSum && nt.kind != 'i') {
+		// SUM of decimal(p, s): the engine's decimal(38, s) already
 		return "", 0, nil
 	}
 	x, err := tr.tokens(arg)
@@ -321,9 +336,24 @@ func (tr *translator) avg(toks []Token, i, end int) (string, int, error) {
 	}
 	sum := "sum(" + quant + x + ")" + over
 	count := "count(" + quant + x + ")" + over
+	if isSum {
+		// int for tinyint/smallint/int (beyond int's range: 8115), bigint for bigint
+		return fmt.Sprintf("CAST(%s AS %s)", sum, nt.duck), end, nil
+	}
 	if nt.kind == 'i' {
 		return fmt.Sprintf("CAST(CAST(%s AS %s) // %s AS %s)", sum, nt.duck, count, nt.duck), end, nil
 	}
 	s := max(nt.s, 6)
 	return decimalDivisionSQL(sum, count, 38, s), end, nil
+}
+
+// intOperands reports whether both operands of the operator at toks[i] are visibly
+// integers by operandType (columns of any table of a join included), the left one being
+// the whole left operand (not preceded by *, / or %).
+func (tr *translator) intOperands(toks []Token, i int) bool {
+	ls, re := operandStart(toks, i-1), operandEnd(toks, i+1)
+	if ls < 0 || re <= i+1 || (ls > 0 && toks[ls-1].Kind == Op && (toks[ls-1].Val == "*" || toks[ls-1].Val == "/" || toks[ls-1].Val == "%")) {
+		return false
+	}
+	return tr.operandType(toks[ls:i]).kind == 'i' && tr.operandType(toks[i+1:re]).kind == 'i'
 }

@@ -253,7 +253,7 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		// refused (102, like every unsupported construct) rather than computed: SQL Server
 		// does not document these algorithms, so any emulation would give other values
 		return "", 0, Errf(102, 1, 15, "Incorrect syntax near '%s'. (the local SQL Server does not support %s: SQL Server does not document its algorithm, so no emulation can return the same values; use HASHBYTES('SHA2_256', …) or HASHBYTES('MD5', …), whose results are defined and supported here)", toks[i].Val, name)
-	case "AVG":
+	case "AVG", "SUM":
 		s, e, err := tr.avg(toks, i, end)
 		if err != nil || s != "" {
 			return s, e, err

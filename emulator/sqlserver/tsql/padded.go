@@ -51,9 +51,9 @@ func topLevel(toks []Token, from int, stop func(Token) bool) int {
 // joinScope records the character columns of every table of a SELECT's FROM list.
 func (tr *translator) joinScope(toks []Token) {
 	from := topLevel(toks, 1, func(t Token) bool { return t.Is("FROM") })
-	multi := map[string]map[string]tds.Type{}
+	multi, multiAll := map[string]map[string]tds.Type{}, map[string]map[string]tds.Type{}
 	count := map[string]int{}
-	bare := map[string]tds.Type{}
+	bare, allBare := map[string]tds.Type{}, map[string]tds.Type{}
 	allKnown := true
 	j := from + 1
 	for j < len(toks) {
@@ -87,16 +87,18 @@ func (tr *translator) joinScope(toks []Token) {
 			if !ok {
 				allKnown = false
 			}
-			m := map[string]tds.Type{}
+			m, all := map[string]tds.Type{}, map[string]tds.Type{}
 			for _, c := range cols {
 				name := strings.ToLower(c.Name)
 				count[name]++
+				all[name], allBare[name] = c.Type, c.Type
 				if isCharKind(c.Type.Kind) {
 					m[name] = c.Type
 					bare[name] = c.Type
 				}
 			}
 			multi[strings.ToLower(alias)] = m
+			multiAll[strings.ToLower(alias)] = all
 			j = next
 		}
 		// on to the next table: after a JOIN or a comma, or stop at the end of FROM
@@ -106,12 +108,17 @@ func (tr *translator) joinScope(toks []Token) {
 		}
 		j = k + 1
 	}
-	tr.multi = multi
+	tr.multi, tr.multiAll = multi, multiAll
 	if allKnown {
-		tr.multiBare = map[string]tds.Type{}
+		tr.multiBare, tr.multiAllBare = map[string]tds.Type{}, map[string]tds.Type{}
 		for name, t := range bare {
 			if count[name] == 1 {
 				tr.multiBare[name] = t
+			}
+		}
+		for name, t := range allBare {
+			if count[name] == 1 {
+				tr.multiAllBare[name] = t
 			}
 		}
 	}

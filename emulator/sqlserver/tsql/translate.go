@@ -74,6 +74,9 @@ type translator struct {
 	// (lower-case alias → column → type); multiBare those whose bare name is unambiguous
 	multi     map[string]map[string]tds.Type
 	multiBare map[string]tds.Type
+	// multiAll/multiAllBare: every column of those tables (operand types for arithmetic)
+	multiAll     map[string]map[string]tds.Type
+	multiAllBare map[string]tds.Type
 	// groupKey: source positions of GROUP BY items that are character columns (grouped
 	// without trailing spaces); anyValue: positions of select-list references to those
 	// columns outside aggregates, which take one value of the group
@@ -262,7 +265,7 @@ func (tr *translator) tokens(toks []Token) (string, error) {
 				switch {
 				case t.Val == "%":
 					b.WriteString("%")
-				case tr.integral(toks, i-1, -1) && tr.integral(toks, i+1, 1):
+				case tr.integral(toks, i-1, -1) && tr.integral(toks, i+1, 1), tr.intOperands(toks, i):
 					b.WriteString("//")
 				default:
 					b.WriteString("/")
