@@ -78,7 +78,7 @@ func TestCreateInvalidConfigListsProblemsAndStartsNothing(t *testing.T) {
 		"--name: \"9lives\" starts with a digit",
 		"--affinity: \"west\" conflicts with the configuration's affinity \"east\"",
 		"tables[0].columnNamesToPartitionBy: empty list",
-		"tables[1].target.tableType: iceberg targets are not supported yet",
+		"tables[1].target.icebergConfig: table d.s.u: tableType \"iceberg\" needs icebergConfig",
 		"tables[1].whereClauseCriteria: contains ';'",
 		"5 problem(s) in " + path + "; nothing was started",
 	} {

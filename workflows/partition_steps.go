@@ -142,13 +142,15 @@ func (r *partitionRun) load(ctx workflow.Context) error {
 	}).Get(ctx, &r.ld)
 }
 
-// verify checks rows extracted = rows loaded = rows in the target's key range.
+// verify checks rows extracted = rows loaded = rows in the target's key range and, when
+// the extractor computed one, that the target rows of the range have the value
+// checksum of the rows extracted (docs/checksums.md).
 func (r *partitionRun) verify(ctx workflow.Context) error {
 	t := r.t
 	var vr snowflakeapi.VerifyPartitionResult
 	return workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindVerify, ""), snowflakeapi.VerifyPartitionName, snowflakeapi.VerifyPartitionInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 		TableKey: t.in.TableKey, Target: t.st.Target, Columns: t.st.Intro.Columns, PartitionBy: t.st.Intro.PartitionBy,
-		Partition: r.p, RowsExtracted: r.ex.Rows, RowsLoaded: r.ld.RowsLoaded,
+		Partition: r.p, RowsExtracted: r.ex.Rows, RowsLoaded: r.ld.RowsLoaded, SourceChecksum: r.ex.Checksum,
 	}).Get(ctx, &vr)
 }

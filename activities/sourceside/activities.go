@@ -172,7 +172,7 @@ func (a *Activities) Extract(ctx context.Context, in sourceapi.ExtractInput) (so
 	if len(st.Warnings) > 0 && activity.IsActivity(ctx) {
 		activity.GetLogger(ctx).Warn("source table changed since introspection", "table", in.TableKey, "warnings", st.Warnings)
 	}
-	return sourceapi.ExtractResult{Files: st.Files, Rows: st.Rows, Bytes: st.Bytes, HostQueue: a.hostQueue, Warnings: st.Warnings}, nil
+	return sourceapi.ExtractResult{Files: st.Files, Rows: st.Rows, Bytes: st.Bytes, HostQueue: a.hostQueue, Warnings: st.Warnings, Checksum: st.Checksum}, nil
 }
 
 // Upload implements sourceapi.UploadName: REMOVE the stage path (clearing a previous
