@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 GO    ?= go
 BIN   := $(CURDIR)/bin
+# Tests run the emulators `make build` just built instead of building their own.
+EMU_ENV := SNOWMIGRATE_EMULATOR_BIN=$(BIN)/snowflake-emulator SNOWMIGRATE_SQLSERVER_BIN=$(BIN)/sqlserver-emulator SNOWMIGRATE_REDSHIFT_EMULATOR_BIN=$(BIN)/redshift-emulator
 export PATH := $(PATH):$(HOME)/go/bin
 
 .PHONY: all build build-product build-emulator tools test test-product test-emulator test-short soak lint demo down bench clean
@@ -27,19 +29,19 @@ tools:
 
 # The README's test command; .ci/run calls it. Every test runs against real services.
 test: tools build
-	SNOWMIGRATE_EMULATOR_BIN=$(BIN)/snowflake-emulator $(GO) test -count=1 -timeout 40m ./...
+	$(EMU_ENV) $(GO) test -count=1 -timeout 40m ./...
 	cd emulator && $(GO) test -count=1 -timeout 30m ./...
 
 # Skips the long history-size and end-to-end scale tests.
 test-short: tools build
-	SNOWMIGRATE_EMULATOR_BIN=$(BIN)/snowflake-emulator $(GO) test -short -count=1 ./...
+	$(EMU_ENV) $(GO) test -short -count=1 ./...
 	cd emulator && $(GO) test -short -count=1 ./...
 
 # The long fault soak (internal/e2e/fault_test.go): many seeded trials of SIGKILLs and
 # service restarts during migrations (`make test` runs a few). SNOWMIGRATE_FAULT_TRIALS
 # sets the count, SNOWMIGRATE_FAULT_SEED replays a logged seed.
 soak: tools build
-	SNOWMIGRATE_FAULT_SOAK=1 SNOWMIGRATE_EMULATOR_BIN=$(BIN)/snowflake-emulator $(GO) test -count=1 -timeout 12h -v -run 'TestFault' ./internal/e2e/
+	SNOWMIGRATE_FAULT_SOAK=1 $(EMU_ENV) $(GO) test -count=1 -timeout 12h -v -run 'TestFault' ./internal/e2e/
 
 lint:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting" && exit 1)

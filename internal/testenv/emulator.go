@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,46 +22,16 @@ type Emu struct {
 	LogPath string
 }
 
-var (
-	emuBuildOnce sync.Once
-	emuBin       string
-	emuBuildErr  error
-)
-
 // EmulatorBinary returns the emulator binary: $SNOWMIGRATE_EMULATOR_BIN (the Makefile
 // sets it after `make build`), else a fresh build of the emulator module (once per test
 // binary, so a test never runs a stale emulator).
 func EmulatorBinary(t testing.TB) string {
 	t.Helper()
-	if p := os.Getenv("SNOWMIGRATE_EMULATOR_BIN"); p != "" {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
+	bin, err := emulatorCommand("SNOWMIGRATE_EMULATOR_BIN", "snowflake-emulator")
+	if err != nil {
+		t.Fatalf("%v", err)
 	}
-	emuBuildOnce.Do(func() {
-		root, err := repoRoot()
-		if err != nil {
-			emuBuildErr = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "snowmigrate-emubin-")
-		if err != nil {
-			emuBuildErr = err
-			return
-		}
-		out := filepath.Join(dir, "snowflake-emulator")
-		cmd := exec.Command("go", "build", "-o", out, "./cmd/snowflake-emulator")
-		cmd.Dir = filepath.Join(root, "emulator")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			emuBuildErr = fmt.Errorf("build emulator: %w: %s", err, b)
-			return
-		}
-		emuBin = out
-	})
-	if emuBuildErr != nil {
-		t.Fatalf("%v", emuBuildErr)
-	}
-	return emuBin
+	return bin
 }
 
 // Emulator starts a fresh emulator for this test, stopped when the test ends.

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -157,49 +156,15 @@ type RedshiftOptions struct {
 	Database string
 }
 
-var (
-	rsBuildOnce sync.Once
-	rsBin       string
-	rsBuildErr  error
-)
-
 // RedshiftBinary returns the local Redshift: $SNOWMIGRATE_REDSHIFT_EMULATOR_BIN, else a
 // fresh build of emulator/cmd/redshift-emulator (once per test binary).
 func RedshiftBinary(t testing.TB) string {
 	t.Helper()
-	if p := os.Getenv("SNOWMIGRATE_REDSHIFT_EMULATOR_BIN"); p != "" {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
+	bin, err := emulatorCommand("SNOWMIGRATE_REDSHIFT_EMULATOR_BIN", "redshift-emulator")
+	if err != nil {
+		t.Fatalf("%v", err)
 	}
-	rsBuildOnce.Do(func() {
-		root, err := repoRoot()
-		if err != nil {
-			rsBuildErr = err
-			return
-		}
-		if _, err := os.Stat(filepath.Join(root, "emulator", "cmd", "redshift-emulator")); err != nil {
-			rsBuildErr = fmt.Errorf("no emulator/cmd/redshift-emulator in this checkout")
-			return
-		}
-		dir, err := os.MkdirTemp("", "snowmigrate-rsbin-")
-		if err != nil {
-			rsBuildErr = err
-			return
-		}
-		out := filepath.Join(dir, "redshift-emulator")
-		cmd := exec.Command("go", "build", "-o", out, "./cmd/redshift-emulator")
-		cmd.Dir = filepath.Join(root, "emulator")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			rsBuildErr = fmt.Errorf("build redshift-emulator: %w: %s", err, b)
-			return
-		}
-		rsBin = out
-	})
-	if rsBuildErr != nil {
-		t.Fatalf("%v", rsBuildErr)
-	}
-	return rsBin
+	return bin
 }
 
 // StartRedshift starts the local Redshift over a new database of the shared cluster,

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,12 +26,6 @@ type SQLServer struct {
 	Password string
 }
 
-var (
-	ssBuildOnce sync.Once
-	ssBin       string
-	ssBuildErr  error
-)
-
 // SQLServerBinary returns the local SQL Server binary: $SNOWMIGRATE_SQLSERVER_BIN
 // when set (the Makefile sets it after `make build`), else a fresh build of the
 // emulator module's cmd/sqlserver-emulator (once per test binary, so a test never
@@ -40,35 +33,11 @@ var (
 // emulator needs cgo and DuckDB), and fails it under CI.
 func SQLServerBinary(t testing.TB) string {
 	t.Helper()
-	if p := os.Getenv("SNOWMIGRATE_SQLSERVER_BIN"); p != "" {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
+	bin, err := emulatorCommand("SNOWMIGRATE_SQLSERVER_BIN", "sqlserver-emulator")
+	if err != nil {
+		missing(t, err.Error())
 	}
-	ssBuildOnce.Do(func() {
-		root, err := repoRoot()
-		if err != nil {
-			ssBuildErr = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "snowmigrate-ssbin-")
-		if err != nil {
-			ssBuildErr = err
-			return
-		}
-		out := filepath.Join(dir, "sqlserver-emulator")
-		cmd := exec.Command("go", "build", "-o", out, "./cmd/sqlserver-emulator")
-		cmd.Dir = filepath.Join(root, "emulator")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			ssBuildErr = fmt.Errorf("build the local SQL Server: %w: %s", err, b)
-			return
-		}
-		ssBin = out
-	})
-	if ssBuildErr != nil {
-		missing(t, ssBuildErr.Error())
-	}
-	return ssBin
+	return bin
 }
 
 // StartSQLServer starts a fresh local SQL Server for this test on a free loopback
