@@ -470,3 +470,34 @@ func TestChecksumRefusedWithReason(t *testing.T) {
 		t.Fatalf("HASHBYTES: %x %v", h, err)
 	}
 }
+
+// nchar(n) holds n UTF-16 code units and char(n) n bytes: a value with a character
+// beyond the BMP (two units) is padded to n units, not n characters (found by the SQL
+// Server source: the driver failed on a 10-byte nchar(4) value).
+func TestFixedLengthPaddingCountsCodeUnits(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	c := connOf(t, db)
+	cexec(t, c, "CREATE TABLE dbo.pad (id int PRIMARY KEY, nc nchar(4), c char(3))")
+	cexec(t, c, "INSERT INTO dbo.pad VALUES (1, N'éü😀', 'a'), (2, N'x', 'ab')")
+	rows, err := c.QueryContext(ctx(t), "SELECT nc, c FROM dbo.pad ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	want := [][2]string{{"éü😀", "a  "}, {"x   ", "ab "}}
+	i := 0
+	for rows.Next() {
+		var nc, ch string
+		if err := rows.Scan(&nc, &ch); err != nil {
+			t.Fatalf("row %d: %v", i+1, err)
+		}
+		if i >= len(want) || nc != want[i][0] || ch != want[i][1] {
+			t.Fatalf("row %d: nc %q c %q, want %q", i+1, nc, ch, want[i])
+		}
+		i++
+	}
+	if err := rows.Err(); err != nil || i != 2 {
+		t.Fatalf("rows: %d, %v", i, err)
+	}
+}

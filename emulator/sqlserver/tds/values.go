@@ -314,30 +314,26 @@ func WriteValue(w *Writer, t Type, v any) error {
 		// encoded into the writer's scratch buffer: no allocation per value
 		switch t.Kind {
 		case Char, VarChar, Text:
-			if t.Kind == Char && t.Len > 0 {
-				s = padRight(s, t.Len)
-			}
 			w.tmp = appendVarchar(w.tmp[:0], s)
-		default:
-			if t.Kind == NChar && t.Len > 0 {
-				s = padRight(s, t.Len)
+			if t.Kind == Char {
+				// char(n) holds n bytes of its code page: pad the encoded bytes.
+				for len(w.tmp) < t.Len {
+					w.tmp = append(w.tmp, ' ')
+				}
 			}
+		default:
 			w.tmp = appendUTF16(w.tmp[:0], s)
+			if t.Kind == NChar {
+				// nchar(n) holds n UTF-16 code units (a character beyond the BMP takes
+				// two): pad the encoded units, not the characters.
+				for len(w.tmp) < 2*t.Len {
+					w.tmp = append(w.tmp, ' ', 0)
+				}
+			}
 		}
 		writeBytes(w, t, w.tmp)
 	}
 	return nil
-}
-
-func padRight(s string, n int) string {
-	c := 0
-	for range s {
-		c++
-	}
-	if c < n {
-		s += strings.Repeat(" ", n-c)
-	}
-	return s
 }
 
 func writeBytes(w *Writer, t Type, b []byte) {
