@@ -53,7 +53,7 @@ lint:
 # Starts the local stack in the background, runs the sample migration, prints a summary
 # and leaves the stack up (Temporal Web UI on http://localhost:8233). `make down` stops it.
 demo: tools build
-	./scripts/demo.sh
+	SOURCE=$(SOURCE) ./scripts/demo.sh
 
 down:
 	./scripts/down.sh

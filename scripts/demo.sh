@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # make demo: the whole product on one machine, offline. Idempotent: a second run reuses
-# the running stack and starts a new migration.
+# the running stack and starts a new migration. SOURCE=redshift migrates the sample from
+# the local Redshift through UNLOAD (MinIO behind a Snowflake external stage) instead.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+SOURCE="${SOURCE:-postgresql}"
 
 start_temporal
 start_postgres
+if [ "$SOURCE" = redshift ]; then
+  source "$ROOT/scripts/demo-redshift.sh"
+  exit $?
+elif [ "$SOURCE" != postgresql ]; then
+  echo "SOURCE=$SOURCE: the demo runs from postgresql (default) or redshift" >&2; exit 2
+fi
 if ! psql_demo -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='demo'" | grep -q 1; then
   log "generating the sample database 'demo'"
   psql_demo -d postgres -c "CREATE DATABASE demo"

@@ -12,6 +12,11 @@ TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 PG_PORT="${DEMO_PG_PORT:-55432}"
 EMU_ADDR="${DEMO_EMULATOR_ADDR:-127.0.0.1:8089}"
+MINIO_PORT="${DEMO_MINIO_PORT:-59000}"
+RS_PORT="${DEMO_REDSHIFT_PORT:-55439}"
+# The demo's S3 (MinIO) root credentials: local only, never a real account's.
+DEMO_S3_KEY="snowmigrate-demo"
+DEMO_S3_SECRET="snowmigrate-demo-secret"
 export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
 export SNOWFLAKE_HOME="$LOCAL/snowflake-home"
 
@@ -106,7 +111,9 @@ start_emulator() {
   fi
   if ! running emulator; then
     log "starting the Snowflake emulator on $EMU_ADDR (data in $LOCAL/snowflake)"
-    start emulator "$BIN/snowflake-emulator" --addr "$EMU_ADDR" --data-dir "$LOCAL/snowflake" --user local --password local
+    # External stages (s3://…) resolve to the demo's MinIO (make demo SOURCE=redshift).
+    start emulator "$BIN/snowflake-emulator" --addr "$EMU_ADDR" --data-dir "$LOCAL/snowflake" --user local --password local \
+      --s3-endpoint "127.0.0.1:$MINIO_PORT"
     wait_port "${EMU_ADDR##*:}" emulator 60
   fi
   mkdir -p "$SNOWFLAKE_HOME"; chmod 700 "$SNOWFLAKE_HOME"
@@ -123,3 +130,38 @@ TOML
 }
 
 psql_demo() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
+
+# start_minio: the demo's S3 for Redshift UNLOAD, with the bucket "unload".
+start_minio() {
+  if ! running minio; then
+    if listening "$MINIO_PORT"; then
+      echo "port $MINIO_PORT is taken by another server; set DEMO_MINIO_PORT to a free port" >&2; return 1
+    fi
+    log "starting MinIO on 127.0.0.1:$MINIO_PORT (data in $LOCAL/minio)"
+    MINIO_ROOT_USER="$DEMO_S3_KEY" MINIO_ROOT_PASSWORD="$DEMO_S3_SECRET" MINIO_BROWSER=off MINIO_UPDATE=off \
+      start minio minio server --quiet --address "127.0.0.1:$MINIO_PORT" "$LOCAL/minio"
+    wait_port "$MINIO_PORT" minio 60
+  fi
+  local code
+  for _ in $(seq 1 50); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:s3" --user "$DEMO_S3_KEY:$DEMO_S3_SECRET" \
+      -X PUT "http://127.0.0.1:$MINIO_PORT/unload") || code=000
+    case "$code" in 200|409) return 0 ;; esac
+    sleep 0.2
+  done
+  echo "could not create the MinIO bucket 'unload' (HTTP $code); see $LOGS/minio.log" >&2; return 1
+}
+
+# start_redshift: the local Redshift over the demo's PostgreSQL, unloading into MinIO.
+start_redshift() {
+  if running redshift; then return 0; fi
+  if listening "$RS_PORT"; then
+    echo "port $RS_PORT is taken by another server; set DEMO_REDSHIFT_PORT to a free port" >&2; return 1
+  fi
+  log "starting the local Redshift on 127.0.0.1:$RS_PORT"
+  AWS_ACCESS_KEY_ID="$DEMO_S3_KEY" AWS_SECRET_ACCESS_KEY="$DEMO_S3_SECRET" AWS_REGION=us-east-1 \
+    start redshift "$BIN/redshift-emulator" --addr "127.0.0.1:$RS_PORT" \
+    --postgres "postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable" \
+    --s3-endpoint "http://127.0.0.1:$MINIO_PORT" --user awsuser --password local
+  wait_port "$RS_PORT" redshift 60
+}
