@@ -501,3 +501,25 @@ func TestFixedLengthPaddingCountsCodeUnits(t *testing.T) {
 		t.Fatalf("rows: %d, %v", i, err)
 	}
 }
+
+// CONVERT of a binary value to a character type with style 1 ('0x' and upper-case
+// hex) and 2 (the digits alone), as the SQL Server source uses when a binary column is
+// mapped to VARCHAR.
+func TestConvertBinaryStyles(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	db := open(t, srv, "disable")
+	c := connOf(t, db)
+	cexec(t, c, "CREATE TABLE dbo.b (id int PRIMARY KEY, v varbinary(8))")
+	cexec(t, c, "INSERT INTO dbo.b VALUES (1, 0x0102AB), (2, NULL)")
+	var s1, s2, lit string
+	if err := c.QueryRowContext(ctx(t), "SELECT CONVERT(varchar(20), v, 1), CONVERT(nvarchar(max), v, 2), CONVERT(nvarchar(max), 0x0102, 2) FROM dbo.b WHERE id = 1").Scan(&s1, &s2, &lit); err != nil {
+		t.Fatal(err)
+	}
+	if s1 != "0x0102AB" || s2 != "0102AB" || lit != "0102" {
+		t.Fatalf("styles: %q %q %q, want 0x0102AB 0102AB 0102", s1, s2, lit)
+	}
+	var null sql.NullString
+	if err := c.QueryRowContext(ctx(t), "SELECT CONVERT(varchar(20), v, 2) FROM dbo.b WHERE id = 2").Scan(&null); err != nil || null.Valid {
+		t.Fatalf("NULL: %v %v", null, err)
+	}
+}

@@ -217,6 +217,21 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 			if len(args[2]) == 1 {
 				style = args[2][0].Val
 			}
+			if tr.exprKind(args[1]) == 'B' {
+				// binary → character: style 1 is '0x' and upper-case hex digits, style 2
+				// the digits alone, style 0 the bytes as characters ("CAST and CONVERT",
+				// binary styles).
+				hex := "upper(hex(CAST(" + e + " AS BLOB)))"
+				switch style {
+				case "1":
+					return castTo("('0x' || "+hex+")", t, name == "TRY_CONVERT"), end, nil
+				case "2":
+					return castTo(hex, t, name == "TRY_CONVERT"), end, nil
+				case "0":
+					return s, end, nil
+				}
+				return "", 0, Unsupported("CONVERT style " + style + " of a binary value")
+			}
 			switch style {
 			case "23":
 				s = "left(" + s + ", 10)"
