@@ -118,27 +118,40 @@ func scanWhere(w string, standard bool) string {
 			i = j
 		case c == '$':
 			return fmt.Sprintf("uses '$' at position %d (dollar quoting or a parameter); use single quotes%s", i+1, whereFix)
-		case c == ';':
-			return "contains ';': only one predicate is allowed, not several statements" + whereFix
-		case c == '-' && i+1 < len(w) && w[i+1] == '-', c == '/' && i+1 < len(w) && w[i+1] == '*':
-			return "contains an SQL comment; remove it" + whereFix
-		case c == '(':
-			depth++
-			i++
-		case c == ')':
-			depth--
-			if depth < 0 {
-				return fmt.Sprintf("unbalanced ')' at position %d%s", i+1, whereFix)
-			}
-			i++
 		default:
-			i++
+			next, p := scanPunct(w, i, &depth)
+			if p != "" {
+				return p
+			}
+			i = next
 		}
 	}
 	if depth != 0 {
 		return "unclosed '('" + whereFix
 	}
 	return ""
+}
+
+// scanPunct is what both dialects' scanners do with a character outside strings,
+// identifiers and numbers: refuse statement separators and comments, track the
+// parentheses' depth, and step over anything else. It returns the next position or a
+// problem.
+func scanPunct(w string, i int, depth *int) (int, string) {
+	c := w[i]
+	switch {
+	case c == ';':
+		return 0, "contains ';': only one predicate is allowed, not several statements" + whereFix
+	case c == '-' && i+1 < len(w) && w[i+1] == '-', c == '/' && i+1 < len(w) && w[i+1] == '*':
+		return 0, "contains an SQL comment; remove it" + whereFix
+	case c == '(':
+		*depth++
+	case c == ')':
+		*depth--
+		if *depth < 0 {
+			return 0, fmt.Sprintf("unbalanced ')' at position %d%s", i+1, whereFix)
+		}
+	}
+	return i + 1, ""
 }
 
 // plainKind is how a '…' string is lexed under the setting.
@@ -317,23 +330,14 @@ func WhereProblemTSQL(w string) string {
 			i = j
 		case c == '@':
 			return fmt.Sprintf("uses '@' at position %d (a variable or parameter); write literal values%s", i+1, whereFix)
-		case c == ';':
-			return "contains ';': only one predicate is allowed, not several statements" + whereFix
-		case c == '-' && i+1 < len(w) && w[i+1] == '-', c == '/' && i+1 < len(w) && w[i+1] == '*':
-			return "contains an SQL comment; remove it" + whereFix
 		case c == '*' && i+1 < len(w) && w[i+1] == '/':
 			return fmt.Sprintf("contains '*/' at position %d outside a string; remove it%s", i+1, whereFix)
-		case c == '(':
-			depth++
-			i++
-		case c == ')':
-			depth--
-			if depth < 0 {
-				return fmt.Sprintf("unbalanced ')' at position %d%s", i+1, whereFix)
-			}
-			i++
 		default:
-			i++
+			next, p := scanPunct(w, i, &depth)
+			if p != "" {
+				return p
+			}
+			i = next
 		}
 	}
 	if depth != 0 {
