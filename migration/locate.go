@@ -1,0 +1,43 @@
+package migration
+
+// Locating the rows behind a checksum difference (docs/checksums.md, "Locating
+// differences"). Both sides group a key range's rows into buckets named by the first
+// hex digits of the MD5 of each row's key text, checksum every bucket, and list the
+// rows of the buckets whose checksums differ. These are the payloads that travel
+// between the source worker, the orchestrator and the workflow: bounded by the bucket
+// depth and a row limit, never a whole partition.
+
+// Kinds of RowDifference.
+const (
+	DiffMissingInTarget = "MISSING_IN_TARGET" // the key is on the source only
+	DiffMissingInSource = "MISSING_IN_SOURCE" // the key is on the target only
+	DiffValue           = "DIFFERENT"         // the key is on both sides with different values
+)
+
+// Bucket is the checksum (checksum.Sum's string, "v1:<rows>:<upper>:<lower>") of the
+// rows of a key range whose key-text MD5 starts with Prefix (lower-case hex).
+type Bucket struct {
+	Prefix   string `json:"prefix"`
+	Checksum string `json:"checksum"`
+}
+
+// RowImage is one row as the checksum sees it: Key is the key text (the canonical
+// fields of the key columns joined as in a row text) and Row the row text, from which
+// every column's canonical field reads back (checksum.SplitFields).
+type RowImage struct {
+	Key string `json:"key"`
+	Row string `json:"row"`
+}
+
+// RowDifference is one row that differs between source and target. For DiffValue,
+// Column names the first differing column (target name) and SourceValue/TargetValue
+// hold its canonical texts ("\N" for NULL); Columns lists every differing column.
+// For the missing kinds the values are the whole row text of the side that has it.
+type RowDifference struct {
+	Kind        string   `json:"kind"`
+	Key         string   `json:"key"`
+	Column      string   `json:"column,omitempty"`
+	Columns     []string `json:"columns,omitempty"`
+	SourceValue string   `json:"sourceValue,omitempty"`
+	TargetValue string   `json:"targetValue,omitempty"`
+}
