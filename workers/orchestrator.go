@@ -80,6 +80,10 @@ func registerOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}
+	// Each capability registers its own workflows and activities (one file each).
+	registerLocateOrchestrator(r, a)
+	registerValidationOrchestrator(r, a)
+	registerResyncOrchestrator(r, a)
 }
 
 // defaultName resolves an empty connection name to the orchestrator's default

