@@ -134,5 +134,7 @@ func MetadataDDL(l MetadataLocation) []string {
 		CreateSyncTableSQL(l), // re-sync marks (sync.go)
 		CreateStageSQL(l),
 	}
+	stmts = append(stmts, locateMetadataDDL(l)...)     // metadata_locate.go
+	stmts = append(stmts, validationMetadataDDL(l)...) // metadata_validation.go
 	return append(stmts, viewDDL(l)...)
 }
