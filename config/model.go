@@ -47,6 +47,14 @@ type TableConfig struct {
 	PrimaryKeyColumns        []string         `json:"primaryKeyColumns,omitempty"`
 	PartitionSize            *PartitionSize   `json:"partitionSize,omitempty"`
 	WhereClauseCriteria      *string          `json:"whereClauseCriteria,omitempty"`
+	Validation               *Validation      `json:"validation,omitempty"`
+}
+
+// Validation (beyond the reference format) asks for a validation run after the
+// migration: level 1 schema, 2 per-column metrics, 3 rows (docs/validation.md).
+type Validation struct {
+	Level     *int     `json:"level,omitempty"`
+	Tolerance *float64 `json:"tolerance,omitempty"` // relative, for level-2 metrics
 }
 
 // Extraction strategies.
