@@ -1,5 +1,7 @@
 package migration
 
+import "fmt"
+
 // Locating the rows behind a checksum difference (docs/checksums.md, "Locating
 // differences"). Both sides group a key range's rows into buckets named by the first
 // hex digits of the MD5 of each row's key text, checksum every bucket, and list the
@@ -13,6 +15,12 @@ const (
 	DiffMissingInSource = "MISSING_IN_SOURCE" // the key is on the target only
 	DiffValue           = "DIFFERENT"         // the key is on both sides with different values
 )
+
+// MaxBucketDepth bounds a bucket prefix's length (hex digits of the key-text MD5).
+// 16^8 buckets separate any realistic partition's keys; a request over a whole key
+// range uses a smaller depth (payloads: 16^depth buckets), deeper ones are restricted
+// to a few prefixes.
+const MaxBucketDepth = 8
 
 // Bucket is the checksum (checksum.Sum's string, "v1:<rows>:<upper>:<lower>") of the
 // rows of a key range whose key-text MD5 starts with Prefix (lower-case hex).
@@ -40,4 +48,25 @@ type RowDifference struct {
 	Columns     []string `json:"columns,omitempty"`
 	SourceValue string   `json:"sourceValue,omitempty"`
 	TargetValue string   `json:"targetValue,omitempty"`
+}
+
+// CheckBucketPrefixes validates a bucket request's depth and prefixes before they
+// become SQL on any engine: depth in 1..MaxBucketDepth, every prefix 1..depth
+// lower-case hex digits. Prefixes become string literals; this check keeps them to
+// 16 characters that need no escaping anywhere.
+func CheckBucketPrefixes(depth int, prefixes []string) error {
+	if depth < 1 || depth > MaxBucketDepth {
+		return fmt.Errorf("bucket depth %d is outside 1..%d", depth, MaxBucketDepth)
+	}
+	for _, p := range prefixes {
+		if len(p) == 0 || len(p) > depth {
+			return fmt.Errorf("bucket prefix %q must have 1 to %d hex digits", p, depth)
+		}
+		for i := 0; i < len(p); i++ {
+			if c := p[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+				return fmt.Errorf("bucket prefix %q is not lower-case hex", p)
+			}
+		}
+	}
+	return nil
 }
