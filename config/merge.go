@@ -2,7 +2,7 @@ package config
 
 // MergeTable applies defaultTableConfiguration to one table, following the reference
 // system's rules: nested objects (source, target and its icebergConfig, extraction,
-// synchronization) merge field by field, the table's set fields winning; collections
+// synchronization, validation) merge field by field, the table's set fields winning; collections
 // (columnNamesToPartitionBy, columnTypeMappings, columnNameMappings, primaryKeyColumns)
 // are replaced whole when the table sets them, even to an empty list; scalars
 // (whereClauseCriteria) and partitionSize (one choice, never a mix of two) are replaced.
@@ -22,6 +22,7 @@ func MergeTable(defaults *TableConfig, t TableConfig) TableConfig {
 		PrimaryKeyColumns:        cloneSlice(pick(defaults.PrimaryKeyColumns, t.PrimaryKeyColumns)),
 		PartitionSize:            clonePtr(pickPtr(defaults.PartitionSize, t.PartitionSize)),
 		WhereClauseCriteria:      clonePtr(pickPtr(defaults.WhereClauseCriteria, t.WhereClauseCriteria)),
+		Validation:               mergeValidation(defaults.Validation, t.Validation),
 	}
 }
 

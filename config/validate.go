@@ -54,6 +54,9 @@ func (v *validator) checkTableFields(t TableConfig, path string) {
 	if t.PartitionSize != nil {
 		v.checkPartitionSize(*t.PartitionSize, path+".partitionSize")
 	}
+	if t.Validation != nil {
+		v.checkValidation(*t.Validation, path+".validation")
+	}
 	if t.WhereClauseCriteria != nil {
 		if msg := WhereProblemFor(v.platform, *t.WhereClauseCriteria); msg != "" {
 			v.add(path+".whereClauseCriteria", msg)
