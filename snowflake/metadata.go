@@ -120,8 +120,11 @@ func MetadataDDL(l MetadataLocation) []string {
   SOURCE_CHECKSUM VARCHAR,
   WATERMARK_LOW VARCHAR,
   WATERMARK_HIGH VARCHAR,
-  SYNCHRONIZED_AT TIMESTAMP_TZ
+  SYNCHRONIZED_AT TIMESTAMP_TZ,
+  SYNC_ACTION VARCHAR,
+  ROWS_DELETED NUMBER(38,0)
 )`, l.obj(PartitionMetadataTable)),
+		addPartitionSyncColumnsSQL(l),
 		fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (
   WORKFLOW_ID VARCHAR NOT NULL,
   RUN_ID VARCHAR NOT NULL,
@@ -137,4 +140,15 @@ func MetadataDDL(l MetadataLocation) []string {
 	stmts = append(stmts, locateMetadataDDL(l)...)     // metadata_locate.go
 	stmts = append(stmts, validationMetadataDDL(l)...) // metadata_validation.go
 	return append(stmts, viewDDL(l)...)
+}
+
+// addPartitionSyncColumnsSQL adds the re-sync columns to a PARTITION_METADATA created
+// by an earlier release (CREATE TABLE IF NOT EXISTS leaves an existing table as it is).
+// SYNC_ACTION says what a partition's run did with it (LOADED, SKIPPED, RELOADED,
+// APPENDED, MERGED, DELETED: docs/metadata.md) and ROWS_DELETED how many target rows
+// it removed; SOURCE_CHECKSUM (since the checksum release) is the baseline a later
+// checksum run compares with.
+func addPartitionSyncColumnsSQL(l MetadataLocation) string {
+	return "ALTER TABLE " + l.obj(PartitionMetadataTable) +
+		" ADD COLUMN IF NOT EXISTS SOURCE_CHECKSUM VARCHAR, SYNC_ACTION VARCHAR, ROWS_DELETED NUMBER(38,0)"
 }

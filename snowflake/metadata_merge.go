@@ -43,7 +43,21 @@ type PartitionRow struct {
 	Attempts     int
 	Error        string
 	At           time.Time
+	// Re-sync (docs/sync.md); empty/nil leaves what is recorded. Checksum is the
+	// partition's source checksum, the baseline a later checksum run compares with;
+	// Action what the run did with the partition (SyncAction*).
+	Checksum    string
+	Action      string
+	RowsDeleted *int64
 }
+
+// What a run did with a partition (PARTITION_METADATA.SYNC_ACTION).
+const (
+	SyncActionLoaded   = "LOADED"   // extracted and loaded (a first run, or a key range new since the last run)
+	SyncActionSkipped  = "SKIPPED"  // checksum re-run: the source checksum equals the baseline, nothing moved
+	SyncActionReloaded = "RELOADED" // checksum re-run: the checksum changed, the key range was replaced
+	SyncActionDeleted  = "DELETED"  // trackDeletions: keys that vanished from the source were deleted
+)
 
 // clip bounds free text (error messages) so that a pathological message cannot make a
 // metadata statement huge; the cut is on a rune boundary.
@@ -205,10 +219,11 @@ func MergePartitionsSQL(l MetadataLocation, workflowID, runID, tableKey, sourceI
 		if r.At.IsZero() {
 			return "", fmt.Errorf("partition %d update has no time", r.Number)
 		}
-		fmt.Fprintf(&src, "SELECT %s AS WORKFLOW_ID, %s AS RUN_ID, %s AS TABLE_KEY, %s AS SOURCE_IDENTIFIER, %d AS PARTITION_NUMBER, %s AS LOWER_BOUND, %s AS UPPER_BOUND, %s AS NULL_KEYS, %s AS STATUS, %s AS ROWS_EXTRACTED, %s AS BYTES, %d AS ATTEMPTS, %s AS ERROR, %s AS UPDATED_AT",
+		fmt.Fprintf(&src, "SELECT %s AS WORKFLOW_ID, %s AS RUN_ID, %s AS TABLE_KEY, %s AS SOURCE_IDENTIFIER, %d AS PARTITION_NUMBER, %s AS LOWER_BOUND, %s AS UPPER_BOUND, %s AS NULL_KEYS, %s AS STATUS, %s AS ROWS_EXTRACTED, %s AS BYTES, %d AS ATTEMPTS, %s AS ERROR, %s AS UPDATED_AT, %s AS SOURCE_CHECKSUM, %s AS SYNC_ACTION, %s AS ROWS_DELETED",
 			StringLiteral(workflowID), StringLiteral(runID), StringLiteral(tableKey), nullableVarchar(sourceIdentifier),
 			r.Number, boundLit(r.Lower), boundLit(r.Upper), boolLit(r.NullKeys), StringLiteral(r.Status),
-			nullableInt(r.RowsExtract), nullableInt(r.Bytes), r.Attempts, nullableVarchar(r.Error), TimestampLiteral(r.At))
+			nullableInt(r.RowsExtract), nullableInt(r.Bytes), r.Attempts, nullableVarchar(r.Error), TimestampLiteral(r.At),
+			nullableVarchar(r.Checksum), nullableVarchar(r.Action), nullableInt(r.RowsDeleted))
 	}
 	return fmt.Sprintf(`MERGE INTO %s AS t
 USING (
@@ -224,9 +239,11 @@ WHEN MATCHED AND (t.UPDATED_AT IS NULL OR s.UPDATED_AT >= t.UPDATED_AT) THEN UPD
   FIRST_ERROR = COALESCE(t.FIRST_ERROR, s.ERROR),
   FIRST_ERROR_AT = CASE WHEN t.FIRST_ERROR IS NULL AND s.ERROR IS NOT NULL THEN s.UPDATED_AT ELSE t.FIRST_ERROR_AT END,
   LAST_ERROR = COALESCE(s.ERROR, t.LAST_ERROR),
+  SOURCE_CHECKSUM = COALESCE(s.SOURCE_CHECKSUM, t.SOURCE_CHECKSUM), SYNC_ACTION = COALESCE(s.SYNC_ACTION, t.SYNC_ACTION),
+  ROWS_DELETED = COALESCE(s.ROWS_DELETED, t.ROWS_DELETED),
   UPDATED_AT = s.UPDATED_AT
 WHEN NOT MATCHED THEN INSERT
-  (WORKFLOW_ID, RUN_ID, TABLE_KEY, SOURCE_IDENTIFIER, PARTITION_NUMBER, LOWER_BOUND, UPPER_BOUND, NULL_KEYS, STATUS, ROWS_EXTRACTED, BYTES, ATTEMPTS, FIRST_ERROR, FIRST_ERROR_AT, LAST_ERROR, CREATED_AT, UPDATED_AT)
-  VALUES (s.WORKFLOW_ID, s.RUN_ID, s.TABLE_KEY, s.SOURCE_IDENTIFIER, s.PARTITION_NUMBER, s.LOWER_BOUND, s.UPPER_BOUND, s.NULL_KEYS, s.STATUS, s.ROWS_EXTRACTED, s.BYTES, s.ATTEMPTS, s.ERROR, CASE WHEN s.ERROR IS NULL THEN NULL ELSE s.UPDATED_AT END, s.ERROR, s.UPDATED_AT, s.UPDATED_AT)`,
+  (WORKFLOW_ID, RUN_ID, TABLE_KEY, SOURCE_IDENTIFIER, PARTITION_NUMBER, LOWER_BOUND, UPPER_BOUND, NULL_KEYS, STATUS, ROWS_EXTRACTED, BYTES, ATTEMPTS, FIRST_ERROR, FIRST_ERROR_AT, LAST_ERROR, CREATED_AT, UPDATED_AT, SOURCE_CHECKSUM, SYNC_ACTION, ROWS_DELETED)
+  VALUES (s.WORKFLOW_ID, s.RUN_ID, s.TABLE_KEY, s.SOURCE_IDENTIFIER, s.PARTITION_NUMBER, s.LOWER_BOUND, s.UPPER_BOUND, s.NULL_KEYS, s.STATUS, s.ROWS_EXTRACTED, s.BYTES, s.ATTEMPTS, s.ERROR, CASE WHEN s.ERROR IS NULL THEN NULL ELSE s.UPDATED_AT END, s.ERROR, s.UPDATED_AT, s.UPDATED_AT, s.SOURCE_CHECKSUM, s.SYNC_ACTION, s.ROWS_DELETED)`,
 		l.obj(PartitionMetadataTable), src.String()), nil
 }

@@ -1,0 +1,72 @@
+package snowflake
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/snowmigrate/snowmigrate/migration"
+)
+
+func TestGoldenResyncSQL(t *testing.T) {
+	l := MetadataLocation{}
+	cols := []migration.Column{
+		{SourceName: "id", SourceType: "bigint", TargetName: "ID", TargetType: "NUMBER(19,0)"},
+		{SourceName: "v", SourceType: "text", TargetName: "V", TargetType: "VARCHAR", Nullable: true},
+	}
+	q, err := DeleteRangeSQL(target, cols, []int{0}, migration.Partition{Number: 2, Lower: []string{"10"}, Upper: []string{"20"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "resync_delete_range", q)
+	q, err = DeleteRangeSQL(target, cols, []int{0}, migration.Partition{Number: 0, NullKeys: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "resync_delete_null_keys", q)
+	golden(t, "resync_mark", MarkResyncSQL(l, "M'1", "r2", "db.s.t", 3, "v1:2:3:4", SyncActionReloaded, 5, goldenTime))
+	golden(t, "resync_select_baselines", SelectChecksumBaselinesSQL(l, "M1", "r1", "db.s.t", 4, 200))
+}
+
+// Hostile values (a bound or a migration name with quotes, backslashes and a
+// statement terminator) stay inside literals.
+func TestResyncSQLHostileValues(t *testing.T) {
+	cols := []migration.Column{{SourceName: "k", SourceType: "text", TargetName: "K", TargetType: "VARCHAR"}}
+	evil := `x'); DROP TABLE t; --\`
+	q, err := DeleteRangeSQL(target, cols, []int{0}, migration.Partition{Number: 1, Lower: []string{evil}, Upper: []string{evil + "z"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := outsideLiterals(q); strings.Contains(code, "DROP") {
+		t.Fatalf("a bound escaped its literal (code outside literals: %s):\n%s", code, q)
+	}
+	m := MarkResyncSQL(MetadataLocation{}, evil, evil, evil, 1, evil, SyncActionSkipped, 0, goldenTime)
+	if code := outsideLiterals(m); strings.Contains(code, "DROP") {
+		t.Fatalf("a name escaped its literal (code outside literals: %s):\n%s", code, m)
+	}
+	if _, err := DeleteRangeSQL(target, cols, nil, migration.Partition{Number: 1}); err == nil {
+		t.Fatal("a range without partition columns was accepted")
+	}
+}
+
+// outsideLiterals drops the string literals of a Snowflake statement as Snowflake
+// reads them ('' and \ escapes inside), leaving the code around them.
+func outsideLiterals(q string) string {
+	var b strings.Builder
+	in := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case !in && c == '\'':
+			in = true
+		case !in:
+			b.WriteByte(c)
+		case c == '\\':
+			i++ // the escaped character
+		case c == '\'' && i+1 < len(q) && q[i+1] == '\'':
+			i++
+		case c == '\'':
+			in = false
+		}
+	}
+	return b.String()
+}

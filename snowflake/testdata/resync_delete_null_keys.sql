@@ -1,0 +1,1 @@
+DELETE FROM "ANALYTICS"."Sales"."order ""lines""" WHERE ("ID" IS NULL)
