@@ -49,7 +49,7 @@ func TestResyncSQLHostileValues(t *testing.T) {
 }
 
 // outsideLiterals drops the string literals of a Snowflake statement as Snowflake
-// reads them (” and \ escapes inside), leaving the code around them.
+// reads them (doubled quotes and backslash escapes inside), leaving the code around them.
 func outsideLiterals(q string) string {
 	var b strings.Builder
 	in := false

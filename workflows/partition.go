@@ -70,6 +70,9 @@ func (t *tableRun) planPage(ctx workflow.Context) error {
 	if s := t.st.Sync; s != nil && !s.StoredDone {
 		return t.planStoredPage(ctx) // a re-sync reuses its last completed run's partitions first
 	}
+	if c := t.st.Checksum; c != nil && !c.StoredDone {
+		return t.planChecksumPage(ctx) // with their checksums (partition_checksum_plan.go)
+	}
 	intro := t.st.Intro
 	var res sourceapi.PlanPartitionsResult
 	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindCatalog, t.sourceQueue), sourceapi.PlanPartitionsName, sourceapi.PlanPartitionsInput{

@@ -25,6 +25,8 @@ type partitionPipeline func(ctx workflow.Context, r *partitionRun) partitionOutc
 // pipeline yet (config validation).
 func (t *tableRun) pipeline() partitionPipeline {
 	switch {
+	case t.st.Checksum != nil: // synchronization checksum (partition_checksum.go)
+		return checksumPipeline
 	case t.st.Sync != nil: // synchronization watermark (partition_watermark.go)
 		return watermarkPipeline
 	case t.unloads(): // extraction unload (partition_unload.go)

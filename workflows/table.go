@@ -148,6 +148,12 @@ func (t *tableRun) prepare(ctx workflow.Context) error {
 		}
 		sync = t.targetSync()
 	}
+	if sync == config.SyncChecksum { // partition_checksum_plan.go
+		if err := t.prepareChecksum(ctx); err != nil {
+			return err
+		}
+		sync = t.checksumTargetSync()
+	}
 	err = workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindPrepare, ""), snowflakeapi.PrepareTargetName, snowflakeapi.PrepareTargetInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 		TableKey: t.in.TableKey, Target: *target, Columns: t.st.Intro.Columns, Sync: sync,
@@ -236,7 +242,7 @@ func (t *tableRun) result() TableResult {
 		res.Status = migration.StatusFailed
 		res.Error = fmt.Sprintf("%d of %d partitions of %s failed; first error: %s",
 			t.st.Failed, t.st.Started, t.in.TableKey, t.st.FirstError)
-	case t.st.Intro.HasRows && t.st.Rows == 0 && !t.st.Sync.incremental(): // a re-sync may find nothing new
+	case t.st.Intro.HasRows && t.st.Rows == 0 && !t.st.Sync.incremental() && !t.st.Checksum.rerun(): // a re-sync may find nothing new
 		res.Status = migration.StatusFailed
 		res.Error = fmt.Sprintf("source table %s has rows but none were loaded (%d partitions): check whereClauseCriteria / partition columns",
 			t.in.TableKey, t.st.Started)

@@ -43,4 +43,8 @@ type TableState struct {
 	// Sync is the watermark re-sync's window and reused plan (partition_watermark_plan.go);
 	// nil for synchronization none.
 	Sync *SyncState `json:"sync,omitempty"`
+
+	// Checksum is the checksum re-sync's baseline run and counters
+	// (partition_checksum_plan.go); nil for other strategies.
+	Checksum *ChecksumState `json:"checksum,omitempty"`
 }

@@ -1,0 +1,81 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+)
+
+// checksumPipeline runs a partition of a table synchronized by checksum
+// (docs/sync.md). A partition with a baseline (the checksum its range had when the
+// table's last completed run finished) is first checksummed in SQL on the source:
+// equal, it is recorded SKIPPED and nothing moves; different, or without a baseline
+// (a first run, a range beyond the last run's), it is extracted and its key range
+// replaced in one Snowflake transaction (delete + COPY + marker + new baseline,
+// LoadResyncPartition), then verified by value like a regular load: the target range
+// must now hold exactly the rows extracted, with their checksum.
+func checksumPipeline(ctx workflow.Context, r *partitionRun) partitionOutcome {
+	defer r.done()
+	t, c := r.t, r.t.st.Checksum
+	action := snowflakeapi.SyncActionLoaded
+	if base := c.baselines[r.p.Number]; base != "" {
+		var cr sourceapi.ChecksumPartitionResult
+		err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindExtract, t.sourceQueue), sourceapi.ChecksumPartitionName, sourceapi.ChecksumPartitionInput{
+			Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
+			TableShape: t.st.Intro.TableShape, Partition: r.p,
+		}).Get(ctx, &cr)
+		if err != nil {
+			return r.fail("checksum on the source", err)
+		}
+		if cr.Checksum == base {
+			err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.RecordResyncSkipName, snowflakeapi.RecordResyncSkipInput{
+				ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID, TableKey: t.in.TableKey,
+				Skips: []snowflakeapi.ResyncSkip{{Partition: r.p, Checksum: cr.Checksum, Rows: cr.Rows}},
+			}).Get(ctx, nil)
+			if err != nil {
+				return r.fail("record the unchanged partition", err)
+			}
+			c.Skipped++
+			return r.out
+		}
+		action = snowflakeapi.SyncActionReloaded
+	}
+	if step, err := r.extractAndStage(ctx); err != nil {
+		return r.fail(step, err)
+	}
+	r.startLoading(ctx)
+	if err := r.loadResync(ctx, action); err != nil {
+		return r.fail("replace", err)
+	}
+	if err := r.verify(ctx); err != nil {
+		return r.fail("verify", err)
+	}
+	if action == snowflakeapi.SyncActionReloaded {
+		c.Reloaded++
+	} else {
+		c.Loaded++
+	}
+	r.out.rows, r.out.bytes = r.ld.RowsLoaded, r.ex.Bytes
+	return r.out
+}
+
+// loadResync is LoadResyncPartition: it runs for a partition without files too (every
+// row of its range vanished from the source: the replace only deletes).
+func (r *partitionRun) loadResync(ctx workflow.Context, action string) error {
+	t := r.t
+	var res snowflakeapi.LoadResyncPartitionResult
+	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindLoad, ""), snowflakeapi.LoadResyncPartitionName, snowflakeapi.LoadResyncPartitionInput{
+		LoadPartitionInput: snowflakeapi.LoadPartitionInput{
+			ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
+			TableKey: t.in.TableKey, Target: t.st.Target, Columns: t.st.Intro.Columns, Partition: r.p,
+			StagePrefix: r.stage, Files: r.up.Files, RowsExtracted: r.ex.Rows, Bytes: r.ex.Bytes,
+		},
+		PartitionBy: t.st.Intro.PartitionBy, Checksum: r.ex.Checksum, Action: action,
+	}).Get(ctx, &res)
+	r.ld = snowflakeapi.LoadPartitionResult{RowsLoaded: res.RowsLoaded, AlreadyLoaded: res.AlreadyLoaded}
+	if err == nil {
+		t.st.Checksum.RowsDeleted += res.RowsDeleted
+	}
+	return err
+}

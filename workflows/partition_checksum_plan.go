@@ -1,0 +1,139 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
+)
+
+// Checksum re-sync, table level (docs/sync.md): the baseline run and the partitions
+// it recorded.
+//
+// A table's first run (no completed run of this migration name) is a full load into
+// the emptied target whose partitions record the extractor's checksums, already proven
+// equal to Snowflake's, as baselines. A re-run reuses, page by page, the partitions of
+// the table's last completed run (same numbers, same bounds) up to the last bounded
+// one, each with the checksum recorded for it; keys beyond are planned afresh and
+// loaded as new partitions. Deletions need no extra step: a range that lost rows has
+// another checksum and is replaced.
+
+// ChecksumState is the checksum re-sync's part of TableState (nil for other
+// strategies).
+type ChecksumState struct {
+	// BaselineRunID is the run whose partitions and checksums are reused ("" = none:
+	// a first run, planned afresh); StoredDone turns true once its bounded partitions
+	// have all been taken.
+	BaselineRunID string `json:"baselineRunId,omitempty"`
+	StoredDone    bool   `json:"storedDone,omitempty"`
+	Reused        int    `json:"reused,omitempty"`
+	// What the run did so far (over every continue-as-new).
+	Skipped     int   `json:"skipped,omitempty"`
+	Reloaded    int   `json:"reloaded,omitempty"`
+	Loaded      int   `json:"loaded,omitempty"`
+	RowsDeleted int64 `json:"rowsDeleted,omitempty"`
+
+	// baselines maps the partitions of the current stored page to their checksum. It
+	// lives in this run only: after continue-as-new the page is read again from the
+	// cursor (NextNumber), and with it the checksums.
+	baselines map[int]string
+}
+
+// rerun tells a re-run (a baseline run exists) from a table's first, full, run.
+func (c *ChecksumState) rerun() bool { return c != nil && c.BaselineRunID != "" }
+
+// prepareChecksum finds the table's baseline run. Called after introspection, before
+// the target is prepared (a first run empties it).
+func (t *tableRun) prepareChecksum(ctx workflow.Context) error {
+	if t.unloads() {
+		return fmt.Errorf("table %s: synchronization checksum with extraction \"unload\" is not supported (UNLOAD computes no partition checksum); use extraction \"regular\" for this table", t.in.TableKey)
+	}
+	var base snowflakeapi.ReadSyncBaselineResult
+	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.ReadSyncBaselineName, snowflakeapi.ReadSyncBaselineInput{
+		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID, TableKey: t.in.TableKey,
+	}).Get(ctx, &base)
+	if err != nil {
+		return fmt.Errorf("read the re-sync baseline of %s: %s", t.in.TableKey, message(err))
+	}
+	t.st.Checksum = &ChecksumState{BaselineRunID: base.BaselineRunID, StoredDone: base.BaselineRunID == ""}
+	return nil
+}
+
+// checksumTargetSync is the synchronization PrepareTarget applies: a first checksum
+// run is a full load into an emptied target; a re-run keeps the target.
+func (t *tableRun) checksumTargetSync() string {
+	if t.st.Checksum.rerun() {
+		return config.SyncChecksum
+	}
+	return config.SyncNone
+}
+
+// planChecksumPage takes the next page of the baseline run's partitions with their
+// checksums, checking they chain from the cursor as a fresh plan must. A broken chain
+// (a mirror write that was dropped) ends the reuse: the planner goes on from the last
+// partition started, and those partitions load as new ones.
+func (t *tableRun) planChecksumPage(ctx workflow.Context) error {
+	c := t.st.Checksum
+	var res snowflakeapi.ReadChecksumBaselinesResult
+	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.ReadChecksumBaselinesName, snowflakeapi.ReadChecksumBaselinesInput{
+		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, BaselineRunID: c.BaselineRunID,
+		TableKey: t.in.TableKey, AfterNumber: t.st.NextNumber - 1, MaxPartitions: t.lim.PlanPageSize,
+	}).Get(ctx, &res)
+	if err != nil {
+		return fmt.Errorf("read the partitions of %s's last completed run: %s", t.in.TableKey, message(err))
+	}
+	c.baselines = map[int]string{}
+	var page []migration.Partition
+	take := func(b snowflakeapi.ChecksumBaseline) {
+		page = append(page, b.Partition)
+		c.baselines[b.Partition.Number] = b.Checksum
+	}
+	hasNull := func() bool { return slices.ContainsFunc(page, func(q migration.Partition) bool { return q.NullKeys }) }
+	prev := t.st.PlanAfter
+	stop := res.Done
+	for _, b := range res.Partitions {
+		p := b.Partition
+		if p.NullKeys {
+			if !t.st.NullKeysDone && !hasNull() {
+				take(b)
+			}
+			continue
+		}
+		if p.Upper == nil {
+			stop = true // keys beyond the last bounded partition are planned afresh
+			break
+		}
+		if !slices.Equal(p.Lower, prev) {
+			workflow.GetLogger(ctx).Warn("recorded partitions do not chain; planning the rest afresh",
+				"table", t.in.TableKey, "partition", p.Number, "lower", p.Lower, "cursor", prev)
+			stop = true
+			break
+		}
+		prev = p.Upper
+		take(b)
+	}
+	c.Reused += len(page)
+	if stop {
+		c.StoredDone = true
+		if !t.st.NullKeysDone && !hasNull() && (prev != nil || len(page) > 0) {
+			// The planner plans the NULL-key partition only from the start of the key
+			// space; the reused plan had none, and such rows may have appeared since.
+			next := t.st.NextNumber
+			for _, p := range page {
+				next = max(next, p.Number+1)
+			}
+			if len(res.Partitions) > 0 {
+				next = max(next, res.Partitions[len(res.Partitions)-1].Partition.Number+1)
+			}
+			page = append(page, migration.Partition{Number: next, NullKeys: true})
+		}
+	}
+	// Start in number order: a continue-as-new resumes reading after NextNumber-1.
+	slices.SortStableFunc(page, func(a, b migration.Partition) int { return a.Number - b.Number })
+	t.page, t.pageDone = page, false
+	return nil
+}
