@@ -102,7 +102,7 @@ func TestNormalizeRules(t *testing.T) {
 		{"stage without unload", table(`, "extraction": {"externalStage": "DB.S.STG"}`), "postgresql", "tables[0].extraction.externalStage", "used by the unload strategy only"},
 		{"bad stage name", table(`, "extraction": {"strategy": "unload", "externalStage": "x; drop"}`), "redshift", "tables[0].extraction.externalStage", "not a stage name"},
 		{"unknown extraction", table(`, "extraction": {"strategy": "fast"}`), "postgresql", "tables[0].extraction.strategy", `unknown extraction strategy "fast"`},
-		{"checksum not supported", table(`, "synchronization": {"strategy": "checksum"}`), "postgresql", "tables[0].synchronization.strategy", "checksum synchronization is not supported yet"},
+		{"track deletions with none", table(`, "synchronization": {"trackDeletions": true}`), "postgresql", "tables[0].synchronization.trackDeletions", "trackDeletions is not supported yet with strategy \"none\" (the default)"},
 		{"watermark with unload", table(`, "extraction": {"strategy": "unload", "externalStage": "DB.S.STG"}, "synchronization": {"strategy": "watermark", "watermarkColumn": "u"}`), "redshift", "tables[0].synchronization.strategy", "with extraction \"unload\" is not supported yet"},
 		{"track deletions not supported", table(`, "synchronization": {"strategy": "watermark", "watermarkColumn": "u", "trackDeletions": true}`), "postgresql", "tables[0].synchronization.trackDeletions", "trackDeletions is not supported yet"},
 		{"track modifications needs watermark", table(`, "primaryKeyColumns": ["id"], "synchronization": {"trackModifications": true}`), "postgresql", "tables[0].synchronization.trackModifications", "works with strategy \"watermark\" only"},
@@ -187,14 +187,14 @@ func TestNormalizeReportsEverythingAtOnce(t *testing.T) {
   "tables": [
     {"source": {"databaseName": "d", "schemaName": "s", "tableName": "a"}, "target": {"databaseName": "D", "schemaName": "S"}},
     {"source": {"databaseName": "d", "schemaName": "s", "tableName": "b"}, "target": {"databaseName": "D", "schemaName": "S", "tableName": "B"},
-     "columnNamesToPartitionBy": ["id"], "synchronization": {"strategy": "checksum"}}
+     "columnNamesToPartitionBy": ["id"], "synchronization": {"strategy": "fast"}}
   ]}`, "sqlserver")
 	want := []Problem{
 		{"schemaVersion", "version 3 is not supported: this release reads schema version 1 (\"1.0.0\")"},
 		{"defaultTableConfiguration.partitionSize", `no size given: give exactly one of {"targetSizeMb": N} or {"maxRowsPerPartition": N}, or "auto" with N a positive whole number`},
 		{"tables[0].target.tableName", "table d.s.a: target tableName is missing; set it in this table or in defaultTableConfiguration.target"},
 		{"tables[0].columnNamesToPartitionBy", `table d.s.a: required; name the column(s) whose value ranges split the table, e.g. ["id"] (without it nothing would be moved)`},
-		{"tables[1].synchronization.strategy", `checksum synchronization is not supported yet (it needs the source-side partition checksums, which a later release adds); use "watermark" with a watermarkColumn, or "none": each run replaces the target's content`},
+		{"tables[1].synchronization.strategy", `unknown synchronization strategy "fast": use "none" (the default), "checksum" or "watermark"`},
 	}
 	if !reflect.DeepEqual(probs, want) {
 		t.Fatalf("got:\n%s\nwant:\n%s", mustJSON(t, probs), mustJSON(t, want))

@@ -165,20 +165,31 @@ func (v *validator) checkExtraction(e Extraction, path string) {
 
 func (v *validator) checkSynchronization(s Synchronization, path string) {
 	switch s.Strategy {
-	case "", SyncNone, SyncWatermark:
-	case SyncChecksum:
-		v.add(path+".strategy", s.Strategy+" synchronization is "+notSupportedYet+" (it needs the source-side partition checksums, which a later release adds); use \"watermark\" with a watermarkColumn, or \"none\": each run replaces the target's content")
+	case "", SyncNone, SyncWatermark, SyncChecksum:
+		// checksum needs a source-side Checksummer: a platform without one fails the
+		// table when it starts, naming the platform (sourceside.ChecksumPartition).
 	default:
 		v.add(path+".strategy", fmt.Sprintf("unknown synchronization strategy %q: use \"none\" (the default), \"checksum\" or \"watermark\"", s.Strategy))
 	}
-	if s.TrackDeletions != nil && *s.TrackDeletions {
-		v.add(path+".trackDeletions", "trackDeletions is "+notSupportedYet+" (finding deleted keys needs the source-side partition checksums, which a later release adds); remove it: deleted source rows stay in the target")
+	// checksum propagates deletions by itself (a range that lost rows is replaced), so
+	// trackDeletions is accepted there as a no-op; none replaces the whole table.
+	if s.TrackDeletions != nil && *s.TrackDeletions && s.Strategy != SyncChecksum {
+		v.add(path+".trackDeletions", "trackDeletions is "+notSupportedYet+" with strategy "+strategyName(s.Strategy)+
+			"; use strategy \"checksum\", which deletes vanished rows by replacing the key ranges that changed (set the strategy next to trackDeletions), or remove it: deleted source rows stay in the target")
 	}
 	if s.WatermarkColumn != "" {
 		if msg := identifierProblem(s.WatermarkColumn); msg != "" {
 			v.add(path+".watermarkColumn", msg)
 		}
 	}
+}
+
+// strategyName names a synchronization strategy in messages ("" is the default, none).
+func strategyName(s string) string {
+	if s == "" {
+		return "\"none\" (the default)"
+	}
+	return fmt.Sprintf("%q", s)
 }
 
 func (v *validator) checkTypeMappings(ms []TypeMapping, path string) {

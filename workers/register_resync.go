@@ -1,20 +1,29 @@
 package main
 
 import (
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
 
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceside"
 )
 
-// registerResyncOrchestrator registers the orchestrator's workflows and Snowflake-side
-// activities of this capability by their contract names.
+// registerResyncOrchestrator registers the Snowflake-side activities of re-sync by
+// checksum (docs/sync.md) by their contract names.
 func registerResyncOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
-	_, _ = r, a
+	for name, fn := range map[string]any{
+		snowflakeapi.ReadChecksumBaselinesName: a.ReadChecksumBaselines,
+		snowflakeapi.LoadResyncPartitionName:   a.LoadResyncPartition,
+		snowflakeapi.RecordResyncSkipName:      a.RecordResyncSkip,
+	} {
+		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+	}
 }
 
-// registerResyncSource registers this capability's source-side activities on the shared
-// source queue.
+// registerResyncSource registers the source-side checksum of a partition (re-sync by
+// checksum) on the shared source queue.
 func registerResyncSource(r worker.Registry, a *sourceside.Activities) {
-	_, _ = r, a
+	r.RegisterActivityWithOptions(a.ChecksumPartition, activity.RegisterOptions{Name: sourceapi.ChecksumPartitionName})
 }
