@@ -71,3 +71,16 @@ func TestLocateRefusesBadPrefixes(t *testing.T) {
 		t.Errorf("hostile watermark bound: %v", err)
 	}
 }
+
+func TestGoldenMergeRowDifferences(t *testing.T) {
+	m := must(t)
+	golden(t, "locate_merge_differences", m(MergeRowDifferencesSQL(loc, "mig1", "run-1", "db.public.orders", "db.public.orders", 7, []RowDifferenceRow{
+		{Number: 1, RowDifference: migration.RowDifference{Kind: migration.DiffValue, Key: "42", Column: "NOTE", Columns: []string{"NOTE", "AMOUNT"},
+			SourceValue: `it's a \\ back\|slash`, TargetValue: ""}},
+		{Number: 2, RowDifference: migration.RowDifference{Kind: migration.DiffMissingInTarget, Key: "43", SourceValue: `43|x|\N`}},
+		{Number: 3, RowDifference: migration.RowDifference{Kind: migration.DiffMissingInSource, Key: "'); DROP TABLE t; --", TargetValue: "44|y"}},
+	}, true, goldenTime)))
+	if _, err := MergeRowDifferencesSQL(loc, "m", "r", "t", "", 1, nil, false, goldenTime); err == nil {
+		t.Error("an empty batch is accepted")
+	}
+}

@@ -18,6 +18,7 @@ func viewDDL(l MetadataLocation) []string {
 		"{P}", l.obj(PartitionMetadataTable),
 		"{WARN}", l.obj(WarningTable),
 		"{TP}", l.obj(TableProgressView),
+		"{D}", l.obj(RowDifferenceTable),
 	)
 	view := func(name, body string) string {
 		return fmt.Sprintf("CREATE OR REPLACE VIEW %s AS\n%s", l.obj(name), r.Replace(body))
@@ -109,8 +110,10 @@ LEFT JOIN (
 ) e ON e.WORKFLOW_ID = tp.WORKFLOW_ID AND e.RUN_ID = tp.RUN_ID AND e.TABLE_KEY = tp.TABLE_KEY`
 
 // migrationErrorBody lists the first error of each failed partition of the current run,
-// and the error of each failed table that has no failed partition (a table can fail
-// before it has partitions: missing source table, target mismatch).
+// the error of each failed table that has no failed partition (a table can fail
+// before it has partitions: missing source table, target mismatch), and every row
+// difference located behind a checksum mismatch (ROW_DIFFERENCE, one row each, with
+// its kind, key, column and both values; NULL in those columns for the other rows).
 var migrationErrorBody = `SELECT
   p.WORKFLOW_ID,
   p.RUN_ID,
@@ -118,7 +121,12 @@ var migrationErrorBody = `SELECT
   p.TABLE_KEY,
   p.PARTITION_NUMBER,
   COALESCE(p.FIRST_ERROR, p.LAST_ERROR) AS ERROR_MESSAGE,
-  COALESCE(p.FIRST_ERROR_AT, p.UPDATED_AT) AS CREATED_AT
+  COALESCE(p.FIRST_ERROR_AT, p.UPDATED_AT) AS CREATED_AT,
+  CAST(NULL AS VARCHAR) AS DIFFERENCE_KIND,
+  CAST(NULL AS VARCHAR) AS ROW_KEY,
+  CAST(NULL AS VARCHAR) AS COLUMN_NAME,
+  CAST(NULL AS VARCHAR) AS SOURCE_VALUE,
+  CAST(NULL AS VARCHAR) AS TARGET_VALUE
 FROM {P} p
 LEFT JOIN {T} t ON t.WORKFLOW_ID = p.WORKFLOW_ID AND t.RUN_ID = p.RUN_ID AND t.TABLE_KEY = p.TABLE_KEY
 ` + currentRun("p") + `
@@ -131,7 +139,12 @@ SELECT
   t.TABLE_KEY,
   NULL AS PARTITION_NUMBER,
   t.ERROR_MESSAGE,
-  COALESCE(t.END_TIME, t.UPDATED_AT) AS CREATED_AT
+  COALESCE(t.END_TIME, t.UPDATED_AT) AS CREATED_AT,
+  CAST(NULL AS VARCHAR) AS DIFFERENCE_KIND,
+  CAST(NULL AS VARCHAR) AS ROW_KEY,
+  CAST(NULL AS VARCHAR) AS COLUMN_NAME,
+  CAST(NULL AS VARCHAR) AS SOURCE_VALUE,
+  CAST(NULL AS VARCHAR) AS TARGET_VALUE
 FROM {T} t
 LEFT JOIN (
   SELECT WORKFLOW_ID, RUN_ID, TABLE_KEY, COUNT(*) AS N
@@ -142,7 +155,27 @@ LEFT JOIN (
 ` + currentRun("t") + `
   AND t.STATUS = 'FAILED'
   AND t.ERROR_MESSAGE IS NOT NULL
-  AND fp.N IS NULL`
+  AND fp.N IS NULL
+UNION ALL
+SELECT
+  d.WORKFLOW_ID,
+  d.RUN_ID,
+  COALESCE(d.SOURCE_IDENTIFIER, d.TABLE_KEY) AS SOURCE_IDENTIFIER,
+  d.TABLE_KEY,
+  d.PARTITION_NUMBER,
+  CASE d.DIFFERENCE_KIND
+    WHEN 'DIFFERENT' THEN 'row ' || d.ROW_KEY || ': column ' || d.COLUMN_NAME || ' differs: source ' || d.SOURCE_VALUE || ', target ' || d.TARGET_VALUE
+    WHEN 'MISSING_IN_TARGET' THEN 'row ' || d.ROW_KEY || ' is on the source but missing in the target'
+    ELSE 'row ' || d.ROW_KEY || ' is in the target but not on the source'
+  END AS ERROR_MESSAGE,
+  d.CREATED_AT,
+  d.DIFFERENCE_KIND,
+  d.ROW_KEY,
+  d.COLUMN_NAME,
+  d.SOURCE_VALUE,
+  d.TARGET_VALUE
+FROM {D} d
+` + currentRun("d")
 
 // migrationWarningBody lists warnings (target type differences, ...) of the current run.
 var migrationWarningBody = `SELECT
