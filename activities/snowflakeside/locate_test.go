@@ -213,7 +213,7 @@ func TestRecordDifferencesShownInErrorView(t *testing.T) {
 	var got []string
 	for rows.Next() {
 		var (
-			p                          int
+			p                           int
 			kind, key, col, src, tgt, m string
 		)
 		if err := rows.Scan(&p, &kind, &key, &col, &src, &tgt, &m); err != nil {
