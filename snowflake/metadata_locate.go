@@ -75,7 +75,7 @@ WHEN NOT MATCHED THEN INSERT (WORKFLOW_ID, RUN_ID, TABLE_KEY, SOURCE_IDENTIFIER,
 }
 
 // valueLiteral is a side's value: SQL NULL on the side that lacks the row (absent
-// kind), else the canonical text (an empty text stays ” — distinct from the side
+// kind), else the canonical text (an empty text stays an empty string, distinct from the side
 // missing the row).
 func valueLiteral(kind, v, absent string) string {
 	if kind == absent {
