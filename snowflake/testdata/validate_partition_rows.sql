@@ -1,0 +1,1 @@
+SELECT "ID", "MixedCase", "AMOUNT", "RATIO", "DAY", "TS", "TSTZ", "FLAG", "BLOB", "U", "T" FROM "ANALYTICS"."Sales"."order ""lines""" WHERE "ID" IS NOT NULL AND "MixedCase" IS NOT NULL AND (("ID" > 5) OR ("ID" = 5 AND "MixedCase" > 'a')) AND (("ID" < 9) OR ("ID" = 9 AND "MixedCase" <= 'it''s')) ORDER BY "ID", "MixedCase"

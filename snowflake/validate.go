@@ -1,0 +1,152 @@
+package snowflake
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/snowmigrate/snowmigrate/migration"
+)
+
+// Validation's target-side SQL (docs/validation.md). The metrics are the cells the
+// source dialects compute (source/postgres ProfileSQL), over the target's values: for
+// every column count, nulls, distinct, min, max, sum, avg, stddev, NULL where the
+// column's kind has no such metric. Values never become SQL here: only quoted names
+// and constant literals.
+
+// Metric kinds, the same names as source.Metric* (the two sides must agree on them;
+// package snowflake does not import source).
+const (
+	MetricNumber   = "number"
+	MetricText     = "text"
+	MetricBinary   = "binary"
+	MetricTemporal = "temporal"
+	MetricBoolean  = "boolean"
+	MetricPresence = "presence"
+)
+
+// ProfileCells is the number of cells ProfileColumnsSQL returns per column.
+const ProfileCells = 8
+
+// MetricKindOf is the metric kind of a Snowflake type.
+func MetricKindOf(targetType string) string {
+	ty, err := ParseType(targetType)
+	if err != nil {
+		return MetricPresence
+	}
+	switch ty.Family {
+	case FamNumber, FamFloat:
+		return MetricNumber
+	case FamText:
+		return MetricText
+	case FamBinary:
+		return MetricBinary
+	case FamDate, FamTime, FamTimestampNTZ, FamTimestampLTZ, FamTimestampTZ:
+		return MetricTemporal
+	case FamBoolean:
+		return MetricBoolean
+	}
+	return MetricPresence
+}
+
+// ProfileColumnsSQL returns one row of len(cols)*ProfileCells cells over the whole
+// target table. Every cell is text (TO_VARCHAR) or an integer count, so that the
+// driver hands the activity exact decimal text.
+func ProfileColumnsSQL(target migration.TableRef, cols []migration.Column) (string, error) {
+	if len(cols) == 0 {
+		return "", fmt.Errorf("table %s: no columns to profile", TableName(target))
+	}
+	parts := make([]string, 0, ProfileCells*len(cols))
+	for _, c := range cols {
+		cells, err := profileCells(c)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, cells...)
+	}
+	return "SELECT " + strings.Join(parts, ",\n  ") + "\nFROM " + TableName(target), nil
+}
+
+func profileCells(c migration.Column) ([]string, error) {
+	ty, err := ParseType(c.TargetType)
+	if err != nil {
+		return nil, fmt.Errorf("column %s: %w", QuoteIdent(c.TargetName), err)
+	}
+	q := QuoteIdent(c.TargetName)
+	const none = "CAST(NULL AS VARCHAR)"
+	count := "COUNT(" + q + ")"
+	nulls := "COUNT(*) - COUNT(" + q + ")"
+	text := func(v string) string { return "TO_VARCHAR(" + v + ")" }
+	stats := func(v string) []string {
+		return []string{text("MIN(" + v + ")"), text("MAX(" + v + ")"), text("SUM(" + v + ")"), text("AVG(" + v + ")"), text("STDDEV_SAMP(" + v + ")")}
+	}
+	distinct := "COUNT(DISTINCT " + q + ")"
+	var rest []string
+	switch MetricKindOf(c.TargetType) {
+	case MetricNumber:
+		rest = append([]string{distinct}, stats(q)...)
+	case MetricText, MetricBinary:
+		// LENGTH counts characters of text and bytes of binary, as the source's
+		// char_length and octet_length do.
+		rest = append([]string{distinct}, stats("LENGTH("+q+")")...)
+	case MetricTemporal:
+		f := func(v string) string {
+			switch ty.Family {
+			case FamDate:
+				return "TO_CHAR(" + v + ", 'YYYY-MM-DD')"
+			case FamTime:
+				return "TO_CHAR(" + v + ", 'HH24:MI:SS.FF6')"
+			case FamTimestampTZ, FamTimestampLTZ:
+				return "TO_CHAR(CONVERT_TIMEZONE('UTC', " + v + "), 'YYYY-MM-DD HH24:MI:SS.FF6')"
+			}
+			return "TO_CHAR(" + v + ", 'YYYY-MM-DD HH24:MI:SS.FF6')"
+		}
+		rest = []string{distinct, f("MIN(" + q + ")"), f("MAX(" + q + ")"), none, none, none}
+	case MetricBoolean:
+		rest = []string{distinct, none, none, text("SUM(IFF(" + q + ", 1, 0))"), none, none}
+	default:
+		rest = []string{"CAST(NULL AS NUMBER)", none, none, none, none, none}
+	}
+	return append([]string{count, nulls}, rest...), nil
+}
+
+// RowCountSQL counts the target's rows.
+func RowCountSQL(target migration.TableRef) string {
+	return "SELECT COUNT(*) FROM " + TableName(target)
+}
+
+// DuplicateKeysSQL counts the key values that occur more than once among the target's
+// rows with a complete key: Snowflake does not enforce primary keys, so a row loaded
+// twice would otherwise go unnoticed by a schema check.
+func DuplicateKeysSQL(target migration.TableRef, keys []string) (string, error) {
+	if len(keys) == 0 {
+		return "", fmt.Errorf("table %s: no key columns", TableName(target))
+	}
+	q := make([]string, len(keys))
+	notNull := make([]string, len(keys))
+	for i, k := range keys {
+		q[i] = QuoteIdent(k)
+		notNull[i] = q[i] + " IS NOT NULL"
+	}
+	return "SELECT COUNT(*) FROM (SELECT " + strings.Join(q, ", ") + " FROM " + TableName(target) +
+		" WHERE " + strings.Join(notNull, " AND ") + " GROUP BY " + strings.Join(q, ", ") + " HAVING COUNT(*) > 1)", nil
+}
+
+// PartitionRowsSQL is the SELECT a person runs on Snowflake to see the target rows of
+// a partition's key range, in key order: validation level 3 reports it beside a
+// differing partition. Bounds are literals escaped by RangePredicate.
+func PartitionRowsSQL(target migration.TableRef, cols []migration.Column, partitionBy []int, p migration.Partition) (string, error) {
+	pred, err := RangePredicate(cols, partitionBy, p)
+	if err != nil {
+		return "", err
+	}
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = QuoteIdent(c.TargetName)
+	}
+	order := make([]string, len(partitionBy))
+	for i, idx := range partitionBy {
+		order[i] = QuoteIdent(cols[idx].TargetName)
+	}
+	return "SELECT " + strings.Join(names, ", ") + " FROM " + TableName(target) + " WHERE " + pred +
+		" ORDER BY " + strings.Join(order, ", "), nil
+}
