@@ -1,0 +1,308 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Re-sync by checksum on the real stack (docs/sync.md): a first run is a full load
+// that records each partition's checksum; a re-run checksums each of those key ranges
+// on the source, skips the unchanged ones and replaces the changed ones (delete + COPY
+// in one transaction), and loads ranges beyond the last one as new partitions. The
+// target ends equal to the source value by value, deletions included.
+
+const checksumMigration = "E2eResyncChecksum"
+
+// checksumSpec compares every column of ck (ids are even at first, so that odd ids
+// insert inside the recorded ranges).
+var checksumSpec = tableSpec{pgFrom: "ck", pgOrder: "id", sfFrom: "E2E.PUBLIC.CK", sfOrder: "ID", cols: []col{
+	{"id", "ID", "int"}, {"name", "NAME", "text"}, {"amount::text", "TO_VARCHAR(AMOUNT)", "dec"},
+	{"(extract(epoch from at) * 1000000)::bigint", "AT", "tstz"}, {"note", "NOTE", "text"},
+}}
+
+func (s *stack) checksumRun(t *testing.T, cfg, name string, run int) {
+	t.Helper()
+	out, code := s.starter(2*time.Minute, "create-data-migration-workflow", cfg, "--name", name,
+		"--connection-name", s.emu.ConnectionName(), "--source-platform", "postgresql", "--task-queue-base", s.queue)
+	if code != 0 {
+		t.Fatalf("run %d: create exit %d:\n%s", run, code, out)
+	}
+	if out, code = s.starter(10*time.Minute, "watch", name); code != 0 {
+		t.Fatalf("run %d: watch exit %d:\n%s", run, code, out)
+	}
+}
+
+// partAction is one partition of one run as PARTITION_METADATA records it.
+type partAction struct {
+	number       int
+	lower, upper *int64 // nil: unbounded
+	nullKeys     bool
+	status       string
+	action       string
+	checksum     string
+	rowsLoaded   int64
+}
+
+// runPartitions reads the partitions of the n-th run (1-based, by start time) of a
+// migration's table.
+func (s *stack) runPartitions(name, table string, run int) []partAction {
+	s.t.Helper()
+	key := s.pgDB + ".public." + table
+	rows, err := s.sf().Query(`SELECT p.PARTITION_NUMBER, COALESCE(p.LOWER_BOUND, ''), COALESCE(p.UPPER_BOUND, ''), COALESCE(p.NULL_KEYS, FALSE), p.STATUS,
+  COALESCE(p.SYNC_ACTION, ''), COALESCE(p.SOURCE_CHECKSUM, ''), COALESCE(p.ROWS_LOADED, 0)
+FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA p
+JOIN (SELECT RUN_ID, ROW_NUMBER() OVER (ORDER BY START_TIME) AS N FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_METADATA
+      WHERE WORKFLOW_ID = '` + name + `' AND TABLE_KEY = '` + key + `') r ON r.RUN_ID = p.RUN_ID
+WHERE p.WORKFLOW_ID = '` + name + `' AND p.TABLE_KEY = '` + key + `' AND r.N = ` + strconv.Itoa(run) + ` ORDER BY p.PARTITION_NUMBER`)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	bound := func(j string) *int64 {
+		if j == "" {
+			return nil
+		}
+		var b []string
+		if err := json.Unmarshal([]byte(j), &b); err != nil || len(b) != 1 {
+			s.t.Fatalf("bound %q: %v", j, err)
+		}
+		v, err := strconv.ParseInt(b[0], 10, 64)
+		if err != nil {
+			s.t.Fatalf("bound %q: %v", j, err)
+		}
+		return &v
+	}
+	var out []partAction
+	for rows.Next() {
+		var p partAction
+		var lo, up string
+		if err := rows.Scan(&p.number, &lo, &up, &p.nullKeys, &p.status, &p.action, &p.checksum, &p.rowsLoaded); err != nil {
+			s.t.Fatal(err)
+		}
+		p.lower, p.upper = bound(lo), bound(up)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		s.t.Fatal(err)
+	}
+	return out
+}
+
+// holds says whether key lies in the partition's range (lower, upper].
+func (p partAction) holds(key int64) bool {
+	return !p.nullKeys && (p.lower == nil || key > *p.lower) && (p.upper == nil || key <= *p.upper)
+}
+
+func (s *stack) tableRowsLoaded(name, table string) int64 {
+	s.t.Helper()
+	return s.sfInt(`SELECT ROWS_LOADED FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_METADATA WHERE WORKFLOW_ID = '` + name +
+		`' AND TABLE_KEY = '` + s.pgDB + `.public.` + table + `' ORDER BY START_TIME DESC LIMIT 1`)
+}
+
+func TestResyncChecksumReplacesOnlyChangedRanges(t *testing.T) {
+	s := newStack(t)
+	s.pgExec(`CREATE TABLE ck (id int PRIMARY KEY, name text NOT NULL, amount numeric(12,2), at timestamptz, note text)`,
+		`INSERT INTO ck SELECT 2 * g, 'item ' || g, g * 1.25, timestamptz '2024-01-01 00:00+00' + g * interval '1 hour', CASE WHEN g % 7 = 0 THEN NULL ELSE 'n' || g END
+		 FROM generate_series(1, 100) g`)
+	cfg := s.writeConfig("checksum.json", fmt.Sprintf(`{
+  "tables": [
+    { "source": { "databaseName": %q, "schemaName": "public", "tableName": "ck" },
+      "target": { "databaseName": "E2E", "schemaName": "PUBLIC", "tableName": "CK" },
+      "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 10 },
+      "synchronization": { "strategy": "checksum" } }
+  ]
+}`, s.pgDB))
+	s.startOrchestrator()
+	s.startSourceWorker("source1", 4)
+
+	// Run 1: a full load; every partition records its checksum, action LOADED.
+	s.checksumRun(t, cfg, checksumMigration, 1)
+	if n := s.compareTable(checksumSpec); n != 100 {
+		t.Fatalf("run 1: %d rows compared, want 100", n)
+	}
+	first := s.runPartitions(checksumMigration, "ck", 1)
+	bounded := 0
+	for _, p := range first {
+		if p.status != "COMPLETED" || p.action != "LOADED" || p.checksum == "" {
+			t.Fatalf("run 1 partition %+v: want COMPLETED, LOADED, with a checksum", p)
+		}
+		if p.upper != nil {
+			bounded++
+		}
+	}
+	if bounded < 8 {
+		t.Fatalf("run 1 planned %d bounded partitions, want about 10: %+v", bounded, first)
+	}
+
+	// Change the source: an update in one range, a delete in another, an insert
+	// inside a third (odd id), a changed partition in the middle (every row of the
+	// range holding 100), rows beyond the last range, and a NULL note made non-NULL.
+	s.pgExec(
+		`UPDATE ck SET amount = amount + 0.01 WHERE id = 24`,
+		`DELETE FROM ck WHERE id = 62`,
+		`INSERT INTO ck VALUES (141, 'inserted inside', 7.77, timestamptz '2025-01-01 00:00+00', 'odd')`,
+		`UPDATE ck SET name = name || ' (changed)' WHERE id BETWEEN 92 AND 110`,
+		`INSERT INTO ck SELECT 2 * g, 'beyond ' || g, g, NULL, NULL FROM generate_series(101, 115) g`,
+	)
+	changed := []int64{24, 62, 141, 92, 110}
+	s.checksumRun(t, cfg, checksumMigration, 2)
+	if n := s.compareTable(checksumSpec); n != 115 {
+		t.Fatalf("run 2: %d rows compared, want 115", n)
+	}
+	if n := s.sfInt("SELECT COUNT(*) - COUNT(DISTINCT ID) FROM E2E.PUBLIC.CK"); n != 0 {
+		t.Fatalf("run 2: %d duplicate ids in the target", n)
+	}
+	second := s.runPartitions(checksumMigration, "ck", 2)
+	var skipped, reloaded, loaded int
+	var moved int64
+	for _, p := range first {
+		if p.upper == nil || p.nullKeys {
+			continue
+		}
+		var q *partAction
+		for i := range second {
+			if second[i].number == p.number {
+				q = &second[i]
+			}
+		}
+		if q == nil || q.lower == nil != (p.lower == nil) || *q.upper != *p.upper {
+			t.Fatalf("run 2 did not reuse partition %d of run 1 with its bounds: %+v", p.number, q)
+		}
+		want := "SKIPPED"
+		for _, k := range changed {
+			if p.holds(k) {
+				want = "RELOADED"
+			}
+		}
+		if q.action != want || q.status != "COMPLETED" || q.checksum == "" {
+			t.Errorf("run 2 partition %d (%v, %v]: %s/%s, want COMPLETED/%s with a checksum", q.number, p.lower, *p.upper, q.status, q.action, want)
+		}
+		if want == "SKIPPED" && q.checksum != p.checksum {
+			t.Errorf("run 2 skipped partition %d carries checksum %s, run 1 recorded %s", q.number, q.checksum, p.checksum)
+		}
+		if want == "RELOADED" && q.checksum == p.checksum {
+			t.Errorf("run 2 reloaded partition %d but its checksum %s did not change", q.number, q.checksum)
+		}
+	}
+	for _, q := range second {
+		switch q.action {
+		case "SKIPPED":
+			skipped++
+		case "RELOADED":
+			reloaded++
+			moved += q.rowsLoaded
+		case "LOADED":
+			loaded++
+			moved += q.rowsLoaded
+		default:
+			t.Errorf("run 2 partition %d has action %q", q.number, q.action)
+		}
+	}
+	// 24, 62 and 141 lie in three ranges, 92..110 in one or two: 4 or 5 reloaded; the
+	// tail beyond the last bounded range (and the NULL-key range) loads as new.
+	if reloaded < 4 || reloaded > 5 || skipped < bounded-5 || loaded < 1 {
+		t.Errorf("run 2: %d skipped, %d reloaded, %d loaded of %d bounded ranges: %+v", skipped, reloaded, loaded, bounded, second)
+	}
+	t.Logf("run 2: %d bounded ranges in run 1; %d skipped, %d reloaded, %d loaded as new; %d rows moved", bounded, skipped, reloaded, loaded, moved)
+	if got := s.tableRowsLoaded(checksumMigration, "ck"); got != moved || got >= 115 {
+		t.Errorf("run 2: TABLE_METADATA says %d rows moved, the partitions %d; want only the changed ranges' rows", got, moved)
+	}
+
+	// Run 3, nothing changed: every reused range is skipped.
+	s.checksumRun(t, cfg, checksumMigration, 3)
+	s.compareTable(checksumSpec)
+	for _, q := range s.runPartitions(checksumMigration, "ck", 3) {
+		if q.upper != nil && !q.nullKeys && q.action != "SKIPPED" {
+			t.Errorf("run 3 (no change): partition %d %s, want SKIPPED", q.number, q.action)
+		}
+	}
+}
+
+// TestResyncChecksumKilledDuringReplace: the orchestrator is SIGKILLed while a
+// changed partition's replace transaction (delete + COPY) is open; the restarted
+// orchestrator's next attempt aborts it and the run ends with the target equal to the
+// source, every row once.
+func TestResyncChecksumKilledDuringReplace(t *testing.T) {
+	s := newStack(t)
+	const rows = 120000
+	s.pgExec(`CREATE TABLE ckk (id bigint PRIMARY KEY, a text, b numeric(12,2))`,
+		fmt.Sprintf(`INSERT INTO ckk SELECT g, 'row ' || g, g / 100.0 FROM generate_series(1, %d) g`, rows),
+		`ANALYZE ckk`)
+	const name = "E2eResyncChecksumKill"
+	cfg := s.writeConfig("ckk.json", fmt.Sprintf(`{
+  "tables": [ { "source": { "databaseName": %q, "schemaName": "public", "tableName": "ckk" },
+                "target": { "databaseName": "E2E", "schemaName": "PUBLIC", "tableName": "CKK" },
+                "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 20000 },
+                "synchronization": { "strategy": "checksum" } } ]
+}`, s.pgDB))
+	orch := s.startOrchestrator()
+	s.startSourceWorker("source1", 2)
+	s.checksumRun(t, cfg, name, 1)
+	spec := tableSpec{pgFrom: "ckk", pgOrder: "id", sfFrom: "E2E.PUBLIC.CKK", sfOrder: "ID", cols: []col{
+		{"id", "ID", "int"}, {"a", "A", "text"}, {"b::text", "TO_VARCHAR(B)", "dec"}}}
+
+	// Change every row of the middle ranges (and delete some) so that their replaces
+	// are long enough to be caught open.
+	s.pgExec(`UPDATE ckk SET a = a || ' v2', b = b + 1 WHERE id BETWEEN 20001 AND 80000`,
+		`DELETE FROM ckk WHERE id % 1000 = 7 AND id BETWEEN 20001 AND 80000`)
+	out, code := s.starter(time.Minute, "create-data-migration-workflow", cfg, "--name", name,
+		"--connection-name", s.emu.ConnectionName(), "--source-platform", "postgresql", "--task-queue-base", s.queue)
+	if code != 0 {
+		t.Fatalf("run 2: create exit %d:\n%s", code, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	watcher := s.sf()
+	watcher.SetMaxOpenConns(1)
+	conn, err := watcher.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	seen := false
+	deadline := time.Now().Add(3 * time.Minute)
+	for !seen && time.Now().Before(deadline) {
+		seen = len(openLoadTxns(t, ctx, conn)) > 0
+	}
+	if !seen {
+		t.Fatal("no replace transaction was seen open within 3 minutes")
+	}
+	if err := orch.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	waitExit(orch)
+	t.Logf("killed the orchestrator; replace transactions left open: %v", openLoadTxns(t, ctx, conn))
+	s.startOrchestrator()
+	if out, code := s.starter(6*time.Minute, "watch", name); code != 0 {
+		t.Fatalf("run 2: watch exit %d after the kill:\n%s", code, out)
+	}
+	if n := s.compareTable(spec); n != rows-60 {
+		t.Fatalf("run 2: %d rows compared, want %d", n, rows-60)
+	}
+	if n := s.sfInt("SELECT COUNT(*) - COUNT(DISTINCT ID) FROM E2E.PUBLIC.CKK"); n != 0 {
+		t.Fatalf("%d duplicate ids after the kill", n)
+	}
+	var reloaded, skipped int
+	for _, p := range s.runPartitions(name, "ckk", 2) {
+		switch {
+		case p.action == "RELOADED":
+			reloaded++
+		case p.action == "SKIPPED":
+			skipped++
+			if p.holds(40000) {
+				t.Errorf("partition %d holding changed rows was skipped", p.number)
+			}
+		}
+	}
+	if reloaded < 3 || skipped < 1 {
+		t.Errorf("run 2: %d reloaded, %d skipped; want the 3 changed ranges reloaded and the first skipped", reloaded, skipped)
+	}
+	if left := openLoadTxns(t, ctx, conn); len(left) > 0 {
+		t.Errorf("transactions still open after the run: %v", left)
+	}
+}
