@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
@@ -149,6 +151,9 @@ func startMigration(c *cli.Context, cl client.Client, in workflows.MigrationInpu
 	}
 	ctx, cancel := contextWithTimeout(c)
 	defer cancel()
+	if err := refuseIfRunning(ctx, cl, c.String(config.FlagNamespace), in.Name); err != nil {
+		return nil, err
+	}
 	run, err := cl.ExecuteWorkflow(ctx, opts, workflows.DataMigrationWorkflowName, in)
 	if err != nil && missingSearchAttribute(err) {
 		// The workers register the search attributes when they start; a starter run
@@ -168,6 +173,43 @@ func startMigration(c *cli.Context, cl client.Client, in workflows.MigrationInpu
 		return nil, fmt.Errorf("start migration %s: %w", in.Name, err)
 	}
 	return run, nil
+}
+
+// refuseIfRunning refuses to start migration name while a run of it is open under
+// another workflow ID: a scheduled run is NAME-<scheduled time>, so the workflow ID
+// conflict that stops a second manual start does not see it, and both runs would
+// start the same table workflows (NAME/<table>) and write the same target tables.
+// Runs are found in visibility by the migration-name search attribute; when that
+// attribute is not registered yet, no run can carry it.
+func refuseIfRunning(ctx context.Context, cl client.Client, namespace, name string) error {
+	resp, err := cl.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+		Namespace: namespace, PageSize: 5, Query: runningMigrationQuery(name),
+	})
+	if err != nil {
+		if missingSearchAttribute(err) {
+			return nil
+		}
+		return fmt.Errorf("look for a running migration named %s before starting it: %w", name, err)
+	}
+	for _, e := range resp.GetExecutions() {
+		id := e.GetExecution().GetWorkflowId()
+		if id == name {
+			continue // a run by hand: the workflow ID conflict reports it (startMigration)
+		}
+		return cli.Exit(fmt.Sprintf("a run of migration %s is already running as workflow %s (a scheduled run, or one started by hand); "+
+			"starting another would run the same tables twice at once: wait until it ends (`starter watch %s`) and start %s again; "+
+			"to keep a schedule from starting more runs meanwhile, `starter schedule pause %s`",
+			name, id, id, name, name), exitFailure)
+	}
+	return nil
+}
+
+// runningMigrationQuery selects the open DataMigrationWorkflow runs of a migration
+// name (validated: letters and digits; quotes are escaped anyway).
+func runningMigrationQuery(name string) string {
+	q := strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(name)
+	return fmt.Sprintf("WorkflowType = '%s' AND %s = '%s' AND ExecutionStatus = 'Running'",
+		workflows.DataMigrationWorkflowName, workflows.SearchAttrMigration, q)
 }
 
 func missingSearchAttribute(err error) bool {
