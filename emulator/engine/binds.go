@@ -187,3 +187,71 @@ func fmtDate(t time.Time) string {
 	}
 	return fmt.Sprintf("%04d%s", y, t.Format("-01-02"))
 }
+
+// bindPiece is bindLiteral as an operand. TIME and TIMESTAMP_* binds (nanoseconds since
+// midnight / the epoch; TIMESTAMP_TZ with its offset in minutes + 1440) also carry their
+// exact value (ext.go) and, for INSERT … VALUES, its text with every digit and the offset.
+func (t *translator) bindPiece(tok Token) (piece, error) {
+	q0 := t.qmark
+	lit, h, err := t.bindLiteral(tok)
+	if err != nil || h == nil || lit == "NULL" {
+		return piece{text: lit, hint: h}, err
+	}
+	q1 := t.qmark
+	t.qmark = q0 // bindValue consumes the '?' again
+	b, v, _, err := t.bindValue(tok)
+	t.qmark = q1
+	if err != nil {
+		return piece{}, err
+	}
+	s, _ := v.(string)
+	var canon string
+	switch strings.ToUpper(b.Type) {
+	case "TIME":
+		ns, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return piece{text: lit, hint: h}, nil
+		}
+		canon = time.Unix(0, ns).UTC().Format("15:04:05.000000000")
+	case "TIMESTAMP_NTZ", "TIMESTAMP", "TIMESTAMP_LTZ":
+		ns, ok := new(big.Int).SetString(s, 10)
+		if !ok {
+			return piece{text: lit, hint: h}, nil
+		}
+		canon = fmtTS9(unixNanos(ns)) + "+00:00"
+		if strings.ToUpper(b.Type) != "TIMESTAMP_LTZ" {
+			canon = fmtTS9(unixNanos(ns))
+		}
+	case "TIMESTAMP_TZ":
+		f := strings.Fields(s)
+		ns, ok := new(big.Int).SetString(f[0], 10)
+		off, err := strconv.Atoi(f[1])
+		if !ok || err != nil {
+			return piece{text: lit, hint: h}, nil
+		}
+		off -= 1440
+		tm := unixNanos(ns).Add(time.Duration(off) * time.Minute)
+		sign := "+"
+		if off < 0 {
+			sign, off = "-", -off
+		}
+		canon = fmtTS9(tm) + fmt.Sprintf("%s%02d:%02d", sign, off/60, off%60)
+	default:
+		return piece{text: lit, hint: h}, nil
+	}
+	st := *h
+	st.Precision = 9
+	p := t.castExt(piece{text: qstr(canon), hint: hintVarchar}, st, false)
+	p.valText = qstr(canon)
+	return p, nil
+}
+
+// fmtTS9 is fmtTS with all nine fractional digits.
+func fmtTS9(t time.Time) string {
+	y := t.Year()
+	base := t.Format("-01-02 15:04:05.000000000")
+	if y < 0 {
+		return fmt.Sprintf("%04d%s (BC)", -y+1, base)
+	}
+	return fmt.Sprintf("%04d%s", y, base)
+}

@@ -194,6 +194,9 @@ func loadCatalog(ctx context.Context, db *sql.DB) (*catalog, error) {
 		if comment == "" || err != nil {
 			st = duckTypeSF(dt)
 		}
+		if st.extended() && extBaseOfDuck(dt) == "" {
+			st.Legacy = true // stored before extended storage existed
+		}
 		te.sfTypes = append(te.sfTypes, st)
 		te.info.Columns = append(te.info.Columns, ColumnInfo{Name: dec(col), DuckName: qid(col), SFType: st.String(), DuckType: dt, Nullable: nullable})
 	}

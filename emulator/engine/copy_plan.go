@@ -108,6 +108,7 @@ func (c *copyRun) buildPlan(ctx context.Context, fp *filePlan) error {
 		targets[k].Raw = raws[k]
 		isJSON := strings.EqualFold(types.Types[k], "JSON") || c.stmt.Transform != nil && c.transformJSON[k]
 		convert(&targets[k], "s."+rawCol(k+1), types.Types[k], isJSON)
+		convertExt(&targets[k], "s."+rawCol(k+1), types.Types[k], hostOffsetMinutes(c.h))
 	}
 	fp.Cols = targets
 	return nil
@@ -213,6 +214,37 @@ func (c *copyRun) targetColumns() []colPlan {
 func isVariantType(sf string) bool {
 	b := strings.ToUpper(sf)
 	return strings.HasPrefix(b, "VARIANT") || strings.HasPrefix(b, "OBJECT") || strings.HasPrefix(b, "ARRAY")
+}
+
+// hostOffsetMinutes is the session's UTC offset (0 for hosts without a session).
+func hostOffsetMinutes(h stageHost) int {
+	if o, ok := h.(interface{ offsetMinutes() int }); ok {
+		return o.offsetMinutes()
+	}
+	return 0
+}
+
+// convertExt replaces convert's plan for a column stored extended (ext.go): typed
+// timestamps keep their nanoseconds, text its nine digits and its own offset.
+func convertExt(cp *colPlan, r, src string, offMin int) {
+	st, err := parseSFTypeString(cp.Target.SFType)
+	if err != nil || !st.extended() || extBaseOfDuck(cp.Target.DuckType) == "" {
+		return
+	}
+	cp.Conv = extStore(r, src, st, offMin)
+	cp.Check = ""
+	u := strings.ToUpper(src)
+	if extBaseOfDuck(src) == "" && !timestampTypes[u] && u != "DATE" && u != "TIME" && u != "NULL" && u != `"NULL"` {
+		// text: a value the pattern and DuckDB's parser both refuse cannot be stored
+		cp.Check = "(" + r + " IS NOT NULL AND " + extFromText("CAST("+r+" AS VARCHAR)", st, offMin, true) + " IS NULL)"
+	}
+	if cp.Target.NotNull {
+		if cp.Check != "" {
+			cp.Check = "(" + r + " IS NULL OR " + cp.Check + ")"
+		} else {
+			cp.Check = "(" + r + " IS NULL)"
+		}
+	}
 }
 
 // convert sets Conv and Check of a column whose raw value r has DuckDB type src;

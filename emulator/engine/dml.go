@@ -121,7 +121,9 @@ func (s *Session) execInsert(ctx context.Context, toks []Token, binds map[string
 				if !toks[rg[0]].IsOp("(") || matching(toks, rg[0]) != rg[1]-1 {
 					return nil, errSyntaxAt(toks[rg[0]], "; expected a parenthesised row")
 				}
+				t.inValues = true
 				txt, _, err := t.exprRange(rg[0], rg[1])
+				t.inValues = false
 				if err != nil {
 					return nil, err
 				}
@@ -137,6 +139,10 @@ func (s *Session) execInsert(ctx context.Context, toks []Token, binds map[string
 		body = q
 	} else {
 		return nil, errSyntaxAt(toks[i], "; expected VALUES or a query")
+	}
+	body, err = s.storeExtInsert(ctx, e, colList, body)
+	if err != nil {
+		return nil, err
 	}
 	body = s.localizeInsert(e, colList, body)
 	if overwrite {
@@ -183,7 +189,7 @@ func (s *Session) localizeInsert(e *tableEntry, colList []string, body string) s
 	for n, k := range targets {
 		alias := "c" + strconv.Itoa(n)
 		names = append(names, alias)
-		if k < len(e.sfTypes) && (e.sfTypes[k].Base == "TIMESTAMP_LTZ" || e.sfTypes[k].Base == "TIMESTAMP_TZ") {
+		if k < len(e.sfTypes) && !e.sfTypes[k].extended() && (e.sfTypes[k].Base == "TIMESTAMP_LTZ" || e.sfTypes[k].Base == "TIMESTAMP_TZ") {
 			need = true
 			sel = append(sel, s.strToLTZ(alias, false))
 		} else {
@@ -227,13 +233,17 @@ func (s *Session) execUpdate(ctx context.Context, toks []Token, binds map[string
 		}
 		end := stmtEnd(toks)
 		d := dmlSQL{ref: e.info.DuckRef}
-		if topLevelWord(toks, j+1, end, "FROM") >= 0 {
+		if f := topLevelWord(toks, j+1, end, "FROM"); f >= 0 {
 			// UPDATE … FROM: the joined rows cannot be proven on a stale snapshot
-			rest, _, err := t.exprRange(j+1, end)
+			rest, _, err := t.exprRange(f, end)
 			if err != nil {
 				return dmlSQL{}, err
 			}
-			d.q = "UPDATE " + target + " SET " + rest
+			sets, err := t.setList(e, j+1, f)
+			if err != nil {
+				return dmlSQL{}, err
+			}
+			d.q = "UPDATE " + target + " SET " + sets + " " + rest
 			return d, nil
 		}
 		w := topLevelWord(toks, j+1, end, "WHERE")
@@ -241,7 +251,7 @@ func (s *Session) execUpdate(ctx context.Context, toks []Token, binds map[string
 		if w >= 0 {
 			setEnd = w
 		}
-		sets, _, err := t.exprRange(j+1, setEnd)
+		sets, err := t.setList(e, j+1, setEnd)
 		if err != nil {
 			return dmlSQL{}, err
 		}

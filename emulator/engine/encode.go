@@ -47,26 +47,25 @@ func (s *Session) encodeCell(c *Column, v any) (*string, error) {
 			return nil, fmt.Errorf("engine: date column %s got %T", c.Name, v)
 		}
 		out = strconv.FormatInt(floorDiv(tm.Unix(), 86400), 10)
-	case "time":
-		tm, ok := v.(time.Time)
+	case "time", "timestamp_ntz", "timestamp_ltz", "timestamp_tz":
+		tm, n, off, ok := temporalValue(v)
 		if !ok {
-			return nil, fmt.Errorf("engine: time column %s got %T", c.Name, v)
+			return nil, fmt.Errorf("engine: %s column %s got %T", c.Type, c.Name, v)
 		}
-		sec := tm.Hour()*3600 + tm.Minute()*60 + tm.Second()
-		out = fmt.Sprintf("%d.%09d", sec, tm.Nanosecond())
-	case "timestamp_ntz", "timestamp_ltz":
-		tm, ok := v.(time.Time)
-		if !ok {
-			return nil, fmt.Errorf("engine: timestamp column %s got %T", c.Name, v)
+		nanos := tm.Nanosecond() + n
+		if c.Type == "time" {
+			out = strconv.Itoa(tm.Hour()*3600+tm.Minute()*60+tm.Second()) + fraction(nanos, int(c.Scale))
+			break
 		}
-		out = epochFraction(tm)
-	case "timestamp_tz":
-		tm, ok := v.(time.Time)
-		if !ok {
-			return nil, fmt.Errorf("engine: timestamp column %s got %T", c.Name, v)
+		out = strconv.FormatInt(tm.Unix(), 10) + fraction(nanos, int(c.Scale))
+		if c.Type == "timestamp_tz" {
+			if off == nil {
+				_, o := tm.In(s.tz).Zone()
+				o /= 60
+				off = &o
+			}
+			out += " " + strconv.Itoa(*off+1440)
 		}
-		_, off := tm.In(s.tz).Zone()
-		out = epochFraction(tm) + " " + strconv.Itoa(off/60+1440)
 	case "binary":
 		b, ok := v.([]byte)
 		if !ok {
@@ -110,6 +109,51 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
+}
+
+// temporalValue reads a DuckDB time value: a time.Time (microseconds), or an extended
+// value (ext.go) as a map with the microsecond value u, the nanoseconds below it n and,
+// for TIMESTAMP_TZ, the offset in minutes o.
+func temporalValue(v any) (tm time.Time, n int, off *int, ok bool) {
+	switch x := v.(type) {
+	case time.Time:
+		return x, 0, nil, true
+	case map[string]any:
+		tm, ok = x["u"].(time.Time)
+		if !ok {
+			return tm, 0, nil, false
+		}
+		switch y := x["n"].(type) {
+		case uint16:
+			n = int(y)
+		case int64:
+			n = int(y)
+		}
+		if o, has := x["o"]; has {
+			var m int
+			switch y := o.(type) {
+			case int16:
+				m = int(y)
+			case int64:
+				m = int(y)
+			}
+			off = &m
+		}
+		return tm, n, off, true
+	}
+	return tm, 0, nil, false
+}
+
+// fraction is ".ddd" with scale digits of nanos (truncated), "" for scale 0: Snowflake
+// sends as many digits as the column's scale.
+func fraction(nanos, scale int) string {
+	if scale <= 0 {
+		return ""
+	}
+	if scale > 9 {
+		scale = 9
+	}
+	return "." + fmt.Sprintf("%09d", nanos)[:scale]
 }
 
 // epochFraction is "seconds.nanoseconds" with floor seconds and a positive fraction.

@@ -61,7 +61,7 @@ func TestUpdateDeleteBinds(t *testing.T) {
 	if cells(r) != "1" {
 		t.Fatal(cells(r))
 	}
-	expectRows(t, s, `SELECT * FROM u`, `1,it's,-1,-1.500000000,1.000000000,1.500000000 1440,3723.000000000,DEADBEEF,2.5,1,123456789012345678901234567890`)
+	expectRows(t, s, `SELECT * FROM u`, `1,it's,-1,-1.500000000,1.000000001,1.500000000 1500,3723.000000000,DEADBEEF,2.5,1,123456789012345678901234567890`)
 	// array binding inserts one row per element
 	r, err = exec(s, `INSERT INTO u (id, v) VALUES (?, ?)`, map[string]Bind{"1": {Type: "FIXED", Value: []any{"2", "3", "4"}}, "2": {Type: "TEXT", Value: []any{"x", nil, "z"}}})
 	if err != nil || cells(r) != "3" {

@@ -83,7 +83,7 @@ func TestPersistence(t *testing.T) {
 	defer e.Close()
 	s, _ = e.NewSession(context.Background(), "P", "S1")
 	defer s.Close()
-	r := expectRows(t, s, `SELECT v, ts FROM "Tab"`, `x,1577829600.000000000 1440`)
+	r := expectRows(t, s, `SELECT v, ts FROM "Tab"`, `x,1577829600.000000000 1560`)
 	if r.Columns[0].Length != 5 || r.Columns[1].Type != "timestamp_tz" {
 		t.Fatalf("types after restart: %+v", r.Columns)
 	}

@@ -402,7 +402,7 @@ func (t *translator) mapFunc(name string, a *callArgs, within string) (piece, er
 		}
 		txt := "date_trunc(" + qstr(strings.ToLower(part)) + ", " + p.text + ")"
 		if p.hint != nil {
-			txt = "CAST(" + txt + " AS " + p.hint.Duck() + ")"
+			txt = "CAST(" + txt + " AS " + p.hint.valueDuck() + ")"
 		}
 		return piece{text: txt, hint: p.hint}, nil
 	case "LAST_DAY":
@@ -411,7 +411,9 @@ func (t *translator) mapFunc(name string, a *callArgs, within string) (piece, er
 	case "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "QUARTER", "WEEK", "DAYOFWEEK", "DAYOFYEAR", "DAYOFMONTH":
 		s, err := a.s(0)
 		return piece{text: "date_part(" + qstr(strings.ToLower(name)) + ", " + s + ")"}, err
-	case "SPLIT_PART", "SUBSTR", "SUBSTRING", "UPPER", "LOWER", "TRIM", "LTRIM", "RTRIM", "CONCAT", "REPLACE",
+	case "REPLACE":
+		return t.replaceCall(a)
+	case "SPLIT_PART", "SUBSTR", "SUBSTRING", "UPPER", "LOWER", "TRIM", "LTRIM", "RTRIM", "CONCAT",
 		"LPAD", "RPAD", "REVERSE", "ABS", "ROUND", "FLOOR", "CEIL", "MOD", "POWER", "POW", "SQRT", "LN", "LOG",
 		"EXP", "SIGN", "SUM", "MIN", "MAX", "AVG", "MEDIAN", "COALESCE", "NULLIF", "GREATEST", "LEAST",
 		"ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD", "FIRST_VALUE", "LAST_VALUE", "NTILE", "ANY_VALUE",
@@ -612,6 +614,21 @@ func (t *translator) toVarchar(a *callArgs) (piece, error) {
 	if err != nil {
 		return piece{}, err
 	}
+	if p.ext != "" {
+		f := extDefaultFormat(p.extBase)
+		if a.n() == 2 {
+			r := a.ranges[1]
+			if r[1]-r[0] != 1 || t.toks[r[0]].Kind != TkString {
+				return piece{}, unsupported("TO_VARCHAR with a computed format")
+			}
+			f = t.toks[r[0]].Val
+		}
+		txt, ok := t.s.extFormat(p.ext, extHint(*p), f)
+		if !ok {
+			return piece{}, unsupported("TO_VARCHAR format %q", f)
+		}
+		return piece{text: txt, hint: hintVarchar}, nil
+	}
 	if a.n() == 1 {
 		if p.hint != nil && (p.hint.Base == "TIMESTAMP_LTZ" || p.hint.Base == "TIMESTAMP_TZ") {
 			wall, off := t.wallClock(p)
@@ -626,6 +643,9 @@ func (t *translator) toVarchar(a *callArgs) (piece, error) {
 	f, ok := sfFormatToStrftime(t.toks[r[0]].Val)
 	if !ok {
 		return piece{}, unsupported("TO_VARCHAR format %q", t.toks[r[0]].Val)
+	}
+	if txt, ok := dateText(p, f); ok {
+		return piece{text: txt, hint: hintVarchar}, nil
 	}
 	src := timeForFormat(p)
 	if p.hint != nil && (p.hint.Base == "TIMESTAMP_LTZ" || p.hint.Base == "TIMESTAMP_TZ") {
@@ -702,7 +722,7 @@ func (t *translator) toTemporal(name string, a *callArgs, st sfType) (piece, err
 			if try {
 				fn = "try_strptime"
 			}
-			out := piece{text: "CAST(" + fn + "(" + p.text + ", " + qstr(f) + ") AS " + st.Duck() + ")"}
+			out := piece{text: "CAST(" + fn + "(" + p.text + ", " + qstr(f) + ") AS " + st.valueDuck() + ")"}
 			out.hint = &st
 			return out, nil
 		case r[1]-r[0] == 1 && tk.Kind == TkNumber && strings.HasPrefix(st.Base, "TIMESTAMP"):

@@ -19,7 +19,7 @@ type vcol struct {
 var (
 	vText  = sfType{Base: "VARCHAR", Length: 16777216}
 	vNum   = sfType{Base: "NUMBER", Precision: 38}
-	vTime  = sfType{Base: "TIMESTAMP_LTZ", Precision: 9}
+	vTime  = sfType{Base: "TIMESTAMP_LTZ", Precision: 9, Legacy: true}
 	vBoolY = sfType{Base: "VARCHAR", Length: 3}
 )
 

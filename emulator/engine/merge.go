@@ -226,7 +226,7 @@ func (s *Session) parseMergeClauses(t *translator, toks []Token, k int, te *tabl
 				if te.info.Column(name) == nil {
 					return nil, Errorf(ErrInvalidIdentifier, "42000", "SQL compilation error: error line 0 at position 0\ninvalid identifier '%s'", sfIdent(name))
 				}
-				v, _, err := t.exprRange(ex, r[1])
+				v, err := t.assignExt(colType(te, name), ex, r[1])
 				if err != nil {
 					return nil, err
 				}
@@ -256,8 +256,19 @@ func (s *Session) parseMergeClauses(t *translator, toks []Token, k int, te *tabl
 			if cl+1 != end {
 				return nil, errSyntaxAt(toks[cl+1], "")
 			}
-			for _, r := range splitTop(toks, b+2, cl) {
-				v, _, err := t.exprRange(r[0], r[1])
+			for k, r := range splitTop(toks, b+2, cl) {
+				var st *sfType
+				switch {
+				case len(c.cols) > 0 && k < len(c.cols):
+					for n, col := range te.info.Columns {
+						if qcol(col.Name) == c.cols[k] && n < len(te.sfTypes) {
+							st = &te.sfTypes[n]
+						}
+					}
+				case len(c.cols) == 0 && k < len(te.sfTypes):
+					st = &te.sfTypes[k]
+				}
+				v, err := t.assignExt(st, r[0], r[1])
 				if err != nil {
 					return nil, err
 				}

@@ -112,6 +112,13 @@ func hintMatches(h sfType, duckType string) bool {
 	if dt == "TIMESTAMP WITH TIME ZONE" && want == "TIMESTAMPTZ" {
 		return true
 	}
+	if b := extBaseOfDuck(dt); b != "" {
+		return h.extended() && b == h.Base
+	}
+	if h.extended() { // an expression's microsecond value of an extended kind
+		l := legacyDuck(h.Base)
+		return dt == l || dt == "TIMESTAMP WITH TIME ZONE" && l == "TIMESTAMPTZ"
+	}
 	if h.Base == "NUMBER" && h.Scale == 0 {
 		switch dt {
 		case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT":

@@ -87,5 +87,13 @@ func (h sessionHost) translateExpr(expr string) (string, bool, error) {
 		return "", false, err
 	}
 	variant := p != nil && p.hint != nil && isVariantType(p.hint.Base)
+	if p != nil && p.ext != "" {
+		out = p.ext // every digit and the offset (ext.go)
+	}
 	return out, variant, nil
+}
+
+// offsetMinutes is the session's UTC offset (COPY's text without an offset).
+func (h sessionHost) offsetMinutes() int {
+	return h.s.offsetSeconds() / 60
 }

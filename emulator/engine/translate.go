@@ -23,6 +23,10 @@ type piece struct {
 	divisor bool           // right operand of '/': checked for zero
 	fn      string         // upper-case function name when the operand is a call
 	zone    *time.Location // TIMESTAMP_TZ from CONVERT_TIMEZONE: its zone (else the session's)
+	// ext is the whole extended value (ext.go) when text is only its microsecond part;
+	// extBase is its Snowflake kind. valText is a VARCHAR literal with every digit and
+	// the offset, used instead of text inside INSERT … VALUES rows.
+	ext, extBase, valText string
 }
 
 // pathExpr remembers a variant path access so a following cast can extract a scalar.
@@ -63,6 +67,8 @@ type translator struct {
 	allowColRef bool
 	// lenientBinds turns missing binds into NULL (describeOnly).
 	lenientBinds bool
+	// inValues: translating INSERT … VALUES rows (operands with valText use it).
+	inValues bool
 }
 
 func (s *Session) newTranslator(ctx context.Context, toks []Token, binds map[string]Bind) (*translator, error) {

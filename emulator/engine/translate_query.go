@@ -147,6 +147,9 @@ func (t *translator) selectItem(i, end int) (string, selCol, error) {
 	if err != nil {
 		return "", selCol{}, err
 	}
+	if p != nil && p.ext != "" && t.depth == 0 {
+		txt = p.ext // the statement's result: every digit and the offset (ext.go)
+	}
 	col := selCol{name: alias}
 	if p != nil {
 		col.hint = p.hint

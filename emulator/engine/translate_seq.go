@@ -70,11 +70,14 @@ func (t *translator) seq(i, end int) ([]piece, error) {
 			add(piece{text: tok.Text})
 			i++
 		case TkParam:
-			lit, h, err := t.bindLiteral(tok)
+			p, err := t.bindPiece(tok)
 			if err != nil {
 				return nil, err
 			}
-			add(piece{text: lit, hint: h})
+			if t.inValues && p.valText != "" {
+				p = piece{text: p.valText, hint: hintVarchar}
+			}
+			add(p)
 			i++
 		case TkColRef:
 			if !t.allowColRef {
@@ -119,6 +122,9 @@ func (t *translator) seq(i, end int) ([]piece, error) {
 				p := piece{text: "(" + inner + ")"}
 				if p1 != nil {
 					p.hint, p.path = p1.hint, p1.path
+					if p1.ext != "" {
+						p.ext, p.extBase = "("+p1.ext+")", p1.extBase
+					}
 				}
 				add(p)
 				i = j + 1
@@ -174,7 +180,7 @@ func (t *translator) seq(i, end int) ([]piece, error) {
 			return nil, errSyntaxAt(tok, "")
 		}
 	}
-	return ps, nil
+	return t.extRewrite(ps), nil
 }
 
 var reTSSpaceOffset = regexp.MustCompile(`^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s+([+-]\d\d(?::?\d\d)?|Z)$`)
@@ -351,6 +357,10 @@ func (t *translator) identChain(i, end int) (piece, int, error) {
 	}
 	if col != "*" {
 		p.hint = t.columnHint(p.colQual, col)
+		if p.hint != nil && p.hint.extended() {
+			p.ext, p.extBase = p.text, p.hint.Base
+			p.text = extField(p.text, "u")
+		}
 	}
 	return p, j, nil
 }
@@ -377,6 +387,9 @@ func (t *translator) castPiece(p piece, st sfType, try bool) piece {
 	if try {
 		castKw = "TRY_CAST"
 	}
+	if st.extended() {
+		return t.castExt(p, st, try)
+	}
 	st2 := st
 	out := piece{hint: &st2}
 	isVariantSrc := p.path != nil || (p.hint != nil && (p.hint.Base == "VARIANT" || p.hint.Base == "OBJECT" || p.hint.Base == "ARRAY"))
@@ -396,6 +409,12 @@ func (t *translator) castPiece(p piece, st sfType, try bool) piece {
 		src = "(" + p.text + " ->> '$')"
 	}
 	if st.Base == "VARCHAR" {
+		if p.ext != "" {
+			if f, ok := t.s.extFormat(p.ext, extHint(p), extDefaultFormat(p.extBase)); ok {
+				out.text = f
+				return out
+			}
+		}
 		out.text = castKw + "(" + src + " AS VARCHAR)"
 		return out
 	}

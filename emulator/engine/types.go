@@ -12,6 +12,10 @@ type sfType struct {
 	Precision int    // NUMBER precision, TIME/TIMESTAMP fractional precision
 	Scale     int    // NUMBER scale
 	Length    int    // VARCHAR/BINARY length
+	// Legacy marks a TIME/TIMESTAMP_* whose storage is DuckDB's own microsecond type
+	// although its precision would make it extended (views over such columns, tables
+	// created by an older emulator): see ext.go.
+	Legacy bool
 }
 
 // String is the Snowflake spelling, e.g. NUMBER(38,0), VARCHAR(16777216), TIMESTAMP_NTZ(9).
@@ -30,6 +34,9 @@ func (t sfType) String() string {
 // Duck is the DuckDB storage type. VARIANT/OBJECT/ARRAY are stored as JSON text in
 // VARCHAR (DuckDB's JSON type would be decoded into Go maps by the driver).
 func (t sfType) Duck() string {
+	if t.extended() {
+		return extDuck(t.Base)
+	}
 	switch t.Base {
 	case "NUMBER":
 		return fmt.Sprintf("DECIMAL(%d,%d)", t.Precision, t.Scale)
@@ -214,6 +221,8 @@ func duckTypeColumn(name, duckType string) Column {
 		c.Type = "boolean"
 	case dt == "DATE":
 		c.Type = "date"
+	case extBaseOfDuck(dt) != "":
+		c.Type, c.Scale = strings.ToLower(extBaseOfDuck(dt)), 9
 	case dt == "TIME":
 		c.Type, c.Scale = "time", 9
 	case dt == "TIMESTAMP" || dt == "TIMESTAMP_S" || dt == "TIMESTAMP_MS" || dt == "TIMESTAMP_NS":
@@ -246,12 +255,8 @@ func duckTypeSF(duckType string) sfType {
 		return sfType{Base: "BOOLEAN"}
 	case "date":
 		return sfType{Base: "DATE"}
-	case "time":
-		return sfType{Base: "TIME", Precision: 9}
-	case "timestamp_ntz":
-		return sfType{Base: "TIMESTAMP_NTZ", Precision: 9}
-	case "timestamp_ltz":
-		return sfType{Base: "TIMESTAMP_LTZ", Precision: 9}
+	case "time", "timestamp_ntz", "timestamp_ltz", "timestamp_tz":
+		return sfType{Base: strings.ToUpper(c.Type), Precision: 9, Legacy: extBaseOfDuck(duckType) == ""}
 	case "binary":
 		return sfType{Base: "BINARY", Length: 8388608}
 	case "variant":
