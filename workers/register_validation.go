@@ -1,20 +1,37 @@
 package main
 
 import (
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
 // registerValidationOrchestrator registers the orchestrator's workflows and Snowflake-side
-// activities of this capability by their contract names.
+// activities of this capability by their contract names: validation levels 1-3
+// (docs/validation.md) and their records in DATA_VALIDATION.
 func registerValidationOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
-	_, _ = r, a
+	r.RegisterWorkflowWithOptions(workflows.ValidationWorkflow, workflow.RegisterOptions{Name: workflows.ValidationWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.TableValidationWorkflow, workflow.RegisterOptions{Name: workflows.TableValidationWorkflowName})
+	for name, fn := range map[string]any{
+		snowflakeapi.ValidateSchemaName:           a.ValidateSchema,
+		snowflakeapi.ProfileTargetName:            a.ProfileTarget,
+		snowflakeapi.ChecksumTargetPartitionsName: a.ChecksumTargetPartitions,
+		snowflakeapi.RecordValidationName:         a.RecordValidation,
+		snowflakeapi.RecordValidationRunName:      a.RecordValidationRun,
+	} {
+		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+	}
 }
 
 // registerValidationSource registers this capability's source-side activities on the shared
-// source queue.
+// source queue: level 2's column metrics and level 3's partition checksums.
 func registerValidationSource(r worker.Registry, a *sourceside.Activities) {
-	_, _ = r, a
+	r.RegisterActivityWithOptions(a.ProfileColumns, activity.RegisterOptions{Name: sourceapi.ProfileColumnsName})
+	r.RegisterActivityWithOptions(a.ChecksumPartitions, activity.RegisterOptions{Name: sourceapi.ChecksumPartitionsName})
 }

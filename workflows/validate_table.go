@@ -1,0 +1,365 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/migration"
+)
+
+// tableValidation is one run of TableValidationWorkflow.
+type tableValidation struct {
+	in          TableValidationInput
+	lim         Limits
+	sourceQueue string
+	shape       migration.TableShape
+	target      migration.TableRef
+	schema      snowflakeapi.ValidateSchemaResult
+	baseline    string // the migration run whose partitions level 3 reuses
+	levels      []snowflakeapi.ValidationLevelResult
+	diffs       map[int][]snowflakeapi.ValidationDifference // per level, bounded by MaxRecordedDifferences
+	total       int64
+}
+
+// TableValidationWorkflow validates one table at levels 1..in.Level (cumulative) and
+// records the result. Levels 2 and 3 run on the columns both sides have with the same
+// type family (level 1 reports the others); a level that cannot run is an ERROR
+// result with its reason, never a failed workflow, so that the validation of the
+// other tables and levels goes on.
+func TableValidationWorkflow(ctx workflow.Context, in TableValidationInput) (TableValidation, error) {
+	v := &tableValidation{
+		in: in, lim: in.Limits.WithDefaults(),
+		sourceQueue: SourceQueue(baseOf(in.TaskQueueBase), in.Affinity),
+		diffs:       map[int][]snowflakeapi.ValidationDifference{},
+	}
+	started := workflow.Now(ctx)
+	v.run(ctx)
+	v.record(ctx, started)
+	res := TableValidation{TableKey: in.TableKey, Status: tableStatus(v.levels), Levels: v.levels, DifferencesTotal: v.total}
+	if v.target.Table != "" {
+		res.Target = v.target.Database + "." + v.target.Schema + "." + v.target.Table
+	}
+	for _, lvl := range []int{1, 2, 3} {
+		for _, d := range v.diffs[lvl] {
+			if len(res.Differences) < MaxReportedDifferences {
+				res.Differences = append(res.Differences, d)
+			}
+		}
+	}
+	return res, ctx.Err()
+}
+
+func (v *tableValidation) run(ctx workflow.Context) {
+	err := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindCatalog, v.sourceQueue), sourceapi.IntrospectName,
+		sourceapi.IntrospectInput{Migration: v.in.Migration, Platform: v.in.SourcePlatform, Table: v.in.Table},
+	).Get(ctx, &v.shape)
+	if err != nil {
+		v.failFrom(1, "introspect the source table: "+message(err))
+		return
+	}
+	if !v.level1(ctx) {
+		return
+	}
+	cols, partitionBy, note := v.comparable()
+	if v.in.Level >= 2 {
+		v.level2(ctx, cols, note)
+	}
+	if v.in.Level >= 3 {
+		v.level3(ctx, cols, partitionBy, note)
+	}
+}
+
+// failFrom records every level from lvl up as ERROR with msg.
+func (v *tableValidation) failFrom(lvl int, msg string) {
+	for l := lvl; l <= v.in.Level; l++ {
+		v.levels = append(v.levels, snowflakeapi.ValidationLevelResult{Level: l, Status: snowflakeapi.ValidationError, Message: truncate(msg, 4000)})
+	}
+}
+
+func (v *tableValidation) addLevel(lvl int, compared int64, diffs []snowflakeapi.ValidationDifference, found int64, msg string) {
+	st := snowflakeapi.ValidationMatch
+	if found > 0 {
+		st = snowflakeapi.ValidationMismatch
+	}
+	if len(diffs) > MaxRecordedDifferences {
+		diffs = diffs[:MaxRecordedDifferences]
+	}
+	v.diffs[lvl] = diffs
+	v.total += found
+	v.levels = append(v.levels, snowflakeapi.ValidationLevelResult{Level: lvl, Status: st, Compared: compared, Differences: found, Message: truncate(msg, 4000)})
+}
+
+// level1 compares the schema and the row counts. It returns false when nothing more
+// can be compared (no target table, or a failed activity).
+func (v *tableValidation) level1(ctx workflow.Context) bool {
+	if v.in.Table.Target == nil {
+		v.failFrom(1, "no target in the normalized configuration")
+		return false
+	}
+	var pk []string
+	for _, name := range v.shape.PrimaryKey {
+		for _, c := range v.shape.Columns {
+			if c.SourceName == name {
+				pk = append(pk, c.TargetName)
+			}
+		}
+	}
+	var count sourceapi.CountRowsResult
+	countF := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindCatalog, v.sourceQueue), sourceapi.CountRowsName,
+		sourceapi.CountRowsInput{Migration: v.in.Migration, Platform: v.in.SourcePlatform, Table: v.in.Table, TableShape: v.shape})
+	err := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindVerify, ""), snowflakeapi.ValidateSchemaName, snowflakeapi.ValidateSchemaInput{
+		ConnectionName: v.in.ConnectionName, TableKey: v.in.TableKey, Target: *v.in.Table.Target, Columns: v.shape.Columns, PrimaryKey: pk,
+	}).Get(ctx, &v.schema)
+	countErr := countF.Get(ctx, &count)
+	if err != nil {
+		v.failFrom(1, "check the target table: "+message(err))
+		return false
+	}
+	v.target = v.schema.Target
+	diffs := v.schema.Differences
+	compared := v.schema.Compared
+	if v.schema.Exists {
+		compared++
+		switch {
+		case countErr != nil:
+			v.failFrom(1, "count the source rows: "+message(countErr))
+			return false
+		case count.Rows != v.schema.Rows:
+			diffs = append(diffs, snowflakeapi.ValidationDifference{Level: 1, ID: "rows", Kind: snowflakeapi.DiffRowCount,
+				SourceValue: strPtr(fmt.Sprint(count.Rows)), TargetValue: strPtr(fmt.Sprint(v.schema.Rows))})
+		}
+	}
+	msg := fmt.Sprintf("%d columns, %d source rows, %d target rows", len(v.shape.Columns), count.Rows, v.schema.Rows)
+	if !v.schema.Exists {
+		msg = "the target table " + snowflakeTableText(v.target) + " does not exist"
+	}
+	v.addLevel(1, compared, diffs, int64(len(diffs)), msg)
+	if !v.schema.Exists {
+		v.failFrom(2, "not compared: the target table does not exist (level 1)")
+		return false
+	}
+	return true
+}
+
+func snowflakeTableText(t migration.TableRef) string { return t.Database + "." + t.Schema + "." + t.Table }
+
+// comparable returns the columns levels 2 and 3 compare (in the migration's order),
+// the partition columns' indexes among them (nil when one is not comparable), and a
+// note naming the columns left out.
+func (v *tableValidation) comparable() ([]migration.Column, []int, string) {
+	var cols []migration.Column
+	index := map[int]int{}
+	var left []string
+	for i, c := range v.shape.Columns {
+		if slices.Contains(v.schema.Comparable, c.TargetName) {
+			index[i] = len(cols)
+			cols = append(cols, c)
+		} else {
+			left = append(left, c.TargetName)
+		}
+	}
+	var by []int
+	for _, i := range v.shape.PartitionBy {
+		j, ok := index[i]
+		if !ok {
+			by = nil
+			break
+		}
+		by = append(by, j)
+	}
+	note := ""
+	if len(left) > 0 {
+		note = "; compared without " + strings.Join(left, ", ") + " (missing or retyped on the target, see level 1)"
+	}
+	return cols, by, note
+}
+
+// level2 compares per-column metrics on both sides, computed in parallel.
+func (v *tableValidation) level2(ctx workflow.Context, cols []migration.Column, note string) {
+	if len(cols) == 0 {
+		v.failFrom(2, "no column is comparable (see level 1)")
+		return
+	}
+	shape := v.shape
+	shape.Columns, shape.PartitionBy = cols, nil
+	var src sourceapi.ProfileColumnsResult
+	var tgt snowflakeapi.ProfileTargetResult
+	srcF := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindExtract, v.sourceQueue), sourceapi.ProfileColumnsName,
+		sourceapi.ProfileColumnsInput{Migration: v.in.Migration, Platform: v.in.SourcePlatform, Table: v.in.Table, TableShape: shape})
+	tgtErr := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindVerify, ""), snowflakeapi.ProfileTargetName, snowflakeapi.ProfileTargetInput{
+		ConnectionName: v.in.ConnectionName, TableKey: v.in.TableKey, Target: v.target, Columns: cols,
+	}).Get(ctx, &tgt)
+	srcErr := srcF.Get(ctx, &src)
+	switch {
+	case srcErr != nil:
+		v.levels = append(v.levels, errorLevel(2, "source column metrics: "+message(srcErr)))
+		return
+	case src.Unsupported != "":
+		v.levels = append(v.levels, errorLevel(2, src.Unsupported))
+		return
+	case tgtErr != nil:
+		v.levels = append(v.levels, errorLevel(2, "target column metrics: "+message(tgtErr)))
+		return
+	}
+	diffs, compared := compareMetrics(src.Metrics, tgt.Metrics, v.in.Tolerance)
+	v.addLevel(2, compared, diffs, int64(len(diffs)), fmt.Sprintf("%d metrics of %d columns, tolerance %g%s", compared, len(cols), v.in.Tolerance, note))
+}
+
+func errorLevel(lvl int, msg string) snowflakeapi.ValidationLevelResult {
+	return snowflakeapi.ValidationLevelResult{Level: lvl, Status: snowflakeapi.ValidationError, Message: truncate(msg, 4000)}
+}
+
+// level3 checksums every partition the migration's last completed run recorded, on
+// both sides, page by page, and reports the partitions (or, drilled down, the rows)
+// that differ.
+func (v *tableValidation) level3(ctx workflow.Context, cols []migration.Column, by []int, note string) {
+	if len(cols) == 0 || by == nil {
+		v.levels = append(v.levels, errorLevel(3, "a partition column is missing or retyped on the target (see level 1): partitions cannot be compared"))
+		return
+	}
+	var base snowflakeapi.ReadSyncBaselineResult
+	err := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindMetadata, ""), snowflakeapi.ReadSyncBaselineName, snowflakeapi.ReadSyncBaselineInput{
+		ConnectionName: v.in.ConnectionName, Migration: v.in.Migration, TableKey: v.in.TableKey,
+	}).Get(ctx, &base)
+	if err != nil {
+		v.levels = append(v.levels, errorLevel(3, "read the migration's partitions: "+message(err)))
+		return
+	}
+	if base.BaselineRunID == "" {
+		v.levels = append(v.levels, errorLevel(3, "no completed run of migration "+v.in.Migration+" recorded this table's partitions; run the migration to completion first"))
+		return
+	}
+	v.baseline = base.BaselineRunID
+	shape := v.shape
+	shape.Columns, shape.PartitionBy = cols, by
+	var (
+		diffs    []snowflakeapi.ValidationDifference
+		found    int64
+		compared int64
+		after    = -1
+	)
+	for {
+		var page snowflakeapi.ReadPartitionBoundsResult
+		err := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindMetadata, ""), snowflakeapi.ReadPartitionBoundsName, snowflakeapi.ReadPartitionBoundsInput{
+			ConnectionName: v.in.ConnectionName, Migration: v.in.Migration, BaselineRunID: v.baseline, TableKey: v.in.TableKey,
+			AfterNumber: after, MaxPartitions: validationPartitionPage,
+		}).Get(ctx, &page)
+		if err != nil {
+			v.levels = append(v.levels, errorLevel(3, "read the migration's partitions: "+message(err)))
+			return
+		}
+		if len(page.Partitions) > 0 {
+			var src sourceapi.ChecksumPartitionsResult
+			var tgt snowflakeapi.ChecksumTargetPartitionsResult
+			srcF := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindExtract, v.sourceQueue), sourceapi.ChecksumPartitionsName,
+				sourceapi.ChecksumPartitionsInput{Migration: v.in.Migration, Platform: v.in.SourcePlatform, Table: v.in.Table, TableShape: shape, Partitions: page.Partitions})
+			tgtErr := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindVerify, ""), snowflakeapi.ChecksumTargetPartitionsName, snowflakeapi.ChecksumTargetPartitionsInput{
+				ConnectionName: v.in.ConnectionName, TableKey: v.in.TableKey, Target: v.target, Columns: cols, PartitionBy: by, Partitions: page.Partitions,
+			}).Get(ctx, &tgt)
+			srcErr := srcF.Get(ctx, &src)
+			switch {
+			case srcErr != nil:
+				v.levels = append(v.levels, errorLevel(3, "source checksums: "+message(srcErr)))
+				return
+			case src.Unsupported != "":
+				v.levels = append(v.levels, errorLevel(3, src.Unsupported))
+				return
+			case tgtErr != nil:
+				v.levels = append(v.levels, errorLevel(3, "target checksums: "+message(tgtErr)))
+				return
+			case len(src.Checksums) != len(page.Partitions) || len(tgt.Checksums) != len(page.Partitions):
+				v.levels = append(v.levels, errorLevel(3, "a checksum activity returned the wrong number of partitions"))
+				return
+			}
+			for i, p := range page.Partitions {
+				compared++
+				s, t := src.Checksums[i], tgt.Checksums[i]
+				if s.Checksum == t.Checksum {
+					continue
+				}
+				rows := v.drillDown(ctx, shape, p, s, t)
+				found += int64(len(rows))
+				for _, d := range rows {
+					if len(diffs) < MaxRecordedDifferences {
+						diffs = append(diffs, d)
+					}
+				}
+			}
+			after = page.Partitions[len(page.Partitions)-1].Number
+		}
+		if page.Done {
+			break
+		}
+	}
+	v.addLevel(3, compared, diffs, found, fmt.Sprintf("%d partitions of run %s%s", compared, v.baseline, note))
+}
+
+// drillDown reports a partition whose checksums differ: the partition with its key
+// range, both checksums and the statements that show its rows on both sides.
+func (v *tableValidation) drillDown(_ workflow.Context, shape migration.TableShape, p migration.Partition, s, t sourceapi.PartitionChecksum) []snowflakeapi.ValidationDifference {
+	return []snowflakeapi.ValidationDifference{partitionDifference(p, s, t)}
+}
+
+func partitionDifference(p migration.Partition, s, t sourceapi.PartitionChecksum) snowflakeapi.ValidationDifference {
+	return snowflakeapi.ValidationDifference{Level: 3, ID: fmt.Sprintf("p%d", p.Number), Kind: snowflakeapi.DiffPartition,
+		Key: partitionText(p), SourceValue: strPtr(s.Checksum), TargetValue: strPtr(t.Checksum), SourceSQL: s.SQL, TargetSQL: t.SQL}
+}
+
+// partitionText describes a key range for people: "(lower, upper]".
+func partitionText(p migration.Partition) string {
+	if p.NullKeys {
+		return fmt.Sprintf("partition %d: rows with a NULL key", p.Number)
+	}
+	b := func(v []string, open string) string {
+		if v == nil {
+			return open
+		}
+		return "(" + strings.Join(v, ", ") + ")"
+	}
+	return fmt.Sprintf("partition %d: %s < key <= %s", p.Number, b(p.Lower, "-∞"), b(p.Upper, "+∞"))
+}
+
+// record writes the table's level results and differences (MERGEs: a retry writes the
+// same rows). Differences of a level replace what an earlier attempt of this
+// validation run recorded for it.
+func (v *tableValidation) record(ctx workflow.Context, started time.Time) {
+	base := snowflakeapi.RecordValidationInput{
+		ConnectionName: v.in.ConnectionName, ValidationID: v.in.ValidationID, Migration: v.in.Migration,
+		MigrationRunID: v.baseline, TableKey: v.in.TableKey, SourceIdentifier: v.in.TableKey, StartedAt: started,
+	}
+	if v.target.Table != "" {
+		base.TargetIdentifier = snowflakeTableText(v.target)
+	}
+	const batch = 500
+	for _, l := range v.levels {
+		diffs := v.diffs[l.Level]
+		if l.Differences > int64(len(diffs)) {
+			diffs = append(slices.Clip(diffs), snowflakeapi.ValidationDifference{Level: l.Level, ID: "more", Kind: snowflakeapi.DiffMoreRows,
+				SourceValue: strPtr(fmt.Sprintf("%d differences found, the first %d recorded", l.Differences, len(diffs)))})
+		}
+		first := true
+		for first || len(diffs) > 0 {
+			in := base
+			if first {
+				in.ReplaceLevels = []int{l.Level}
+			}
+			n := min(batch, len(diffs))
+			in.Differences, diffs = diffs[:n], diffs[n:]
+			first = false
+			if err := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindMetadata, ""), snowflakeapi.RecordValidationName, in).Get(ctx, nil); err != nil {
+				workflow.GetLogger(ctx).Warn("recording validation differences failed", "table", v.in.TableKey, "level", l.Level, "error", message(err))
+			}
+		}
+	}
+	in := base
+	in.Results = v.levels
+	if err := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindMetadata, ""), snowflakeapi.RecordValidationName, in).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("recording validation results failed", "table", v.in.TableKey, "error", message(err))
+	}
+}
