@@ -42,9 +42,10 @@ func (tr *translator) compareTargets(toks []Token) error {
 			continue
 		}
 		var ct tds.Type
-		found := false
+		found, assigned := false, false
 		if i >= 2 && toks[i-1].Kind == Op && comparisonOps[toks[i-1].Val] {
 			ct, found = colType(i - 2)
+			assigned = found && tr.assign[toks[i-1].Pos]
 		}
 		if !found && i+2 < len(toks) && toks[i+1].Kind == Op && comparisonOps[toks[i+1].Val] {
 			ct, found = colType(i + 2)
@@ -58,7 +59,8 @@ func (tr *translator) compareTargets(toks []Token) error {
 		if !found {
 			continue
 		}
-		if ct.Kind == tds.DateTimeOffset && t.Pos > 0 {
+		// an UPDATE's SET dto = literal stores the value; only comparisons use the instant
+		if ct.Kind == tds.DateTimeOffset && t.Pos > 0 && !assigned {
 			if tr.instant == nil {
 				tr.instant = map[int]bool{}
 			}

@@ -59,7 +59,7 @@ const NumericOverflow = "Arithmetic overflow error converting expression to data
 var Macros = []string{
 	// a divisor: zero is SQL Server's error 8134 (mapped from this text), not NULL/infinity
 	`CREATE OR REPLACE TEMP MACRO ss_nz(x) AS CASE WHEN x = 0 THEN error('` + DivideByZero + `') ELSE x END`,
-	`CREATE OR REPLACE TEMP MACRO ss_dt2(x) AS CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{7}') THEN CAST(x AS VARCHAR) ELSE strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f') || '0' END`,
+	`CREATE OR REPLACE TEMP MACRO ss_dt2(x) AS CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{7}') THEN CAST(x AS VARCHAR) WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{7} [+-]\d{2}:\d{2}') THEN left(CAST(x AS VARCHAR), 27) ELSE strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f') || '0' END`,
 	`CREATE OR REPLACE TEMP MACRO ss_date(x) AS CASE WHEN x IS NULL THEN NULL ELSE strftime(CAST(left(CAST(x AS VARCHAR), 10) AS DATE), '%Y-%m-%d') END`,
 	`CREATE OR REPLACE TEMP MACRO ss_time(x) AS CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{2}:\d{2}:\d{2}\.\d{7}') THEN CAST(x AS VARCHAR) WHEN regexp_full_match(CAST(x AS VARCHAR), '\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?') THEN strftime(CAST('2000-01-01 ' || CAST(x AS VARCHAR) AS TIMESTAMP), '%H:%M:%S.%f') || '0' ELSE right(ss_dt2(x), 16) END`,
 	// character conversion with SQL Server's text forms: upper-case GUIDs, bit as 1/0
@@ -146,6 +146,9 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		args = splitArgs(inner)
 	}
 	tx := func(a []Token) (string, error) { return tr.tokens(a) }
+	if s, ok, err := tr.checksumCall(name, toks, i, end, args); ok || err != nil {
+		return s, end, err
+	}
 	all := func() ([]string, error) {
 		var out []string
 		for _, a := range args {
@@ -443,11 +446,14 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		if err != nil {
 			return "", 0, err
 		}
-		// the bytes SQL Server hashes: UTF-16LE for nvarchar, code page 1252 for varchar
-		switch tr.exprKind(args[1]) {
-		case 'N':
+		// the bytes SQL Server hashes: UTF-16LE for nvarchar, code page 1252 for varchar,
+		// UTF-8 for varchar converted under a UTF-8 collation
+		switch {
+		case utf8Conversion(args[1]):
+			e = "encode(CAST(" + e + " AS VARCHAR))"
+		case tr.exprKind(args[1]) == 'N':
 			e = "ss_utf16(CAST(" + e + " AS VARCHAR))"
-		case 'B':
+		case tr.exprKind(args[1]) == 'B':
 			e = "CAST(" + e + " AS BLOB)"
 		default:
 			e = "ss_cp1252(CAST(" + e + " AS VARCHAR))"

@@ -16,7 +16,15 @@ func (tr *translator) exprKind(toks []Token) byte {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		var ty tds.Type
+		if t.IsName() && (castsToBinary(toks, i) || t.Is("HASHBYTES") && i+1 < len(toks) && toks[i+1].Kind == LParen) {
+			kind = 'B'
+			i = matching(toks, i+1)
+			continue
+		}
 		switch {
+		case t.IsName() && tr.binAlias[strings.ToLower(t.Val)]:
+			kind = 'B'
+			continue
 		case t.Kind == String && t.N:
 			return 'N'
 		case t.Kind == Binary:

@@ -24,6 +24,10 @@ func (tr *translator) scope(toks []Token) {
 			} else if toks[j].Kind == RParen {
 				depth--
 			} else if depth == 0 && toks[j].Is("FROM") {
+				if j+2 < len(toks) && toks[j+1].Kind == LParen && toks[j+2].Is("SELECT") {
+					tr.derivedScope(toks, j+1)
+					return
+				}
 				parts, next = ReadName(toks, j+1)
 				break
 			}
@@ -173,5 +177,20 @@ func (tr *translator) markAssignments(toks []Token, from int) {
 			return
 		}
 		start = j + 1
+	}
+}
+
+// derivedScope gives a SELECT over a derived table, (SELECT … FROM t …) x, the column
+// types of the derived table's own single table, so that expressions over them are
+// typed (operand kinds, conversions); comparisons keep the derived table's semantics.
+func (tr *translator) derivedScope(toks []Token, open int) {
+	end := matching(toks, open)
+	if end < 0 {
+		return
+	}
+	inner := &translator{env: tr.env}
+	inner.scope(toks[open+1 : end])
+	if inner.cols != nil {
+		tr.cols = inner.cols
 	}
 }

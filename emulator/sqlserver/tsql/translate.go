@@ -89,6 +89,8 @@ type translator struct {
 	// the list's literals and parameters, compared without trailing spaces
 	inCol   map[int]bool
 	trimLit map[int]bool
+	// binAlias: names the statement gives HASHBYTES results (binary in a derived table)
+	binAlias map[string]bool
 }
 
 // Translate turns one DML/query statement into DuckDB SQL.
@@ -98,6 +100,7 @@ func Translate(env Env, toks []Token, params map[string]BoundParam) (*Query, err
 	if err != nil {
 		return nil, err
 	}
+	tr.binAlias = binaryAliases(toks)
 	tr.scope(toks)
 	tr.grouping(toks)
 	if err := tr.inLists(toks); err != nil {
