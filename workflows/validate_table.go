@@ -147,7 +147,9 @@ func (v *tableValidation) level1(ctx workflow.Context) bool {
 	return true
 }
 
-func snowflakeTableText(t migration.TableRef) string { return t.Database + "." + t.Schema + "." + t.Table }
+func snowflakeTableText(t migration.TableRef) string {
+	return t.Database + "." + t.Schema + "." + t.Table
+}
 
 // comparable returns the columns levels 2 and 3 compare (in the migration's order),
 // the partition columns' indexes among them (nil when one is not comparable), and a
