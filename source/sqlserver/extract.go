@@ -53,6 +53,10 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 	if err != nil {
 		return stats, err
 	}
+	var rs *rowSummer
+	if needsRowSummer(plans) {
+		rs = &rowSummer{plans: plans}
+	}
 	var rowsRead, bytesRead atomic.Int64
 	stop := func() {}
 	if progress != nil {
@@ -69,7 +73,7 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 			return fmt.Errorf("extract partition %d of %s.%s: %w", req.Partition.Number, req.Source.Schema, req.Source.Table, mapError(err))
 		}
 		defer rows.Close()
-		w := newWriter(plans, fs)
+		w := newWriter(plans, fs, rs)
 		defer w.stop()
 		raw := make([]any, len(plans))
 		ptrs := make([]any, len(plans))
@@ -110,11 +114,9 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 		return stats, err
 	}
 	stats.Files, stats.Rows = files, rowsRead.Load()
-	faithful := true
-	for _, p := range plans {
-		faithful = faithful && p.checksummed()
-	}
-	if faithful {
+	if rs != nil {
+		stats.Checksum = rs.sum.String()
+	} else {
 		stats.Checksum = fs.Checksum().String()
 	}
 	var fileRows int64
@@ -148,7 +150,7 @@ type writer struct {
 
 const poolBatches = 3
 
-func newWriter(plans []colPlan, fs *parquetx.FileSet) *writer {
+func newWriter(plans []colPlan, fs *parquetx.FileSet, rs *rowSummer) *writer {
 	w := &writer{plans: plans, leaf: fs.Leaf(), full: make(chan *parquetx.Batch, poolBatches),
 		free: make(chan *parquetx.Batch, poolBatches), done: make(chan error, 1)}
 	for i := 0; i < poolBatches; i++ {
@@ -158,6 +160,12 @@ func newWriter(plans []colPlan, fs *parquetx.FileSet) *writer {
 	go func() {
 		var err error
 		for b := range w.full {
+			if err == nil && rs != nil {
+				if err = rs.add(b); err != nil {
+					err = fmt.Errorf("%w: %v", source.ErrData, err)
+					w.encErr.Store(&err)
+				}
+			}
 			if err == nil {
 				if err = fs.Write(b); err != nil {
 					w.encErr.Store(&err)

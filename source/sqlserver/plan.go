@@ -161,7 +161,7 @@ func planColumn(c migration.Column) (colPlan, error) {
 // checksummed reports whether the partition checksum of parquetx (docs/checksums.md),
 // computed from the Parquet values, is the one Snowflake computes over the loaded
 // column: not for temporal values that travel as text (100-ns digits, offsets), whose
-// text is not the canonical text of their target type.
+// text is not the canonical text of their target type (rowSummer reads it back).
 func (p colPlan) checksummed() bool {
 	return p.Out != source.OutString || p.Target == source.TargetText || p.Target == source.TargetSemi
 }
