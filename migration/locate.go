@@ -37,10 +37,11 @@ type RowImage struct {
 	Row string `json:"row"`
 }
 
-// RowDifference is one row that differs between source and target. For DiffValue,
-// Column names the first differing column (target name) and SourceValue/TargetValue
-// hold its canonical texts ("\N" for NULL); Columns lists every differing column.
-// For the missing kinds the values are the whole row text of the side that has it.
+// RowDifference is one difference between source and target. For DiffValue there is
+// one RowDifference per differing column of a row: Column names it (target name),
+// SourceValue/TargetValue hold its canonical texts as the checksum sees them ("\N" for
+// NULL, text escaped), and Columns lists every differing column of that row. For the
+// missing kinds the value of the side that has the row is its whole row text.
 type RowDifference struct {
 	Kind        string   `json:"kind"`
 	Key         string   `json:"key"`

@@ -1,20 +1,31 @@
 package main
 
 import (
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceside"
+	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
 // registerLocateOrchestrator registers the orchestrator's workflows and Snowflake-side
-// activities of this capability by their contract names.
+// activities of this capability by their contract names: locating the rows behind a
+// checksum difference (workflows.LocateDifferences, also startable as a child
+// workflow) and recording them.
 func registerLocateOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
-	_, _ = r, a
+	r.RegisterWorkflowWithOptions(workflows.LocateDifferences, workflow.RegisterOptions{Name: workflows.LocateDifferencesWorkflowName})
+	r.RegisterActivityWithOptions(a.BucketChecksums, activity.RegisterOptions{Name: snowflakeapi.BucketChecksumsName})
+	r.RegisterActivityWithOptions(a.BucketRows, activity.RegisterOptions{Name: snowflakeapi.BucketRowsName})
+	r.RegisterActivityWithOptions(a.RecordDifferences, activity.RegisterOptions{Name: snowflakeapi.RecordDifferencesName})
 }
 
 // registerLocateSource registers this capability's source-side activities on the shared
 // source queue.
 func registerLocateSource(r worker.Registry, a *sourceside.Activities) {
-	_, _ = r, a
+	r.RegisterActivityWithOptions(a.BucketChecksums, activity.RegisterOptions{Name: sourceapi.BucketChecksumsName})
+	r.RegisterActivityWithOptions(a.BucketRows, activity.RegisterOptions{Name: sourceapi.BucketRowsName})
 }

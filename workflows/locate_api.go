@@ -38,6 +38,9 @@ type LocateInput struct {
 	// RowsHint is about how many rows the range holds (e.g. rows extracted); it picks
 	// the first bucket depth. 0: unknown (depth 2).
 	RowsHint int64 `json:"rowsHint,omitempty"`
+	// Limits supplies the activity timeouts (HeartbeatTimeout, CatalogTimeout); zero
+	// fields take the defaults.
+	Limits Limits `json:"limits,omitempty"`
 }
 
 // LocateResult lists the differing rows found (at most MaxDifferences, in bucket and
