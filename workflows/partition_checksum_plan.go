@@ -39,8 +39,12 @@ type ChecksumState struct {
 
 	// baselines maps the partitions of the current stored page to their checksum. It
 	// lives in this run only: after continue-as-new the page is read again from the
-	// cursor (NextNumber), and with it the checksums.
+	// cursor (NextNumber), and with it the checksums. lastPage says the current page
+	// holds the last stored partitions: StoredDone turns true only once all of them
+	// have started, so that a continue-as-new in the middle of the page re-reads the
+	// rest with their checksums instead of planning their ranges afresh.
 	baselines map[int]string
+	lastPage  bool
 }
 
 // rerun tells a re-run (a baseline run exists) from a table's first, full, run.
@@ -78,6 +82,10 @@ func (t *tableRun) checksumTargetSync() string {
 // partition started, and those partitions load as new ones.
 func (t *tableRun) planChecksumPage(ctx workflow.Context) error {
 	c := t.st.Checksum
+	if c.lastPage { // the last stored page has all started: plan the rest afresh
+		c.StoredDone, c.lastPage = true, false
+		return t.planPage(ctx)
+	}
 	var res snowflakeapi.ReadChecksumBaselinesResult
 	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.ReadChecksumBaselinesName, snowflakeapi.ReadChecksumBaselinesInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, BaselineRunID: c.BaselineRunID,
@@ -118,7 +126,7 @@ func (t *tableRun) planChecksumPage(ctx workflow.Context) error {
 	}
 	c.Reused += len(page)
 	if stop {
-		c.StoredDone = true
+		c.lastPage = true
 		if !t.st.NullKeysDone && !hasNull() && (prev != nil || len(page) > 0) {
 			// The planner plans the NULL-key partition only from the start of the key
 			// space; the reused plan had none, and such rows may have appeared since.

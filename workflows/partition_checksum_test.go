@@ -1,0 +1,268 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
+)
+
+// checksumWorld adds the checksum re-sync's activities to the fake world. Range i's
+// checksum is "v1:sum-<i>" unless changed[i] says otherwise.
+type checksumWorld struct {
+	*world
+	mu       sync.Mutex
+	baseline string                          // ReadSyncBaseline's baseline run
+	stored   []snowflakeapi.ChecksumBaseline // the baseline run's partitions, in number order
+	changed  map[int]string                  // range index → the source's checksum now
+	replaces []snowflakeapi.LoadResyncPartitionInput
+	skips    []snowflakeapi.ResyncSkip
+	sums     []int // range index of each source checksum
+	prepSync []string
+	pages    []int
+}
+
+func newChecksumWorld(hostQueue string) *checksumWorld {
+	return &checksumWorld{world: newWorld(hostQueue), changed: map[int]string{}}
+}
+
+func (w *checksumWorld) sumOf(key string, p migration.Partition) (int, string) {
+	i := rangeIndex(w.table(key), p)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if s, ok := w.changed[i]; ok {
+		return i, s
+	}
+	return i, fmt.Sprintf("v1:sum-%d", i)
+}
+
+func (w *checksumWorld) ReadSyncBaseline(ctx context.Context, in snowflakeapi.ReadSyncBaselineInput) (snowflakeapi.ReadSyncBaselineResult, error) {
+	w.count(snowflakeapi.ReadSyncBaselineName)
+	return snowflakeapi.ReadSyncBaselineResult{BaselineRunID: w.baseline}, nil
+}
+
+func (w *checksumWorld) ReadChecksumBaselines(ctx context.Context, in snowflakeapi.ReadChecksumBaselinesInput) (snowflakeapi.ReadChecksumBaselinesResult, error) {
+	w.count(snowflakeapi.ReadChecksumBaselinesName)
+	w.mu.Lock()
+	w.pages = append(w.pages, in.AfterNumber)
+	w.mu.Unlock()
+	var res snowflakeapi.ReadChecksumBaselinesResult
+	for _, b := range w.stored {
+		if b.Partition.Number > in.AfterNumber && len(res.Partitions) < in.MaxPartitions {
+			res.Partitions = append(res.Partitions, b)
+		}
+	}
+	res.Done = len(res.Partitions) == 0 || res.Partitions[len(res.Partitions)-1].Partition.Number == w.stored[len(w.stored)-1].Partition.Number
+	return res, nil
+}
+
+func (w *checksumWorld) ChecksumPartition(ctx context.Context, in sourceapi.ChecksumPartitionInput) (sourceapi.ChecksumPartitionResult, error) {
+	w.count(sourceapi.ChecksumPartitionName)
+	i, s := w.sumOf(in.TableKey, in.Partition)
+	w.mu.Lock()
+	w.sums = append(w.sums, i)
+	w.mu.Unlock()
+	return sourceapi.ChecksumPartitionResult{Checksum: s, Rows: 10}, nil
+}
+
+func (w *checksumWorld) Extract(ctx context.Context, in sourceapi.ExtractInput) (sourceapi.ExtractResult, error) {
+	res, err := w.world.Extract(ctx, in)
+	_, res.Checksum = w.sumOf(in.TableKey, in.Partition)
+	return res, err
+}
+
+func (w *checksumWorld) LoadResyncPartition(ctx context.Context, in snowflakeapi.LoadResyncPartitionInput) (snowflakeapi.LoadResyncPartitionResult, error) {
+	w.count(snowflakeapi.LoadResyncPartitionName)
+	t := w.table(in.TableKey)
+	w.mu.Lock()
+	w.replaces = append(w.replaces, in)
+	w.mu.Unlock()
+	w.world.mu.Lock()
+	w.loads[rangeID(in.TableKey, rangeIndex(t, in.Partition))]++
+	w.loadedRow[in.TableKey] += in.RowsExtracted
+	w.world.mu.Unlock()
+	return snowflakeapi.LoadResyncPartitionResult{RowsLoaded: in.RowsExtracted, RowsDeleted: 1}, nil
+}
+
+func (w *checksumWorld) RecordResyncSkip(ctx context.Context, in snowflakeapi.RecordResyncSkipInput) error {
+	w.count(snowflakeapi.RecordResyncSkipName)
+	w.mu.Lock()
+	w.skips = append(w.skips, in.Skips...)
+	w.mu.Unlock()
+	return nil
+}
+
+func (w *checksumWorld) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareTargetInput) (snowflakeapi.PrepareTargetResult, error) {
+	w.mu.Lock()
+	w.prepSync = append(w.prepSync, in.Sync)
+	w.mu.Unlock()
+	return w.world.PrepareTarget(ctx, in)
+}
+
+func (w *checksumWorld) register(r registrar) {
+	r.RegisterActivityWithOptions(w.ReadSyncBaseline, activity.RegisterOptions{Name: snowflakeapi.ReadSyncBaselineName})
+	r.RegisterActivityWithOptions(w.ReadChecksumBaselines, activity.RegisterOptions{Name: snowflakeapi.ReadChecksumBaselinesName})
+	r.RegisterActivityWithOptions(w.ChecksumPartition, activity.RegisterOptions{Name: sourceapi.ChecksumPartitionName})
+	r.RegisterActivityWithOptions(w.Extract, activity.RegisterOptions{Name: sourceapi.ExtractName})
+	r.RegisterActivityWithOptions(w.LoadResyncPartition, activity.RegisterOptions{Name: snowflakeapi.LoadResyncPartitionName})
+	r.RegisterActivityWithOptions(w.RecordResyncSkip, activity.RegisterOptions{Name: snowflakeapi.RecordResyncSkipName})
+	r.RegisterActivityWithOptions(w.PrepareTarget, activity.RegisterOptions{Name: snowflakeapi.PrepareTargetName})
+}
+
+// checksumInput is a table input with synchronization checksum.
+func checksumInput(t *testing.T, name string, lim Limits) TableInput {
+	t.Helper()
+	c := migrationConfig(name)
+	c.Tables[0].Synchronization = &config.Synchronization{Strategy: config.SyncChecksum}
+	n, problems := config.Normalize(c, config.PlatformPostgreSQL)
+	if len(problems) > 0 {
+		t.Fatalf("config: %v", problems)
+	}
+	in := tableInput(t, name, lim)
+	in.Table = n.Tables[0]
+	return in
+}
+
+// runChecksumTable runs the table workflow, following continue-as-new (each run in a
+// fresh environment with the carried input, as the server would).
+func runChecksumTable(t *testing.T, w *checksumWorld, in TableInput) (TableResult, error) {
+	t.Helper()
+	for runs := 1; ; runs++ {
+		env := newEnv(t, w.world)
+		w.register(env)
+		env.ExecuteWorkflow(TableMigrationWorkflowName, in)
+		if !env.IsWorkflowCompleted() {
+			t.Fatal("table workflow did not complete")
+		}
+		var res TableResult
+		err := env.GetWorkflowError()
+		var can *workflow.ContinueAsNewError
+		if errors.As(err, &can) && runs < 20 {
+			in = TableInput{}
+			continuedInput(t, err, &in)
+			continue
+		}
+		if err == nil {
+			if gerr := env.GetWorkflowResult(&res); gerr != nil {
+				t.Fatal(gerr)
+			}
+		}
+		return res, err
+	}
+}
+
+// A first run (no completed run before) is a full load into the emptied target: no
+// source checksum, every partition replaced with action LOADED and its extractor
+// checksum as baseline.
+func TestChecksumFirstRunIsAFullLoadRecordingBaselines(t *testing.T) {
+	w := newChecksumWorld(HostQueue(SourceQueue(DefaultTaskQueueBase, ""), "host-1"))
+	w.add("events", &fakeTable{Partitions: 4, RowsPer: 10, NullRows: 2})
+	res, err := runChecksumTable(t, w, checksumInput(t, "events", Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || res.Rows != 42 {
+		t.Fatalf("result %+v", res)
+	}
+	if len(w.prepSync) != 1 || w.prepSync[0] != config.SyncNone {
+		t.Fatalf("PrepareTarget sync %v, want none (empty the target once)", w.prepSync)
+	}
+	if n := w.callCount(sourceapi.ChecksumPartitionName); n != 0 {
+		t.Fatalf("a first run checksummed %d partitions on the source", n)
+	}
+	if len(w.replaces) != 5 || w.callCount(snowflakeapi.LoadPartitionName) != 0 || w.callCount(snowflakeapi.VerifyPartitionName) != 5 {
+		t.Fatalf("%d replaces, %d plain loads, %d verifies; want 5, 0, 5", len(w.replaces), w.callCount(snowflakeapi.LoadPartitionName), w.callCount(snowflakeapi.VerifyPartitionName))
+	}
+	for _, r := range w.replaces {
+		_, want := w.sumOf(r.TableKey, r.Partition)
+		if r.Action != snowflakeapi.SyncActionLoaded || r.Checksum != want || len(r.PartitionBy) != 1 {
+			t.Errorf("partition %d replaced with action %s, checksum %q (want %q), partitionBy %v", r.Partition.Number, r.Action, r.Checksum, want, r.PartitionBy)
+		}
+	}
+}
+
+// A re-run reuses the stored partitions: equal checksums are skipped (no extract),
+// changed ones replaced as RELOADED, the open tail re-planned and loaded; a re-run
+// that moves few rows still completes; continue-as-new re-reads the baselines.
+func TestChecksumRerunSkipsUnchangedAndReplacesChanged(t *testing.T) {
+	w := newChecksumWorld(HostQueue(SourceQueue(DefaultTaskQueueBase, ""), "host-1"))
+	w.add("events", &fakeTable{Partitions: 5, RowsPer: 10})
+	w.baseline = "run-0"
+	for i := 1; i <= 4; i++ {
+		p := migration.Partition{Number: i - 1}
+		if i > 1 {
+			p.Lower = []string{fmt.Sprint((i - 1) * 10)}
+		}
+		p.Upper = []string{fmt.Sprint(i * 10)}
+		if i == 4 {
+			p.Upper = nil // the last run's open tail: planned afresh
+		}
+		w.stored = append(w.stored, snowflakeapi.ChecksumBaseline{Partition: p, Checksum: fmt.Sprintf("v1:sum-%d", i)})
+	}
+	w.changed[2] = "v1:changed"
+	res, err := runChecksumTable(t, w, checksumInput(t, "events", Limits{PartitionWindow: 2, PlanPageSize: 2, PartitionsPerRun: 2, MirrorBatch: 4}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted {
+		t.Fatalf("result %+v", res)
+	}
+	if len(w.prepSync) != 1 || w.prepSync[0] != config.SyncChecksum {
+		t.Fatalf("PrepareTarget sync %v, want checksum (keep the target)", w.prepSync)
+	}
+	// Ranges 1..3 were reused and checksummed; 1 and 3 skipped, 2 replaced; the tail
+	// (ranges 4 and 5, planned afresh) loaded as new.
+	if len(w.sums) != 3 || len(w.skips) != 2 {
+		t.Fatalf("%d source checksums, %d skips (%+v); want 3 and 2; pages %v, replaces %+v", len(w.sums), len(w.skips), w.skips, w.pages, w.replaces)
+	}
+	actions := map[int]string{}
+	for _, r := range w.replaces {
+		actions[rangeIndex(w.table(r.TableKey), r.Partition)] = r.Action
+	}
+	// Range 0 is the NULL-key partition the stored plan lacked: planned as new, it
+	// replaces whatever NULL-key rows the target holds with the source's (none here).
+	want := map[int]string{0: snowflakeapi.SyncActionLoaded, 2: snowflakeapi.SyncActionReloaded, 4: snowflakeapi.SyncActionLoaded, 5: snowflakeapi.SyncActionLoaded}
+	if fmt.Sprint(actions) != fmt.Sprint(want) {
+		t.Fatalf("replaced ranges %v, want %v", actions, want)
+	}
+	for _, s := range w.skips {
+		if i := rangeIndex(w.table(tableKeyOf("events")), s.Partition); s.Checksum != fmt.Sprintf("v1:sum-%d", i) {
+			t.Errorf("skip of range %d carries checksum %q", i, s.Checksum)
+		}
+	}
+	if res.Rows != 30 || w.callCount(sourceapi.ExtractName) != 4 {
+		t.Fatalf("moved %d rows in %d extracts, want 30 in 4", res.Rows, w.callCount(sourceapi.ExtractName))
+	}
+	if len(w.pages) < 2 {
+		t.Fatalf("baselines read in %d pages (%v), want a page per plan page across continue-as-new", len(w.pages), w.pages)
+	}
+}
+
+// A re-run in which nothing changed moves no row and still completes.
+func TestChecksumRerunWithoutChangeCompletes(t *testing.T) {
+	w := newChecksumWorld(HostQueue(SourceQueue(DefaultTaskQueueBase, ""), "host-1"))
+	w.add("events", &fakeTable{Partitions: 3, RowsPer: 10})
+	w.baseline = "run-0"
+	w.stored = []snowflakeapi.ChecksumBaseline{
+		{Partition: migration.Partition{Number: 0, Upper: []string{"10"}}, Checksum: "v1:sum-1"},
+		{Partition: migration.Partition{Number: 1, Lower: []string{"10"}, Upper: []string{"20"}}, Checksum: "v1:sum-2"},
+		{Partition: migration.Partition{Number: 2, Lower: []string{"20"}, Upper: []string{"30"}}, Checksum: "v1:sum-3"},
+	}
+	w.table(tableKeyOf("events")).Partitions = 3
+	res, err := runChecksumTable(t, w, checksumInput(t, "events", Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || len(w.skips) != 3 {
+		t.Fatalf("result %+v, %d skips", res, len(w.skips))
+	}
+}
