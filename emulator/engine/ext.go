@@ -171,10 +171,11 @@ func extStore(x, srcDuck string, dst sfType, offMin int) string {
 		}
 		u, n, o = convertLegacy(su, srcExt, dst.Base, so, sess), sn, so
 	case src == "TIMESTAMP_NS":
-		// Parquet TIMESTAMP(NANOS): nanoseconds since the epoch, floor-split so that n is 0..999.
-		ns := "epoch_ns(" + x + ")"
-		n = "(((" + ns + ") % 1000) + 1000) % 1000"
-		w := "make_timestamp(CAST(((" + ns + ") - (" + n + ")) // 1000 AS BIGINT))"
+		// Parquet TIMESTAMP(NANOS) without UTC adjustment. DuckDB 1.1.3 keeps the
+		// nanoseconds but epoch_ns truncates them and a cast to TIMESTAMP truncates toward
+		// the epoch (so rounds up before 1970); nanosecond() is right modulo 1000.
+		n = "(((nanosecond(" + x + ") % 1000) + 1000) % 1000)"
+		w := "(CAST(" + x + " AS TIMESTAMP) - (CASE WHEN " + x + " < TIMESTAMP_NS '1970-01-01 00:00:00' AND " + n + " <> 0 THEN INTERVAL 1 MICROSECOND ELSE INTERVAL 0 MICROSECOND END))"
 		u, o = convertLegacy(w, "TIMESTAMP_NTZ", dst.Base, sess, sess), sess
 	case src == "TIMESTAMP" || src == "TIMESTAMP_MS" || src == "TIMESTAMP_S" || src == "DATE":
 		u, n, o = convertLegacy("CAST("+x+" AS TIMESTAMP)", "TIMESTAMP_NTZ", dst.Base, sess, sess), "0", sess
