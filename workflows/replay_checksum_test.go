@@ -1,0 +1,107 @@
+package workflows
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/migration"
+)
+
+// Histories of the checksum re-sync path (partition_checksum*.go), recorded with
+//
+//	go test ./workflows -run TestReplayChecksumHistories -record
+//
+// A re-run that reuses the last run's partitions page by page with their checksums,
+// skips the unchanged ones, replaces a changed one, loads the new tail and continues
+// as new: its first and its last run.
+var checksumReplayFiles = []string{
+	"testdata/checksum/table_resync_first_run.json",
+	"testdata/checksum/table_resync_last_run.json",
+}
+
+func TestReplayChecksumHistories(t *testing.T) {
+	if *record {
+		recordChecksumHistories(t)
+	}
+	r := worker.NewWorkflowReplayer()
+	r.RegisterWorkflowWithOptions(TableMigrationWorkflow, workflow.RegisterOptions{Name: TableMigrationWorkflowName})
+	for _, f := range checksumReplayFiles {
+		if err := r.ReplayWorkflowHistoryFromJSONFile(quietLogger(), f); err != nil {
+			t.Errorf("replay %s: %v", f, err)
+		}
+	}
+}
+
+func recordChecksumHistories(t *testing.T) {
+	c := quietClient(t)
+	base := "replayck"
+	w := newChecksumWorld(HostQueue(SourceQueue(base, ""), "host-1"))
+	w.add("events", &fakeTable{Partitions: 5, RowsPer: 10, NullRows: 1})
+	w.baseline = "run-0"
+	w.stored = []snowflakeapi.ChecksumBaseline{
+		{Partition: migration.Partition{Number: 0, NullKeys: true}, Checksum: "v1:sum-0"},
+		{Partition: migration.Partition{Number: 1, Upper: []string{"10"}}, Checksum: "v1:sum-1"},
+		{Partition: migration.Partition{Number: 2, Lower: []string{"10"}, Upper: []string{"20"}}, Checksum: "v1:sum-2"},
+		{Partition: migration.Partition{Number: 3, Lower: []string{"20"}, Upper: []string{"30"}}, Checksum: "v1:sum-3"},
+		{Partition: migration.Partition{Number: 4, Lower: []string{"30"}}, Checksum: "v1:sum-4"},
+	}
+	w.changed[2] = "v1:changed"
+	orch, src, host := registerOnce{}, registerOnce{}, registerOnce{}
+	w.registerSnowflake(orch)
+	w.registerSource(src)
+	w.registerHost(host)
+	ck := registerOnce{}
+	w.register(ck)
+	for name, fn := range ck {
+		switch name {
+		case sourceapi.ChecksumPartitionName, sourceapi.ExtractName:
+			src[name] = fn
+		default:
+			orch[name] = fn
+		}
+	}
+	wo := worker.New(c, OrchestratorQueue(base, ""), worker.Options{})
+	wo.RegisterWorkflowWithOptions(TableMigrationWorkflow, workflow.RegisterOptions{Name: TableMigrationWorkflowName})
+	orch.into(wo)
+	ws := worker.New(c, SourceQueue(base, ""), worker.Options{})
+	src.into(ws)
+	wh := worker.New(c, w.hostQueue, worker.Options{})
+	host.into(wh)
+	for _, wk := range []worker.Worker{wo, ws, wh} {
+		if err := wk.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(wk.Stop)
+	}
+	in := checksumInput(t, "events", Limits{PartitionWindow: 2, PlanPageSize: 2, PartitionsPerRun: 3, MirrorBatch: 4})
+	in.TaskQueueBase = base
+	id := TableWorkflowID(fmt.Sprintf("replayck%d", time.Now().UnixNano()), in.TableKey)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: OrchestratorQueue(base, "")}, TableMigrationWorkflowName, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstRun := run.GetRunID()
+	var res TableResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || len(w.skips) != 3 || len(w.replaces) != 3 {
+		t.Fatalf("recorded table ended %+v, %d skips, %d replaces", res, len(w.skips), len(w.replaces))
+	}
+	first := fetchHistory(ctx, t, c, id, firstRun)
+	if first.Events[len(first.Events)-1].GetWorkflowExecutionContinuedAsNewEventAttributes() == nil {
+		t.Fatalf("the first run did not continue as new: %v (%d events)", first.Events[len(first.Events)-1].GetEventType(), len(first.Events))
+	}
+	writeHistory(t, checksumReplayFiles[0], first)
+	writeHistory(t, checksumReplayFiles[1], fetchHistory(ctx, t, c, id, ""))
+}
