@@ -79,6 +79,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			resumeCommand(),
 			cancelCommand(),
 			scheduleCommand(),
+			validateCommand(),
 		},
 	}
 	for _, cmd := range app.Commands {
