@@ -146,13 +146,64 @@ func (r *partitionRun) load(ctx workflow.Context) error {
 
 // verify checks rows extracted = rows loaded = rows in the target's key range and, when
 // the extractor computed one, that the target rows of the range have the value
-// checksum of the rows extracted (docs/checksums.md).
+// checksum of the rows extracted (docs/checksums.md). When that check fails with a
+// checksum mismatch, the rows behind it are located and recorded before the
+// partition fails as before (locateMismatch).
 func (r *partitionRun) verify(ctx workflow.Context) error {
 	t := r.t
 	var vr snowflakeapi.VerifyPartitionResult
-	return workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindVerify, ""), snowflakeapi.VerifyPartitionName, snowflakeapi.VerifyPartitionInput{
+	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindVerify, ""), snowflakeapi.VerifyPartitionName, snowflakeapi.VerifyPartitionInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID,
 		TableKey: t.in.TableKey, Target: t.st.Target, Columns: t.st.Intro.Columns, PartitionBy: t.st.Intro.PartitionBy,
 		Partition: r.p, RowsExtracted: r.ex.Rows, RowsLoaded: r.ld.RowsLoaded, SourceChecksum: r.ex.Checksum,
 	}).Get(ctx, &vr)
+	if err != nil && r.ex.Checksum != "" && applicationType(err) == migration.ErrTypeChecksumMismatch {
+		r.locateMismatch(ctx)
+	}
+	return err
+}
+
+// locateDifferencesVersion guards the commands the checksum step issues after a
+// mismatch (LocateDifferences' activities and RecordDifferences): histories recorded
+// before them replay without.
+const locateDifferencesVersion = "locate-differences"
+
+// locateMismatchMax bounds the differences located and recorded per partition.
+const locateMismatchMax = 100
+
+// locateMismatch finds the rows behind a partition's checksum mismatch on the source
+// and the target (LocateDifferences) and records them in ROW_DIFFERENCE, shown by
+// DATA_MIGRATION_ERROR. It is best effort: the partition fails with the mismatch
+// whatever happens here (a source without a Locator, a failed activity), and the
+// reason is logged.
+func (r *partitionRun) locateMismatch(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, locateDifferencesVersion, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	t := r.t
+	log := workflow.GetLogger(ctx)
+	res, err := LocateDifferences(ctx, LocateInput{
+		ConnectionName: t.in.ConnectionName, SourceQueue: t.sourceQueue,
+		Source: sourceapi.ExtractInput{
+			Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
+			TableShape: t.st.Intro.TableShape, Partition: r.p, Window: t.window(),
+		},
+		Target: t.st.Target, MaxDifferences: locateMismatchMax, RowsHint: r.ex.Rows, Limits: t.lim,
+	})
+	if err != nil {
+		log.Warn("could not locate the rows behind a checksum mismatch", "table", t.in.TableKey, "partition", r.p.Number, "error", err)
+		return
+	}
+	if len(res.Differences) == 0 {
+		log.Warn("checksum mismatch: no differing row found between the source and the target now (the source may have changed since extraction)",
+			"table", t.in.TableKey, "partition", r.p.Number, "rounds", res.Rounds)
+		return
+	}
+	err = workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.RecordDifferencesName, snowflakeapi.RecordDifferencesInput{
+		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID, TableKey: t.in.TableKey,
+		SourceIdentifier: t.in.TableKey, Partition: r.p.Number, Differences: res.Differences, Truncated: res.Truncated,
+	}).Get(ctx, nil)
+	if err != nil {
+		log.Warn("could not record the rows behind a checksum mismatch", "table", t.in.TableKey, "partition", r.p.Number, "error", err)
+	}
 }

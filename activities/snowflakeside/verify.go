@@ -66,9 +66,9 @@ func (a *Activities) VerifyPartition(ctx context.Context, in snowflakeapi.Verify
 		mismatch = temporal.NewNonRetryableApplicationError(msg, migration.ErrTypeChecksumMismatch, nil)
 	case in.SourceChecksum != "" && sum != source:
 		msg := fmt.Sprintf("%s: value checksum mismatch (%s): source %s, target %s, %d rows on both sides; "+
-			"some values differ between what was extracted and what the target holds in this key range: "+
-			"list the target's row hashes with the SQL of snowflake.RowHashesSQL and compare them with the source's (docs/checksums.md), "+
-			"then re-run the migration",
+			"some values differ between what was extracted and what the target holds in this key range; "+
+			"the workflow locates the differing rows and lists them in DATA_MIGRATION_ERROR (DIFFERENCE_KIND, ROW_KEY, COLUMN_NAME, SOURCE_VALUE, TARGET_VALUE): "+
+			"fix what changed them (another writer to the table, a columnTypeMappings entry that rounds or truncates), then re-run the migration",
 			where, snowflake.TableName(in.Target), source, sum, target)
 		row.Status, row.Error = migration.StatusFailed, msg
 		mismatch = temporal.NewNonRetryableApplicationError(msg, migration.ErrTypeChecksumMismatch, nil,
