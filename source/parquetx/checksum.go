@@ -2,6 +2,7 @@ package parquetx
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/snowmigrate/snowmigrate/checksum"
@@ -125,5 +126,26 @@ func (s *summer) value(r *checksum.Row, op sumOp, i int, v parquet.Value) {
 	}
 }
 
-// Checksum is the checksum of every row written so far (docs/checksums.md).
-func (s *FileSet) Checksum() checksum.Sum { return s.sum.sum }
+// Checksum is the checksum of every row written so far (docs/checksums.md); the zero
+// Sum when Checksummed is false.
+func (s *FileSet) Checksum() checksum.Sum {
+	if s.sum == nil {
+		return checksum.Sum{}
+	}
+	return s.sum.sum
+}
+
+// Checksummed says whether the FileSet computes the checksum: always, except in the
+// product benchmark's run without it (benchNoChecksumEnv). An extractor reports no
+// checksum when it is false, and the partition is then proven by its row count only.
+func (s *FileSet) Checksummed() bool { return s.sum != nil }
+
+// benchNoChecksumEnv, set to 1 in a source worker's environment, turns the value
+// checksum off in that process. It exists for one purpose: `make bench` measures the
+// migration with and without the checksum in the same run to print the checksum's
+// share of end-to-end time (internal/e2e/bench_test.go). It is not a product setting,
+// is not documented for users, and must never be set outside the benchmark: without the
+// checksum a partition is proven by its row count only.
+const benchNoChecksumEnv = "SNOWMIGRATE_INTERNAL_BENCH_NO_CHECKSUM"
+
+func benchNoChecksum() bool { return os.Getenv(benchNoChecksumEnv) == "1" }
