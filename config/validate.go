@@ -171,25 +171,14 @@ func (v *validator) checkSynchronization(s Synchronization, path string) {
 	default:
 		v.add(path+".strategy", fmt.Sprintf("unknown synchronization strategy %q: use \"none\" (the default), \"checksum\" or \"watermark\"", s.Strategy))
 	}
-	// checksum propagates deletions by itself (a range that lost rows is replaced), so
-	// trackDeletions is accepted there as a no-op; none replaces the whole table.
-	if s.TrackDeletions != nil && *s.TrackDeletions && s.Strategy != SyncChecksum {
-		v.add(path+".trackDeletions", "trackDeletions is "+notSupportedYet+" with strategy "+strategyName(s.Strategy)+
-			"; use strategy \"checksum\", which deletes vanished rows by replacing the key ranges that changed (set the strategy next to trackDeletions), or remove it: deleted source rows stay in the target")
-	}
+	// trackDeletions is accepted with every strategy: none reloads the whole table and
+	// checksum replaces every range that changed, so deletions reach the target anyway;
+	// watermark adds a key-set comparison per range (docs/sync.md).
 	if s.WatermarkColumn != "" {
 		if msg := identifierProblem(s.WatermarkColumn); msg != "" {
 			v.add(path+".watermarkColumn", msg)
 		}
 	}
-}
-
-// strategyName names a synchronization strategy in messages ("" is the default, none).
-func strategyName(s string) string {
-	if s == "" {
-		return "\"none\" (the default)"
-	}
-	return fmt.Sprintf("%q", s)
 }
 
 func (v *validator) checkTypeMappings(ms []TypeMapping, path string) {

@@ -1,7 +1,9 @@
 package snowflake
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/snowmigrate/snowmigrate/migration"
@@ -45,4 +47,48 @@ func SelectChecksumBaselinesSQL(l MetadataLocation, workflowID, runID, tableKey 
 		" THEN SOURCE_CHECKSUM END FROM " + l.obj(PartitionMetadataTable) +
 		" WHERE " + TableKeyCondition(workflowID, runID, tableKey) +
 		" AND PARTITION_NUMBER > " + strconv.Itoa(afterNumber) + " ORDER BY PARTITION_NUMBER LIMIT " + strconv.Itoa(limit)
+}
+
+// DeleteKeysSQL removes from a partition's key range the target rows whose key text
+// (the canonical fields of the key columns joined as in a row text, docs/checksums.md)
+// is one of keys: keys that vanished from the source (trackDeletions). The key texts
+// become string literals (StringLiteral); the key expression is the one the locate
+// queries bucket by, so a key text read from either side matches here.
+func DeleteKeysSQL(target migration.TableRef, cols []migration.Column, partitionBy []int, p migration.Partition, keyColumns []int, keys []string) (string, error) {
+	if len(keys) == 0 {
+		return "", fmt.Errorf("delete vanished keys from %s: no keys", TableName(target))
+	}
+	if len(keyColumns) == 0 {
+		return "", fmt.Errorf("delete vanished keys from %s: no key columns", TableName(target))
+	}
+	pred, err := RangePredicate(cols, partitionBy, p)
+	if err != nil {
+		return "", err
+	}
+	keyCols := make([]migration.Column, len(keyColumns))
+	for i, k := range keyColumns {
+		if k < 0 || k >= len(cols) {
+			return "", fmt.Errorf("key column index %d is outside the %d columns", k, len(cols))
+		}
+		keyCols[i] = cols[k]
+	}
+	expr, err := ChecksumRowExpr(keyCols)
+	if err != nil {
+		return "", err
+	}
+	lits := make([]string, len(keys))
+	for i, k := range keys {
+		lits[i] = StringLiteral(k)
+	}
+	return "DELETE FROM " + TableName(target) + " WHERE " + pred + "\n  AND (" + expr + ") IN (" + strings.Join(lits, ", ") + ")", nil
+}
+
+// MarkDeletedSQL adds, in the transaction that deleted them, the rows a partition lost
+// to trackDeletions. A retry after a commit whose answer was lost deletes nothing and
+// adds 0, so the count stays exact without a guard.
+func MarkDeletedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, rowsDeleted int64, at time.Time) string {
+	l = l.WithDefaults()
+	return "UPDATE " + l.obj(PartitionMetadataTable) + " SET SYNC_ACTION = " + StringLiteral(SyncActionDeleted) +
+		", ROWS_DELETED = COALESCE(ROWS_DELETED, 0) + " + intLit(rowsDeleted) +
+		", SYNCHRONIZED_AT = " + TimestampLiteral(at) + " WHERE " + partitionKey(workflowID, runID, tableKey, number)
 }

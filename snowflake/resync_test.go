@@ -25,6 +25,18 @@ func TestGoldenResyncSQL(t *testing.T) {
 	golden(t, "resync_delete_null_keys", q)
 	golden(t, "resync_mark", MarkResyncSQL(l, "M'1", "r2", "db.s.t", 3, "v1:2:3:4", SyncActionReloaded, 5, goldenTime))
 	golden(t, "resync_select_baselines", SelectChecksumBaselinesSQL(l, "M1", "r1", "db.s.t", 4, 200))
+	q, err = DeleteKeysSQL(target, cols, []int{0}, migration.Partition{Number: 2, Lower: []string{"10"}, Upper: []string{"20"}}, []int{0, 1}, []string{`12|a\|b`, `15|\N`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "resync_delete_keys", q)
+	golden(t, "resync_mark_deleted", MarkDeletedSQL(l, "M1", "r2", "db.s.t", 2, 7, goldenTime))
+	if _, err := DeleteKeysSQL(target, cols, []int{0}, migration.Partition{Number: 2}, []int{0}, nil); err == nil {
+		t.Fatal("a delete without keys was accepted")
+	}
+	if _, err := DeleteKeysSQL(target, cols, []int{0}, migration.Partition{Number: 2}, []int{5}, []string{"1"}); err == nil {
+		t.Fatal("a key column outside the columns was accepted")
+	}
 }
 
 // Hostile values (a bound or a migration name with quotes, backslashes and a
@@ -42,6 +54,13 @@ func TestResyncSQLHostileValues(t *testing.T) {
 	m := MarkResyncSQL(MetadataLocation{}, evil, evil, evil, 1, evil, SyncActionSkipped, 0, goldenTime)
 	if code := outsideLiterals(m); strings.Contains(code, "DROP") {
 		t.Fatalf("a name escaped its literal (code outside literals: %s):\n%s", code, m)
+	}
+	d, err := DeleteKeysSQL(target, cols, []int{0}, migration.Partition{Number: 1}, []int{0}, []string{evil})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := outsideLiterals(d); strings.Contains(code, "DROP") {
+		t.Fatalf("a key escaped its literal (code outside literals: %s):\n%s", code, d)
 	}
 	if _, err := DeleteRangeSQL(target, cols, nil, migration.Partition{Number: 1}); err == nil {
 		t.Fatal("a range without partition columns was accepted")

@@ -17,6 +17,7 @@ func registerResyncOrchestrator(r worker.Registry, a *snowflakeside.Activities) 
 		snowflakeapi.ReadChecksumBaselinesName: a.ReadChecksumBaselines,
 		snowflakeapi.LoadResyncPartitionName:   a.LoadResyncPartition,
 		snowflakeapi.RecordResyncSkipName:      a.RecordResyncSkip,
+		snowflakeapi.DeleteVanishedKeysName:    a.DeleteVanishedKeys,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

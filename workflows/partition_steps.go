@@ -27,6 +27,8 @@ func (t *tableRun) pipeline() partitionPipeline {
 	switch {
 	case t.st.Checksum != nil: // synchronization checksum (partition_checksum.go)
 		return checksumPipeline
+	case t.st.Sync != nil && t.tracksDeletions(): // watermark + trackDeletions (partition_checksum_deletions.go)
+		return watermarkDeletionsPipeline
 	case t.st.Sync != nil: // synchronization watermark (partition_watermark.go)
 		return watermarkPipeline
 	case t.unloads(): // extraction unload (partition_unload.go)

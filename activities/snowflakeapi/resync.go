@@ -79,3 +79,27 @@ const (
 	SyncActionReloaded = "RELOADED" // the checksum changed: the key range was replaced
 	SyncActionDeleted  = "DELETED"  // trackDeletions: keys that vanished from the source were deleted
 )
+
+// DeleteVanishedKeysName deletes, for trackDeletions, target rows of a key range whose
+// keys no longer exist on the source (found by workflows.LocateDifferences with
+// KeysOnly), in one transaction with the partition's metadata row.
+const DeleteVanishedKeysName = "SnowflakeDeleteVanishedKeys"
+
+// DeleteVanishedKeysInput names the range and the key texts to delete.
+type DeleteVanishedKeysInput struct {
+	ConnectionName string              `json:"connectionName"`
+	Migration      string              `json:"migration"`
+	MigrationRunID string              `json:"migrationRunId"`
+	TableKey       string              `json:"tableKey"`
+	Target         migration.TableRef  `json:"target"`
+	Columns        []migration.Column  `json:"columns"`
+	PartitionBy    []int               `json:"partitionBy"`
+	Partition      migration.Partition `json:"partition"`
+	KeyColumns     []int               `json:"keyColumns"` // indexes into Columns, as the locate used them
+	Keys           []string            `json:"keys"`       // key texts (docs/checksums.md)
+}
+
+// DeleteVanishedKeysResult counts the target rows deleted.
+type DeleteVanishedKeysResult struct {
+	RowsDeleted int64 `json:"rowsDeleted"`
+}
