@@ -288,6 +288,9 @@ func (m *migrationRun) finish(ctx workflow.Context) (MigrationResult, error) {
 	m.status = outcome
 	res := m.result(ctx, outcome)
 	msg := m.summary()
+	if v := m.validateAfter(ctx); v != "" { // validate_after.go
+		msg += "; " + v
+	}
 	if err := m.record(ctx, outcome, "", msg); err != nil {
 		workflow.GetLogger(ctx).Warn("final workflow record failed", "error", message(err))
 	}
