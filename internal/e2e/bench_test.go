@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,8 +17,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/internal/benchdata"
+	"github.com/snowmigrate/snowmigrate/migration"
+	"github.com/snowmigrate/snowmigrate/snowflake"
 	"github.com/snowmigrate/snowmigrate/source"
 	"github.com/snowmigrate/snowmigrate/source/postgres"
 	"github.com/snowmigrate/snowmigrate/workflows"
@@ -29,10 +34,18 @@ func benchRows() int {
 	return 2_000_000
 }
 
+// benchNoChecksumEnv is parquetx's internal switch (source/parquetx/checksum.go): set
+// in a source worker's environment, its extractor computes no value checksum, so the
+// partitions are proven by row count only. Only this benchmark sets it, to measure
+// what the checksum costs.
+const benchNoChecksumEnv = "SNOWMIGRATE_INTERNAL_BENCH_NO_CHECKSUM"
+
 // BenchmarkMigrateLineitem prints, from one run over the same generated table:
-// PostgreSQL's own COPY … TO STDOUT (the baseline), extraction to Parquet alone, the
-// whole migration through Temporal, the workers and the emulator, and the source
-// worker's peak RSS. Run it with `make bench` (-benchtime 1x: one migration).
+// PostgreSQL's own COPY … TO STDOUT (the baseline), extraction to Parquet alone with and
+// without the value checksum, the whole migration through Temporal, the workers and the
+// emulator with and without the checksum, the source worker's peak RSS, and the
+// checksum's share of end-to-end time. Run it with `make bench` (-benchtime 1x: one
+// migration of each kind).
 func BenchmarkMigrateLineitem(b *testing.B) {
 	rows := benchRows()
 	s := newStack(b)
@@ -61,7 +74,8 @@ func BenchmarkMigrateLineitem(b *testing.B) {
 			b.Fatalf("baseline COPY: %v (%d rows)", err, tag.RowsAffected())
 		}
 
-		// 2. Extraction alone: the whole table as one partition into Parquet files.
+		// 2. Extraction alone: the whole table as one partition into Parquet files, in
+		// this process (its CPU time is the extractor's), with and without the checksum.
 		src := &postgres.Source{Pool: pool, Dialect: postgres.NewDialect()}
 		tc := config.TableConfig{
 			Source:                   &config.Identifier{DatabaseName: s.pgDB, SchemaName: "public", TableName: "lineitem"},
@@ -72,60 +86,175 @@ func BenchmarkMigrateLineitem(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		dir := filepath.Join(s.dir, fmt.Sprintf("extract-%d", i))
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			b.Fatal(err)
+		extract := func(name string, checksummed bool) (sec, cpuSec float64, sum string) {
+			if !checksummed {
+				b.Setenv(benchNoChecksumEnv, "1")
+				defer os.Unsetenv(benchNoChecksumEnv)
+			}
+			dir := filepath.Join(s.dir, fmt.Sprintf("extract-%s-%d", name, i))
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				b.Fatal(err)
+			}
+			defer os.RemoveAll(dir)
+			c0, t := processCPU(), time.Now()
+			st, err := src.Extract(ctx, source.ExtractRequest{Table: tc, TableShape: info.TableShape}, dir, nil)
+			sec, cpuSec = time.Since(t).Seconds(), processCPU()-c0
+			if err != nil || st.Rows != int64(rows) {
+				b.Fatalf("extract (%s): %v (%d rows)", name, err, st.Rows)
+			}
+			return sec, cpuSec, st.Checksum
 		}
-		t2 := time.Now()
-		st, err := src.Extract(ctx, source.ExtractRequest{Table: tc, TableShape: info.TableShape}, dir, nil)
-		extractSec := time.Since(t2).Seconds()
-		if err != nil || st.Rows != int64(rows) {
-			b.Fatalf("extract: %v (%d rows)", err, st.Rows)
+		extractSec, extractCPU, sum := extract("checksum", true)
+		if sum == "" {
+			b.Fatal("the extractor reported no checksum")
 		}
-		_ = os.RemoveAll(dir)
+		extractNoSec, extractNoCPU, sumOff := extract("no-checksum", false)
+		// The dialect must report no checksum when the FileSet computed none; otherwise
+		// a migration without the checksum would fail its verification.
+		canSkip := sumOff == ""
 
-		// 3. End to end: a real migration, partitions of 250,000 rows, one source worker.
-		cfg := s.writeConfig("bench.json", fmt.Sprintf(`{
-  "tables": [ { "source": { "databaseName": %q, "schemaName": "public", "tableName": "lineitem" },
-                "target": { "databaseName": "BENCH", "schemaName": "PUBLIC", "tableName": "lineitem" },
-                "columnNamesToPartitionBy": ["l_orderkey"], "partitionSize": { "maxRowsPerPartition": 250000 } } ] }`, s.pgDB))
+		// 3. End to end: a real migration, partitions of 250,000 rows, one source worker;
+		// then the same without the checksum, into another target table.
 		if i == 0 {
 			s.startOrchestrator()
 		}
-		worker := s.startSourceWorker("source1", 2)
-		name := fmt.Sprintf("Bench%d", i)
-		t3 := time.Now()
-		if out, code := s.starter(time.Minute, "create-data-migration-workflow", cfg, "--name", name,
-			"--connection-name", s.emu.ConnectionName(), "--source-platform", "postgresql", "--task-queue-base", s.queue); code != 0 {
-			b.Fatalf("create: %s", out)
+		with := s.benchMigration(b, fmt.Sprintf("Bench%d", i), "lineitem", nil)
+		var without *benchRun
+		if canSkip {
+			without = s.benchMigration(b, fmt.Sprintf("BenchNoChecksum%d", i), "lineitem_nock", []string{benchNoChecksumEnv + "=1"})
 		}
-		if out, code := s.starter(60*time.Minute, "watch", name); code != 0 {
-			b.Fatalf("watch exit %d: %s", code, out)
+
+		// 4. The checksum SQL itself on the local Snowflake, over the whole table, against
+		// the count query VerifyPartition runs without it (one statement each, nothing
+		// else running).
+		target := migration.TableRef{Database: "BENCH", Schema: "PUBLIC", Table: "LINEITEM"}
+		countQ, err := snowflake.CountRangeSQL(target, info.Columns, info.PartitionBy, migration.Partition{})
+		if err != nil {
+			b.Fatal(err)
 		}
-		e2eSec := time.Since(t3).Seconds()
-		wfSec, breakdown := s.workflowTimes(b, name, s.pgDB+".public.lineitem")
-		peakMiB := vmHWM(worker.Process.Pid) / 1024
-		_ = worker.Process.Signal(syscall.SIGTERM)
-		if n := s.sfInt("SELECT COUNT(*) FROM BENCH.PUBLIC.LINEITEM"); n != int64(rows) {
-			b.Fatalf("target has %d rows, want %d", n, rows)
+		sumQ, err := snowflake.ChecksumRangeSQL(target, info.Columns, info.PartitionBy, migration.Partition{})
+		if err != nil {
+			b.Fatal(err)
 		}
+		countSQLSec := s.timeSF(b, countQ)
+		sumSQLSec := s.timeSF(b, sumQ)
 
 		r := float64(rows)
 		b.ReportMetric(r/copySec, "copy_rows/s")
 		b.ReportMetric(r/extractSec, "extract_rows/s")
 		b.ReportMetric(copySec/extractSec, "extract/copy")
-		b.ReportMetric(r/e2eSec, "e2e_rows/s")
-		b.ReportMetric(copySec/e2eSec, "e2e/copy")
-		b.ReportMetric(r/wfSec, "workflow_rows/s")
-		b.ReportMetric(float64(peakMiB), "worker_peak_MiB")
-		fmt.Printf("\n%-44s %12s %10s\n", fmt.Sprintf("lineitem, %d rows", rows), "rows/s", "× COPY")
-		fmt.Printf("%-44s %12.0f %10s\n", "PostgreSQL COPY … TO STDOUT (baseline)", r/copySec, "1.00")
-		fmt.Printf("%-44s %12.0f %10.2f   (target ≥ 0.50)\n", "extraction to Parquet (zstd)", r/extractSec, copySec/extractSec)
-		fmt.Printf("%-44s %12.0f %10.2f   (target ≥ 0.25)\n", "end to end (Temporal + PUT + COPY + verify)", r/e2eSec, copySec/e2eSec)
-		fmt.Printf("%-44s %12.0f %10.2f   (workflow start to close, no CLI polling)\n", "  the migration workflow alone", r/wfSec, copySec/wfSec)
-		fmt.Printf("%-44s %9d MiB              (target ≤ 300)\n", "source worker peak RSS (VmHWM)", peakMiB)
-		fmt.Printf("time in the table's activities (scheduled → closed, summed over partitions): %s\n\n", breakdown)
+		b.ReportMetric(r/with.e2eSec, "e2e_rows/s")
+		b.ReportMetric(copySec/with.e2eSec, "e2e/copy")
+		b.ReportMetric(r/with.wfSec, "workflow_rows/s")
+		b.ReportMetric(float64(with.peakMiB), "worker_peak_MiB")
+		b.ReportMetric(extractCPU*1e9/r, "extract_cpu_ns/row")
+		b.ReportMetric(extractNoCPU*1e9/r, "extract_nochecksum_cpu_ns/row")
+		fmt.Printf("\n%-50s %12s %10s\n", fmt.Sprintf("lineitem, %d rows", rows), "rows/s", "× COPY")
+		fmt.Printf("%-50s %12.0f %10s\n", "PostgreSQL COPY … TO STDOUT (baseline)", r/copySec, "1.00")
+		fmt.Printf("%-50s %12.0f %10.2f   (target ≥ 0.50)\n", "extraction to Parquet (zstd)", r/extractSec, copySec/extractSec)
+		fmt.Printf("%-50s %12.0f %10.2f\n", "  the same without the value checksum", r/extractNoSec, copySec/extractNoSec)
+		fmt.Printf("%-50s %12.0f %10.2f   (target ≥ 0.25)\n", "end to end (Temporal + PUT + COPY + verify)", r/with.e2eSec, copySec/with.e2eSec)
+		fmt.Printf("%-50s %12.0f %10.2f   (workflow start to close, no CLI polling)\n", "  the migration workflow alone", r/with.wfSec, copySec/with.wfSec)
+		if without != nil {
+			fmt.Printf("%-50s %12.0f %10.2f\n", "  end to end without the value checksum", r/without.e2eSec, copySec/without.e2eSec)
+		}
+		fmt.Printf("%-50s %9d MiB              (target ≤ 300)\n", "source worker peak RSS (VmHWM)", with.peakMiB)
+		fmt.Printf("time in the table's activities (scheduled → closed, summed over partitions): %s\n", with.breakdown)
+		if without != nil {
+			fmt.Printf("  without the value checksum: %s\n", without.breakdown)
+		}
+		fmt.Printf("value checksum (docs/checksums.md), %d CPUs:\n", runtime.NumCPU())
+		fmt.Printf("  extractor CPU per row: %.0f ns with, %.0f ns without (checksum %.0f ns/row)\n",
+			extractCPU*1e9/r, extractNoCPU*1e9/r, (extractCPU-extractNoCPU)*1e9/r)
+		fmt.Printf("  local Snowflake, whole table in one statement: checksum %.2fs, count %.2fs (%.0f ns/row for the checksum)\n",
+			sumSQLSec, countSQLSec, (sumSQLSec-countSQLSec)*1e9/r)
+		if without != nil {
+			verifyWith, verifyWithout := with.activity[snowflakeapi.VerifyPartitionName], without.activity[snowflakeapi.VerifyPartitionName]
+			share := (with.e2eSec - without.e2eSec) / with.e2eSec
+			b.ReportMetric(100*share, "checksum_share_%")
+			fmt.Printf("  VerifyPartition, summed over partitions: %.2fs with, %.2fs without\n", verifyWith.Seconds(), verifyWithout.Seconds())
+			fmt.Printf("  share of end-to-end time: %.1f %% (%.2fs with, %.2fs without)   (target < 10 %%)\n\n",
+				100*share, with.e2eSec, without.e2eSec)
+		} else {
+			fmt.Printf("  share of end-to-end time: not measured: the PostgreSQL extractor still reports a checksum when the FileSet computed none\n" +
+				"  (source/postgres/extract.go must set stats.Checksum only when fs.Checksummed())\n\n")
+		}
 	}
+}
+
+// benchRun is one migration's figures.
+type benchRun struct {
+	e2eSec, wfSec float64
+	peakMiB       int64
+	breakdown     string
+	activity      map[string]time.Duration
+}
+
+// benchMigration migrates lineitem into BENCH.PUBLIC.<table> with a fresh source worker
+// (2 parallel tasks, extra environment env) and returns its figures; the worker is
+// stopped before it returns, so the next run has the queue to itself.
+func (s *stack) benchMigration(b *testing.B, name, table string, env []string) *benchRun {
+	cfg := s.writeConfig(name+".json", fmt.Sprintf(`{
+  "tables": [ { "source": { "databaseName": %q, "schemaName": "public", "tableName": "lineitem" },
+                "target": { "databaseName": "BENCH", "schemaName": "PUBLIC", "tableName": %q },
+                "columnNamesToPartitionBy": ["l_orderkey"], "partitionSize": { "maxRowsPerPartition": 250000 } } ] }`, s.pgDB, table))
+	worker, exited := spawn(b, append(append([]string{}, s.env...), env...), filepath.Join(s.dir, name+"-worker.log"),
+		"workers", "source", "--config", s.workerTOML(strings.ToLower(name), 2), "--task-queue-base", s.queue)
+	s.procs = append(s.procs, worker)
+	t := time.Now()
+	if out, code := s.starter(time.Minute, "create-data-migration-workflow", cfg, "--name", name,
+		"--connection-name", s.emu.ConnectionName(), "--source-platform", "postgresql", "--task-queue-base", s.queue); code != 0 {
+		b.Fatalf("create %s: %s", name, out)
+	}
+	if out, code := s.starter(60*time.Minute, "watch", name); code != 0 {
+		b.Fatalf("watch %s: exit %d: %s", name, code, out)
+	}
+	run := &benchRun{e2eSec: time.Since(t).Seconds()}
+	run.wfSec, run.breakdown, run.activity = s.workflowTimes(b, name, s.pgDB+".public.lineitem")
+	run.peakMiB = vmHWM(worker.Process.Pid) / 1024
+	stopWorker(worker, exited)
+	rows := benchRows()
+	if n := s.sfInt("SELECT COUNT(*) FROM BENCH.PUBLIC." + strings.ToUpper(table)); n != int64(rows) {
+		b.Fatalf("%s: target has %d rows, want %d", name, n, rows)
+	}
+	return run
+}
+
+// stopWorker stops a source worker and waits (bounded) until it has exited.
+func stopWorker(cmd *exec.Cmd, exited <-chan struct{}) {
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-exited:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		<-exited
+	}
+}
+
+// timeSF runs one statement on the local Snowflake and returns its duration.
+func (s *stack) timeSF(b *testing.B, q string) float64 {
+	db := s.sf()
+	t := time.Now()
+	rows, err := db.Query(q)
+	if err != nil {
+		b.Fatalf("%s: %v", q, err)
+	}
+	for rows.Next() {
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatalf("%s: %v", q, err)
+	}
+	rows.Close()
+	return time.Since(t).Seconds()
+}
+
+// processCPU is this process's CPU time (user and system) in seconds.
+func processCPU() float64 {
+	var r syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &r); err != nil {
+		return 0
+	}
+	return float64(r.Utime.Nano()+r.Stime.Nano()) / 1e9
 }
 
 // vmHWM reads a process's peak resident set size in KiB from /proc.
@@ -148,8 +277,9 @@ func vmHWM(pid int) int64 {
 
 // workflowTimes returns the migration workflow's own duration (start to close, from
 // Temporal) and, for the table's child workflow, the time its activities took per type
-// (scheduled to closed, summed), which shows where an end-to-end second goes.
-func (s *stack) workflowTimes(b *testing.B, name, tableKey string) (float64, string) {
+// (scheduled to closed, summed), printed and by activity type name, which shows where
+// an end-to-end second goes.
+func (s *stack) workflowTimes(b *testing.B, name, tableKey string) (float64, string, map[string]time.Duration) {
 	tc := s.temporal.Client(b)
 	ctx := context.Background()
 	desc, err := tc.DescribeWorkflowExecution(ctx, name, "")
@@ -195,5 +325,5 @@ func (s *stack) workflowTimes(b *testing.B, name, tableKey string) (float64, str
 	for _, k := range order {
 		parts = append(parts, fmt.Sprintf("%s %.2fs", strings.TrimPrefix(strings.TrimPrefix(k, "Source"), "Snowflake"), total[k].Seconds()))
 	}
-	return wfSec, strings.Join(parts, ", ")
+	return wfSec, strings.Join(parts, ", "), total
 }
