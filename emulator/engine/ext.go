@@ -649,3 +649,19 @@ func (t *translator) setList(e *tableEntry, i, end int) (string, error) {
 	}
 	return strings.Join(sets, ", "), nil
 }
+
+// subqueryScope: the tables a parenthesised query at toks[i] names are its own; the
+// returned function forgets them when the query ends, so that a column of the same
+// name outside it is not typed by them (a wrong type hint would make a column
+// reference unwrap an extended value it does not have, or miss one it has).
+func (t *translator) subqueryScope(i int) func() {
+	if !t.toks[i+1].Is("SELECT") && !t.toks[i+1].Is("WITH") {
+		return func() {}
+	}
+	n := len(t.refs)
+	return func() {
+		if len(t.refs) > n {
+			t.refs = t.refs[:n]
+		}
+	}
+}

@@ -285,7 +285,9 @@ func (t *translator) tableFactor(i, end int) ([]piece, int, error) {
 			return nil, i, errSyntaxAt(tok, "; missing ')'")
 		}
 		t.depth++
+		scope := t.subqueryScope(i)
 		inner, _, err := t.exprRange(i+1, cl)
+		scope()
 		t.depth--
 		if err != nil {
 			return nil, i, err

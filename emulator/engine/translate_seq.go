@@ -114,7 +114,9 @@ func (t *translator) seq(i, end int) ([]piece, error) {
 					return nil, errSyntaxAt(tok, "; missing ')'")
 				}
 				t.depth++
+				scope := t.subqueryScope(i)
 				inner, p1, err := t.exprRange(i+1, j)
+				scope()
 				t.depth--
 				if err != nil {
 					return nil, err
@@ -367,7 +369,9 @@ func (t *translator) identChain(i, end int) (piece, int, error) {
 
 // columnHint finds the Snowflake type of a column of a table referenced so far.
 func (t *translator) columnHint(qual, col string) *sfType {
-	for _, r := range t.refs {
+	// innermost tables first: a subquery's own tables were added last
+	for k := len(t.refs) - 1; k >= 0; k-- {
+		r := t.refs[k]
 		if qual != "" && r.alias != qual {
 			continue
 		}

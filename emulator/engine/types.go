@@ -227,7 +227,7 @@ func duckTypeColumn(name, duckType string) Column {
 		c.Type, c.Scale = "time", 9
 	case dt == "TIMESTAMP" || dt == "TIMESTAMP_S" || dt == "TIMESTAMP_MS" || dt == "TIMESTAMP_NS":
 		c.Type, c.Scale = "timestamp_ntz", 9
-	case dt == "TIMESTAMPTZ":
+	case dt == "TIMESTAMPTZ" || dt == "TIMESTAMP WITH TIME ZONE":
 		c.Type, c.Scale = "timestamp_ltz", 9
 	case dt == "BLOB":
 		c.Type, c.Length = "binary", 8388608
