@@ -206,7 +206,7 @@ func (s *Server) installCatalog(ctx context.Context, c *pgconn.PgConn, db string
 	if s.installed[db] {
 		return nil
 	}
-	if _, err := c.Exec(ctx, "SELECT pg_catalog.pg_advisory_xact_lock(5439001);"+catalogSQL).ReadAll(); err != nil {
+	if _, err := c.Exec(ctx, "SELECT pg_catalog.pg_advisory_xact_lock(5439001);"+catalogSQL+functionsSQL).ReadAll(); err != nil {
 		return fmt.Errorf("install the Redshift catalog in database %s (the --postgres user must be a superuser): %v", db, err)
 	}
 	s.installed[db] = true
