@@ -62,6 +62,11 @@ func (a *Activities) VerifyPartition(ctx context.Context, in snowflakeapi.Verify
 		msg := fmt.Sprintf("%s: rows extracted %d, rows loaded %d, rows in the target range %d (%s); "+
 			"the target holds rows this migration did not load or lost some: check for other writers to the table, then re-run the migration",
 			where, in.RowsExtracted, in.RowsLoaded, target, snowflake.TableName(in.Target))
+		if in.SourceChecksum != "" {
+			// The workflow locates the rows behind a mismatch of a partition with a value
+			// checksum (workflows.LocateDifferences): say where they are listed.
+			msg += "; the workflow lists the missing and extra rows in DATA_MIGRATION_ERROR (DIFFERENCE_KIND, ROW_KEY)"
+		}
 		row.Status, row.Error = migration.StatusFailed, msg
 		mismatch = temporal.NewNonRetryableApplicationError(msg, migration.ErrTypeChecksumMismatch, nil)
 	case in.SourceChecksum != "" && sum != source:
