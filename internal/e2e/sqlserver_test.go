@@ -130,8 +130,9 @@ func TestSQLServerMigration(t *testing.T) {
 		if n := s.compareSQLServer(db, "dbo.all_types", "E2E.SS.ALL_TYPES", "id", "", []ssCol{
 			{"id", "ID", "int"}, {"ti", "TI", "int"}, {"si", "SI", "int"}, {"bi", "BI", "int"}, {"b", "B", "bool"},
 			{"d38", "TO_VARCHAR(D38)", "dec"}, {"n52", "TO_VARCHAR(N52)", "dec"}, {"m", "TO_VARCHAR(M)", "dec"}, {"sm", "TO_VARCHAR(SM)", "dec"},
-			{"r", "R", "float"}, {"f", "F", "float"}, {"dt", "DT", "date"}, {"tm", "TM", "time"}, {"t3", "T3", "time"},
-			{"sdt", "SDT", "ts"}, {"dtm", "DTM", "ts"}, {"dt2", "DT2", "ts"}, {"dt23", "DT23", "ts"}, {"dto", "DTO", "tstz"},
+			{"r", "R", "float"}, {"f", "F", "float"}, {"dt", "DT", "date"}, {"tm", "TO_VARCHAR(TM, 'HH24:MI:SS.FF7')", "time7"}, {"t3", "T3", "time"},
+			{"sdt", "SDT", "ts"}, {"dtm", "DTM", "ts"}, {"dt2", "DT2", "ts7"}, {"dt23", "DT23", "ts"}, {"dto", "DTO", "tstz7"},
+			{"dt2", "TO_VARCHAR(DT2, 'YYYY-MM-DD HH24:MI:SS.FF7')", "ts7text"}, {"dto", "TO_VARCHAR(DTO, 'YYYY-MM-DD HH24:MI:SS.FF7 TZH:TZM')", "tstz7text"},
 			{"c", "C", "text"}, {"vc", "VC", "text"}, {"vcm", "VCM", "text"}, {"nc", "NC", "text"}, {"nvc", "NVC", "text"}, {"nvm", "NVM", "text"},
 			{"tx", "TX", "text"}, {"ntx", "NTX", "text"}, {"bn", "BN", "bytes"}, {"vb", "VB", "bytes"}, {"vbm", "VBM", "bytes"}, {"img", "IMG", "bytes"},
 			{"CONVERT(nvarchar(36), g)", "G", "text"}, {"CONVERT(nvarchar(max), x)", "X", "text"}, {"CONVERT(nvarchar(max), sv)", "SV", "text"},
@@ -383,6 +384,17 @@ func ssValue(kind string, v any) any {
 		return v.(time.Time).Format("2006-01-02 15:04:05.000000")
 	case "tstz":
 		return v.(time.Time).UnixMicro()
+	// 100-ns digits and each value's own offset: the Snowflake side is read as text, the
+	// driver's value (from the wire's seconds.fraction and offset) in RFC 3339 with every
+	// digit, or TO_VARCHAR with FF7 / TZH:TZM.
+	case "time7":
+		return v.(time.Time).Format("15:04:05.0000000")
+	case "ts7", "tstz7":
+		return v.(time.Time).Format(time.RFC3339Nano)
+	case "ts7text":
+		return v.(time.Time).Format("2006-01-02 15:04:05.0000000")
+	case "tstz7text":
+		return v.(time.Time).Format("2006-01-02 15:04:05.0000000 -07:00")
 	}
 	return fmt.Sprint(v)
 }
