@@ -17,6 +17,7 @@ import (
 // package snowflake does not import source).
 const (
 	MetricNumber   = "number"
+	MetricFloat    = "float"
 	MetricText     = "text"
 	MetricBinary   = "binary"
 	MetricTemporal = "temporal"
@@ -34,8 +35,10 @@ func MetricKindOf(targetType string) string {
 		return MetricPresence
 	}
 	switch ty.Family {
-	case FamNumber, FamFloat:
+	case FamNumber:
 		return MetricNumber
+	case FamFloat:
+		return MetricFloat
 	case FamText:
 		return MetricText
 	case FamBinary:
@@ -82,12 +85,16 @@ func profileCells(c migration.Column) ([]string, error) {
 	distinct := "COUNT(DISTINCT " + q + ")"
 	var rest []string
 	switch MetricKindOf(c.TargetType) {
-	case MetricNumber:
+	case MetricNumber, MetricFloat:
 		rest = append([]string{distinct}, stats(q)...)
-	case MetricText, MetricBinary:
-		// LENGTH counts characters of text and bytes of binary, as the source's
-		// char_length and octet_length do.
+	case MetricText:
+		// LENGTH counts characters, as the source's char_length does.
 		rest = append([]string{distinct}, stats("LENGTH("+q+")")...)
+	case MetricBinary:
+		// Bytes, as the source's octet_length: half the length of the hex text
+		// (HEX_ENCODE, as the checksum uses, is exact on every account; the local
+		// Snowflake has no LENGTH of BINARY).
+		rest = append([]string{distinct}, stats("(LENGTH(HEX_ENCODE("+q+")) / 2)")...)
 	case MetricTemporal:
 		f := func(v string) string {
 			switch ty.Family {

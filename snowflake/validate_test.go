@@ -76,7 +76,7 @@ func TestValidationDifferencesHostile(t *testing.T) {
 
 func TestMetricKindOf(t *testing.T) {
 	for ty, want := range map[string]string{
-		"NUMBER(12,2)": MetricNumber, "FLOAT": MetricNumber, "VARCHAR(5)": MetricText, "BINARY": MetricBinary,
+		"NUMBER(12,2)": MetricNumber, "FLOAT": MetricFloat, "VARCHAR(5)": MetricText, "BINARY": MetricBinary,
 		"TIMESTAMP_LTZ(6)": MetricTemporal, "DATE": MetricTemporal, "BOOLEAN": MetricBoolean, "VARIANT": MetricPresence,
 		"GEOGRAPHY": MetricPresence, "nonsense(": MetricPresence,
 	} {

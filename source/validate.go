@@ -34,7 +34,8 @@ type ProfileRequest struct {
 
 // Metric kinds: which metrics a column gets, decided by its target type family.
 const (
-	MetricNumber   = "number"   // NUMBER, FLOAT: min, max, sum, avg, stddev of the value
+	MetricNumber   = "number"   // NUMBER: min, max, sum, avg, stddev of the value
+	MetricFloat    = "float"    // FLOAT: the same; sums are compared allowing for the order of addition
 	MetricText     = "text"     // VARCHAR/CHAR: min, max, sum, avg, stddev of the length in characters
 	MetricBinary   = "binary"   // BINARY: the same of the length in bytes
 	MetricTemporal = "temporal" // DATE, TIME, TIMESTAMP_*: min, max as canonical text (UTC instants for TZ/LTZ)
@@ -66,8 +67,10 @@ func MetricKind(targetType string) string {
 		return MetricPresence
 	}
 	switch tt.Kind {
-	case TargetNumber, TargetFloat:
+	case TargetNumber:
 		return MetricNumber
+	case TargetFloat:
+		return MetricFloat
 	case TargetText:
 		return MetricText
 	case TargetBinary:

@@ -130,7 +130,7 @@ func (b Builder) profileCells(pl source.ColumnPlan, c migration.Column) []string
 	}
 	var rest []string
 	switch source.MetricKind(c.TargetType) {
-	case source.MetricNumber:
+	case source.MetricNumber, source.MetricFloat:
 		v := e + "::numeric"
 		switch pl.Out {
 		case source.OutDecimal64, source.OutDecimal128:
