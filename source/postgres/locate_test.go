@@ -189,3 +189,30 @@ func TestGoldenLocateSQL(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLocateBuckets measures the first round of a search (bucket checksums at
+// depth 3 over a whole partition) against the partition checksum of the same rows:
+// the price of locating is about one more scan.
+func BenchmarkLocateBuckets(b *testing.B) {
+	s, _ := newTestSource(b, locateDDL, `INSERT INTO public.loc SELECT g, 'n' || g, g * 1.37, now(), '\x0102', 'abc' FROM generate_series(301, 100000) g`)
+	tc := tableConfig("loc", "id")
+	info, err := s.Introspect(ctxT(b), tc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ex := extractRequest(info, tc, migration.Partition{Number: 1})
+	b.Run("partition-checksum", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := s.ChecksumPartition(ctxT(b), ex); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("bucket-checksums-depth-3", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.BucketChecksums(ctxT(b), source.BucketRequest{ExtractRequest: ex, KeyColumns: []int{0}, Depth: 3}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
