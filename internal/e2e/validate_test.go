@@ -1,0 +1,335 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Validation end to end (docs/validation.md): a migration of four tables, validated by
+// `starter validate` at every level on the real stack (Temporal dev server, PostgreSQL,
+// the local Snowflake, the workers and the starter as processes). Matching tables match
+// at levels 1-3 (exit 0); then one table loses and retypes columns in the target, one
+// has a value changed within and then beyond a tolerance, and one has one value per
+// type corrupted, and each level finds exactly what was done (exit 1).
+
+const validateDDL = `CREATE TABLE v_match (id int PRIMARY KEY, amount numeric(12,2), name text, code char(4), b bytea,
+  flag boolean, ts timestamptz, tsn timestamp, d date, f float8, j jsonb);
+INSERT INTO v_match SELECT g, g * 1.25, 'name ' || g, 'c' || (g % 7), decode(md5(g::text), 'hex'), g % 3 = 0,
+  timestamptz '2024-01-01 00:00+02' + g * interval '1 hour', timestamp '2024-01-01' + g * interval '1 minute',
+  date '2024-01-01' + g, g / 3.0, jsonb_build_object('g', g) FROM generate_series(1, 30) g;
+INSERT INTO v_match (id) VALUES (31);
+CREATE TABLE v_schema (id int PRIMARY KEY, amount numeric(12,2), name text, note text);
+INSERT INTO v_schema SELECT g, g * 2.5, 'n' || g, 'note ' || g FROM generate_series(1, 12) g;
+CREATE TABLE v_metrics (id int PRIMARY KEY, amount numeric(12,2), label text);
+INSERT INTO v_metrics SELECT g, 1000 + g, 'l' || g FROM generate_series(1, 20) g;
+CREATE TABLE v_corrupt (id int PRIMARY KEY, ts timestamptz, amount numeric(12,2), b bytea, s text, e text);
+INSERT INTO v_corrupt SELECT g, timestamptz '2024-03-01 12:00:00.123456+00' + g * interval '1 day', g + 0.35,
+  decode(lpad(to_hex(g), 2, '0') || 'ff10', 'hex'), 'string value ' || g, '' FROM generate_series(1, 24) g;`
+
+// Keys of the rows corrupted in E2E.PUBLIC.V_CORRUPT, one per kind.
+var corruptedKeys = []string{"3", "7", "11", "15", "19"}
+
+func TestValidateLevels(t *testing.T) {
+	s := newStack(t)
+	s.pgExec(validateDDL)
+	cfg := s.writeConfig("validate.json", fmt.Sprintf(`{
+  "defaultTableConfiguration": {
+    "source": { "databaseName": %q, "schemaName": "public" },
+    "target": { "databaseName": "E2E", "schemaName": "PUBLIC" },
+    "columnNamesToPartitionBy": ["id"],
+    "partitionSize": { "maxRowsPerPartition": 4 }
+  },
+  "tables": [
+    { "source": { "tableName": "v_match" }, "target": { "tableName": "v_match" } },
+    { "source": { "tableName": "v_schema" }, "target": { "tableName": "v_schema" } },
+    { "source": { "tableName": "v_metrics" }, "target": { "tableName": "v_metrics" } },
+    { "source": { "tableName": "v_corrupt" }, "target": { "tableName": "v_corrupt" } }
+  ]
+}`, s.pgDB))
+	s.startOrchestrator()
+	s.startSourceWorker("source1", 4)
+	const name = "E2eValidate"
+	out, code := s.starter(2*time.Minute, "create-data-migration-workflow", cfg, "--name", name,
+		"--connection-name", s.emu.ConnectionName(), "--source-platform", "postgresql", "--task-queue-base", s.queue)
+	if code != 0 {
+		t.Fatalf("create exit %d:\n%s", code, out)
+	}
+	if out, code := s.starter(10*time.Minute, "watch", name); code != 0 {
+		t.Fatalf("watch exit %d:\n%s", code, out)
+	}
+
+	// 1. Everything matches at every level.
+	out, code = s.starter(10*time.Minute, "validate", name, "--wait")
+	if code != 0 {
+		t.Fatalf("validate of an intact migration: exit %d, want 0:\n%s", code, out)
+	}
+	if !strings.Contains(out, "MATCH (4 tables: 4 matched, 0 mismatched, 0 could not be validated)") {
+		t.Errorf("validate output lacks the summary:\n%s", out)
+	}
+	res := s.latestResults(name)
+	if len(res) != 12 {
+		t.Fatalf("LATEST_VALIDATION_RESULT has %d rows, want 4 tables × 3 levels: %v", len(res), res)
+	}
+	for k, st := range res {
+		if st != "MATCH" {
+			t.Errorf("%s: %s, want MATCH", k, st)
+		}
+	}
+	if n := s.sfInt(`SELECT COUNT(*) FROM SNOWCONVERT_AI.DATA_VALIDATION.LATEST_VALIDATION_DIFFERENCE WHERE WORKFLOW_ID = '` + name + `'`); n != 0 {
+		t.Errorf("an intact migration has %d recorded differences", n)
+	}
+
+	// 2. Damage the target.
+	for _, q := range []string{
+		// v_schema: NOTE dropped, AMOUNT retyped to text.
+		`CREATE OR REPLACE TABLE E2E.PUBLIC.V_SCHEMA AS SELECT ID, TO_VARCHAR(AMOUNT) AS AMOUNT, NAME FROM E2E.PUBLIC.V_SCHEMA`,
+		// v_metrics: 1005.00 → 1005.01 (sum 20210 → 20210.01: within 0.1 %).
+		`UPDATE E2E.PUBLIC.V_METRICS SET AMOUNT = 1005.01 WHERE ID = 5`,
+		// v_corrupt: a shifted timestamp, a rounded decimal, a changed byte, a
+		// truncated string, a NULL for an empty string.
+		`UPDATE E2E.PUBLIC.V_CORRUPT SET TS = DATEADD(second, 1, TS) WHERE ID = 3`,
+		`UPDATE E2E.PUBLIC.V_CORRUPT SET AMOUNT = 7.40 WHERE ID = 7`,
+		`UPDATE E2E.PUBLIC.V_CORRUPT SET B = TO_BINARY('0BFF11', 'HEX') WHERE ID = 11`,
+		`UPDATE E2E.PUBLIC.V_CORRUPT SET S = 'string value 1' WHERE ID = 15`,
+		`UPDATE E2E.PUBLIC.V_CORRUPT SET E = NULL WHERE ID = 19`,
+	} {
+		if _, err := s.sf().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+
+	// 3. Level 2 with a 0.1 % tolerance: the schema damage and the metrics of the
+	// corrupted table are found; v_metrics' small change is within the tolerance.
+	out, code = s.starter(10*time.Minute, "validate", name, "--level", "2", "--tolerance", "0.001", "--wait")
+	if code != 1 {
+		t.Fatalf("validate --level 2 after damage: exit %d, want 1:\n%s", code, out)
+	}
+	res = s.latestResults(name)
+	want := map[string]string{
+		"v_match/1": "MATCH", "v_match/2": "MATCH",
+		"v_schema/1": "MISMATCH", "v_schema/2": "MATCH",
+		"v_metrics/1": "MATCH", "v_metrics/2": "MATCH",
+		"v_corrupt/1": "MATCH",
+	}
+	for k, st := range want {
+		if res[k] != st {
+			t.Errorf("level 2 run: %s is %q, want %s (all: %v)", k, res[k], st, res)
+		}
+	}
+	// CREATE TABLE … AS SELECT may also drop ID's NOT NULL: that is a real difference too.
+	if got := strings.Join(s.latestDiffs(name, "v_schema", 1), "; "); got != "COLUMN_TYPE AMOUNT; MISSING_COLUMN NOTE" &&
+		got != "COLUMN_TYPE AMOUNT; MISSING_COLUMN NOTE; NULLABILITY ID" {
+		t.Errorf("v_schema level 1 differences: %q, want the retyped AMOUNT and the dropped NOTE", got)
+	}
+	if !strings.Contains(s.latestMessage(name, "v_schema", 2), "compared without AMOUNT, NOTE") {
+		t.Errorf("v_schema level 2 must say which columns it left out: %q", s.latestMessage(name, "v_schema", 2))
+	}
+
+	// 4. The same at tolerance 0: v_metrics' sum and avg differ.
+	out, code = s.starter(10*time.Minute, "validate", name, "--level", "2", "--wait")
+	if code != 1 {
+		t.Fatalf("validate --level 2 (exact): exit %d, want 1:\n%s", code, out)
+	}
+	// sum is exact; stddev moves by 8e-5 (beyond the 1e-6 floor), avg by 5e-7 (within it).
+	if got := strings.Join(s.latestDiffs(name, "v_metrics", 2), "; "); got != "METRIC AMOUNT stddev; METRIC AMOUNT sum" {
+		t.Errorf("v_metrics exact level 2 differences: %q, want AMOUNT stddev and sum", got)
+	}
+	// A change beyond the tolerance is found with it.
+	if _, err := s.sf().Exec(`UPDATE E2E.PUBLIC.V_METRICS SET AMOUNT = 1500 WHERE ID = 5`); err != nil {
+		t.Fatal(err)
+	}
+	out, code = s.starter(10*time.Minute, "validate", name, "--level", "2", "--tolerance", "0.001", "--wait")
+	if code != 1 {
+		t.Fatalf("validate --level 2 beyond tolerance: exit %d, want 1:\n%s", code, out)
+	}
+	if got := s.latestDiffs(name, "v_metrics", 2); !contains(got, "METRIC AMOUNT sum") || !contains(got, "METRIC AMOUNT max") {
+		t.Errorf("v_metrics beyond tolerance: %q, want AMOUNT sum and max among them", got)
+	}
+	if _, err := s.sf().Exec(`UPDATE E2E.PUBLIC.V_METRICS SET AMOUNT = 1005 WHERE ID = 5`); err != nil {
+		t.Fatal(err)
+	}
+
+	// 5. Level 3 finds exactly the corrupted rows (or, without the row drill-down,
+	// exactly the partitions holding them), nothing in the intact tables.
+	out, code = s.starter(10*time.Minute, "validate", name, "--level", "3", "--wait")
+	if code != 1 {
+		t.Fatalf("validate --level 3: exit %d, want 1:\n%s", code, out)
+	}
+	res = s.latestResults(name)
+	for k, st := range map[string]string{"v_match/3": "MATCH", "v_metrics/3": "MATCH", "v_corrupt/3": "MISMATCH", "v_schema/3": "MATCH"} {
+		if res[k] != st {
+			t.Errorf("level 3 run: %s is %q, want %s (all: %v)", k, res[k], st, res)
+		}
+	}
+	s.checkCorruptionFound(t, name)
+	if !strings.Contains(out, "v_corrupt") || !strings.Contains(out, "source SQL:") || !strings.Contains(out, "target SQL:") {
+		t.Errorf("validate output must show the differences with the SQL to fetch them:\n%s", out)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCorruptionFound asserts that level 3's differences of V_CORRUPT name exactly the
+// corrupted keys, with SQL on both sides that returns the row.
+func (s *stack) checkCorruptionFound(t *testing.T, name string) {
+	rows, err := s.sf().Query(`SELECT KIND, COALESCE(ROW_KEY, ''), COALESCE(SOURCE_SQL, ''), COALESCE(TARGET_SQL, '')
+		FROM SNOWCONVERT_AI.DATA_VALIDATION.LATEST_VALIDATION_DIFFERENCE
+		WHERE WORKFLOW_ID = '` + name + `' AND TABLE_KEY LIKE '%.v_corrupt' AND LEVEL = 3 ORDER BY DIFFERENCE_ID`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	type diff struct{ kind, key, src, tgt string }
+	var diffs []diff
+	for rows.Next() {
+		var d diff
+		if err := rows.Scan(&d.kind, &d.key, &d.src, &d.tgt); err != nil {
+			t.Fatal(err)
+		}
+		diffs = append(diffs, d)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(diffs) != len(corruptedKeys) {
+		t.Fatalf("V_CORRUPT level 3: %d differences, want %d (one per corrupted row): %+v", len(diffs), len(corruptedKeys), diffs)
+	}
+	var found []string
+	for _, d := range diffs {
+		if d.src == "" || d.tgt == "" {
+			t.Errorf("difference %+v lacks the SQL of a side", d)
+			continue
+		}
+		// The SQL on each side returns the corrupted row (ids are the row's key).
+		ids := s.sfIDs(d.tgt)
+		srcIDs := s.pgIDs(d.src)
+		if fmt.Sprint(ids) != fmt.Sprint(srcIDs) {
+			t.Errorf("difference %s: the target SQL returns ids %v, the source SQL %v", d.key, ids, srcIDs)
+		}
+		hit := ""
+		for _, k := range corruptedKeys {
+			if contains(ids, k) {
+				if hit != "" {
+					t.Errorf("difference %s covers two corrupted rows (%s and %s)", d.key, hit, k)
+				}
+				hit = k
+			}
+		}
+		if hit == "" {
+			t.Errorf("difference %q (%s) covers no corrupted row: ids %v", d.key, d.kind, ids)
+		}
+		found = append(found, hit)
+	}
+	sort.Strings(found)
+	want := append([]string(nil), corruptedKeys...)
+	sort.Strings(want)
+	if fmt.Sprint(found) != fmt.Sprint(want) {
+		t.Errorf("corrupted rows found: %v, want %v", found, want)
+	}
+}
+
+// sfIDs runs a fetch statement on the local Snowflake and returns the first column.
+func (s *stack) sfIDs(q string) []string {
+	s.t.Helper()
+	rows, err := s.sf().Query(q)
+	if err != nil {
+		s.t.Fatalf("target SQL %q: %v", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var ids []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			s.t.Fatal(err)
+		}
+		ids = append(ids, fmt.Sprint(vals[0]))
+	}
+	return ids
+}
+
+// pgIDs runs a fetch statement on the source and returns the first column.
+func (s *stack) pgIDs(q string) []string {
+	s.t.Helper()
+	rows, err := s.pgConn().Query(context.Background(), q)
+	if err != nil {
+		s.t.Fatalf("source SQL %q: %v", q, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		ids = append(ids, fmt.Sprint(vals[0]))
+	}
+	return ids
+}
+
+// latestResults maps "<table>/<level>" to the status of the migration's latest
+// validation run (LATEST_VALIDATION_RESULT).
+func (s *stack) latestResults(name string) map[string]string {
+	s.t.Helper()
+	rows, err := s.sf().Query(`SELECT TABLE_KEY, LEVEL, STATUS FROM SNOWCONVERT_AI.DATA_VALIDATION.LATEST_VALIDATION_RESULT WHERE WORKFLOW_ID = '` + name + `'`)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var key, st string
+		var lvl int
+		if err := rows.Scan(&key, &lvl, &st); err != nil {
+			s.t.Fatal(err)
+		}
+		out[fmt.Sprintf("%s/%d", key[strings.LastIndex(key, ".")+1:], lvl)] = st
+	}
+	return out
+}
+
+// latestDiffs lists "<kind> <column> [<metric>]" of one table's level in the latest run.
+func (s *stack) latestDiffs(name, table string, level int) []string {
+	s.t.Helper()
+	rows, err := s.sf().Query(fmt.Sprintf(`SELECT KIND, COALESCE(COLUMN_NAME, ''), COALESCE(METRIC, '') FROM SNOWCONVERT_AI.DATA_VALIDATION.LATEST_VALIDATION_DIFFERENCE
+		WHERE WORKFLOW_ID = '%s' AND TABLE_KEY LIKE '%%.%s' AND LEVEL = %d`, name, table, level))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k, c, m string
+		if err := rows.Scan(&k, &c, &m); err != nil {
+			s.t.Fatal(err)
+		}
+		out = append(out, strings.TrimSpace(k+" "+c+" "+m))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *stack) latestMessage(name, table string, level int) string {
+	s.t.Helper()
+	var msg string
+	if err := s.sf().QueryRow(fmt.Sprintf(`SELECT COALESCE(MESSAGE, '') FROM SNOWCONVERT_AI.DATA_VALIDATION.LATEST_VALIDATION_RESULT
+		WHERE WORKFLOW_ID = '%s' AND TABLE_KEY LIKE '%%.%s' AND LEVEL = %d`, name, table, level)).Scan(&msg); err != nil {
+		s.t.Fatal(err)
+	}
+	return msg
+}
