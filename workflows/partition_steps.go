@@ -173,12 +173,21 @@ const locateDifferencesVersion = "locate-differences"
 // locateMismatchMax bounds the differences located and recorded per partition.
 const locateMismatchMax = 100
 
+// locateFailedPartitionsMax bounds the searches per table: once this many of its
+// partitions have failed, later mismatches are not searched. A systematic cause (a
+// type mapping that rounds every value) then costs twenty searches, not one scan of
+// the source per partition, and twenty partitions of examples show it.
+const locateFailedPartitionsMax = 20
+
 // locateMismatch finds the rows behind a partition's checksum mismatch on the source
 // and the target (LocateDifferences) and records them in ROW_DIFFERENCE, shown by
 // DATA_MIGRATION_ERROR. It is best effort: the partition fails with the mismatch
 // whatever happens here (a source without a Locator, a failed activity), and the
 // reason is logged.
 func (r *partitionRun) locateMismatch(ctx workflow.Context) {
+	if r.t.st.Failed >= locateFailedPartitionsMax {
+		return
+	}
 	if workflow.GetVersion(ctx, locateDifferencesVersion, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return
 	}
