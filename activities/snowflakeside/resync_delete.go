@@ -34,6 +34,13 @@ func (a *Activities) DeleteVanishedKeys(ctx context.Context, in snowflakeapi.Del
 	if err != nil {
 		return none, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), migration.ErrTypeConfig, err)
 	}
+	ensure, err := snowflake.MergePartitionsSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, "", []snowflake.PartitionRow{{
+		Number: n, Lower: in.Partition.Lower, Upper: in.Partition.Upper, NullKeys: in.Partition.NullKeys,
+		Status: migration.StatusLoading, Attempts: attempt(ctx), At: a.now(),
+	}})
+	if err != nil {
+		return none, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), migration.ErrTypeConfig, err)
+	}
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
 		return none, err
@@ -48,6 +55,12 @@ func (a *Activities) DeleteVanishedKeys(ctx context.Context, in snowflakeapi.Del
 	// The partition's load committed before this step; a transaction of this name still
 	// open is a dead attempt of this very step.
 	a.abortPredecessors(ctx, conn, snowflake.LoadTxnName(in.Migration, in.TableKey, n), where)
+	// A partition whose window was empty loaded nothing, so its metadata row may exist
+	// only in the mirror's pending batch: make sure it exists (autocommit, like a load's
+	// first step) so that the count below lands on it.
+	if _, err = a.exec(ctx, conn, "record the deletions of "+where, ensure); err != nil {
+		return none, err
+	}
 	if _, err = conn.ExecContext(ctx, snowflake.BeginNamedSQL(snowflake.LoadTxnName(in.Migration, in.TableKey, n))); err != nil {
 		return none, classify(err, "begin the deletions of "+where)
 	}

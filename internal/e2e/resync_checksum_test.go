@@ -306,3 +306,55 @@ func TestResyncChecksumKilledDuringReplace(t *testing.T) {
 		t.Errorf("transactions still open after the run: %v", left)
 	}
 }
+
+// TestResyncWatermarkTrackDeletions: a watermark re-run with trackDeletions appends the
+// new rows and deletes the keys that vanished from the source (in reused ranges with
+// nothing new), leaving the target equal to the source
+// value by value; the partitions that lost keys record DELETED and the count. (Append
+// mode: with trackModifications an update replaces its row by MERGE, the same
+// deletion step follows.)
+func TestResyncWatermarkTrackDeletions(t *testing.T) {
+	s := newStack(t)
+	s.pgExec(`CREATE TABLE wd (id int PRIMARY KEY, v text, updated_at timestamptz NOT NULL)`,
+		`INSERT INTO wd SELECT g, 'v' || g, timestamptz '2024-01-01 00:00+00' + g * interval '1 minute' FROM generate_series(1, 60) g`)
+	const name = "E2eResyncDeletions"
+	cfg := s.writeConfig("wd.json", fmt.Sprintf(`{
+  "tables": [
+    { "source": { "databaseName": %q, "schemaName": "public", "tableName": "wd" },
+      "target": { "databaseName": "E2E", "schemaName": "PUBLIC", "tableName": "WD" },
+      "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 10 },
+      "primaryKeyColumns": ["id"],
+      "synchronization": { "strategy": "watermark", "watermarkColumn": "updated_at", "trackDeletions": true } }
+  ]
+}`, s.pgDB))
+	spec := tableSpec{pgFrom: "wd", pgOrder: "id", sfFrom: "E2E.PUBLIC.WD", sfOrder: "ID", cols: []col{
+		{"id", "ID", "int"}, {"v", "V", "text"}, {"(extract(epoch from updated_at) * 1000000)::bigint", "UPDATED_AT", "tstz"}}}
+	s.startOrchestrator()
+	s.startSourceWorker("source1", 4)
+	s.checksumRun(t, cfg, name, 1)
+	if n := s.compareTable(spec); n != 60 {
+		t.Fatalf("run 1: %d rows, want 60", n)
+	}
+	// Deletes in three ranges (two keys in one), inserts beyond the last range.
+	s.pgExec(`DELETE FROM wd WHERE id IN (3, 24, 25, 47)`,
+		`INSERT INTO wd SELECT g, 'new' || g, timestamptz '2024-03-02 00:00+00' + g * interval '1 minute' FROM generate_series(61, 65) g`)
+	s.checksumRun(t, cfg, name, 2)
+	if n := s.compareTable(spec); n != 61 {
+		t.Fatalf("run 2: %d rows, want 61", n)
+	}
+	deleted := s.sfInt(`SELECT COALESCE(SUM(p.ROWS_DELETED), 0) FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA p
+WHERE p.WORKFLOW_ID = '` + name + `' AND p.SYNC_ACTION = 'DELETED'`)
+	parts := s.sfInt(`SELECT COUNT(*) FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA WHERE WORKFLOW_ID = '` + name + `' AND SYNC_ACTION = 'DELETED'`)
+	if deleted != 4 || parts != 3 {
+		for _, run := range []int{1, 2} {
+			t.Logf("run %d partitions: %+v", run, s.runPartitions(name, "wd", run))
+		}
+		t.Fatalf("metadata records %d rows deleted in %d partitions, want 4 in 3", deleted, parts)
+	}
+	// Run 3 without change deletes nothing more and keeps the target.
+	s.checksumRun(t, cfg, name, 3)
+	s.compareTable(spec)
+	if n := s.sfInt(`SELECT COALESCE(SUM(ROWS_DELETED), 0) FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA WHERE WORKFLOW_ID = '` + name + `'`); n != 4 {
+		t.Fatalf("after run 3, %d rows deleted in all, want still 4", n)
+	}
+}
