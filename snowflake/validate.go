@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/snowmigrate/snowmigrate/checksum"
 	"github.com/snowmigrate/snowmigrate/migration"
 )
 
@@ -156,4 +157,38 @@ func PartitionRowsSQL(target migration.TableRef, cols []migration.Column, partit
 	}
 	return "SELECT " + strings.Join(names, ", ") + " FROM " + TableName(target) + " WHERE " + pred +
 		" ORDER BY " + strings.Join(order, ", "), nil
+}
+
+// RowSQL is the SELECT a person runs on Snowflake to see the target rows with one key:
+// keyColumns are indexes into cols, key their canonical key text (the fields joined
+// as in a row text, NULL as \N). Values become literals through Literal.
+func RowSQL(target migration.TableRef, cols []migration.Column, keyColumns []int, key string) (string, error) {
+	fields, nulls, err := checksum.SplitFields(key)
+	if err != nil {
+		return "", fmt.Errorf("key %q: %w", key, err)
+	}
+	if len(fields) != len(keyColumns) || len(keyColumns) == 0 {
+		return "", fmt.Errorf("key %q has %d fields for %d key columns", key, len(fields), len(keyColumns))
+	}
+	conds := make([]string, len(keyColumns))
+	for i, idx := range keyColumns {
+		if idx < 0 || idx >= len(cols) {
+			return "", fmt.Errorf("key column index %d is outside the %d columns", idx, len(cols))
+		}
+		c := cols[idx]
+		if nulls[i] {
+			conds[i] = QuoteIdent(c.TargetName) + " IS NULL"
+			continue
+		}
+		lit, err := Literal(fields[i], c.TargetType)
+		if err != nil {
+			return "", fmt.Errorf("key column %s: %w", QuoteIdent(c.TargetName), err)
+		}
+		conds[i] = QuoteIdent(c.TargetName) + " = " + lit
+	}
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = QuoteIdent(c.TargetName)
+	}
+	return "SELECT " + strings.Join(names, ", ") + " FROM " + TableName(target) + " WHERE " + strings.Join(conds, " AND "), nil
 }

@@ -24,6 +24,19 @@ func TestGoldenValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "validate_partition_rows", q)
+	q, err = RowSQL(target, allCols, []int{0, 1}, `7|it's a \|bar\\`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "validate_row", q)
+	q, err = RowSQL(target, allCols, []int{1, 4}, `\N|2024-02-29`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "validate_row_null_key", q)
+	if _, err := RowSQL(target, allCols, []int{0}, "1; DROP TABLE X"); err == nil {
+		t.Error("a key that is not a number must not become a NUMBER literal")
+	}
 }
 
 func TestGoldenValidationMetadata(t *testing.T) {

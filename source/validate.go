@@ -22,6 +22,10 @@ type Profiler interface {
 	// level 3 reports it beside each differing partition. Values in it are literals
 	// escaped by the dialect.
 	PartitionSQL(req ExtractRequest) (string, error)
+	// RowSQL is the SELECT that shows the rows with one key: keyColumns are indexes
+	// into req.Columns, key is their canonical key text (migration.RowImage.Key: the
+	// fields joined as in a row text). Level 3 reports it beside each differing row.
+	RowSQL(req ExtractRequest, keyColumns []int, key string) (string, error)
 }
 
 // ProfileRequest names the table (for its filter) and the columns to profile: the

@@ -24,14 +24,16 @@ func registerValidationOrchestrator(r worker.Registry, a *snowflakeside.Activiti
 		snowflakeapi.ChecksumTargetPartitionsName: a.ChecksumTargetPartitions,
 		snowflakeapi.RecordValidationName:         a.RecordValidation,
 		snowflakeapi.RecordValidationRunName:      a.RecordValidationRun,
+		snowflakeapi.TargetRowSQLName:             a.TargetRowSQL,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}
 }
 
 // registerValidationSource registers this capability's source-side activities on the shared
-// source queue: level 2's column metrics and level 3's partition checksums.
+// source queue: level 2's column metrics, level 3's partition checksums and row SQL.
 func registerValidationSource(r worker.Registry, a *sourceside.Activities) {
 	r.RegisterActivityWithOptions(a.ProfileColumns, activity.RegisterOptions{Name: sourceapi.ProfileColumnsName})
 	r.RegisterActivityWithOptions(a.ChecksumPartitions, activity.RegisterOptions{Name: sourceapi.ChecksumPartitionsName})
+	r.RegisterActivityWithOptions(a.RowSQL, activity.RegisterOptions{Name: sourceapi.RowSQLName})
 }

@@ -285,7 +285,7 @@ func (v *tableValidation) level3(ctx workflow.Context, cols []migration.Column, 
 				if s.Checksum == t.Checksum {
 					continue
 				}
-				rows := v.drillDown(ctx, shape, p, s, t)
+				rows := v.drillDown(ctx, shape, p, s, t, min(DefaultMaxDifferences, MaxRecordedDifferences-len(diffs)))
 				found += int64(len(rows))
 				for _, d := range rows {
 					if len(diffs) < MaxRecordedDifferences {
@@ -302,10 +302,76 @@ func (v *tableValidation) level3(ctx workflow.Context, cols []migration.Column, 
 	v.addLevel(3, compared, diffs, found, fmt.Sprintf("%d partitions of run %s%s", compared, v.baseline, note))
 }
 
-// drillDown reports a partition whose checksums differ: the partition with its key
-// range, both checksums and the statements that show its rows on both sides.
-func (v *tableValidation) drillDown(_ workflow.Context, shape migration.TableShape, p migration.Partition, s, t sourceapi.PartitionChecksum) []snowflakeapi.ValidationDifference {
-	return []snowflakeapi.ValidationDifference{partitionDifference(p, s, t)}
+// drillDown locates the rows of a partition whose checksums differ
+// (LocateDifferences: key-hash buckets checksummed on both sides, differing buckets'
+// rows diffed by key), at most budget of them, each with its key, the differing
+// column's values and the statements that show the row on both sides. When the
+// search fails the partition itself is reported (with its range and both checksums).
+func (v *tableValidation) drillDown(ctx workflow.Context, shape migration.TableShape, p migration.Partition, s, t sourceapi.PartitionChecksum, budget int) []snowflakeapi.ValidationDifference {
+	if budget <= 0 {
+		return []snowflakeapi.ValidationDifference{partitionDifference(p, s, t)}
+	}
+	keys := LocateKeys(shape)
+	loc, err := LocateDifferences(ctx, LocateInput{
+		ConnectionName: v.in.ConnectionName, SourceQueue: v.sourceQueue,
+		Source: sourceapi.ExtractInput{Migration: v.in.Migration, Platform: v.in.SourcePlatform, TableKey: v.in.TableKey,
+			Table: v.in.Table, TableShape: shape, Partition: p},
+		Target: v.target, KeyColumns: keys, MaxDifferences: budget, RowsHint: max(s.Rows, t.Rows), Limits: v.in.Limits,
+	})
+	if err != nil || len(loc.Differences) == 0 {
+		d := partitionDifference(p, s, t)
+		if err != nil {
+			workflow.GetLogger(ctx).Warn("locating the differing rows failed; reporting the partition", "table", v.in.TableKey, "partition", p.Number, "error", message(err))
+		}
+		return []snowflakeapi.ValidationDifference{d}
+	}
+	var uniq []string
+	seen := map[string]bool{}
+	for _, d := range loc.Differences {
+		if !seen[d.Key] {
+			seen[d.Key] = true
+			uniq = append(uniq, d.Key)
+		}
+	}
+	var srcSQL sourceapi.RowSQLResult
+	var tgtSQL snowflakeapi.TargetRowSQLResult
+	srcF := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindCatalog, v.sourceQueue), sourceapi.RowSQLName, sourceapi.RowSQLInput{
+		Platform: v.in.SourcePlatform, Table: v.in.Table, TableShape: shape, KeyColumns: keys, Keys: uniq})
+	if err := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindMetadata, ""), snowflakeapi.TargetRowSQLName, snowflakeapi.TargetRowSQLInput{
+		Target: v.target, Columns: shape.Columns, KeyColumns: keys, Keys: uniq}).Get(ctx, &tgtSQL); err != nil {
+		workflow.GetLogger(ctx).Warn("target row SQL failed", "table", v.in.TableKey, "error", message(err))
+	}
+	if err := srcF.Get(ctx, &srcSQL); err != nil {
+		workflow.GetLogger(ctx).Warn("source row SQL failed", "table", v.in.TableKey, "error", message(err))
+	}
+	sqlFor := func(list []string, i int, fallback string) string {
+		if i < len(list) && list[i] != "" {
+			return list[i]
+		}
+		return fallback
+	}
+	at := make(map[string]int, len(uniq))
+	for i, k := range uniq {
+		at[k] = i
+	}
+	out := make([]snowflakeapi.ValidationDifference, 0, len(loc.Differences)+1)
+	for i, d := range loc.Differences {
+		diff := snowflakeapi.ValidationDifference{Level: 3, ID: fmt.Sprintf("p%d/%d", p.Number, i), Kind: d.Kind, Column: d.Column, Key: d.Key,
+			SourceSQL: sqlFor(srcSQL.SQL, at[d.Key], s.SQL), TargetSQL: sqlFor(tgtSQL.SQL, at[d.Key], t.SQL)}
+		if d.Kind != migration.DiffMissingInSource {
+			diff.SourceValue = strPtr(d.SourceValue)
+		}
+		if d.Kind != migration.DiffMissingInTarget {
+			diff.TargetValue = strPtr(d.TargetValue)
+		}
+		out = append(out, diff)
+	}
+	if loc.Truncated {
+		d := partitionDifference(p, s, t)
+		d.ID, d.Kind = fmt.Sprintf("p%d/more", p.Number), snowflakeapi.DiffMoreRows
+		out = append(out, d)
+	}
+	return out
 }
 
 func partitionDifference(p migration.Partition, s, t sourceapi.PartitionChecksum) snowflakeapi.ValidationDifference {

@@ -150,3 +150,20 @@ type RecordValidationRunInput struct {
 	StartedAt            time.Time  `json:"startedAt"`
 	EndedAt              *time.Time `json:"endedAt,omitempty"`
 }
+
+// TargetRowSQLName builds the statements that show target rows by key (no query runs).
+const TargetRowSQLName = "SnowflakeTargetRowSQL"
+
+// TargetRowSQLInput names the target, its columns, the key columns (indexes into
+// Columns) and the key texts.
+type TargetRowSQLInput struct {
+	Target     migration.TableRef `json:"target"`
+	Columns    []migration.Column `json:"columns"`
+	KeyColumns []int              `json:"keyColumns"`
+	Keys       []string           `json:"keys"`
+}
+
+// TargetRowSQLResult holds one statement per key, in order ("" where none).
+type TargetRowSQLResult struct {
+	SQL []string `json:"sql"`
+}

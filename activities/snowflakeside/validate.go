@@ -328,3 +328,15 @@ func (a *Activities) RecordValidationRun(ctx context.Context, in snowflakeapi.Re
 	}))
 	return err
 }
+
+// TargetRowSQL implements snowflakeapi.TargetRowSQLName: statements only, no query
+// runs ("" for a key that cannot be written as literals of its columns' types).
+func (a *Activities) TargetRowSQL(_ context.Context, in snowflakeapi.TargetRowSQLInput) (snowflakeapi.TargetRowSQLResult, error) {
+	res := snowflakeapi.TargetRowSQLResult{SQL: make([]string, len(in.Keys))}
+	for i, k := range in.Keys {
+		if q, err := snowflake.RowSQL(in.Target, in.Columns, in.KeyColumns, k); err == nil {
+			res.SQL[i] = q
+		}
+	}
+	return res, nil
+}

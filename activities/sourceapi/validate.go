@@ -71,3 +71,23 @@ type ChecksumPartitionsResult struct {
 	Checksums   []PartitionChecksum `json:"checksums,omitempty"`
 	Unsupported string              `json:"unsupported,omitempty"`
 }
+
+// RowSQLName asks the source for the statements that show rows by key (level 3's
+// differing rows).
+const RowSQLName = "SourceRowSQL"
+
+// RowSQLInput names the table, its columns (TableShape), the key columns (indexes
+// into Columns) and the key texts (migration.RowDifference.Key).
+type RowSQLInput struct {
+	Platform string             `json:"platform"`
+	Table    config.TableConfig `json:"table"`
+	migration.TableShape
+	KeyColumns []int    `json:"keyColumns"`
+	Keys       []string `json:"keys"`
+}
+
+// RowSQLResult holds one statement per key, in order ("" where none can be written:
+// e.g. a key column of a type without literals).
+type RowSQLResult struct {
+	SQL []string `json:"sql"`
+}

@@ -89,3 +89,22 @@ func unsupported(err error) string {
 	}
 	return ""
 }
+
+// RowSQL implements sourceapi.RowSQLName: statements only, no query runs.
+func (a *Activities) RowSQL(_ context.Context, in sourceapi.RowSQLInput) (sourceapi.RowSQLResult, error) {
+	if err := a.checkPlatform(in.Platform); err != nil {
+		return sourceapi.RowSQLResult{}, err
+	}
+	res := sourceapi.RowSQLResult{SQL: make([]string, len(in.Keys))}
+	prof, ok := a.src.(source.Profiler)
+	if !ok {
+		return res, nil
+	}
+	req := source.ExtractRequest{Table: in.Table, TableShape: in.TableShape}
+	for i, k := range in.Keys {
+		if q, err := prof.RowSQL(req, in.KeyColumns, k); err == nil {
+			res.SQL[i] = q
+		}
+	}
+	return res, nil
+}

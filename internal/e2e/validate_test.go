@@ -30,8 +30,12 @@ CREATE TABLE v_corrupt (id int PRIMARY KEY, ts timestamptz, amount numeric(12,2)
 INSERT INTO v_corrupt SELECT g, timestamptz '2024-03-01 12:00:00.123456+00' + g * interval '1 day', g + 0.35,
   decode(lpad(to_hex(g), 2, '0') || 'ff10', 'hex'), 'string value ' || g, '' FROM generate_series(1, 24) g;`
 
-// Keys of the rows corrupted in E2E.PUBLIC.V_CORRUPT, one per kind.
-var corruptedKeys = []string{"3", "7", "11", "15", "19"}
+// Keys of the rows corrupted in E2E.PUBLIC.V_CORRUPT, one per kind, and the column
+// corrupted in each.
+var (
+	corruptedKeys    = []string{"3", "7", "11", "15", "19"}
+	corruptedColumns = map[string]string{"3": "TS", "7": "AMOUNT", "11": "B", "15": "S", "19": "E"}
+)
 
 func TestValidateLevels(t *testing.T) {
 	s := newStack(t)
@@ -153,8 +157,8 @@ func TestValidateLevels(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// 5. Level 3 finds exactly the corrupted rows (or, without the row drill-down,
-	// exactly the partitions holding them), nothing in the intact tables.
+	// 5. Level 3 finds exactly the corrupted rows, each with its key, the corrupted
+	// column and the SQL returning the row on both sides; nothing in the intact tables.
 	out, code = s.starter(10*time.Minute, "validate", name, "--level", "3", "--wait")
 	if code != 1 {
 		t.Fatalf("validate --level 3: exit %d, want 1:\n%s", code, out)
@@ -183,18 +187,18 @@ func contains(list []string, s string) bool {
 // checkCorruptionFound asserts that level 3's differences of V_CORRUPT name exactly the
 // corrupted keys, with SQL on both sides that returns the row.
 func (s *stack) checkCorruptionFound(t *testing.T, name string) {
-	rows, err := s.sf().Query(`SELECT KIND, COALESCE(ROW_KEY, ''), COALESCE(SOURCE_SQL, ''), COALESCE(TARGET_SQL, '')
+	rows, err := s.sf().Query(`SELECT KIND, COALESCE(ROW_KEY, ''), COALESCE(COLUMN_NAME, ''), COALESCE(SOURCE_SQL, ''), COALESCE(TARGET_SQL, '')
 		FROM SNOWCONVERT_AI.DATA_VALIDATION.LATEST_VALIDATION_DIFFERENCE
 		WHERE WORKFLOW_ID = '` + name + `' AND TABLE_KEY LIKE '%.v_corrupt' AND LEVEL = 3 ORDER BY DIFFERENCE_ID`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	type diff struct{ kind, key, src, tgt string }
+	type diff struct{ kind, key, col, src, tgt string }
 	var diffs []diff
 	for rows.Next() {
 		var d diff
-		if err := rows.Scan(&d.kind, &d.key, &d.src, &d.tgt); err != nil {
+		if err := rows.Scan(&d.kind, &d.key, &d.col, &d.src, &d.tgt); err != nil {
 			t.Fatal(err)
 		}
 		diffs = append(diffs, d)
@@ -228,6 +232,11 @@ func (s *stack) checkCorruptionFound(t *testing.T, name string) {
 		}
 		if hit == "" {
 			t.Errorf("difference %q (%s) covers no corrupted row: ids %v", d.key, d.kind, ids)
+		}
+		// Located to the row: the key is the row's id, the SQL returns that row only,
+		// and the column is the corrupted one.
+		if d.kind != "DIFFERENT" || d.key != hit || len(ids) != 1 || d.col != corruptedColumns[hit] {
+			t.Errorf("difference %+v: want DIFFERENT, key %s, column %s, SQL returning that row only (ids %v)", d, hit, corruptedColumns[hit], ids)
 		}
 		found = append(found, hit)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/snowmigrate/snowmigrate/checksum"
 	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
@@ -195,4 +196,39 @@ func (s *Source) PartitionSQL(req source.ExtractRequest) (string, error) {
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM " + b.Table(req.Source) + " WHERE " + b.PartitionPredicate(keys, req.Partition) +
 		" AND " + where(source.Where(req.Table)) + " ORDER BY " + strings.Join(order, ", "), nil
+}
+
+// RowSQL implements source.Profiler: the rows whose key columns hold the key's
+// canonical values (NULL fields as IS NULL), within the table's filter. Values are
+// literals escaped by the dialect, cast to the column's type as partition bounds are.
+func (s *Source) RowSQL(req source.ExtractRequest, keyColumns []int, key string) (string, error) {
+	b, ok := builderOf(s.Dialect)
+	if !ok {
+		return "", fmt.Errorf("%w: no row SQL for %s", source.ErrConfig, s.Dialect.Platform())
+	}
+	fields, nulls, err := checksum.SplitFields(key)
+	if err != nil {
+		return "", fmt.Errorf("%w: key %q: %v", source.ErrConfig, key, err)
+	}
+	if len(fields) != len(keyColumns) || len(keyColumns) == 0 {
+		return "", fmt.Errorf("%w: key %q has %d fields for %d key columns", source.ErrConfig, key, len(fields), len(keyColumns))
+	}
+	keys, err := source.KeyColumns(req.Columns, keyColumns)
+	if err != nil {
+		return "", err
+	}
+	conds := make([]string, len(keys))
+	for i, k := range keys {
+		if nulls[i] {
+			conds[i] = b.QuoteIdent(k.Name) + " IS NULL"
+			continue
+		}
+		conds[i] = b.keyExpr(k) + " = " + b.literal(k, fields[i])
+	}
+	cols := make([]string, len(req.Columns))
+	for i, c := range req.Columns {
+		cols[i] = b.QuoteIdent(c.SourceName)
+	}
+	return "SELECT " + strings.Join(cols, ", ") + " FROM " + b.Table(req.Source) + " WHERE " + strings.Join(conds, " AND ") +
+		" AND " + where(source.Where(req.Table)), nil
 }

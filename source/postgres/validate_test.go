@@ -141,6 +141,24 @@ INSERT INTO public.h VALUES ('a', 1), ($$b'); DROP TABLE public.h; --$$, 2), ('c
 	if len(keys) != 2 || keys[0] != `b'); DROP TABLE public.h; --` || keys[1] != `c\` {
 		t.Fatalf("partition (a, c\\] returned %q\n%s", keys, q)
 	}
+	// RowSQL: the hostile key (escaped in its key text as the checksum writes it)
+	// selects exactly its row.
+	q, err = s.RowSQL(extractRequest(info, tc, migration.Partition{}), []int{0}, `c\\`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k string
+	var v int
+	if err := pool.QueryRow(ctxT(t), q).Scan(&k, &v); err != nil || k != `c\` || v != 3 {
+		t.Fatalf("row SQL %s: %q %d %v", q, k, v, err)
+	}
+	q, err = s.RowSQL(extractRequest(info, tc, migration.Partition{}), []int{0}, `b'); DROP TABLE public.h; --`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.QueryRow(ctxT(t), q).Scan(&k, &v); err != nil || v != 2 {
+		t.Fatalf("row SQL %s: %q %d %v", q, k, v, err)
+	}
 	var n int
 	if err := pool.QueryRow(ctxT(t), `SELECT count(*) FROM public.h`).Scan(&n); err != nil || n != 4 {
 		t.Fatalf("table after the query: %d rows, %v", n, err)
