@@ -413,7 +413,9 @@ func (t *translator) mapFunc(name string, a *callArgs, within string) (piece, er
 		return piece{text: "date_part(" + qstr(strings.ToLower(name)) + ", " + s + ")"}, err
 	case "REPLACE":
 		return t.replaceCall(a)
-	case "SPLIT_PART", "SUBSTR", "SUBSTRING", "UPPER", "LOWER", "TRIM", "LTRIM", "RTRIM", "CONCAT",
+	case "CONCAT":
+		return t.concatCall(a)
+	case "SPLIT_PART", "SUBSTR", "SUBSTRING", "UPPER", "LOWER", "TRIM", "LTRIM", "RTRIM",
 		"LPAD", "RPAD", "REVERSE", "ABS", "ROUND", "FLOOR", "CEIL", "MOD", "POWER", "POW", "SQRT", "LN", "LOG",
 		"EXP", "SIGN", "SUM", "MIN", "MAX", "AVG", "MEDIAN", "COALESCE", "NULLIF", "GREATEST", "LEAST",
 		"ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD", "FIRST_VALUE", "LAST_VALUE", "NTILE", "ANY_VALUE",

@@ -230,3 +230,65 @@ func dateText(p *piece, format string) (string, bool) {
 	x := p.text
 	return "(CASE WHEN " + x + " BETWEEN DATE '0001-01-01' AND DATE '9999-12-31' THEN CAST(" + x + " AS VARCHAR) ELSE strftime(" + x + ", '%Y-%m-%d') END)", true
 }
+
+// concatCall translates CONCAT(a, b, …). Snowflake returns NULL when any argument is
+// NULL; DuckDB's concat skips NULL arguments, so every argument that may be NULL is
+// tested first. Arguments that cannot be NULL (string literals, NVL/COALESCE with such
+// an argument, IFF with two such branches: nonNull) need no test, and a CONCAT of only
+// those is one call to concat, which builds the value in one pass: the partition
+// checksum's row text is written that way (snowflake.ChecksumRangeSQL).
+func (t *translator) concatCall(a *callArgs) (piece, error) {
+	if a.n() == 0 {
+		return piece{}, Errorf(ErrSyntax, "42601", "SQL compilation error:\ninvalid number of arguments (0) for function CONCAT")
+	}
+	as, err := a.all()
+	if err != nil {
+		return piece{}, err
+	}
+	var tests []string
+	for k, r := range a.ranges {
+		if !t.nonNull(r[0], r[1]) {
+			tests = append(tests, "("+as[k]+") IS NULL")
+		}
+	}
+	txt := simple("concat", as)
+	if len(tests) > 0 {
+		txt = "(CASE WHEN " + strings.Join(tests, " OR ") + " THEN NULL ELSE " + txt + " END)"
+	}
+	return piece{text: txt, hint: hintVarchar}, nil
+}
+
+// nonNull reports whether the Snowflake expression toks[i:end] can never be NULL, from
+// its form alone: a string literal; NVL/IFNULL/COALESCE with an argument that cannot be
+// NULL; IFF whose two branches cannot be; CONCAT of arguments that cannot be; the same
+// in parentheses. Anything else may be NULL.
+func (t *translator) nonNull(i, end int) bool {
+	if end-i == 1 {
+		return t.toks[i].Kind == TkString
+	}
+	if end-i >= 2 && t.toks[i].IsOp("(") && matching(t.toks, i) == end-1 {
+		return t.nonNull(i+1, end-1)
+	}
+	if end-i < 3 || t.toks[i].Kind != TkWord || !t.toks[i+1].IsOp("(") || matching(t.toks, i+1) != end-1 {
+		return false
+	}
+	args := splitTop(t.toks, i+2, end-1)
+	switch t.toks[i].Val {
+	case "NVL", "IFNULL", "COALESCE":
+		for _, r := range args {
+			if t.nonNull(r[0], r[1]) {
+				return true
+			}
+		}
+	case "IFF":
+		return len(args) == 3 && t.nonNull(args[1][0], args[1][1]) && t.nonNull(args[2][0], args[2][1])
+	case "CONCAT":
+		for _, r := range args {
+			if !t.nonNull(r[0], r[1]) {
+				return false
+			}
+		}
+		return len(args) > 0
+	}
+	return false
+}
