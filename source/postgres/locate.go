@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/snowmigrate/snowmigrate/checksum"
-	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
@@ -18,8 +17,9 @@ var _ source.Locator = (*Source)(nil)
 
 // Locating differing rows on the source (docs/checksums.md, "Locating differences"):
 // the rows Extract would read, grouped into key-hash buckets, in the same read-only
-// snapshot discipline as ChecksumPartition. PostgreSQL only, like ChecksumPartition
-// (the field texts use float8send and bit casts, which Redshift lacks).
+// snapshot discipline as ChecksumPartition. The SQL comes from the dialect
+// (LocateDialect): PostgreSQL's field texts use float8send and bit casts, which
+// Redshift lacks, so Redshift refuses until its dialect supplies its own.
 
 // BucketChecksums implements source.Locator.
 func (s *Source) BucketChecksums(ctx context.Context, req source.BucketRequest) ([]migration.Bucket, error) {
@@ -27,7 +27,7 @@ func (s *Source) BucketChecksums(ctx context.Context, req source.BucketRequest) 
 	if err != nil {
 		return nil, err
 	}
-	q := lq.b.BucketChecksumsSQL(lq)
+	q := lq.dialect.LocateSQL(lq, false)
 	out := []migration.Bucket{}
 	err = s.tx(ctx, func(conn *pgx.Conn) error {
 		rows, err := conn.Query(ctx, q)
@@ -63,7 +63,7 @@ func (s *Source) BucketRows(ctx context.Context, req source.BucketRequest) ([]mi
 	if err != nil {
 		return nil, err
 	}
-	q := lq.b.BucketRowsSQL(lq)
+	q := lq.dialect.LocateSQL(lq, true)
 	out := []migration.RowImage{}
 	err = s.tx(ctx, func(conn *pgx.Conn) error {
 		rows, err := conn.Query(ctx, q)
@@ -86,10 +86,27 @@ func (s *Source) BucketRows(ctx context.Context, req source.BucketRequest) ([]mi
 	return out, nil
 }
 
+// LocateDialect is implemented by the dialects of this runtime that can locate
+// differing rows: PostgreSQL here; Redshift supplies its own SQL (no float8send or
+// bit casts there) by implementing it on its dialect. LocateSQL returns the bucket
+// checksums query (rows false) or the bucket rows query (rows true) of
+// docs/checksums.md, "Locating differences", for q (prefixes already checked hex).
+type LocateDialect interface {
+	LocateSQL(q LocateQuery, rows bool) string
+}
+
+// LocateSQL implements LocateDialect for PostgreSQL.
+func (d PG) LocateSQL(q LocateQuery, rows bool) string {
+	if rows {
+		return d.BucketRowsSQL(q)
+	}
+	return d.BucketChecksumsSQL(q)
+}
+
 // LocateQuery is what the locate SQL builders need: the rows (table, column plans,
 // partition keys and range, filter with the window) and the bucketing.
 type LocateQuery struct {
-	b        Builder
+	dialect  LocateDialect
 	filter   string // the table's whereClauseCriteria, quoted in error messages
 	Table    migration.TableRef
 	Plans    []source.ColumnPlan
@@ -105,19 +122,16 @@ type LocateQuery struct {
 }
 
 func (s *Source) locateQuery(req source.BucketRequest, rows bool) (LocateQuery, error) {
-	if s.Dialect.Platform() != config.PlatformPostgreSQL {
-		return LocateQuery{}, fmt.Errorf("%w: locating differing rows is not implemented for %s yet", source.ErrConfig, s.Dialect.Platform())
-	}
-	pg, ok := s.Dialect.(PG)
+	ld, ok := s.Dialect.(LocateDialect)
 	if !ok {
-		return LocateQuery{}, fmt.Errorf("%w: no locate SQL for dialect %T", source.ErrConfig, s.Dialect)
+		return LocateQuery{}, fmt.Errorf("%w: locating differing rows is not implemented for %s yet", source.ErrConfig, s.Dialect.Platform())
 	}
 	if err := source.CheckBucketRequest(req, rows); err != nil {
 		return LocateQuery{}, err
 	}
 	plans := make([]source.ColumnPlan, len(req.Columns))
 	for i, c := range req.Columns {
-		p, err := pg.PlanColumn(c)
+		p, err := s.Dialect.PlanColumn(c)
 		if err != nil {
 			return LocateQuery{}, fmt.Errorf("%w: %v", source.ErrConfig, err)
 		}
@@ -136,7 +150,7 @@ func (s *Source) locateQuery(req source.BucketRequest, rows bool) (LocateQuery, 
 		return LocateQuery{}, err
 	}
 	return LocateQuery{
-		b: pg.Builder, filter: filter, Table: req.Source, Plans: plans, Columns: req.Columns, Keys: keys, Range: req.Partition, Where: w,
+		dialect: ld, filter: filter, Table: req.Source, Plans: plans, Columns: req.Columns, Keys: keys, Range: req.Partition, Where: w,
 		KeyIdx: req.LocateKeyColumns(), KeysOnly: req.KeysOnly, Depth: req.Depth, Buckets: req.Buckets, Limit: req.Limit,
 	}, nil
 }

@@ -154,7 +154,7 @@ func TestGoldenLocateSQL(t *testing.T) {
 		}
 		plans[i] = p
 	}
-	q := LocateQuery{b: d.Builder, Table: migration.TableRef{Database: "shop", Schema: "Sales", Table: "order"}, Plans: plans, Columns: cols,
+	q := LocateQuery{dialect: d, Table: migration.TableRef{Database: "shop", Schema: "Sales", Table: "order"}, Plans: plans, Columns: cols,
 		Keys: []source.KeyColumn{{Name: "id", BaseType: "bigint"}}, Range: migration.Partition{Number: 2, Lower: []string{"100"}, Upper: []string{"200"}},
 		Where: "note = 'a\\b'", KeyIdx: []int{0}, Depth: 2}
 	keysOnly := q
