@@ -41,10 +41,11 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 	if err != nil {
 		return stats, err
 	}
-	query, args, err := extractSQL(req.Source, plans, keys, req.Partition, where)
+	pred, args, err := partitionFilter(req, keys)
 	if err != nil {
 		return stats, fmt.Errorf("%w: %v", source.ErrConfig, err)
 	}
+	query := extractSQL(req.Source, plans, pred, where)
 	cps := make([]source.ColumnPlan, len(plans))
 	for i, p := range plans {
 		cps[i] = p.ColumnPlan

@@ -20,13 +20,30 @@ func (s *Source) PlanPartitions(ctx context.Context, req source.PlanRequest) (so
 	if err != nil {
 		return source.PlanPage{}, err
 	}
+	// a watermark re-sync plans only the window's rows: its predicate joins the filter
+	// in the statements (its parameters follow the bounds'); errors keep quoting the
+	// filter alone
+	window := func(first int) (string, []any, error) {
+		wp, args, err := windowPredicate(req.Columns, req.Window, first)
+		if err != nil {
+			return "", nil, fmt.Errorf("%w: %v", source.ErrConfig, err)
+		}
+		if wp == "" {
+			return where, nil, nil
+		}
+		return andWhere(wp, where), args, nil
+	}
 	var page source.PlanPage
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		page, err = source.PlanKeyset(ctx, req, len(keys), source.KeysetQueries{
 			NullKeys: func(ctx context.Context) (bool, error) {
+				w, wargs, err := window(1)
+				if err != nil {
+					return false, err
+				}
 				var one int
-				err := tx.QueryRowContext(ctx, nullKeysSQL(req.Source, keys, where)).Scan(&one)
+				err = tx.QueryRowContext(ctx, nullKeysSQL(req.Source, keys, w), wargs...).Scan(&one)
 				if errors.Is(err, sql.ErrNoRows) {
 					return false, nil
 				}
@@ -36,10 +53,19 @@ func (s *Source) PlanPartitions(ctx context.Context, req source.PlanRequest) (so
 				return true, nil
 			},
 			Bounds: func(ctx context.Context, after []string, step, limit int64) ([]source.Bound, error) {
-				q, args, err := boundsSQL(req.Source, keys, where, after, step, limit)
+				first := 1
+				if after != nil {
+					first += len(keys) // the bounds' parameters come first
+				}
+				w, wargs, err := window(first)
+				if err != nil {
+					return nil, err
+				}
+				q, args, err := boundsSQL(req.Source, keys, w, after, step, limit)
 				if err != nil {
 					return nil, fmt.Errorf("%w: %v", source.ErrConfig, err)
 				}
+				args = append(args, wargs...)
 				rows, err := tx.QueryContext(ctx, q, args...)
 				if err != nil {
 					return nil, whereError(fmt.Errorf("plan partitions: %w", mapError(err)), where)

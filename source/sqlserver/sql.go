@@ -266,15 +266,11 @@ func countSQL(t migration.TableRef, where string) string {
 }
 
 // extractSQL selects a partition's rows (no ORDER BY: the files' row order does not
-// matter), bounds as parameters from @p1.
-func extractSQL(t migration.TableRef, plans []colPlan, keys []keyColumn, p migration.Partition, where string) (string, []any, error) {
+// matter); pred is the partition's (and window's) predicate with parameters from @p1.
+func extractSQL(t migration.TableRef, plans []colPlan, pred, where string) string {
 	exprs := make([]string, len(plans))
 	for i, c := range plans {
 		exprs[i] = c.Expr
 	}
-	pred, args, err := rangePredicate(keys, p, 1)
-	if err != nil {
-		return "", nil, err
-	}
-	return "SELECT " + strings.Join(exprs, ", ") + " FROM " + tableName(t) + " WHERE " + andWhere(pred, where), args, nil
+	return "SELECT " + strings.Join(exprs, ", ") + " FROM " + tableName(t) + " WHERE " + andWhere(pred, where)
 }

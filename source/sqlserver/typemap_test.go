@@ -106,14 +106,16 @@ func TestStatements(t *testing.T) {
 		t.Errorf("args %q", args)
 	}
 	plans := []colPlan{{ColumnPlan: source.ColumnPlan{Expr: "[id]"}}, {ColumnPlan: source.ColumnPlan{Expr: "[h].ToString()"}}}
-	q, args, err = extractSQL(ref, plans, keys, migration.Partition{Number: 3, Lower: []string{"a", "2024-01-01 00:00:00.000"}, Upper: []string{"b'", "2024-01-01 00:00:00.000"}}, "")
+	pred, args, err := rangePredicate(keys, migration.Partition{Number: 3, Lower: []string{"a", "2024-01-01 00:00:00.000"}, Upper: []string{"b'", "2024-01-01 00:00:00.000"}}, 1)
+	q = extractSQL(ref, plans, pred, "")
 	if err != nil || strings.Count(q, "@p") != 6 || len(args) != 4 || strings.Contains(q, "b'") {
 		t.Errorf("extract: %s %q %v", q, args, err)
 	}
 	if !strings.HasPrefix(q, "SELECT [id], [h].ToString() FROM [Sales].[order]]s] WHERE [Region] IS NOT NULL AND [day] IS NOT NULL AND (") {
 		t.Errorf("extract: %s", q)
 	}
-	q, _, _ = extractSQL(ref, plans, keys, migration.Partition{Number: 1, NullKeys: true}, "x = N'y'")
+	pred, _, _ = rangePredicate(keys, migration.Partition{Number: 1, NullKeys: true}, 1)
+	q = extractSQL(ref, plans, pred, "x = N'y'")
 	if q != "SELECT [id], [h].ToString() FROM [Sales].[order]]s] WHERE ([Region] IS NULL OR [day] IS NULL) AND (x = N'y')" {
 		t.Errorf("null partition: %s", q)
 	}

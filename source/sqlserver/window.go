@@ -1,8 +1,6 @@
 package sqlserver
 
 import (
-	"fmt"
-
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
@@ -13,8 +11,13 @@ func partitionFilter(req source.ExtractRequest, keys []keyColumn) (string, []any
 	if err != nil {
 		return "", nil, err
 	}
-	if req.Window != nil {
-		return "", nil, fmt.Errorf("the watermark window is not supported by the SQL Server source yet")
+	wp, wargs, err := windowPredicate(req.Columns, req.Window, 1+len(args))
+	if err != nil {
+		return "", nil, err
+	}
+	if wp != "" {
+		pred += " AND " + wp
+		args = append(args, wargs...)
 	}
 	return pred, args, nil
 }
