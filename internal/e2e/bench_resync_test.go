@@ -1,0 +1,108 @@
+package e2e
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/snowmigrate/snowmigrate/internal/benchdata"
+)
+
+// BenchmarkResync prints, from one run over the lineitem-like table of
+// BenchmarkMigrateLineitem (BENCH_ROWS rows, default 2,000,000): the full migration of
+// the table with synchronization checksum and with watermark (each a table's first
+// run: a full load), then, after 1 % of the rows changed, each strategy's re-sync, as
+// a ratio to its own full migration (targets: ≤ 0.2 for checksum, ≤ 0.1 for
+// watermark). The change is clustered, as the changes of a real table often are (one
+// contiguous range of order keys is updated: recent orders); a change spread over
+// every partition makes a checksum re-sync reload every partition.
+//
+// The table gets an index on l_orderkey (the partition key) and an updated_at column
+// (the watermark) before the first run, as a table synchronized this way would have.
+func BenchmarkResync(b *testing.B) {
+	rows := benchRows()
+	s := newStack(b)
+	t0 := time.Now()
+	s.pgExec(benchdata.LineitemSQL(rows),
+		`ALTER TABLE lineitem ADD COLUMN updated_at timestamptz NOT NULL DEFAULT timestamptz '2024-01-01 00:00+00'`,
+		`CREATE INDEX lineitem_orderkey ON lineitem (l_orderkey)`,
+		`ANALYZE lineitem`)
+	b.Logf("generated %d rows in %s", rows, time.Since(t0).Round(time.Millisecond))
+	s.startOrchestrator()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ckName, wmName := fmt.Sprintf("BenchResyncCk%d", i), fmt.Sprintf("BenchResyncWm%d", i)
+		ckTable, wmTable := fmt.Sprintf("LINEITEM_CK%d", i), fmt.Sprintf("LINEITEM_WM%d", i)
+		ckSync := `{ "strategy": "checksum" }`
+		wmSync := `{ "strategy": "watermark", "watermarkColumn": "updated_at" }`
+
+		ckFull := s.benchResyncRun(b, ckName, ckTable, ckSync)
+		wmFull := s.benchResyncRun(b, wmName, wmTable, wmSync)
+
+		// 1 % of the rows, one contiguous range of order keys in the middle of the table
+		// (4 rows per order key), updated with a newer watermark.
+		changed := rows / 100
+		first := int64(rows/8) + 1
+		last := first + int64(changed/4) - 1
+		s.pgExec(fmt.Sprintf(`UPDATE lineitem SET l_comment = 'resync ' || l_linenumber, l_quantity = l_quantity + 1,
+  updated_at = timestamptz '2024-06-01 00:00+00' WHERE l_orderkey BETWEEN %d AND %d`, first, last))
+		moved := s.pgInt(fmt.Sprintf(`SELECT count(*) FROM lineitem WHERE l_orderkey BETWEEN %d AND %d`, first, last))
+
+		ckResync := s.benchResyncRun(b, ckName, ckTable, ckSync)
+		wmResync := s.benchResyncRun(b, wmName, wmTable, wmSync)
+
+		// The checksum target equals the source's content; the watermark target (append)
+		// holds every row once plus the new versions of the changed ones.
+		if n := s.sfInt("SELECT COUNT(*) FROM BENCH.PUBLIC." + ckTable); n != int64(rows) {
+			b.Fatalf("checksum re-sync: target has %d rows, want %d", n, rows)
+		}
+		if n := s.sfInt("SELECT COUNT(*) FROM BENCH.PUBLIC." + ckTable + " WHERE L_COMMENT LIKE 'resync %'"); n != moved {
+			b.Fatalf("checksum re-sync: %d changed rows in the target, want %d", n, moved)
+		}
+		if n := s.sfInt("SELECT COUNT(*) FROM BENCH.PUBLIC." + wmTable); n != int64(rows)+moved {
+			b.Fatalf("watermark re-sync: target has %d rows, want %d", n, int64(rows)+moved)
+		}
+		ckMoved := s.tableRowsLoadedOf(ckName, "lineitem")
+		wmMoved := s.tableRowsLoadedOf(wmName, "lineitem")
+
+		ckRatio, wmRatio := ckResync/ckFull, wmResync/wmFull
+		b.ReportMetric(ckRatio, "checksum_resync/full")
+		b.ReportMetric(wmRatio, "watermark_resync/full")
+		fmt.Printf("\nre-sync of lineitem, %d rows, %d changed (%.1f %%, order keys %d..%d)\n", rows, moved, 100*float64(moved)/float64(rows), first, last)
+		fmt.Printf("%-34s %10s %10s %10s %14s\n", "strategy", "full (s)", "re-sync", "ratio", "rows re-sync'd")
+		fmt.Printf("%-34s %10.1f %10.1f %10.3f %14d   (target ≤ 0.2)\n", "checksum", ckFull, ckResync, ckRatio, ckMoved)
+		fmt.Printf("%-34s %10.1f %10.1f %10.3f %14d   (target ≤ 0.1)\n\n", "watermark (append)", wmFull, wmResync, wmRatio, wmMoved)
+	}
+}
+
+// benchResyncRun runs migration name over lineitem into BENCH.PUBLIC.<table> with the
+// given synchronization (partitions of 100,000 rows, a fresh source worker with 2
+// parallel tasks) and returns its end-to-end seconds (create to watch's end).
+func (s *stack) benchResyncRun(b *testing.B, name, table, sync string) float64 {
+	cfg := s.writeConfig(name+".json", fmt.Sprintf(`{
+  "tables": [ { "source": { "databaseName": %q, "schemaName": "public", "tableName": "lineitem" },
+                "target": { "databaseName": "BENCH", "schemaName": "PUBLIC", "tableName": %q },
+                "columnNamesToPartitionBy": ["l_orderkey"], "partitionSize": { "maxRowsPerPartition": 100000 },
+                "synchronization": %s } ] }`, s.pgDB, table, sync))
+	worker, exited := spawn(b, s.env, filepath.Join(s.dir, fmt.Sprintf("%s-%d-worker.log", name, time.Now().UnixNano())),
+		"workers", "source", "--config", s.workerTOML(strings.ToLower(name), 2), "--task-queue-base", s.queue)
+	s.procs = append(s.procs, worker)
+	defer stopWorker(worker, exited)
+	t := time.Now()
+	if out, code := s.starter(time.Minute, "create-data-migration-workflow", cfg, "--name", name,
+		"--connection-name", s.emu.ConnectionName(), "--source-platform", "postgresql", "--task-queue-base", s.queue); code != 0 {
+		b.Fatalf("create %s: %s", name, out)
+	}
+	if out, code := s.starter(60*time.Minute, "watch", name); code != 0 {
+		b.Fatalf("watch %s: exit %d: %s", name, code, out)
+	}
+	return time.Since(t).Seconds()
+}
+
+// tableRowsLoadedOf is the rows the latest run of a migration moved for a table.
+func (s *stack) tableRowsLoadedOf(name, table string) int64 {
+	return s.sfInt(`SELECT ROWS_LOADED FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_METADATA WHERE WORKFLOW_ID = '` + name +
+		`' AND TABLE_KEY = '` + s.pgDB + `.public.` + table + `' ORDER BY START_TIME DESC LIMIT 1`)
+}
