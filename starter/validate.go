@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,7 +21,8 @@ import (
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
-// `starter validate NAME` (docs/validation.md): validates what migration NAME moved.
+// `starter validate NAME` (docs/validation.md): validates what migration NAME moved
+// (NAME is the migration's workflow ID: for a scheduled run, NAME-<scheduled time>).
 // The configuration, Snowflake connection name, platform and task queues are the
 // migration's own, read from its workflow's first event, so that the validation
 // compares exactly what was migrated.
@@ -70,6 +72,10 @@ func validateAction(c *cli.Context) error {
 	mig, err := migrationInput(c, cl, name)
 	if err != nil {
 		return err
+	}
+	// A scheduled run's workflow ID is NAME-<time>; the metadata knows it as NAME.
+	if mig.Name != "" {
+		in.Name, name = mig.Name, mig.Name
 	}
 	in.ConnectionName, in.SourcePlatform, in.Config = mig.ConnectionName, mig.SourcePlatform, mig.Config
 	in.TaskQueueBase, in.Limits = baseOrDefault(mig.TaskQueueBase), mig.Limits
@@ -205,5 +211,11 @@ func orNull(p *string) string {
 	if p == nil {
 		return "NULL"
 	}
-	return fmt.Sprintf("%q", *p)
+	// Canonical texts as the checksum writes them (\N is NULL, \\ a backslash):
+	// quoted, not Go-escaped, so that they read as stored in DATA_VALIDATION. Control
+	// characters alone are escaped, to keep one difference on one line.
+	if strings.IndexFunc(*p, func(r rune) bool { return r < ' ' || r == 0x7f }) >= 0 {
+		return strconv.Quote(*p)
+	}
+	return `"` + *p + `"`
 }

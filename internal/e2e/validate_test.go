@@ -163,6 +163,7 @@ func TestValidateLevels(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("validate --level 3: exit %d, want 1:\n%s", code, out)
 	}
+	t.Logf("starter validate --level 3 --wait:\n%s", out)
 	res = s.latestResults(name)
 	for k, st := range map[string]string{"v_match/3": "MATCH", "v_metrics/3": "MATCH", "v_corrupt/3": "MISMATCH", "v_schema/3": "MATCH"} {
 		if res[k] != st {
