@@ -49,6 +49,9 @@ func (s *Session) encodeCell(c *Column, v any) (*string, error) {
 		out = strconv.FormatInt(floorDiv(tm.Unix(), 86400), 10)
 	case "time", "timestamp_ntz", "timestamp_ltz", "timestamp_tz":
 		tm, n, off, ok := temporalValue(v)
+		if m, isMap := v.(map[string]any); isMap && m["u"] == nil {
+			return nil, nil
+		}
 		if !ok {
 			return nil, fmt.Errorf("engine: %s column %s got %T", c.Type, c.Name, v)
 		}
@@ -119,6 +122,9 @@ func temporalValue(v any) (tm time.Time, n int, off *int, ok bool) {
 	case time.Time:
 		return x, 0, nil, true
 	case map[string]any:
+		if x["u"] == nil { // an extended value whose fields are NULL is NULL
+			return tm, 0, nil, false
+		}
 		tm, ok = x["u"].(time.Time)
 		if !ok {
 			return tm, 0, nil, false
@@ -154,11 +160,6 @@ func fraction(nanos, scale int) string {
 		scale = 9
 	}
 	return "." + fmt.Sprintf("%09d", nanos)[:scale]
-}
-
-// epochFraction is "seconds.nanoseconds" with floor seconds and a positive fraction.
-func epochFraction(tm time.Time) string {
-	return fmt.Sprintf("%d.%09d", tm.Unix(), tm.Nanosecond())
 }
 
 func formatFloat(f float64) string {

@@ -140,7 +140,9 @@ func truncMicros(u string, p int, isTime bool) string {
 	if isTime {
 		return "(" + u + " - to_microseconds(CAST(epoch_us(CAST(" + u + " AS TIME)) % " + k + " AS BIGINT)))"
 	}
-	return "(" + u + " - to_microseconds(CAST(((epoch_us(" + u + ") % " + k + ") + " + k + ") % " + k + " AS BIGINT)))"
+	// on the UTC wall clock: DuckDB without ICU has no TIMESTAMPTZ - INTERVAL
+	w := "CAST(" + u + " AS TIMESTAMP)"
+	return "CAST(" + w + " - to_microseconds(CAST(((epoch_us(" + w + ") % " + k + ") + " + k + ") % " + k + " AS BIGINT)) AS " + "TIMESTAMPTZ)"
 }
 
 func pow10(n int) int {
@@ -186,7 +188,8 @@ func extStore(x, srcDuck string, dst sfType, offMin int) string {
 	default: // text (VARCHAR, or anything else read through its text)
 		return extFromText("CAST("+x+" AS VARCHAR)", dst, offMin, false)
 	}
-	return extFinish(u, n, o, dst)
+	// struct_pack of NULL fields is a struct, not NULL
+	return "(CASE WHEN " + x + " IS NULL THEN NULL ELSE " + extFinish(u, n, o, dst) + " END)"
 }
 
 // extFinish truncates to the precision and packs.
@@ -397,11 +400,9 @@ func (t *translator) castExt(p piece, st sfType, try bool) piece {
 	case p.ext != "":
 		out.ext = extStore(p.ext, extDuck(p.extBase), st, off)
 	case p.path != nil || (p.hint != nil && (p.hint.Base == "VARIANT" || p.hint.Base == "OBJECT" || p.hint.Base == "ARRAY")):
-		src := p.text
+		src := "(" + p.text + " ->> '$')"
 		if p.path != nil {
 			src = "json_extract_string(" + p.path.base + ", " + qstr(p.path.path) + ")"
-		} else {
-			src = "(" + p.text + " ->> '$')"
 		}
 		out.ext = extFromText(src, st, off, try)
 	case p.hint == nil || p.hint.Base == "VARCHAR":
@@ -664,4 +665,51 @@ func (t *translator) subqueryScope(i int) func() {
 			t.refs = t.refs[:n]
 		}
 	}
+}
+
+// derivedEntry types the columns of a derived table from its select list: an item has
+// its operand's type (an extended value whole when the item is one — a column, a cast —
+// else its microsecond value), a star the columns of the tables it expands (their
+// storage, extended or not).
+// nil when a star cannot be expanded exactly.
+func derivedEntry(cols []selCol, refs []tableRef) *tableEntry {
+	e := &tableEntry{}
+	add := func(name string, st sfType) {
+		e.info.Columns = append(e.info.Columns, ColumnInfo{Name: name})
+		e.sfTypes = append(e.sfTypes, st)
+	}
+	for _, c := range cols {
+		if !c.star {
+			var st sfType
+			if c.hint != nil {
+				st = *c.hint
+				if st.extended() && !c.ext {
+					st.Legacy = true
+				}
+			}
+			add(c.name, st)
+			continue
+		}
+		if c.starRest {
+			return nil
+		}
+		found := false
+		for _, r := range refs {
+			if c.starQual != "" && r.alias != c.starQual {
+				continue
+			}
+			found = true
+			for k, col := range r.entry.info.Columns {
+				var st sfType
+				if k < len(r.entry.sfTypes) {
+					st = r.entry.sfTypes[k]
+				}
+				add(col.Name, st)
+			}
+		}
+		if !found {
+			return nil
+		}
+	}
+	return e
 }

@@ -63,6 +63,7 @@ func (s *Session) execMerge(ctx context.Context, toks []Token, binds map[string]
 	// source
 	srcStart := i
 	var srcText, salias string
+	var srcEntry *tableEntry // the source's column types (ext.go: extended values)
 	switch {
 	case toks[i].IsOp("("):
 		cl := matching(toks, i)
@@ -77,7 +78,14 @@ func (s *Session) execMerge(ctx context.Context, toks []Token, binds map[string]
 		for r := 0; r < nrows; r++ {
 			t.row, t.qmark = r, 1
 			t.depth++
+			n0 := len(t.refs)
+			t.subDepth, t.subCols, t.subColsSet = t.depth, nil, false
 			inner, _, err := t.exprRange(i+1, cl)
+			if err == nil && r == 0 && t.subColsSet {
+				srcEntry = derivedEntry(t.subCols, t.refs[n0:])
+			}
+			t.subDepth, t.subCols, t.subColsSet = 0, nil, false
+			t.refs = t.refs[:n0]
 			t.depth--
 			if err != nil {
 				return nil, err
@@ -96,11 +104,11 @@ func (s *Session) execMerge(ctx context.Context, toks []Token, binds map[string]
 		if err != nil {
 			return nil, err
 		}
-		ref, _, err := t.tableRefText(sn)
+		ref, e, err := t.tableRefText(sn)
 		if err != nil {
 			return nil, err
 		}
-		srcText = ref
+		srcText, srcEntry = ref, e
 		salias = sn.Name
 		i = j
 	}
@@ -122,6 +130,9 @@ func (s *Session) execMerge(ctx context.Context, toks []Token, binds map[string]
 	}
 	if !toks[i].Is("ON") {
 		return nil, errSyntaxAt(toks[i], "; expected ON")
+	}
+	if srcEntry != nil && len(aliasCols) == 0 {
+		t.refs = append(t.refs, tableRef{alias: salias, entry: srcEntry})
 	}
 	// ON condition up to the first WHEN [NOT] MATCHED
 	onStart := i + 1

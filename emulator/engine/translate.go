@@ -40,6 +40,10 @@ type selCol struct {
 	name string  // Snowflake column name ("" for star expansions)
 	hint *sfType // type when known from the expression
 	star bool
+	// starQual is the qualifier of t.* ("" for *); starRest an EXCLUDE list, if any.
+	starQual string
+	starRest bool
+	ext      bool // the item is an extended value whole (ext.go), not its microseconds
 }
 
 // tableRef is a table referenced in FROM/JOIN, for column type lookups.
@@ -69,6 +73,11 @@ type translator struct {
 	lenientBinds bool
 	// inValues: translating INSERT … VALUES rows (operands with valText use it).
 	inValues bool
+	// sub* collect the select list of a derived table (FROM (SELECT …) alias) so that
+	// its columns are typed: subDepth is the depth of its SELECT.
+	subDepth   int
+	subCols    []selCol
+	subColsSet bool
 }
 
 func (s *Session) newTranslator(ctx context.Context, toks []Token, binds map[string]Bind) (*translator, error) {

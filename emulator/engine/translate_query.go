@@ -61,6 +61,9 @@ func (t *translator) selectClause(i, end int) ([]piece, int, error) {
 	if record {
 		t.cols = cols
 	}
+	if t.depth > 0 && t.depth == t.subDepth && !t.subColsSet {
+		t.subCols, t.subColsSet = cols, true
+	}
 	ps = append(ps, piece{text: strings.Join(items, ", "), op: true})
 	ps = append(ps, fromPieces...)
 	return ps, after, nil
@@ -125,7 +128,11 @@ func (t *translator) selectItem(i, end int) (string, selCol, error) {
 				return "", selCol{}, errSyntaxAt(t.toks[k], "")
 			}
 		}
-		return head + rest, selCol{star: true}, nil
+		col := selCol{star: true, starRest: rest != ""}
+		if starAt > i {
+			col.starQual = identVal(t.toks[starAt-2])
+		}
+		return head + rest, col, nil
 	}
 	exprEnd, alias := end, ""
 	if end-i >= 2 {
@@ -147,10 +154,13 @@ func (t *translator) selectItem(i, end int) (string, selCol, error) {
 	if err != nil {
 		return "", selCol{}, err
 	}
-	if p != nil && p.ext != "" && t.depth == 0 {
-		txt = p.ext // the statement's result: every digit and the offset (ext.go)
+	whole := p != nil && p.ext != "" && (t.depth == 0 || t.depth == t.subDepth)
+	if whole {
+		// the statement's result, or a derived table's column: every digit and the
+		// offset (ext.go)
+		txt = p.ext
 	}
-	col := selCol{name: alias}
+	col := selCol{name: alias, ext: whole}
 	if p != nil {
 		col.hint = p.hint
 		if alias == "" && p.colName != "" && p.path == nil && !strings.HasPrefix(p.text, "CAST(") {
@@ -286,7 +296,14 @@ func (t *translator) tableFactor(i, end int) ([]piece, int, error) {
 		}
 		t.depth++
 		scope := t.subqueryScope(i)
+		n0 := len(t.refs)
+		prevDepth, prevCols, prevSet := t.subDepth, t.subCols, t.subColsSet
+		t.subDepth, t.subCols, t.subColsSet = t.depth, nil, false
 		inner, _, err := t.exprRange(i+1, cl)
+		if err == nil && t.subColsSet {
+			entry = derivedEntry(t.subCols, t.refs[n0:])
+		}
+		t.subDepth, t.subCols, t.subColsSet = prevDepth, prevCols, prevSet
 		scope()
 		t.depth--
 		if err != nil {
@@ -365,7 +382,7 @@ func (t *translator) tableFactor(i, end int) ([]piece, int, error) {
 			i = cl + 1
 		}
 		ps = append(ps, piece{text: aliasTxt, op: true})
-	} else if entry != nil && entry.info.DuckRef == "" {
+	} else if entry != nil && entry.info.DuckRef == "" && defAlias != "" {
 		// generated INFORMATION_SCHEMA subquery: DuckDB needs an alias
 		ps = append(ps, piece{text: "AS " + qcol(defAlias), op: true})
 	}

@@ -378,6 +378,9 @@ func (t *translator) columnHint(qual, col string) *sfType {
 		for k, c := range r.entry.info.Columns {
 			if c.Name == col && k < len(r.entry.sfTypes) {
 				st := r.entry.sfTypes[k]
+				if st.Base == "" { // a derived table's column of unknown type
+					return nil
+				}
 				return &st
 			}
 		}
