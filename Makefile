@@ -60,7 +60,7 @@ down:
 
 # Prints the throughput figures (see README "Performance").
 bench: tools build
-	./scripts/bench.sh
+	if [ "$(SOURCE)" = sqlserver ]; then ./scripts/bench-sqlserver.sh; else ./scripts/bench.sh; fi
 
 clean:
 	rm -rf $(BIN)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the whole product on one machine, offline. Idempotent: a second run reuses
 # the running stack and starts a new migration. SOURCE=redshift migrates the sample from
-# the local Redshift through UNLOAD (MinIO behind a Snowflake external stage) instead.
+# the local Redshift through UNLOAD (MinIO behind a Snowflake external stage) instead;
+# SOURCE=sqlserver from the local SQL Server (scripts/demo-sqlserver.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 SOURCE="${SOURCE:-postgresql}"
@@ -11,8 +12,11 @@ start_postgres
 if [ "$SOURCE" = redshift ]; then
   source "$ROOT/scripts/demo-redshift.sh"
   exit $?
+elif [ "$SOURCE" = sqlserver ]; then
+  source "$ROOT/scripts/demo-sqlserver.sh"
+  exit $?
 elif [ "$SOURCE" != postgresql ]; then
-  echo "SOURCE=$SOURCE: the demo runs from postgresql (default) or redshift" >&2; exit 2
+  echo "SOURCE=$SOURCE: the demo runs from postgresql (default), redshift or sqlserver" >&2; exit 2
 fi
 if ! psql_demo -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='demo'" | grep -q 1; then
   log "generating the sample database 'demo'"

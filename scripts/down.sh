@@ -3,7 +3,7 @@
 # root in a checkout the postgres user cannot reach, where .local/pg-location says).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
-for name in source-worker source-worker-redshift orchestrator orchestrator-redshift emulator redshift minio temporal; do
+for name in source-worker source-worker-redshift source-worker-sqlserver orchestrator orchestrator-redshift orchestrator-sqlserver emulator redshift sqlserver minio temporal; do
   if running "$name"; then
     kill "$(cat "$PIDS/$name.pid")" 2>/dev/null
     for _ in $(seq 1 50); do running "$name" || break; sleep 0.2; done
