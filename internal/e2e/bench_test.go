@@ -27,6 +27,15 @@ import (
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
+// benchPairs is how many migrations of each kind (with and without the checksum) the
+// benchmark runs: BENCH_PAIRS, default 2.
+func benchPairs() int {
+	if v, err := strconv.Atoi(os.Getenv("BENCH_PAIRS")); err == nil && v > 0 {
+		return v
+	}
+	return 2
+}
+
 func benchRows() int {
 	if v, err := strconv.Atoi(os.Getenv("BENCH_ROWS")); err == nil && v > 0 {
 		return v
@@ -43,9 +52,9 @@ const benchNoChecksumEnv = "SNOWMIGRATE_INTERNAL_BENCH_NO_CHECKSUM"
 // BenchmarkMigrateLineitem prints, from one run over the same generated table:
 // PostgreSQL's own COPY … TO STDOUT (the baseline), extraction to Parquet alone with and
 // without the value checksum, the whole migration through Temporal, the workers and the
-// emulator with and without the checksum, the source worker's peak RSS, and the
-// checksum's share of end-to-end time. Run it with `make bench` (-benchtime 1x: one
-// migration of each kind).
+// emulator with and without the checksum (BENCH_PAIRS of each, alternating; the fastest
+// of each kind counts), the source worker's peak RSS, and the checksum's share of
+// end-to-end time. Run it with `make bench` (-benchtime 1x).
 func BenchmarkMigrateLineitem(b *testing.B) {
 	rows := benchRows()
 	s := newStack(b)
@@ -114,20 +123,40 @@ func BenchmarkMigrateLineitem(b *testing.B) {
 		canSkip := sumOff == ""
 
 		// 3. End to end: a real migration, partitions of 250,000 rows, one source worker;
-		// then the same without the checksum, into another target table.
+		// and the same without the checksum, each into its own target table. Migrations
+		// with and without alternate (with, without, without, with, …: a load that
+		// drifts during the run hits both alike) and the faster of each kind counts:
+		// other work on the machine only ever adds time.
 		if i == 0 {
 			s.startOrchestrator()
 		}
-		with := s.benchMigration(b, fmt.Sprintf("Bench%d", i), "lineitem", nil)
-		var without *benchRun
-		if canSkip {
-			without = s.benchMigration(b, fmt.Sprintf("BenchNoChecksum%d", i), "lineitem_nock", []string{benchNoChecksumEnv + "=1"})
+		var with, without *benchRun
+		var e2eWith, e2eWithout []string
+		pairs := benchPairs()
+		for k := 0; k < 2*pairs; k++ {
+			checksummed := k%4 == 0 || k%4 == 3
+			if !checksummed && !canSkip {
+				continue
+			}
+			if checksummed {
+				r := s.benchMigration(b, fmt.Sprintf("Bench%d-%d", i, k), fmt.Sprintf("lineitem_%d", k), nil)
+				e2eWith = append(e2eWith, fmt.Sprintf("%.2fs", r.e2eSec))
+				if with == nil || r.e2eSec < with.e2eSec {
+					with = r
+				}
+				continue
+			}
+			r := s.benchMigration(b, fmt.Sprintf("BenchNoChecksum%d-%d", i, k), fmt.Sprintf("lineitem_%d", k), []string{benchNoChecksumEnv + "=1"})
+			e2eWithout = append(e2eWithout, fmt.Sprintf("%.2fs", r.e2eSec))
+			if without == nil || r.e2eSec < without.e2eSec {
+				without = r
+			}
 		}
 
 		// 4. The checksum SQL itself on the local Snowflake, over the whole table, against
 		// the count query VerifyPartition runs without it (one statement each, nothing
 		// else running).
-		target := migration.TableRef{Database: "BENCH", Schema: "PUBLIC", Table: "LINEITEM"}
+		target := migration.TableRef{Database: "BENCH", Schema: "PUBLIC", Table: "LINEITEM_0"}
 		countQ, err := snowflake.CountRangeSQL(target, info.Columns, info.PartitionBy, migration.Partition{})
 		if err != nil {
 			b.Fatal(err)
@@ -173,8 +202,8 @@ func BenchmarkMigrateLineitem(b *testing.B) {
 			share := (with.e2eSec - without.e2eSec) / with.e2eSec
 			b.ReportMetric(100*share, "checksum_share_%")
 			fmt.Printf("  VerifyPartition, summed over partitions: %.2fs with, %.2fs without\n", verifyWith.Seconds(), verifyWithout.Seconds())
-			fmt.Printf("  share of end-to-end time: %.1f %% (%.2fs with, %.2fs without)   (target < 10 %%)\n\n",
-				100*share, with.e2eSec, without.e2eSec)
+			fmt.Printf("  share of end-to-end time: %.1f %% (fastest of %s with, of %s without)   (target < 10 %%)\n\n",
+				100*share, strings.Join(e2eWith, ", "), strings.Join(e2eWithout, ", "))
 		} else {
 			// Without a run that skips the checksum, its share is estimated from its two
 			// parts: the extractor's extra CPU spread over the cores (it competes with
