@@ -25,6 +25,7 @@ type tableValidation struct {
 	levels      []snowflakeapi.ValidationLevelResult
 	diffs       map[int][]snowflakeapi.ValidationDifference // per level, bounded by MaxRecordedDifferences
 	total       int64
+	located     int // level-3 differences found so far (bounds the drill-downs)
 }
 
 // TableValidationWorkflow validates one table at levels 1..in.Level (cumulative) and
@@ -240,66 +241,110 @@ func (v *tableValidation) level3(ctx workflow.Context, cols []migration.Column, 
 	v.baseline = base.BaselineRunID
 	shape := v.shape
 	shape.Columns, shape.PartitionBy = cols, by
+	// Pages are read in key order and checked PartitionWindow at a time (each page's
+	// source and target checksums in parallel too); results are assembled in page
+	// order, so the report does not depend on which page finished first.
 	var (
-		diffs    []snowflakeapi.ValidationDifference
-		found    int64
-		compared int64
-		after    = -1
+		pages   []*pageCheck
+		running int
+		failed  string
+		after   = -1
 	)
-	for {
+	for failed == "" {
+		if err := workflow.Await(ctx, func() bool { return running < v.lim.PartitionWindow || failed != "" }); err != nil {
+			failed = "cancelled"
+			break
+		}
+		if failed != "" {
+			break
+		}
 		var page snowflakeapi.ReadPartitionBoundsResult
 		err := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindMetadata, ""), snowflakeapi.ReadPartitionBoundsName, snowflakeapi.ReadPartitionBoundsInput{
 			ConnectionName: v.in.ConnectionName, Migration: v.in.Migration, BaselineRunID: v.baseline, TableKey: v.in.TableKey,
 			AfterNumber: after, MaxPartitions: validationPartitionPage,
 		}).Get(ctx, &page)
 		if err != nil {
-			v.levels = append(v.levels, errorLevel(3, "read the migration's partitions: "+message(err)))
-			return
+			failed = "read the migration's partitions: " + message(err)
+			break
 		}
 		if len(page.Partitions) > 0 {
-			var src sourceapi.ChecksumPartitionsResult
-			var tgt snowflakeapi.ChecksumTargetPartitionsResult
-			srcF := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindExtract, v.sourceQueue), sourceapi.ChecksumPartitionsName,
-				sourceapi.ChecksumPartitionsInput{Migration: v.in.Migration, Platform: v.in.SourcePlatform, Table: v.in.Table, TableShape: shape, Partitions: page.Partitions})
-			tgtErr := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindVerify, ""), snowflakeapi.ChecksumTargetPartitionsName, snowflakeapi.ChecksumTargetPartitionsInput{
-				ConnectionName: v.in.ConnectionName, TableKey: v.in.TableKey, Target: v.target, Columns: cols, PartitionBy: by, Partitions: page.Partitions,
-			}).Get(ctx, &tgt)
-			srcErr := srcF.Get(ctx, &src)
-			switch {
-			case srcErr != nil:
-				v.levels = append(v.levels, errorLevel(3, "source checksums: "+message(srcErr)))
-				return
-			case src.Unsupported != "":
-				v.levels = append(v.levels, errorLevel(3, src.Unsupported))
-				return
-			case tgtErr != nil:
-				v.levels = append(v.levels, errorLevel(3, "target checksums: "+message(tgtErr)))
-				return
-			case len(src.Checksums) != len(page.Partitions) || len(tgt.Checksums) != len(page.Partitions):
-				v.levels = append(v.levels, errorLevel(3, "a checksum activity returned the wrong number of partitions"))
-				return
-			}
-			for i, p := range page.Partitions {
-				compared++
-				s, t := src.Checksums[i], tgt.Checksums[i]
-				if s.Checksum == t.Checksum {
-					continue
+			pc := &pageCheck{parts: page.Partitions}
+			pages = append(pages, pc)
+			running++
+			workflow.Go(ctx, func(gctx workflow.Context) {
+				defer func() { running-- }()
+				if msg := v.checkPage(gctx, shape, pc); msg != "" && failed == "" {
+					failed = msg
 				}
-				rows := v.drillDown(ctx, shape, p, s, t, min(DefaultMaxDifferences, MaxRecordedDifferences-len(diffs)))
-				found += int64(len(rows))
-				for _, d := range rows {
-					if len(diffs) < MaxRecordedDifferences {
-						diffs = append(diffs, d)
-					}
-				}
-			}
+			})
 			after = page.Partitions[len(page.Partitions)-1].Number
 		}
 		if page.Done {
 			break
 		}
 	}
+	_ = workflow.Await(ctx, func() bool { return running == 0 })
+	if failed != "" {
+		v.levels = append(v.levels, errorLevel(3, failed))
+		return
+	}
+	var (
+		diffs           []snowflakeapi.ValidationDifference
+		found, compared int64
+	)
+	for _, pc := range pages {
+		compared += int64(len(pc.parts))
+		found += pc.found
+		for _, d := range pc.diffs {
+			if len(diffs) < MaxRecordedDifferences {
+				diffs = append(diffs, d)
+			}
+		}
+	}
 	v.addLevel(3, compared, diffs, found, fmt.Sprintf("%d partitions of run %s%s", compared, v.baseline, note))
+}
+
+// pageCheck is one page of partitions checked at level 3.
+type pageCheck struct {
+	parts []migration.Partition
+	diffs []snowflakeapi.ValidationDifference
+	found int64
+}
+
+// checkPage checksums a page's partitions on both sides and drills into those that
+// differ. It returns why the page could not be checked ("" when it was).
+func (v *tableValidation) checkPage(ctx workflow.Context, shape migration.TableShape, pc *pageCheck) string {
+	var src sourceapi.ChecksumPartitionsResult
+	var tgt snowflakeapi.ChecksumTargetPartitionsResult
+	srcF := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindExtract, v.sourceQueue), sourceapi.ChecksumPartitionsName,
+		sourceapi.ChecksumPartitionsInput{Migration: v.in.Migration, Platform: v.in.SourcePlatform, Table: v.in.Table, TableShape: shape, Partitions: pc.parts})
+	tgtErr := workflow.ExecuteActivity(activityOptions(ctx, v.lim, kindVerify, ""), snowflakeapi.ChecksumTargetPartitionsName, snowflakeapi.ChecksumTargetPartitionsInput{
+		ConnectionName: v.in.ConnectionName, TableKey: v.in.TableKey, Target: v.target, Columns: shape.Columns, PartitionBy: shape.PartitionBy, Partitions: pc.parts,
+	}).Get(ctx, &tgt)
+	srcErr := srcF.Get(ctx, &src)
+	switch {
+	case srcErr != nil:
+		return "source checksums: " + message(srcErr)
+	case src.Unsupported != "":
+		return src.Unsupported
+	case tgtErr != nil:
+		return "target checksums: " + message(tgtErr)
+	case len(src.Checksums) != len(pc.parts) || len(tgt.Checksums) != len(pc.parts):
+		return "a checksum activity returned the wrong number of partitions"
+	}
+	for i, p := range pc.parts {
+		s, t := src.Checksums[i], tgt.Checksums[i]
+		if s.Checksum == t.Checksum {
+			continue
+		}
+		// Once the table's recorded differences are full, the remaining partitions
+		// are reported as partitions: locating rows nobody will see costs scans.
+		rows := v.drillDown(ctx, shape, p, s, t, min(DefaultMaxDifferences, MaxRecordedDifferences-v.located))
+		v.located += len(rows)
+		pc.found += int64(len(rows))
+		pc.diffs = append(pc.diffs, rows...)
+	}
+	return ""
 }
 
 // drillDown locates the rows of a partition whose checksums differ
