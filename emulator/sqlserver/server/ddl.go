@@ -247,7 +247,9 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 	for _, c := range cols {
 		tbl.cols = append(tbl.cols, tsql.ColumnMeta{Name: c.name, Type: c.typ, Computed: c.computed != ""})
 	}
-	idx := 1
+	// index ids: 0 the heap, 1 the clustered index, 2 and up the nonclustered ones (a
+	// clustered primary key took 1 and a UNIQUE constraint then also took 1)
+	idx := 2
 	clustered := false
 	for _, k := range keys {
 		if k.primary && k.cluster {
@@ -258,7 +260,6 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 		if _, err := s.write(ctx, fmt.Sprintf("INSERT INTO %s.indexes VALUES ($1, 0, NULL, false, false, false, 0)", m), id); err != nil {
 			return err
 		}
-		idx = 2
 	}
 	for _, k := range keys {
 		if k.cols == nil {
@@ -277,6 +278,9 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 				prefix = "PK__"
 			}
 			kn = fmt.Sprintf("%s%s__%X", prefix, name, id)
+			if !k.primary {
+				kn += fmt.Sprintf("%02X", iid) // one name per constraint, as SQL Server's generated names are
+			}
 		}
 		if _, err := s.write(ctx, fmt.Sprintf("INSERT INTO %s.indexes VALUES ($1, $2, $3, $4, true, $5, $6)", m), id, iid, kn, k.primary, !k.primary, typ); err != nil {
 			return err
