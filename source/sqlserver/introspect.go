@@ -101,6 +101,18 @@ func (s *Source) Introspect(ctx context.Context, t config.TableConfig) (source.T
 			return err
 		}
 		info.PrimaryKey = pk
+		if len(pk) == 0 {
+			// Without a primary key, a unique index over NOT NULL columns identifies the
+			// rows as well (row differences, key checks, merges by key).
+			uq, warning, err := uniqueKey(ctx, tx, ref, info.Columns)
+			if err != nil {
+				return err
+			}
+			info.PrimaryKey = uq
+			if warning != "" {
+				info.Warnings = append(info.Warnings, warning)
+			}
+		}
 		if len(t.PrimaryKeyColumns) > 0 {
 			idx, err := source.ResolveColumns(d, info.Columns, t.PrimaryKeyColumns, "primaryKeyColumns")
 			if err != nil {
@@ -161,6 +173,71 @@ func primaryKey(ctx context.Context, tx *sql.Tx, ref migration.TableRef) ([]stri
 		pk = append(pk, n)
 	}
 	return pk, rows.Err()
+}
+
+// uniqueIndex is one unique index or UNIQUE constraint of the table.
+type uniqueIndex struct {
+	name     string
+	cols     []string
+	nullable bool // a key column allows NULL (SQL Server's unique index then admits one NULL row)
+}
+
+// uniqueKey chooses, for a table without a primary key, the unique index that
+// identifies its rows: the one with the fewest columns among those whose columns are
+// all NOT NULL and migrated (the first by index id on a tie). The warning names it, or
+// says that no index qualifies.
+func uniqueKey(ctx context.Context, tx *sql.Tx, ref migration.TableRef, migrated []migration.Column) ([]string, string, error) {
+	rows, err := tx.QueryContext(ctx, uniqueIndexesSQL, tableName(ref))
+	if err != nil {
+		return nil, "", fmt.Errorf("read the unique indexes of %s.%s: %w", ref.Schema, ref.Table, mapError(err))
+	}
+	defer rows.Close()
+	var idx []*uniqueIndex
+	for rows.Next() {
+		var name, col string
+		var nullable bool
+		if err := rows.Scan(&name, &col, &nullable); err != nil {
+			return nil, "", err
+		}
+		if len(idx) == 0 || idx[len(idx)-1].name != name {
+			idx = append(idx, &uniqueIndex{name: name})
+		}
+		last := idx[len(idx)-1]
+		last.cols = append(last.cols, col)
+		last.nullable = last.nullable || nullable
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("read the unique indexes of %s.%s: %w", ref.Schema, ref.Table, mapError(err))
+	}
+	isMigrated := map[string]bool{}
+	for _, c := range migrated {
+		isMigrated[c.SourceName] = true
+	}
+	var best *uniqueIndex
+	for _, u := range idx {
+		ok := !u.nullable
+		for _, c := range u.cols {
+			ok = ok && isMigrated[c]
+		}
+		if ok && (best == nil || len(u.cols) < len(best.cols)) {
+			best = u
+		}
+	}
+	switch {
+	case best != nil:
+		return best.cols, fmt.Sprintf("table %s.%s has no primary key: its rows are identified by unique index %s (%s)", ref.Schema, ref.Table, best.name, strings.Join(best.cols, ", ")), nil
+	case len(idx) > 0:
+		return nil, fmt.Sprintf("table %s.%s has no primary key and no unique index over NOT NULL migrated columns (unique indexes: %s); set primaryKeyColumns to identify its rows", ref.Schema, ref.Table, uniqueNames(idx)), nil
+	}
+	return nil, "", nil
+}
+
+func uniqueNames(idx []*uniqueIndex) string {
+	names := make([]string, len(idx))
+	for i, u := range idx {
+		names[i] = u.name + " (" + strings.Join(u.cols, ", ") + ")"
+	}
+	return strings.Join(names, ", ")
 }
 
 // missingTable builds the "table not found" error, listing similar names.

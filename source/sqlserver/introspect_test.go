@@ -124,3 +124,38 @@ func withDB(tc config.TableConfig, db string) config.TableConfig {
 	tc.Source.DatabaseName = db
 	return tc
 }
+
+// A table without a primary key is keyed by its narrowest unique index over NOT NULL
+// columns (unique constraints included; nullable, filtered-out and PK-less tables
+// without one say so in a warning).
+func TestIntrospectUniqueIndexes(t *testing.T) {
+	s, _ := newDB(t,
+		`CREATE TABLE dbo.u (a int NOT NULL, b nvarchar(10) NOT NULL, c int NULL, d int NOT NULL, CONSTRAINT uq_ab UNIQUE (a, b))`,
+		`CREATE UNIQUE INDEX ux_c ON dbo.u (c)`,
+		`CREATE UNIQUE INDEX ux_d ON dbo.u (d)`,
+		`CREATE TABLE dbo.n (a int NULL, b int NULL)`,
+		`CREATE UNIQUE INDEX ux_a ON dbo.n (a)`,
+		`CREATE TABLE dbo.p (id int NOT NULL PRIMARY KEY, d int NOT NULL UNIQUE)`)
+	for _, tc := range []struct {
+		table, pk, warning string
+	}{
+		{"u", "d", "unique index ux_d (d)"},
+		{"n", "", "no unique index over NOT NULL migrated columns (unique indexes: ux_a (a))"},
+		{"p", "id", ""},
+	} {
+		info, err := s.Introspect(ctxT(t), tableConfig(tc.table, "a"))
+		if tc.table == "p" {
+			info, err = s.Introspect(ctxT(t), tableConfig(tc.table, "id"))
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.table, err)
+		}
+		if got := strings.Join(info.PrimaryKey, ","); got != tc.pk {
+			t.Errorf("%s: key %q, want %q", tc.table, got, tc.pk)
+		}
+		joined := strings.Join(info.Warnings, "\n")
+		if (tc.warning == "") != (joined == "") || !strings.Contains(joined, tc.warning) {
+			t.Errorf("%s: warnings %q, want one containing %q", tc.table, joined, tc.warning)
+		}
+	}
+}

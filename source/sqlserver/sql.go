@@ -61,6 +61,16 @@ JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
 WHERE k.parent_object_id = OBJECT_ID(@p1) AND k.type = 'PK'
 ORDER BY ic.key_ordinal`
 
+// uniqueIndexesSQL lists the columns of the table's unique indexes and UNIQUE
+// constraints (not the primary key; no filtered, disabled or hypothetical index), in
+// key order, as (index name, column name, column nullable); @p1 as above.
+const uniqueIndexesSQL = `SELECT i.name, c.name, c.is_nullable FROM sys.indexes i
+JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id
+JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+WHERE i.object_id = OBJECT_ID(@p1) AND i.is_unique = 1 AND i.is_primary_key = 0 AND i.has_filter = 0 AND i.is_disabled = 0
+  AND i.is_hypothetical = 0 AND ic.is_included_column = 0 AND ic.key_ordinal > 0
+ORDER BY i.index_id, ic.key_ordinal`
+
 // keyColumn is a partition column as the statement builders need it.
 type keyColumn struct {
 	Name string
