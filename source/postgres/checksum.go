@@ -22,7 +22,7 @@ var _ source.Checksummer = (*Source)(nil)
 func (s *Source) ChecksumPartition(ctx context.Context, req source.ExtractRequest) (string, int64, error) {
 	d := s.Dialect
 	if d.Platform() != config.PlatformPostgreSQL {
-		return "", 0, fmt.Errorf("%w: the source checksum is not implemented for %s yet", source.ErrConfig, d.Platform())
+		return "", 0, fmt.Errorf("%w: this runtime computes the source checksum for PostgreSQL only; %s has its own (source/redshift)", source.ErrConfig, d.Platform())
 	}
 	plans := make([]source.ColumnPlan, len(req.Columns))
 	for i, c := range req.Columns {
