@@ -139,14 +139,14 @@ func BenchmarkMigrateLineitem(b *testing.B) {
 				continue
 			}
 			if checksummed {
-				r := s.benchMigration(b, fmt.Sprintf("Bench%d-%d", i, k), fmt.Sprintf("lineitem_%d", k), nil)
+				r := s.benchMigration(b, fmt.Sprintf("Bench%dRun%d", i, k), fmt.Sprintf("lineitem_%d", k), nil)
 				e2eWith = append(e2eWith, fmt.Sprintf("%.2fs", r.e2eSec))
 				if with == nil || r.e2eSec < with.e2eSec {
 					with = r
 				}
 				continue
 			}
-			r := s.benchMigration(b, fmt.Sprintf("BenchNoChecksum%d-%d", i, k), fmt.Sprintf("lineitem_%d", k), []string{benchNoChecksumEnv + "=1"})
+			r := s.benchMigration(b, fmt.Sprintf("BenchNoChecksum%dRun%d", i, k), fmt.Sprintf("lineitem_%d", k), []string{benchNoChecksumEnv + "=1"})
 			e2eWithout = append(e2eWithout, fmt.Sprintf("%.2fs", r.e2eSec))
 			if without == nil || r.e2eSec < without.e2eSec {
 				without = r
