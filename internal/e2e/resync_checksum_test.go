@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/snowmigrate/snowmigrate/internal/testenv"
 )
 
 // Re-sync by checksum on the real stack (docs/sync.md): a first run is a full load
@@ -52,7 +55,12 @@ type partAction struct {
 // migration's table.
 func (s *stack) runPartitions(name, table string, run int) []partAction {
 	s.t.Helper()
-	key := s.pgDB + ".public." + table
+	return s.runPartitionsKey(name, s.pgDB+".public."+table, run)
+}
+
+// runPartitionsKey is runPartitions for a table key.
+func (s *stack) runPartitionsKey(name, key string, run int) []partAction {
+	s.t.Helper()
 	rows, err := s.sf().Query(`SELECT p.PARTITION_NUMBER, COALESCE(p.LOWER_BOUND, ''), COALESCE(p.UPPER_BOUND, ''), COALESCE(p.NULL_KEYS, FALSE), p.STATUS,
   COALESCE(p.SYNC_ACTION, ''), COALESCE(p.SOURCE_CHECKSUM, ''), COALESCE(p.ROWS_LOADED, 0)
 FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA p
@@ -356,5 +364,75 @@ WHERE p.WORKFLOW_ID = '` + name + `' AND p.SYNC_ACTION = 'DELETED'`)
 	s.compareTable(spec)
 	if n := s.sfInt(`SELECT COALESCE(SUM(ROWS_DELETED), 0) FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA WHERE WORKFLOW_ID = '` + name + `'`); n != 4 {
 		t.Fatalf("after run 3, %d rows deleted in all, want still 4", n)
+	}
+}
+
+// TestResyncChecksumSQLServer: re-sync by checksum from the local SQL Server (its
+// Checksummer in T-SQL): an update, a delete and an insert inside the ranges and rows
+// beyond them; the target ends equal to the source value by value, unchanged ranges
+// skipped.
+func TestResyncChecksumSQLServer(t *testing.T) {
+	s := newStack(t)
+	srv := testenv.StartSQLServer(t)
+	const dbName = "e2e_resync"
+	db := srv.CreateDatabase(t, dbName)
+	exec := func(stmts ...string) {
+		t.Helper()
+		for _, q := range stmts {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatalf("sql server %q: %v", q, err)
+			}
+		}
+	}
+	var rows []string
+	for i := 1; i <= 60; i++ {
+		rows = append(rows, fmt.Sprintf("(%d, N'n%d é', %d.25, '2024-01-%02d 10:00:00.1234567', 0x%04x)", 2*i, i, i, 1+i%28, i))
+	}
+	exec(`CREATE TABLE dbo.ck (id int NOT NULL PRIMARY KEY, name nvarchar(30), amount decimal(12,2), at datetime2(7), b varbinary(8))`,
+		"INSERT INTO dbo.ck VALUES "+strings.Join(rows, ", "))
+	worker := s.sqlServerWorkerTOML(srv, dbName, "sqlserver")
+	cfg := s.writeConfig("ss-checksum.json", fmt.Sprintf(`{
+  "tables": [ { "source": { "databaseName": %q, "schemaName": "dbo", "tableName": "ck" },
+                "target": { "databaseName": "E2E", "schemaName": "SS", "tableName": "CK" },
+                "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 10 },
+                "synchronization": { "strategy": "checksum" } } ]
+}`, dbName))
+	cols := []ssCol{{"id", "ID", "int"}, {"name", "NAME", "text"}, {"amount", "TO_VARCHAR(AMOUNT)", "dec"}, {"at", "AT", "ts"}, {"b", "B", "bytes"}}
+	s.startOrchestrator()
+	s.startProcess("source1", "workers", "source", "--config", worker, "--task-queue-base", s.queue)
+	run := func(n int) {
+		t.Helper()
+		out, code := s.starter(2*time.Minute, "create-data-migration-workflow", cfg, "--name", "E2eResyncSS",
+			"--connection-name", s.emu.ConnectionName(), "--source-platform", "sqlserver", "--task-queue-base", s.queue)
+		if code != 0 {
+			t.Fatalf("run %d: create exit %d:\n%s", n, code, out)
+		}
+		if out, code = s.starter(10*time.Minute, "watch", "E2eResyncSS"); code != 0 {
+			t.Fatalf("run %d: watch exit %d:\n%s", n, code, out)
+		}
+	}
+	run(1)
+	if n := s.compareSQLServer(db, "dbo.ck", "E2E.SS.CK", "id", "", cols); n != 60 {
+		t.Fatalf("run 1: %d rows, want 60", n)
+	}
+	exec(`UPDATE dbo.ck SET name = N'changed ü', at = '2025-01-01 00:00:00.0000001' WHERE id = 30`,
+		`DELETE FROM dbo.ck WHERE id = 70`,
+		`INSERT INTO dbo.ck VALUES (91, N'inside', 9.99, '2024-05-05 05:05:05', 0xff)`,
+		`INSERT INTO dbo.ck VALUES (200, N'beyond', 1.00, '2024-06-06 06:06:06', NULL)`)
+	run(2)
+	if n := s.compareSQLServer(db, "dbo.ck", "E2E.SS.CK", "id", "", cols); n != 61 {
+		t.Fatalf("run 2: %d rows, want 61", n)
+	}
+	var skipped, reloaded int
+	for _, p := range s.runPartitionsKey("E2eResyncSS", dbName+".dbo.ck", 2) {
+		switch p.action {
+		case "SKIPPED":
+			skipped++
+		case "RELOADED":
+			reloaded++
+		}
+	}
+	if reloaded != 3 || skipped < 2 {
+		t.Errorf("run 2: %d reloaded, %d skipped; want the 3 ranges holding ids 30, 70 and 91 reloaded, the others skipped", reloaded, skipped)
 	}
 }
