@@ -86,8 +86,12 @@ func profileCells(c migration.Column) ([]string, error) {
 	distinct := "COUNT(DISTINCT " + q + ")"
 	var rest []string
 	switch MetricKindOf(c.TargetType) {
-	case MetricNumber, MetricFloat:
+	case MetricNumber:
 		rest = append([]string{distinct}, stats(q)...)
+	case MetricFloat:
+		// No sum, avg or stddev (as on the source): they overflow and depend on
+		// the order of the rows.
+		rest = []string{distinct, text("MIN(" + q + ")"), text("MAX(" + q + ")"), none, none, none}
 	case MetricText:
 		// LENGTH counts characters, as the source's char_length does.
 		rest = append([]string{distinct}, stats("LENGTH("+q+")")...)

@@ -39,7 +39,7 @@ type ProfileRequest struct {
 // Metric kinds: which metrics a column gets, decided by its target type family.
 const (
 	MetricNumber   = "number"   // NUMBER: min, max, sum, avg, stddev of the value
-	MetricFloat    = "float"    // FLOAT: the same; sums are compared allowing for the order of addition
+	MetricFloat    = "float"    // FLOAT: min, max (no sum, avg, stddev: they overflow and depend on row order)
 	MetricText     = "text"     // VARCHAR/CHAR: min, max, sum, avg, stddev of the length in characters
 	MetricBinary   = "binary"   // BINARY: the same of the length in bytes
 	MetricTemporal = "temporal" // DATE, TIME, TIMESTAMP_*: min, max as canonical text (UTC instants for TZ/LTZ)

@@ -18,11 +18,6 @@ import (
 // data agrees to about six significant digits, not to the last one.
 const avgStddevFloor = 1e-6
 
-// floatSumFloor is the relative tolerance a FLOAT column's sum always gets: floating
-// point addition depends on the order of the rows, which no two engines share
-// (155 on one side is 154.99999999999997 on the other).
-const floatSumFloor = 1e-9
-
 // metricNames are the compared metrics, in report order.
 var metricNames = []string{"count", "nulls", "distinct", "min", "max", "sum", "avg", "stddev"}
 
@@ -80,11 +75,8 @@ func metricEqual(name, kind string, a, b *string, tol float64) bool {
 	case kind == "temporal":
 		return *a == *b
 	}
-	switch {
-	case name == "avg" || name == "stddev":
+	if name == "avg" || name == "stddev" {
 		tol = max(tol, avgStddevFloor)
-	case name == "sum" && kind == "float":
-		tol = max(tol, floatSumFloor)
 	}
 	return numbersClose(*a, *b, tol)
 }

@@ -131,21 +131,30 @@ func (b Builder) profileCells(pl source.ColumnPlan, c migration.Column) []string
 	}
 	var rest []string
 	switch source.MetricKind(c.TargetType) {
-	case source.MetricNumber, source.MetricFloat:
+	case source.MetricNumber:
 		v := e + "::numeric"
-		switch pl.Out {
-		case source.OutDecimal64, source.OutDecimal128:
+		if pl.Out == source.OutDecimal64 || pl.Out == source.OutDecimal128 {
 			v = fmt.Sprintf("round(%s::numeric, %d)", e, pl.Scale) // the target's scale, rounded as the extractor rounds
-		case source.OutFloat, source.OutDouble:
-			v = e + "::float8" // real travels as float and Snowflake holds the double
 		}
 		rest = append([]string{distinct(v)}, stats(v)...)
+	case source.MetricFloat:
+		// real travels as float and Snowflake holds the double. No sum, avg or
+		// stddev: float sums overflow (1e300 squared) and depend on the order of
+		// the rows; level 3 compares floats bit for bit.
+		v := e + "::float8"
+		rest = []string{distinct(v), agg("min", v), agg("max", v), none, none, none}
 	case source.MetricText:
 		s := e + "::text"
-		if pl.Wire == source.WireText && source.ParseType(c.SourceType).Base == "character" && !b.BackslashEscapes {
-			// Keep char(n) padding, as the extractor does; format turns NULL into '', so
-			// NULL stays NULL explicitly.
-			s = "CASE WHEN " + e + " IS NULL THEN NULL ELSE format('%s', " + e + ") END"
+		if st := source.ParseType(c.SourceType); pl.Wire == source.WireText && st.Base == "character" {
+			// char(n) keeps its blank padding, as the extractor writes it: the cast to
+			// text drops it, rpad puts it back (PostgreSQL and Redshift alike; NULL
+			// stays NULL). A bpchar without a length keeps what it holds (format,
+			// which turns NULL into '', hence the CASE).
+			if st.HasMods {
+				s = fmt.Sprintf("rpad(%s::varchar, %d)", e, st.Mod(0, 1))
+			} else if !b.BackslashEscapes {
+				s = "CASE WHEN " + e + " IS NULL THEN NULL ELSE format('%s', " + e + ") END"
+			}
 		}
 		rest = append([]string{distinct(s)}, stats("char_length("+s+")")...)
 	case source.MetricBinary:

@@ -62,7 +62,7 @@ func TestProfileColumns(t *testing.T) {
 	check("B", source.MetricBinary, 3, 1, 3, "0", "2", "3")
 	check("FLAG", source.MetricBoolean, 3, 1, 2, "NULL", "NULL", "2")
 	check("TS", source.MetricTemporal, 3, 1, 3, "2023-12-31 23:59:59.500000", "2024-02-01 00:00:00.000000", "NULL")
-	check("F", source.MetricFloat, 3, 1, 3, "-1", "1.5", "1")
+	check("F", source.MetricFloat, 3, 1, 3, "-1", "1.5", "NULL")
 	check("J", source.MetricPresence, 3, 1, 0, "NULL", "NULL", "NULL")
 	if a := got["AMOUNT"].Avg; a == nil || *a != "4.8366666666666667" {
 		t.Errorf("AMOUNT avg = %s, want 4.8366666666666667", str(a))
