@@ -362,3 +362,87 @@ func ckRows(t *testing.T, query func(string) (*sql.Rows, error), q string) []str
 	}
 	return out
 }
+
+// trackDeletions from the local SQL Server: a watermark re-run compares each range's key
+// sets with the SQL Server Locator (key-hash bucket checksums in T-SQL, then the keys of
+// differing buckets) and deletes from the target the keys that vanished from the source.
+func TestResyncDeletionsFromSQLServer(t *testing.T) {
+	const name = "E2eResyncDeletionsSQLServer"
+	s := newStack(t)
+	srv := testenv.StartSQLServer(t)
+	const dbName = "e2e_del"
+	db := srv.CreateDatabase(t, dbName)
+	ctx := context.Background()
+	var rows []string
+	for i := 1; i <= 40; i++ {
+		rows = append(rows, fmt.Sprintf("(%d, N'k|%d\\', DATEADD(minute, %d, '2024-01-01 00:00:00'))", i, i, i))
+	}
+	for _, q := range []string{
+		`CREATE TABLE dbo.del (id int NOT NULL PRIMARY KEY, note nvarchar(20) NOT NULL, updated_at datetime2(3) NOT NULL)`,
+		"INSERT INTO dbo.del VALUES " + strings.Join(rows, ", "),
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	worker := s.sqlServerWorkerTOML(srv, dbName, "sqlserver-del")
+	cfg := s.writeConfig("deletions-sqlserver.json", fmt.Sprintf(`{
+  "tables": [
+    { "source": { "databaseName": %q, "schemaName": "dbo", "tableName": "del" },
+      "target": { "databaseName": "E2E", "schemaName": "SSDEL", "tableName": "DEL" },
+      "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 10 },
+      "primaryKeyColumns": ["id"],
+      "synchronization": { "strategy": "watermark", "watermarkColumn": "updated_at", "trackModifications": true, "trackDeletions": true } }
+  ]
+}`, dbName))
+	s.startOrchestrator()
+	s.startProcess("source1", "workers", "source", "--config", worker, "--task-queue-base", s.queue)
+	run := func(n int) {
+		t.Helper()
+		out, code := s.starter(2*time.Minute, "create-data-migration-workflow", cfg, "--name", name,
+			"--connection-name", s.emu.ConnectionName(), "--source-platform", "sqlserver", "--task-queue-base", s.queue)
+		if code != 0 {
+			t.Fatalf("run %d: create exit %d:\n%s", n, code, out)
+		}
+		if out, code = s.starter(10*time.Minute, "watch", name); code != 0 {
+			t.Fatalf("run %d: watch exit %d:\n%s", n, code, out)
+		}
+	}
+	target := func() []string {
+		rows, err := s.sf().Query("SELECT ID, NOTE, UPDATED_AT FROM E2E.SSDEL.DEL ORDER BY ID")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id int64
+			var note string
+			var at time.Time
+			if err := rows.Scan(&id, &note, &at); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%d|%d|%s", id, at.UnixMicro(), note))
+		}
+		return out
+	}
+	run(1)
+	equalRows(t, "run 1", target(), ssRows(t, db, "del"))
+	for _, q := range []string{
+		"DELETE FROM dbo.del WHERE id IN (5, 17, 33, 40)",
+		"UPDATE dbo.del SET note = N'changed', updated_at = '2024-02-01 00:00:00' WHERE id = 20",
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	run(2)
+	got := target()
+	equalRows(t, "run 2", got, ssRows(t, db, "del"))
+	if len(got) != 36 {
+		t.Fatalf("run 2: %d target rows, want 36", len(got))
+	}
+	if n := s.sfInt(`SELECT COALESCE(SUM(ROWS_DELETED), 0) FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA WHERE WORKFLOW_ID = '` + name + `'`); n != 4 {
+		t.Fatalf("PARTITION_METADATA records %d deleted rows, want 4", n)
+	}
+}
