@@ -1,13 +1,20 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/internal/benchdata"
+	"github.com/snowmigrate/snowmigrate/source"
+	"github.com/snowmigrate/snowmigrate/source/postgres"
 )
 
 // BenchmarkResync prints, from one run over the lineitem-like table of
@@ -113,4 +120,59 @@ func (s *stack) benchResyncRun(b *testing.B, name, table, sync string) *benchRun
 func (s *stack) tableRowsLoadedOf(name, table string) int64 {
 	return s.sfInt(`SELECT ROWS_LOADED FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_METADATA WHERE WORKFLOW_ID = '` + name +
 		`' AND TABLE_KEY = '` + s.pgDB + `.public.` + table + `' ORDER BY START_TIME DESC LIMIT 1`)
+}
+
+// BenchmarkResyncSourceChecksum compares, over the whole lineitem-like table as one
+// partition, what a checksum re-sync's source side costs (the partition checksum in
+// SQL on PostgreSQL, source.Checksummer) with the extraction of a full migration (the
+// same checksum computed by the extractor in Go while it writes Parquet), in seconds
+// and as a ratio: the checksum strategy cannot re-sync faster than this ratio of a
+// full migration's source side, whatever it skips.
+func BenchmarkResyncSourceChecksum(b *testing.B) {
+	rows := benchRows()
+	s := newStack(b)
+	s.pgExec(benchdata.LineitemSQL(rows))
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, s.pgDSN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pool.Close()
+	src := &postgres.Source{Pool: pool, Dialect: postgres.NewDialect()}
+	tc := config.TableConfig{
+		Source:                   &config.Identifier{DatabaseName: s.pgDB, SchemaName: "public", TableName: "lineitem"},
+		Target:                   &config.Identifier{DatabaseName: "BENCH", SchemaName: "PUBLIC", TableName: "LINEITEM"},
+		ColumnNamesToPartitionBy: []string{"l_orderkey"},
+	}
+	info, err := src.Introspect(ctx, tc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := source.ExtractRequest{Table: tc, TableShape: info.TableShape}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t := time.Now()
+		sum, n, err := src.ChecksumPartition(ctx, req)
+		sqlSec := time.Since(t).Seconds()
+		if err != nil || n != int64(rows) {
+			b.Fatalf("source checksum: %v (%d rows)", err, n)
+		}
+		dir := filepath.Join(s.dir, fmt.Sprintf("extract-%d", i))
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			b.Fatal(err)
+		}
+		t = time.Now()
+		st, err := src.Extract(ctx, req, dir, nil)
+		extractSec := time.Since(t).Seconds()
+		_ = os.RemoveAll(dir)
+		if err != nil || st.Rows != int64(rows) {
+			b.Fatalf("extract: %v (%d rows)", err, st.Rows)
+		}
+		if st.Checksum != sum {
+			b.Fatalf("the SQL checksum %s differs from the extractor's %s", sum, st.Checksum)
+		}
+		b.ReportMetric(sqlSec/extractSec, "sql_checksum/extract")
+		fmt.Printf("\nlineitem, %d rows, one partition: PostgreSQL checksum SQL %.2fs (%.0f ns/row), extraction to Parquet with the Go checksum %.2fs (%.0f ns/row): ratio %.2f\n\n",
+			rows, sqlSec, sqlSec*1e9/float64(rows), extractSec, extractSec*1e9/float64(rows), sqlSec/extractSec)
+	}
 }
