@@ -17,11 +17,15 @@ import (
 // type corrupted, and each level finds exactly what was done (exit 1).
 
 const validateDDL = `CREATE TABLE v_match (id int PRIMARY KEY, amount numeric(12,2), name text, code char(4), b bytea,
-  flag boolean, ts timestamptz, tsn timestamp, d date, f float8, j jsonb);
-INSERT INTO v_match SELECT g, g * 1.25, 'name ' || g, 'c' || (g % 7), decode(md5(g::text), 'hex'), g % 3 = 0,
+  flag boolean, ts timestamptz, tsn timestamp, d date, f float8, j jsonb, s smallint, big bigint,
+  r real, tm time, u uuid, vc varchar(12));
+INSERT INTO v_match SELECT g, g * 1.25, 'name ' || g || CASE WHEN g % 5 = 0 THEN ' ünï ☃' ELSE '' END, 'c' || (g % 7),
+  decode(md5(g::text), 'hex'), g % 3 = 0,
   timestamptz '2024-01-01 00:00+02' + g * interval '1 hour', timestamp '2024-01-01' + g * interval '1 minute',
-  date '2024-01-01' + g, g / 3.0, jsonb_build_object('g', g) FROM generate_series(1, 30) g;
-INSERT INTO v_match (id) VALUES (31);
+  date '2024-01-01' + g, g / 3.0, jsonb_build_object('g', g), (g * 1000 - 15000)::smallint, g::bigint * 300000000000,
+  g / 3.0, time '08:00' + g * interval '1 minute 1.5 second', md5(g::text)::uuid, 'v' || (g % 4)
+  FROM generate_series(1, 30) g;
+INSERT INTO v_match (id, r, d) VALUES (31, 'NaN', '0001-01-01');
 CREATE TABLE v_schema (id int PRIMARY KEY, amount numeric(12,2), name text, note text);
 INSERT INTO v_schema SELECT g, g * 2.5, 'n' || g, 'note ' || g FROM generate_series(1, 12) g;
 CREATE TABLE v_metrics (id int PRIMARY KEY, amount numeric(12,2), label text);
