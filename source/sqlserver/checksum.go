@@ -3,8 +3,11 @@ package sqlserver
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
+
+	mssql "github.com/microsoft/go-mssqldb"
 
 	"github.com/snowmigrate/snowmigrate/checksum"
 	"github.com/snowmigrate/snowmigrate/migration"
@@ -42,13 +45,27 @@ func (s *Source) ChecksumPartition(ctx context.Context, req source.ExtractReques
 		return tx.QueryRowContext(ctx, q, sel.args...).Scan(&rows, &up, &lo)
 	})
 	if err != nil {
-		return "", 0, whereError(fmt.Errorf("source checksum of %s.%s partition %d: %w", req.Source.Schema, req.Source.Table, req.Partition.Number, mapError(err)), sel.where)
+		return "", 0, whereError(fmt.Errorf("source checksum of %s.%s partition %d: %w", req.Source.Schema, req.Source.Table, req.Partition.Number, utf8Error(mapError(err))), sel.where)
 	}
 	sum, err := checksum.FromParts(rows, up, lo)
 	if err != nil {
 		return "", 0, err
 	}
 	return sum.String(), rows, nil
+}
+
+// errInvalidCollation is SQL Server's "Invalid collation" (448): a server before 2019
+// has no UTF-8 collation.
+const errInvalidCollation = 448
+
+// utf8Error turns the refusal of the UTF-8 collation into a configuration error that
+// says what the checksum needs.
+func utf8Error(err error) error {
+	var me mssql.Error
+	if errors.As(err, &me) && me.Number == errInvalidCollation {
+		return fmt.Errorf("%w: the source checksum (re-sync by checksum, validation level 3, locating differences) needs SQL Server 2019 or later, whose UTF-8 collation %s this server does not know; the extractor's checksum still proves every partition: %w", source.ErrConfig, utf8Collation, err)
+	}
+	return err
 }
 
 // selection is what selects the rows Extract reads: the column plans, the partition

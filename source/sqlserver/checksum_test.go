@@ -1,6 +1,7 @@
 package sqlserver
 
 import (
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -255,5 +256,17 @@ func golden(t *testing.T, name, got string) {
 	}
 	if strings.TrimSuffix(string(want), "\n") != got {
 		t.Fatalf("%s differs from the builder's SQL (run with -update after checking the change):\n%s", path, got)
+	}
+}
+
+// A server without UTF-8 collations (before SQL Server 2019) answers 448; the checksum
+// then fails as a configuration error saying what it needs.
+func TestChecksumNeedsUTF8Collation(t *testing.T) {
+	err := utf8Error(mssqlError(errInvalidCollation))
+	if !errors.Is(err, source.ErrConfig) || !strings.Contains(err.Error(), "SQL Server 2019") {
+		t.Fatalf("448: %v", err)
+	}
+	if err := utf8Error(mssqlError(207)); errors.Is(err, source.ErrConfig) {
+		t.Fatalf("207 became a configuration error: %v", err)
 	}
 }

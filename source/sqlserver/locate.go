@@ -54,7 +54,7 @@ func (s *Source) BucketChecksums(ctx context.Context, req source.BucketRequest) 
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, whereError(fmt.Errorf("source bucket checksums of %s.%s: %w", req.Source.Schema, req.Source.Table, mapError(err)), lq.sel.where)
+		return nil, whereError(fmt.Errorf("source bucket checksums of %s.%s: %w", req.Source.Schema, req.Source.Table, utf8Error(mapError(err))), lq.sel.where)
 	}
 	return out, nil
 }
@@ -86,7 +86,7 @@ func (s *Source) BucketRows(ctx context.Context, req source.BucketRequest) ([]mi
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, whereError(fmt.Errorf("source bucket rows of %s.%s: %w", req.Source.Schema, req.Source.Table, mapError(err)), lq.sel.where)
+		return nil, whereError(fmt.Errorf("source bucket rows of %s.%s: %w", req.Source.Schema, req.Source.Table, utf8Error(mapError(err))), lq.sel.where)
 	}
 	return out, nil
 }
