@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/parquet-go/parquet-go"
 	"github.com/snowmigrate/snowmigrate/checksum"
 	"github.com/snowmigrate/snowmigrate/source"
 )
@@ -78,51 +77,49 @@ func newSummer(plans []source.ColumnPlan) (*summer, error) {
 	return s, nil
 }
 
-// add adds the batch's rows.
+// add adds the batch's rows. The values are read in place (a parquet.Value is 24
+// bytes) and the switch is in the loop: this runs for every value the extractor writes.
 func (s *summer) add(b *Batch) {
 	r := &s.row
+	cols := b.Cols[:len(s.ops)]
 	for n := 0; n < b.N; n++ {
 		r.Reset()
 		for i, op := range s.ops {
-			v := b.Cols[i][n]
+			v := &cols[i][n]
 			if v.IsNull() {
 				r.Null()
 				continue
 			}
-			s.value(r, op, i, v)
+			switch op {
+			case sumInt32:
+				r.Int(int64(v.Int32()))
+			case sumInt64:
+				r.Int(v.Int64())
+			case sumDecimal64:
+				r.Decimal(v.Int64(), s.scale[i])
+			case sumDecimal128:
+				r.Decimal128(v.ByteArray(), s.scale[i])
+			case sumFloat:
+				r.Float(float64(v.Float()))
+			case sumDouble:
+				r.Float(v.Double())
+			case sumBool:
+				r.Bool(v.Boolean())
+			case sumText:
+				r.Text(v.ByteArray())
+			case sumSemi:
+				r.Semi()
+			case sumBinary:
+				r.Binary(v.ByteArray())
+			case sumDate:
+				r.Date(int64(v.Int32()))
+			case sumTime:
+				r.Time(v.Int64())
+			case sumTimestamp:
+				r.Timestamp(v.Int64())
+			}
 		}
 		s.sum.AddRow(r)
-	}
-}
-
-func (s *summer) value(r *checksum.Row, op sumOp, i int, v parquet.Value) {
-	switch op {
-	case sumInt32:
-		r.Int(int64(v.Int32()))
-	case sumInt64:
-		r.Int(v.Int64())
-	case sumDecimal64:
-		r.Decimal(v.Int64(), s.scale[i])
-	case sumDecimal128:
-		r.Decimal128(v.ByteArray(), s.scale[i])
-	case sumFloat:
-		r.Float(float64(v.Float()))
-	case sumDouble:
-		r.Float(v.Double())
-	case sumBool:
-		r.Bool(v.Boolean())
-	case sumText:
-		r.Text(v.ByteArray())
-	case sumSemi:
-		r.Semi()
-	case sumBinary:
-		r.Binary(v.ByteArray())
-	case sumDate:
-		r.Date(int64(v.Int32()))
-	case sumTime:
-		r.Time(v.Int64())
-	case sumTimestamp:
-		r.Timestamp(v.Int64())
 	}
 }
 
