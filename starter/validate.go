@@ -73,6 +73,9 @@ func validateAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := refuseWhileMigrating(c, cl, name); err != nil {
+		return err
+	}
 	// A scheduled run's workflow ID is NAME-<time>; the metadata knows it as NAME.
 	if mig.Name != "" {
 		in.Name, name = mig.Name, mig.Name
@@ -151,6 +154,24 @@ func migrationInput(c *cli.Context, cl client.Client, name string) (workflows.Mi
 		return in, fmt.Errorf("read the configuration of migration %s: %w", name, err)
 	}
 	return in, nil
+}
+
+// refuseWhileMigrating refuses to validate a migration that is still moving rows: its
+// tables would differ for a reason the validation cannot tell from corruption.
+func refuseWhileMigrating(c *cli.Context, cl client.Client, name string) error {
+	ctx, cancel := contextWithTimeout(c)
+	defer cancel()
+	d, err := cl.DescribeWorkflowExecution(ctx, name, "")
+	if err != nil {
+		if isUnreachable(err) {
+			return unreachable(c, err)
+		}
+		return cli.Exit(notFound(err, name).Error(), exitFailure)
+	}
+	if d.GetWorkflowExecutionInfo().GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		return cli.Exit(fmt.Sprintf("migration %s is still running; validate it once it has ended (follow it with: starter watch %s)", name, name), exitFailure)
+	}
+	return nil
 }
 
 func baseOrDefault(b string) string {

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
+
+	"go.temporal.io/sdk/converter"
 
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/workflows"
@@ -46,5 +49,51 @@ func TestPrintValidation(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// On a Temporal dev server: validate refuses a migration that is still running, and
+// once it has ended starts ValidationWorkflow as NAME/validation on the migration's
+// queue with the migration's own configuration, connection and platform.
+func TestValidateStartsFromTheMigrationsInput(t *testing.T) {
+	h := newHarness(t)
+	h.create("StarterValidate1")
+	code, _, stderr := h.cli("validate", "StarterValidate1")
+	if code != exitFailure || !strings.Contains(stderr, "migration StarterValidate1 is still running") {
+		t.Fatalf("validate of a running migration: exit %d, %q", code, stderr)
+	}
+	if err := h.cl.TerminateWorkflow(context.Background(), "StarterValidate1", "", "test"); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := h.cli("validate", "StarterValidate1", "--level", "2", "--tolerance", "0.01")
+	if code != exitOK || !strings.Contains(out, "workflow ID: StarterValidate1/validation") {
+		t.Fatalf("validate: exit %d\n%s%s", code, out, stderr)
+	}
+	desc, err := h.cl.DescribeWorkflowExecution(context.Background(), workflows.ValidationWorkflowID("StarterValidate1"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, ty := desc.GetWorkflowExecutionInfo().GetTaskQueue(), desc.GetWorkflowExecutionInfo().GetType().GetName(); q != h.base || ty != workflows.ValidationWorkflowName {
+		t.Fatalf("validation workflow on queue %q, type %q", q, ty)
+	}
+	hist := h.cl.GetWorkflowHistory(context.Background(), workflows.ValidationWorkflowID("StarterValidate1"), "", false, 0)
+	ev, err := hist.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in workflows.ValidationInput
+	if err := converter.GetDefaultDataConverter().FromPayload(ev.GetWorkflowExecutionStartedEventAttributes().GetInput().GetPayloads()[0], &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.Name != "StarterValidate1" || in.ConnectionName != "local" || in.SourcePlatform != "postgresql" || in.TaskQueueBase != h.base ||
+		in.Level != 2 || in.Tolerance == nil || *in.Tolerance != 0.01 || len(in.Config.Tables) != 3 || in.OnlyConfigured {
+		t.Fatalf("validation input: %+v", in)
+	}
+	// A second validation while this one runs (no worker serves it here) is refused.
+	if code, _, stderr := h.cli("validate", "StarterValidate1"); code != exitFailure || !strings.Contains(stderr, "already running") {
+		t.Fatalf("second validation: exit %d %q", code, stderr)
+	}
+	if code, _, stderr := h.cli("validate", "NoSuchMigration"); code != exitFailure || !strings.Contains(stderr, "NoSuchMigration") {
+		t.Fatalf("unknown migration: exit %d %q", code, stderr)
 	}
 }
