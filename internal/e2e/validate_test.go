@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/snowmigrate/snowmigrate/internal/testenv"
 )
 
 // Validation end to end (docs/validation.md): a migration of four tables, validated by
@@ -398,5 +400,59 @@ func TestValidateRedshift(t *testing.T) {
 	}
 	if got := s.latestDiffs(name, "rs_val", 3); strings.Join(got, "; ") != "DIFFERENT VC" {
 		t.Errorf("level 3 differences %q, want the changed VC only", got)
+	}
+}
+
+// TestValidateSQLServer validates a migration from the local SQL Server, a source
+// without column metrics: level 1 and level 3 (SQL Server's checksum SQL) run, level 2
+// is an ERROR result saying it is not supported for sqlserver, and the run goes on.
+func TestValidateSQLServer(t *testing.T) {
+	s := newStack(t)
+	srv := testenv.StartSQLServer(t)
+	const dbName = "e2e_validate"
+	db := srv.CreateDatabase(t, dbName)
+	for _, q := range []string{
+		`CREATE TABLE dbo.ss_val (id int NOT NULL PRIMARY KEY, n decimal(12,2), v nvarchar(20), d datetime2(6))`,
+		`INSERT INTO dbo.ss_val VALUES (1, 1.25, N'one', '2024-01-01 10:00:00'), (2, -7.5, N'', '1999-12-31 23:59:59.999999'),
+		  (3, NULL, NULL, NULL), (4, 100, N'four ñ', '2030-06-15 12:00:00')`,
+	} {
+		if _, err := db.ExecContext(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	worker := s.sqlServerWorkerTOML(srv, dbName, "sqlserver")
+	cfg := s.writeConfig("ss-validate.json", fmt.Sprintf(`{
+  "defaultTableConfiguration": {
+    "source": { "databaseName": %q, "schemaName": "dbo" },
+    "target": { "databaseName": "E2E", "schemaName": "SSV" },
+    "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 2 }
+  },
+  "tables": [ { "source": { "tableName": "ss_val" }, "target": { "tableName": "ss_val" } } ]
+}`, dbName))
+	s.startOrchestrator()
+	s.startProcess("sqlserver", "workers", "source", "--config", worker, "--task-queue-base", s.queue)
+	const name = "E2eValidateSs"
+	out, code := s.starter(2*time.Minute, "create-data-migration-workflow", cfg, "--name", name,
+		"--connection-name", s.emu.ConnectionName(), "--source-platform", "sqlserver", "--task-queue-base", s.queue)
+	if code != 0 {
+		t.Fatalf("create exit %d:\n%s", code, out)
+	}
+	if out, code := s.starter(10*time.Minute, "watch", name); code != 0 {
+		t.Fatalf("watch exit %d:\n%s", code, out)
+	}
+	out, code = s.starter(10*time.Minute, "validate", name, "--wait")
+	t.Logf("validate:\n%s", out)
+	if code != 1 {
+		t.Fatalf("validate with a level the source cannot run: exit %d, want 1:\n%s", code, out)
+	}
+	res := s.latestResults(name)
+	if res["ss_val/1"] != "MATCH" || res["ss_val/2"] != "ERROR" || res["ss_val/3"] != "MATCH" {
+		t.Errorf("levels %v, want 1 MATCH, 2 ERROR, 3 MATCH", res)
+	}
+	if msg := s.latestMessage(name, "ss_val", 2); !strings.Contains(msg, "not supported for sqlserver") {
+		t.Errorf("level 2 message %q does not say it is not supported for sqlserver", msg)
+	}
+	if out, code := s.starter(10*time.Minute, "validate", name, "--level", "1", "--wait"); code != 0 {
+		t.Errorf("validate --level 1: exit %d, want 0:\n%s", code, out)
 	}
 }
