@@ -318,23 +318,32 @@ func TestResyncChecksumKilledDuringReplace(t *testing.T) {
 // TestResyncWatermarkTrackDeletions: a watermark re-run with trackDeletions appends the
 // new rows and deletes the keys that vanished from the source (in reused ranges with
 // nothing new), leaving the target equal to the source
-// value by value; the partitions that lost keys record DELETED and the count. (Append
-// mode: with trackModifications an update replaces its row by MERGE, the same
-// deletion step follows.)
+// value by value; the partitions that lost keys record DELETED and the count. Both
+// modes: append (new rows only) and merge (trackModifications, with an update).
 func TestResyncWatermarkTrackDeletions(t *testing.T) {
+	t.Run("append", func(t *testing.T) { testWatermarkTrackDeletions(t, false) })
+	t.Run("merge", func(t *testing.T) { testWatermarkTrackDeletions(t, true) })
+}
+
+func testWatermarkTrackDeletions(t *testing.T, merge bool) {
 	s := newStack(t)
 	s.pgExec(`CREATE TABLE wd (id int PRIMARY KEY, v text, updated_at timestamptz NOT NULL)`,
 		`INSERT INTO wd SELECT g, 'v' || g, timestamptz '2024-01-01 00:00+00' + g * interval '1 minute' FROM generate_series(1, 60) g`)
-	const name = "E2eResyncDeletions"
+	name := "E2eResyncDeletions"
+	sync := `"strategy": "watermark", "watermarkColumn": "updated_at", "trackDeletions": true`
+	if merge {
+		name += "Merge"
+		sync += `, "trackModifications": true`
+	}
 	cfg := s.writeConfig("wd.json", fmt.Sprintf(`{
   "tables": [
     { "source": { "databaseName": %q, "schemaName": "public", "tableName": "wd" },
       "target": { "databaseName": "E2E", "schemaName": "PUBLIC", "tableName": "WD" },
       "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 10 },
       "primaryKeyColumns": ["id"],
-      "synchronization": { "strategy": "watermark", "watermarkColumn": "updated_at", "trackDeletions": true } }
+      "synchronization": { %s } }
   ]
-}`, s.pgDB))
+}`, s.pgDB, sync))
 	spec := tableSpec{pgFrom: "wd", pgOrder: "id", sfFrom: "E2E.PUBLIC.WD", sfOrder: "ID", cols: []col{
 		{"id", "ID", "int"}, {"v", "V", "text"}, {"(extract(epoch from updated_at) * 1000000)::bigint", "UPDATED_AT", "tstz"}}}
 	s.startOrchestrator()
@@ -343,7 +352,11 @@ func TestResyncWatermarkTrackDeletions(t *testing.T) {
 	if n := s.compareTable(spec); n != 60 {
 		t.Fatalf("run 1: %d rows, want 60", n)
 	}
-	// Deletes in three ranges (two keys in one), inserts beyond the last range.
+	// Deletes in three ranges (two keys in one), inserts beyond the last range; with
+	// merge also an update next to the deleted keys.
+	if merge {
+		s.pgExec(`UPDATE wd SET v = 'changed', updated_at = timestamptz '2024-03-01 00:00+00' WHERE id = 26`)
+	}
 	s.pgExec(`DELETE FROM wd WHERE id IN (3, 24, 25, 47)`,
 		`INSERT INTO wd SELECT g, 'new' || g, timestamptz '2024-03-02 00:00+00' + g * interval '1 minute' FROM generate_series(61, 65) g`)
 	s.checksumRun(t, cfg, name, 2)
