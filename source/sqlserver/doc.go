@@ -6,7 +6,12 @@
 // Server"), keyset partition planning through source.PlanKeyset with T-SQL's expanded
 // comparisons, extraction of one partition by one SELECT streamed into Parquet
 // (source/parquetx), and the mapping of SQL Server's error numbers onto the source
-// package's sentinels.
+// package's sentinels. It also computes the partition checksum of docs/checksums.md
+// in T-SQL (checksum.go, SQL Server 2019+: UTF-8 through a _UTF8 collation), the
+// key-hash buckets that locate differing rows (locate.go) and the largest watermark
+// and watermark window of a re-sync (watermark.go, window.go); the extractor's own
+// checksum reads temporal values that travel as text back into their canonical text
+// (rowsum.go).
 //
 // Every value that reaches SQL travels as an sp_executesql parameter; identifiers are
 // quoted by quoteIdent only; whereClauseCriteria is checked by config.WhereProblemTSQL
