@@ -449,3 +449,70 @@ func TestResyncChecksumSQLServer(t *testing.T) {
 		t.Errorf("run 2: %d reloaded, %d skipped; want the 3 ranges holding ids 30, 70 and 91 reloaded, the others skipped", reloaded, skipped)
 	}
 }
+
+// TestResyncWatermarkKilledDuringMerge: the orchestrator is SIGKILLed while a
+// watermark re-run's partition transaction (COPY into staging + MERGE + marker) is
+// open; the restarted orchestrator's next attempt aborts it and the run ends with the
+// target equal to the source, one row per key.
+func TestResyncWatermarkKilledDuringMerge(t *testing.T) {
+	s := newStack(t)
+	const rows = 120000
+	s.pgExec(`CREATE TABLE wmk (id bigint PRIMARY KEY, a text, b numeric(12,2), updated_at timestamptz NOT NULL)`,
+		fmt.Sprintf(`INSERT INTO wmk SELECT g, 'row ' || g, g / 100.0, timestamptz '2024-01-01 00:00+00' FROM generate_series(1, %d) g`, rows),
+		`ANALYZE wmk`)
+	const name = "E2eResyncMergeKill"
+	cfg := s.writeConfig("wmk.json", fmt.Sprintf(`{
+  "tables": [ { "source": { "databaseName": %q, "schemaName": "public", "tableName": "wmk" },
+                "target": { "databaseName": "E2E", "schemaName": "PUBLIC", "tableName": "WMK" },
+                "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 20000 },
+                "primaryKeyColumns": ["id"],
+                "synchronization": { "strategy": "watermark", "watermarkColumn": "updated_at", "trackModifications": true } } ]
+}`, s.pgDB))
+	orch := s.startOrchestrator()
+	s.startSourceWorker("source1", 2)
+	s.checksumRun(t, cfg, name, 1)
+	spec := tableSpec{pgFrom: "wmk", pgOrder: "id", sfFrom: "E2E.PUBLIC.WMK", sfOrder: "ID", cols: []col{
+		{"id", "ID", "int"}, {"a", "A", "text"}, {"b::text", "TO_VARCHAR(B)", "dec"},
+		{"(extract(epoch from updated_at) * 1000000)::bigint", "UPDATED_AT", "tstz"}}}
+	s.pgExec(`UPDATE wmk SET a = a || ' v2', b = b + 1, updated_at = timestamptz '2024-02-01 00:00+00' + (id % 1000) * interval '1 second' WHERE id BETWEEN 20001 AND 100000`)
+	out, code := s.starter(time.Minute, "create-data-migration-workflow", cfg, "--name", name,
+		"--connection-name", s.emu.ConnectionName(), "--source-platform", "postgresql", "--task-queue-base", s.queue)
+	if code != 0 {
+		t.Fatalf("run 2: create exit %d:\n%s", code, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	watcher := s.sf()
+	watcher.SetMaxOpenConns(1)
+	conn, err := watcher.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	seen := false
+	deadline := time.Now().Add(3 * time.Minute)
+	for !seen && time.Now().Before(deadline) {
+		seen = len(openLoadTxns(t, ctx, conn)) > 0
+	}
+	if !seen {
+		t.Fatal("no merge transaction was seen open within 3 minutes")
+	}
+	if err := orch.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	waitExit(orch)
+	t.Logf("killed the orchestrator; merge transactions left open: %v", openLoadTxns(t, ctx, conn))
+	s.startOrchestrator()
+	if out, code := s.starter(6*time.Minute, "watch", name); code != 0 {
+		t.Fatalf("run 2: watch exit %d after the kill:\n%s", code, out)
+	}
+	if n := s.compareTable(spec); n != rows {
+		t.Fatalf("run 2: %d rows compared, want %d", n, rows)
+	}
+	if n := s.sfInt("SELECT COUNT(*) - COUNT(DISTINCT ID) FROM E2E.PUBLIC.WMK"); n != 0 {
+		t.Fatalf("%d duplicate ids after the kill", n)
+	}
+	if left := openLoadTxns(t, ctx, conn); len(left) > 0 {
+		t.Errorf("transactions still open after the run: %v", left)
+	}
+}
