@@ -235,8 +235,14 @@ func convertExt(cp *colPlan, r, src string, offMin int) {
 	cp.Check = ""
 	u := strings.ToUpper(src)
 	if extBaseOfDuck(src) == "" && !timestampTypes[u] && u != "DATE" && u != "TIME" && u != "NULL" && u != `"NULL"` {
-		// text: a value the pattern and DuckDB's parser both refuse cannot be stored
-		cp.Check = "(" + r + " IS NOT NULL AND " + extFromText("CAST("+r+" AS VARCHAR)", st, offMin, true) + " IS NULL)"
+		// text: a value the parsers all refuse cannot be stored. DuckDB's cast reads the
+		// common forms first (cheap), the full parse decides the rest.
+		v := "CAST(" + r + " AS VARCHAR)"
+		quick := "TRY_CAST(" + v + " AS TIMESTAMP)"
+		if st.Base == "TIME" {
+			quick = "TRY_CAST(" + v + " AS TIME)"
+		}
+		cp.Check = "(" + r + " IS NOT NULL AND " + quick + " IS NULL AND " + extFromText(v, st, offMin, true) + " IS NULL)"
 	}
 	if cp.Target.NotNull {
 		if cp.Check != "" {

@@ -79,6 +79,10 @@ func Open(opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("engine: initialise catalog in %s: %w", path, err)
 		}
 	}
+	if err := registerExtUDFs(context.Background(), db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return e, nil
 }
 

@@ -110,14 +110,6 @@ func cmpForm(x, base string) string {
 	return x
 }
 
-// The text parsers accept Snowflake's AUTO forms that carry digits beyond DuckDB's
-// microseconds: date, optional time, 1..9 (more are ignored) fractional digits and an
-// optional offset (Z, ±hh, ±hhmm, ±hh:mm, with or without a space before it).
-const (
-	reTSText   = `^\s*([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?:[ T]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)(?:\.([0-9]{1,9})[0-9]*)?)?\s*(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?\s*$`
-	reTimeText = `^\s*([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)(?:\.([0-9]{1,9})[0-9]*)?\s*$`
-)
-
 // truncNanos truncates a nanosecond count (0..999,999,999 or 0..999) to p digits of a
 // second, for a field holding the nanoseconds below the microsecond.
 func truncSub(n string, p int) string {
@@ -222,48 +214,18 @@ func convertLegacy(u, from, to, off, sess string) string {
 	}
 }
 
-// extFromText parses text into the extended type dst. Text the pattern does not
-// match falls back to DuckDB's own cast (other AUTO forms), without sub-microsecond
-// digits; try turns failures into NULL instead of Snowflake's error 100035.
-func extFromText(s string, dst sfType, offMin int, try bool) string {
-	castKw := "CAST"
-	if try {
-		castKw = "TRY_CAST"
-	}
-	if dst.Base == "TIME" {
-		m := "regexp_extract(" + s + ", " + qstr(reTimeText) + ", ['t', 'f'])"
-		frac := "CAST(rpad(" + m + ".f, 9, '0') AS BIGINT)"
-		u := "(" + castKw + "(" + m + ".t AS TIME) + to_microseconds(" + frac + " // 1000))"
-		fb := castKw + "(" + s + " AS TIME)"
-		if !try {
-			fb = "coalesce(TRY_CAST(" + s + " AS TIME), error('Time ''' || " + s + " || ''' is not recognized'))"
-		}
-		return "(CASE WHEN " + s + " IS NULL THEN NULL WHEN " + m + ".t = '' THEN " + extFinish(fb, "0", "", dst) +
-			" ELSE " + extFinish(u, frac+" % 1000", "", dst) + " END)"
-	}
-	m := "regexp_extract(" + s + ", " + qstr(reTSText) + ", ['d', 't', 'f', 'z'])"
-	frac := "CAST(rpad(" + m + ".f, 9, '0') AS BIGINT)"
-	wall := "(" + castKw + "(" + m + ".d || ' ' || coalesce(nullif(" + m + ".t, ''), '00:00:00') AS TIMESTAMP) + to_microseconds(" + frac + " // 1000))"
-	zz := "replace(" + m + ".z, ':', '')"
-	off := "(CASE WHEN " + m + ".z = '' THEN " + strconv.Itoa(offMin) + " WHEN " + m + ".z = 'Z' THEN 0 ELSE " +
-		"(CASE WHEN left(" + zz + ", 1) = '-' THEN -1 ELSE 1 END) * (CAST(substr(" + zz + ", 2, 2) AS INTEGER) * 60 + " +
-		"(CASE WHEN length(" + zz + ") = 5 THEN CAST(substr(" + zz + ", 4, 2) AS INTEGER) ELSE 0 END)) END)"
-	var u, o string
-	switch dst.Base {
-	case "TIMESTAMP_NTZ":
-		u = wall
-	default:
-		u, o = "CAST("+wall+" - to_minutes(CAST("+off+" AS BIGINT)) AS TIMESTAMPTZ)", off
-	}
-	// fallback for other forms: DuckDB's parser, wall clock in the session's zone
-	fbWall := castKw + "(" + s + " AS TIMESTAMP)"
-	if !try {
-		fbWall = "coalesce(TRY_CAST(" + s + " AS TIMESTAMP), error('Timestamp ''' || " + s + " || ''' is not recognized'))"
-	}
+// extFromTextSlow reads text with DuckDB's own cast (forms neither extFromTextFast nor
+// the Go parser read; no sub-microsecond digits, the session's offset): NULL when
+// DuckDB cannot read it either.
+func extFromTextSlow(s string, dst sfType, offMin int, _ bool) string {
 	sess := strconv.Itoa(offMin)
-	fbU := convertLegacy(fbWall, "TIMESTAMP_NTZ", dst.Base, sess, sess)
-	return "(CASE WHEN " + s + " IS NULL THEN NULL WHEN " + m + ".d = '' THEN " + extFinish(fbU, "0", sess, dst) +
-		" ELSE " + extFinish(u, frac+" % 1000", o, dst) + " END)"
+	if dst.Base == "TIME" {
+		c := "TRY_CAST(" + s + " AS TIME)"
+		return "(CASE WHEN " + c + " IS NULL THEN NULL ELSE " + extFinish(c, "0", "", dst) + " END)"
+	}
+	c := "TRY_CAST(" + s + " AS TIMESTAMP)"
+	u := convertLegacy(c, "TIMESTAMP_NTZ", dst.Base, sess, sess)
+	return "(CASE WHEN " + c + " IS NULL THEN NULL ELSE " + extFinish(u, "0", sess, dst) + " END)"
 }
 
 // extText renders an extended value as Snowflake's default text for its kind with

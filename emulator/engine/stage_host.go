@@ -78,6 +78,10 @@ func scratchDB() (*sql.DB, error) {
 			return
 		}
 		db.SetMaxOpenConns(4)
+		if err := registerExtUDFs(context.Background(), db); err != nil {
+			scratch.err = err
+			return
+		}
 		scratch.db = db
 	})
 	return scratch.db, scratch.err
