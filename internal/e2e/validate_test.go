@@ -403,18 +403,22 @@ func TestValidateRedshift(t *testing.T) {
 	}
 }
 
-// TestValidateSQLServer validates a migration from the local SQL Server, a source
-// without column metrics: level 1 and level 3 (SQL Server's checksum SQL) run, level 2
-// is an ERROR result saying it is not supported for sqlserver, and the run goes on.
+// TestValidateSQLServer validates a migration from the local SQL Server at every
+// level (T-SQL column metrics, SQL Server's checksum SQL): intact, everything matches
+// (exit 0); a changed target value is found at levels 2 and 3 with the SQL returning
+// its row on both sides (exit 1).
 func TestValidateSQLServer(t *testing.T) {
 	s := newStack(t)
 	srv := testenv.StartSQLServer(t)
 	const dbName = "e2e_validate"
 	db := srv.CreateDatabase(t, dbName)
 	for _, q := range []string{
-		`CREATE TABLE dbo.ss_val (id int NOT NULL PRIMARY KEY, n decimal(12,2), v nvarchar(20), d datetime2(6))`,
-		`INSERT INTO dbo.ss_val VALUES (1, 1.25, N'one', '2024-01-01 10:00:00'), (2, -7.5, N'', '1999-12-31 23:59:59.999999'),
-		  (3, NULL, NULL, NULL), (4, 100, N'four ñ', '2030-06-15 12:00:00')`,
+		`CREATE TABLE dbo.ss_val (id int NOT NULL PRIMARY KEY, n decimal(12,2), v nvarchar(20), c char(5), d datetime2(6),
+		  dto datetimeoffset(3), f float, b varbinary(10), flag bit, u uniqueidentifier)`,
+		`INSERT INTO dbo.ss_val VALUES (1, 1.25, N'one', 'a', '2024-01-01 10:00:00', '2024-01-01 10:00:00.123 +02:00', 0.5, 0x00FF, 1, NEWID()),
+		  (2, -7.5, N'', 'bb ', '1999-12-31 23:59:59.999999', '2000-01-01 00:00:00 +00:00', 1e300, 0x, 0, NEWID()),
+		  (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+		  (4, 100, N'four ñ', 'dddd', '2030-06-15 12:00:00', '2030-06-15 12:00:00 -05:30', -2.25, 0x0102030405, 1, NEWID())`,
 	} {
 		if _, err := db.ExecContext(context.Background(), q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -441,18 +445,34 @@ func TestValidateSQLServer(t *testing.T) {
 		t.Fatalf("watch exit %d:\n%s", code, out)
 	}
 	out, code = s.starter(10*time.Minute, "validate", name, "--wait")
-	t.Logf("validate:\n%s", out)
+	if code != 0 {
+		t.Fatalf("validate of an intact SQL Server migration: exit %d, want 0:\n%s", code, out)
+	}
+	if _, err := s.sf().Exec(`UPDATE E2E.SSV.SS_VAL SET V = 'four' WHERE ID = 4`); err != nil {
+		t.Fatal(err)
+	}
+	out, code = s.starter(10*time.Minute, "validate", name, "--wait")
+	t.Logf("validate after a change:\n%s", out)
 	if code != 1 {
-		t.Fatalf("validate with a level the source cannot run: exit %d, want 1:\n%s", code, out)
+		t.Fatalf("validate after a change: exit %d, want 1:\n%s", code, out)
 	}
 	res := s.latestResults(name)
-	if res["ss_val/1"] != "MATCH" || res["ss_val/2"] != "ERROR" || res["ss_val/3"] != "MATCH" {
-		t.Errorf("levels %v, want 1 MATCH, 2 ERROR, 3 MATCH", res)
+	if res["ss_val/1"] != "MATCH" || res["ss_val/2"] != "MISMATCH" || res["ss_val/3"] != "MISMATCH" {
+		t.Errorf("levels %v, want 1 MATCH, 2 and 3 MISMATCH", res)
 	}
-	if msg := s.latestMessage(name, "ss_val", 2); !strings.Contains(msg, "not supported for sqlserver") {
-		t.Errorf("level 2 message %q does not say it is not supported for sqlserver", msg)
+	if got := s.latestDiffs(name, "ss_val", 3); strings.Join(got, "; ") != "DIFFERENT V" {
+		t.Errorf("level 3 differences %q, want the changed V only", got)
 	}
-	if out, code := s.starter(10*time.Minute, "validate", name, "--level", "1", "--wait"); code != 0 {
-		t.Errorf("validate --level 1: exit %d, want 0:\n%s", code, out)
+	var src, tgt string
+	if err := s.sf().QueryRow(`SELECT SOURCE_SQL, TARGET_SQL FROM SNOWCONVERT_AI.DATA_VALIDATION.LATEST_VALIDATION_DIFFERENCE
+		WHERE WORKFLOW_ID = '` + name + `' AND LEVEL = 3`).Scan(&src, &tgt); err != nil {
+		t.Fatal(err)
+	}
+	var id int
+	if err := db.QueryRowContext(context.Background(), src).Scan(&id, new(any), new(any), new(any), new(any), new(any), new(any), new(any), new(any), new(any)); err != nil || id != 4 {
+		t.Errorf("source SQL %s: id %d, %v", src, id, err)
+	}
+	if ids := s.sfIDs(tgt); fmt.Sprint(ids) != "[4]" {
+		t.Errorf("target SQL %s: ids %v", tgt, ids)
 	}
 }
