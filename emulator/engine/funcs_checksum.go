@@ -12,8 +12,12 @@ import (
 // md5Number translates MD5_NUMBER_UPPER64 / MD5_NUMBER_LOWER64: the MD5 digest of the
 // message read as a 128-bit big-endian number, its upper (first 8 bytes) or lower
 // (last 8 bytes) 64 bits as an unsigned integer, NUMBER(20,0) (up to 2^64-1 has 20
-// digits). DuckDB's md5 is the lower-case hex digest; 16 hex digits are cast through
-// a 0x literal to UBIGINT.
+// digits). DuckDB's md5_number is the same digest read as a little-endian 128-bit
+// integer: its low 64 bits are the first 8 bytes in reverse order, its high 64 bits
+// the last 8. The 64 bits are taken as UBIGINT and their bytes reversed with shifts
+// and masks, which costs less than formatting the digest in hex and parsing 16 hex
+// digits back (the partition checksum takes both halves of every row's digest; DuckDB
+// computes the repeated md5_number once per row).
 func (t *translator) md5Number(name string, a *callArgs) (piece, error) {
 	if a.n() != 1 {
 		return piece{}, Errorf(ErrSyntax, "42601", "SQL compilation error:\ninvalid number of arguments (%d) for function %s", a.n(), name)
@@ -22,12 +26,22 @@ func (t *translator) md5Number(name string, a *callArgs) (piece, error) {
 	if err != nil {
 		return piece{}, err
 	}
-	from := "1"
+	digest := "md5_number(CAST(" + s + " AS VARCHAR))"
 	if name == "MD5_NUMBER_LOWER64" {
-		from = "17"
+		digest = "(" + digest + " >> 64)"
 	}
-	txt := "CAST(CAST('0x' || substr(md5(CAST(" + s + " AS VARCHAR)), " + from + ", 16) AS UBIGINT) AS DECIMAL(20,0))"
-	return piece{text: txt, hint: &sfType{Base: "NUMBER", Precision: 20}}, nil
+	return piece{text: "CAST(" + byteSwap64("CAST("+digest+" & CAST(18446744073709551615 AS HUGEINT) AS UBIGINT)") + " AS DECIMAL(20,0))",
+		hint: &sfType{Base: "NUMBER", Precision: 20}}, nil
+}
+
+// byteSwap64 reverses the 8 bytes of a UBIGINT expression.
+func byteSwap64(x string) string {
+	terms := make([]string, 8)
+	for i := range terms {
+		b := "(" + x + " >> " + strconv.Itoa(8*i) + ") & 255"
+		terms[i] = "((" + b + ") << " + strconv.Itoa(8*(7-i)) + ")"
+	}
+	return "(" + strings.Join(terms, " | ") + ")"
 }
 
 // convertTimezone translates CONVERT_TIMEZONE(target_tz, ts) and
