@@ -465,7 +465,7 @@ func TestValidateSQLServer(t *testing.T) {
 	}
 	var src, tgt string
 	if err := s.sf().QueryRow(`SELECT SOURCE_SQL, TARGET_SQL FROM SNOWCONVERT_AI.DATA_VALIDATION.LATEST_VALIDATION_DIFFERENCE
-		WHERE WORKFLOW_ID = '` + name + `' AND LEVEL = 3`).Scan(&src, &tgt); err != nil {
+		WHERE WORKFLOW_ID = '`+name+`' AND LEVEL = 3`).Scan(&src, &tgt); err != nil {
 		t.Fatal(err)
 	}
 	var id int
