@@ -136,3 +136,13 @@ WHEN NOT MATCHED THEN INSERT (ID, V, W) VALUES (S.ID, S.V, S.W)`)
 		t.Errorf("derived table compared: %s", got)
 	}
 }
+
+// Iceberg tables hold microseconds: a TIMESTAMP_NTZ(9) column is refused, (6) accepted.
+func TestNanosIcebergRefusesPrecisionAbove6(t *testing.T) {
+	_, s := openTest(t)
+	mustExec(t, s, "CREATE EXTERNAL VOLUME V STORAGE_LOCATIONS = ((NAME = 'l' STORAGE_PROVIDER = 'FILE' STORAGE_BASE_URL = 'file:///tmp/never-written'))")
+	_, err := exec(s, "CREATE ICEBERG TABLE I (TS TIMESTAMP_NTZ(9)) CATALOG = 'SNOWFLAKE' EXTERNAL_VOLUME = 'V' BASE_LOCATION = 'i'", nil)
+	if err == nil || !strings.Contains(err.Error(), "TIMESTAMP_NTZ(9) of column TS is not supported for Iceberg tables") {
+		t.Errorf("TIMESTAMP_NTZ(9) in an Iceberg table: %v", err)
+	}
+}

@@ -41,6 +41,10 @@ func (s *Session) checkIcebergCreate(ctx context.Context, opts map[string]string
 		if icebergUnsupportedTypes[d.typ.Base] {
 			return im, Errorf(ErrSyntax, "42000", "SQL compilation error:\ndata type %s of column %s is not supported for Iceberg tables", d.typ.Base, d.name)
 		}
+		// Iceberg's time and timestamp types hold microseconds
+		if d.typ.extended() {
+			return im, Errorf(ErrSyntax, "42000", "SQL compilation error:\ndata type %s of column %s is not supported for Iceberg tables: the precision of TIME and TIMESTAMP columns is at most 6", d.typ.String(), d.name)
+		}
 	}
 	return im, nil
 }
