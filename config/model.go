@@ -81,8 +81,10 @@ type Synchronization struct {
 	Strategy           string `json:"strategy,omitempty"`
 	WatermarkColumn    string `json:"watermarkColumn,omitempty"`
 	TrackModifications *bool  `json:"trackModifications,omitempty"`
-	// TrackDeletions (beyond the reference format) is refused for now: finding vanished
-	// keys needs the source-side checksums a later release adds.
+	// TrackDeletions (beyond the reference format, needs primaryKeyColumns) deletes from
+	// the target the keys that vanished from the source (docs/sync.md): with
+	// "watermark" by key-set checksums per range; "checksum" replaces changed ranges, so
+	// deletions are moved anyway.
 	TrackDeletions *bool `json:"trackDeletions,omitempty"`
 }
 

@@ -101,6 +101,7 @@ func TestNormalizeRules(t *testing.T) {
 		{"unload needs stage", table(`, "extraction": {"strategy": "unload"}`), "redshift", "tables[0].extraction.externalStage", "unload needs externalStage"},
 		{"stage without unload", table(`, "extraction": {"externalStage": "DB.S.STG"}`), "postgresql", "tables[0].extraction.externalStage", "used by the unload strategy only"},
 		{"bad stage name", table(`, "extraction": {"strategy": "unload", "externalStage": "x; drop"}`), "redshift", "tables[0].extraction.externalStage", "not a stage name"},
+		{"checksum sync with unload", table(`, "extraction": {"strategy": "unload", "externalStage": "DB.S.STG"}, "synchronization": {"strategy": "checksum"}`), "redshift", "tables[0].synchronization.strategy", "checksum synchronization with extraction \"unload\""},
 		{"unknown extraction", table(`, "extraction": {"strategy": "fast"}`), "postgresql", "tables[0].extraction.strategy", `unknown extraction strategy "fast"`},
 		{"watermark with unload", table(`, "extraction": {"strategy": "unload", "externalStage": "DB.S.STG"}, "synchronization": {"strategy": "watermark", "watermarkColumn": "u"}`), "redshift", "tables[0].synchronization.strategy", "with extraction \"unload\" is not supported yet"},
 		{"track modifications needs watermark", table(`, "primaryKeyColumns": ["id"], "synchronization": {"trackModifications": true}`), "postgresql", "tables[0].synchronization.trackModifications", "works with strategy \"watermark\" only"},

@@ -125,6 +125,15 @@ func checkSchema(t reflect.Type, n *jsonNode, path string, probs *[]Problem) {
 			return
 		}
 		want = "a whole number"
+	case reflect.Float64:
+		if n.kind == kindNumber {
+			if _, err := n.num.Float64(); err == nil {
+				return
+			}
+			*probs = append(*probs, Problem{Path: rootPath(path), Message: n.num.String() + " is out of range for a number"})
+			return
+		}
+		want = "a number"
 	default:
 		want = t.Kind().String()
 	}

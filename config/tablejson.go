@@ -18,6 +18,7 @@ type tableConfigJSON struct {
 	PrimaryKeyColumns        *[]string        `json:"primaryKeyColumns,omitempty"`
 	PartitionSize            *PartitionSize   `json:"partitionSize,omitempty"`
 	WhereClauseCriteria      *string          `json:"whereClauseCriteria,omitempty"`
+	Validation               *Validation      `json:"validation,omitempty"`
 }
 
 func slicePtr[T any](s []T) *[]T {
@@ -41,5 +42,6 @@ func (t TableConfig) MarshalJSON() ([]byte, error) {
 		PrimaryKeyColumns:        slicePtr(t.PrimaryKeyColumns),
 		PartitionSize:            t.PartitionSize,
 		WhereClauseCriteria:      t.WhereClauseCriteria,
+		Validation:               t.Validation,
 	})
 }

@@ -45,6 +45,9 @@ func (v *validator) checkMerged(t TableConfig, path string) {
 		if s.Strategy == SyncWatermark && t.Extraction != nil && t.Extraction.Strategy == ExtractionUnload {
 			v.add(path+".synchronization.strategy", label+": watermark synchronization with extraction \"unload\" is "+notSupportedYet+"; use extraction \"regular\" for this table")
 		}
+		if s.Strategy == SyncChecksum && t.Extraction != nil && t.Extraction.Strategy == ExtractionUnload {
+			v.add(path+".synchronization.strategy", label+": checksum synchronization with extraction \"unload\" is "+notSupportedYet+" (a changed range is replaced through the worker); use extraction \"regular\" for this table")
+		}
 		if s.Strategy != SyncWatermark && s.WatermarkColumn != "" {
 			v.add(path+".synchronization.watermarkColumn", label+": watermarkColumn is used only with strategy \"watermark\"; remove it or set the strategy")
 		}
