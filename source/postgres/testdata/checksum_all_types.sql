@@ -14,4 +14,5 @@ FROM (SELECT md5(CASE WHEN ("id") IS NULL THEN E'\\N' ELSE ("id")::text END
   || '|' || CASE WHEN ("at") IS NULL THEN E'\\N' ELSE to_char(("at") AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') END
   || '|' || CASE WHEN ("doc"::text) IS NULL THEN E'\\N' ELSE 'J' END) AS h
 FROM "Sales"."order"
-WHERE "id" IS NOT NULL AND "id" > E'100'::bigint AND "id" <= E'200'::bigint AND (note = 'a\b')) x
+WHERE "id" IS NOT NULL AND "id" > E'100'::bigint AND "id" <= E'200'::bigint AND (note = 'a\b')
+OFFSET 0) x

@@ -2,4 +2,5 @@ SELECT count(*), COALESCE(sum(('x' || substr(h, 1, 8))::bit(32)::bigint::numeric
 FROM (SELECT md5(CASE WHEN ("id") IS NULL THEN E'\\N' ELSE ("id")::text END
   || '|' || CASE WHEN ("amount") IS NULL THEN E'\\N' ELSE round(("amount")::numeric, 2)::text END) AS h
 FROM "Sales"."order"
-WHERE ("id" IS NULL) AND TRUE) x
+WHERE ("id" IS NULL) AND TRUE
+OFFSET 0) x

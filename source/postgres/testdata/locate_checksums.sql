@@ -6,6 +6,7 @@ FROM (SELECT CASE WHEN ("id") IS NULL THEN E'\\N' ELSE ("id")::text END AS k,
   || '|' || CASE WHEN ("code") IS NULL THEN E'\\N' ELSE replace(replace(format('%s', ("code")), E'\\', E'\\\\'), '|', E'\\|') END
   || '|' || CASE WHEN ("amount") IS NULL THEN E'\\N' ELSE round(("amount")::numeric, 2)::text END AS r
 FROM "Sales"."order"
-WHERE "id" IS NOT NULL AND "id" > E'100'::bigint AND "id" <= E'200'::bigint AND (note = 'a\b')) x) y
+WHERE "id" IS NOT NULL AND "id" > E'100'::bigint AND "id" <= E'200'::bigint AND (note = 'a\b')) x
+OFFSET 0) y
 GROUP BY left(h, 2)
 ORDER BY left(h, 2) COLLATE "C"
