@@ -57,6 +57,8 @@ const (
 	SyncActionSkipped  = "SKIPPED"  // checksum re-run: the source checksum equals the baseline, nothing moved
 	SyncActionReloaded = "RELOADED" // checksum re-run: the checksum changed, the key range was replaced
 	SyncActionDeleted  = "DELETED"  // trackDeletions: keys that vanished from the source were deleted
+	SyncActionAppended = "APPENDED" // watermark re-run: the window's rows were appended
+	SyncActionMerged   = "MERGED"   // watermark re-run with trackModifications: merged by primary key
 )
 
 // clip bounds free text (error messages) so that a pathological message cannot make a

@@ -163,8 +163,8 @@ func MergeStagedSQL(target, staging migration.TableRef, cols []migration.Column,
 
 // MarkSyncedSQL records a re-sync partition's window on its metadata row, in the
 // transaction that loads it.
-func MarkSyncedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, low, high *string, at time.Time) string {
+func MarkSyncedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, low, high *string, action string, at time.Time) string {
 	l = l.WithDefaults()
 	return "UPDATE " + l.obj(PartitionMetadataTable) + " SET WATERMARK_LOW = " + nullableText(low) + ", WATERMARK_HIGH = " + nullableText(high) +
-		", SYNCHRONIZED_AT = " + TimestampLiteral(at) + " WHERE " + partitionKey(workflowID, runID, tableKey, number)
+		", SYNC_ACTION = " + StringLiteral(action) + ", SYNCHRONIZED_AT = " + TimestampLiteral(at) + " WHERE " + partitionKey(workflowID, runID, tableKey, number)
 }

@@ -191,7 +191,11 @@ func (a *Activities) syncLoadOnce(ctx context.Context, db *sql.DB, in snowflakea
 		}
 		return snowflakeapi.LoadSyncPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
 	}
-	synced := snowflake.MarkSyncedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n, in.Low, in.High, a.now())
+	action := snowflake.SyncActionAppended
+	if in.Merge {
+		action = snowflake.SyncActionMerged
+	}
+	synced := snowflake.MarkSyncedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n, in.Low, in.High, action, a.now())
 	if _, err := a.exec(ctx, conn, "record the window of "+where, synced); err != nil {
 		return none, false, err
 	}
