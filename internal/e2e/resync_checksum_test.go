@@ -217,6 +217,14 @@ func TestResyncChecksumReplacesOnlyChangedRanges(t *testing.T) {
 		t.Errorf("run 2: %d skipped, %d reloaded, %d loaded of %d bounded ranges: %+v", skipped, reloaded, loaded, bounded, second)
 	}
 	t.Logf("run 2: %d bounded ranges in run 1; %d skipped, %d reloaded, %d loaded as new; %d rows moved", bounded, skipped, reloaded, loaded, moved)
+	// TABLE_PROGRESS (the current run's view) shows what the re-run did.
+	progress := `SELECT %s FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_PROGRESS WHERE WORKFLOW_ID = '` + checksumMigration + `' AND TABLE_KEY = '` + s.pgDB + `.public.ck'`
+	if got := s.sfInt(fmt.Sprintf(progress, "PARTITIONS_SKIPPED")); got != int64(skipped) {
+		t.Errorf("run 2: TABLE_PROGRESS.PARTITIONS_SKIPPED = %d, PARTITION_METADATA has %d", got, skipped)
+	}
+	if got := s.sfInt(fmt.Sprintf(progress, "PARTITIONS_RELOADED")); got != int64(reloaded) {
+		t.Errorf("run 2: TABLE_PROGRESS.PARTITIONS_RELOADED = %d, PARTITION_METADATA has %d", got, reloaded)
+	}
 	if got := s.tableRowsLoaded(checksumMigration, "ck"); got != moved || got >= 115 {
 		t.Errorf("run 2: TABLE_METADATA says %d rows moved, the partitions %d; want only the changed ranges' rows", got, moved)
 	}
