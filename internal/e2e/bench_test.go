@@ -208,11 +208,13 @@ func BenchmarkMigrateLineitem(b *testing.B) {
 			// Without a run that skips the checksum, its share is estimated from its two
 			// parts: the extractor's extra CPU spread over the cores (it competes with
 			// everything else on a machine this benchmark saturates) and the local
-			// Snowflake's extra time for the checksum statement over the same rows.
+			// Snowflake's extra time for the checksum statement over the same rows. It is
+			// an upper bound: in a migration part of that time overlaps other work (one
+			// run measured 16 % with and without, where this gave 28 %).
 			est := ((extractCPU-extractNoCPU)/float64(runtime.NumCPU()) + (sumSQLSec - countSQLSec)) / with.e2eSec
 			b.ReportMetric(100*est, "checksum_share_est_%")
 			fmt.Printf("  VerifyPartition, summed over partitions: %.2fs\n", with.activity[snowflakeapi.VerifyPartitionName].Seconds())
-			fmt.Printf("  share of end-to-end time, estimated from its parts: %.1f %%   (target < 10 %%)\n", 100*est)
+			fmt.Printf("  share of end-to-end time, estimated from its parts: at most %.1f %%   (target < 10 %%)\n", 100*est)
 			fmt.Printf("  (no migration without the checksum: the PostgreSQL extractor reports a checksum even when the FileSet computed none;\n" +
 				"  source/postgres/extract.go must set stats.Checksum only when fs.Checksummed())\n\n")
 		}
