@@ -44,6 +44,8 @@ var (
 func binaries(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
+		// Binaries run only now and then: sweep only what is older than the longest run (make soak).
+		testenv.SweepStale("", "snowmigrate-e2e-bin-", 13*time.Hour)
 		binDir, buildErr = os.MkdirTemp("", "snowmigrate-e2e-bin-")
 		if buildErr != nil {
 			return

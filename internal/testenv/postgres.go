@@ -112,6 +112,7 @@ func startPostgres() (*PG, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	SweepStale("", "snowmigrate-pg-", 30*time.Minute) // a live cluster is named by its -D
 	dir, err := postgresDir(cred, "snowmigrate-pg-")
 	if err != nil {
 		return nil, "", err

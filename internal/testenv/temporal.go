@@ -57,6 +57,7 @@ func Temporal(t testing.TB) *TemporalServer {
 }
 
 func startTemporal(bin string) (*TemporalServer, error) {
+	SweepStale("", "snowmigrate-temporal-", 30*time.Minute) // a live server works in its directory
 	dir, err := os.MkdirTemp("", "snowmigrate-temporal-")
 	if err != nil {
 		return nil, err
@@ -73,6 +74,7 @@ func startTemporal(bin string) (*TemporalServer, error) {
 			args = append(args, "--search-attribute", sa)
 		}
 		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir // so that SweepStale sees the directory in use
 		logPath := filepath.Join(dir, "temporal.log")
 		exited, err := startProc(cmd, logPath)
 		if err != nil {
