@@ -6,6 +6,7 @@
 #     over one 250,000-row partition (CPU ns per row)
 #  3. the emulator: COPY INTO throughput and a trivial statement's round trip
 #  4. the local SQL Server: a 2,000,000-row SELECT streamed through go-mssqldb, SELECT 1
+#  5. re-sync of the lineitem table with 1 % of rows changed (checksum, watermark)
 # BENCH_ROWS (default 2,000,000) sets the table size. The machine's load average is printed
 # first: figures from a busy machine are not comparable with a quiet one's.
 set -euo pipefail
@@ -24,6 +25,6 @@ echo "== emulator =="
 echo "== local SQL Server: 2,000,000-row 16-column SELECT through go-mssqldb, SELECT 1 round trip =="
 (cd emulator && BENCH_ROWS="${SQLSERVER_BENCH_ROWS:-2000000}" go test -run '^$' -bench 'BenchmarkSelectStream' -benchtime 1x -timeout 30m ./sqlserver/server/)
 (cd emulator && go test -run '^$' -bench 'BenchmarkSelectOne' -benchtime 2000x -timeout 10m ./sqlserver/server/)
-# == other benchmarks (re-sync, SQL Server migration) ==
-# Add one line per benchmark here, in the form of the lines above: an `echo "== what =="`
-# header, then one `go test -run '^$' -bench '<Name>' -benchtime 1x -timeout <t> <pkg>`.
+echo "== re-sync: 1 % of lineitem changed, checksum and watermark re-sync as a ratio to the full migration =="
+go test -run '^$' -bench 'BenchmarkResync$' -benchtime 1x -timeout 60m ./internal/e2e/
+# SQL Server extraction against a plain go-mssqldb scan: make bench SOURCE=sqlserver.
