@@ -23,4 +23,13 @@
 // terminator keeps SQL Server's blank padding out of every comparison). A
 // case-insensitive column's own collation would put 'B' between 'a' and 'c', which
 // Snowflake's byte order does not.
+//
+// Every statement the package emits has a golden file in testdata/<case>.sql
+// (golden_test.go; checksum_test.go and locate_test.go for checksum_all_types and
+// locate_*), each followed by its sp_executesql parameters; the cases shared with
+// PostgreSQL and Redshift (source.GoldenCases) carry the names of
+// source/postgres/testdata, so the dialects can be diffed case by case. After an
+// intended change to the SQL, rewrite them with
+// go test ./source/sqlserver -run Golden -update (no server needed) and review the
+// diff.
 package sqlserver

@@ -1,0 +1,3 @@
+SELECT rn, rn + rd - 1 AS cnt, k1 FROM (SELECT rn, ROW_NUMBER() OVER (ORDER BY rn DESC) AS rd, k1 FROM (SELECT ROW_NUMBER() OVER (ORDER BY (CAST([code] AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2) AS rn, LEFT(CAST([code] AS nvarchar(max)), 1025) AS k1 FROM [Sales].[order] WHERE [code] IS NOT NULL AND (CAST([code] AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 > (CAST(@p1 AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2) a WHERE rn <= 101) b WHERE rn % 10 = 0 OR rd = 1 ORDER BY rn
+-- sp_executesql parameters (bound, not in the text):
+-- @p1 nvarchar(4) = N'AB  '

@@ -1,0 +1,1 @@
+SELECT rn, rn + rd - 1 AS cnt, k1 FROM (SELECT rn, ROW_NUMBER() OVER (ORDER BY rn DESC) AS rd, k1 FROM (SELECT ROW_NUMBER() OVER (ORDER BY [id]) AS rn, [id] AS k1 FROM [Sales].[order] WHERE [id] IS NOT NULL) a WHERE rn <= 100001) b WHERE rn % 1000 = 0 OR rd = 1 ORDER BY rn

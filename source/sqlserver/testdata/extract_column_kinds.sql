@@ -1,0 +1,45 @@
+-- [id] bigint → NUMBER(19,0): read int
+-- [tiny] tinyint → NUMBER(3,0): read int
+-- [dec] decimal(38,10) → NUMBER(38,10): read decimal
+-- [dec_rescaled] decimal(12,4) → NUMBER(10,2): read decimal
+-- [money] money → NUMBER(19,4): read decimal
+-- [money_rescaled] money → NUMBER(20,1): read decimal
+-- [smallmoney] smallmoney → NUMBER(10,4): read decimal
+-- [real] real → FLOAT: read float
+-- [float] float → FLOAT: read float
+-- [int_float] int → FLOAT: read float
+-- [bit] bit → BOOLEAN: read bool
+-- [int_bool] int → BOOLEAN: read bool
+-- [nvc] nvarchar(max) → VARCHAR: read string
+-- [code] char(4) → VARCHAR(4): read string
+-- [guid] uniqueidentifier → VARCHAR(36): read string
+-- [node] hierarchyid → VARCHAR: read string
+-- [place] geography → VARCHAR: read string
+-- [shape] geometry → VARCHAR: read string
+-- [variant] sql_variant → VARCHAR: read string
+-- [doc] xml → VARIANT: read string
+-- [doc_text] xml → VARCHAR: read string
+-- [bin] binary(16) → BINARY(16): read bytes
+-- [varbin_hex] varbinary(max) → VARCHAR: read string
+-- [text_bin] nvarchar(10) → BINARY: read bytes
+-- [rv] rowversion → BINARY(8): read bytes
+-- [day] date → DATE: read date
+-- [day_text] date → VARCHAR: read string
+-- [dt_date] datetime → DATE: read date
+-- [t6] time(6) → TIME(6): read time
+-- [t7] time(7) → TIME(7): read time text (7 digits)
+-- [t7_text] time(7) → VARCHAR: read time text (7 digits)
+-- [dt2_time] datetime2(7) → TIME(7): read time text (7 digits)
+-- [dtm] datetime → TIMESTAMP_NTZ(3): read timestamp
+-- [sdt] smalldatetime → TIMESTAMP_NTZ(0): read timestamp
+-- [dt2_6] datetime2(6) → TIMESTAMP_NTZ(6): read timestamp
+-- [dt2_7] datetime2(7) → TIMESTAMP_NTZ(7): read timestamp text (7 digits)
+-- [dt2_text] datetime2(7) → VARCHAR: read timestamp text (7 digits)
+-- [date_ntz] date → TIMESTAMP_NTZ(6): read timestamp
+-- [dto] datetimeoffset(7) → TIMESTAMP_TZ(7): read timestamp+offset text (7 digits)
+-- [dto3] datetimeoffset(3) → TIMESTAMP_TZ(3): read timestamp+offset text (3 digits)
+-- [dto_text] datetimeoffset(7) → VARCHAR: read timestamp+offset text (7 digits)
+-- [dt2_tz] datetime2(7) → TIMESTAMP_TZ(9): read timestamp+offset text (7 digits)
+SELECT [id], [tiny], [dec], CAST([dec_rescaled] AS decimal(10,2)), [money], CAST([money_rescaled] AS decimal(20,1)), [smallmoney], [real], [float], CAST([int_float] AS float), [bit], CAST([int_bool] AS bit), [nvc], [code], CONVERT(nvarchar(max), [guid]), [node].ToString(), [place].STAsText(), [shape].STAsText(), CONVERT(nvarchar(max), [variant]), CONVERT(nvarchar(max), [doc]), CONVERT(nvarchar(max), [doc_text]), [bin], CONVERT(nvarchar(max), [varbin_hex], 2), CONVERT(varbinary(max), [text_bin]), [rv], [day], CONVERT(nvarchar(10), [day_text], 23), CAST([dt_date] AS date), [t6], [t7], [t7_text], CAST([dt2_time] AS time(7)), [dtm], [sdt], [dt2_6], [dt2_7], [dt2_text], CAST([date_ntz] AS datetime2(7)), [dto], [dto3], [dto_text], CAST([dt2_tz] AS datetimeoffset(7)) FROM [Sales].[order] WHERE [id] IS NOT NULL AND [id] <= CAST(@p1 AS bigint) AND (is_deleted = 0 OR note = 'a\b')
+-- sp_executesql parameters (bound, not in the text):
+-- @p1 nvarchar(3) = N'100'

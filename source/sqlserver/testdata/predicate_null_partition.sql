@@ -1,0 +1,1 @@
+([Region] IS NULL OR [day] IS NULL)

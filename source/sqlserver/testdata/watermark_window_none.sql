@@ -1,0 +1,1 @@
+((1 = 0) OR [updated_at] IS NULL)

@@ -1,0 +1,1 @@
+-- refused before any SQL is built: watermark window: partition column "updated_at": bound "x' OR 1=1 --\\" is not a datetimeoffset value
