@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -168,9 +167,6 @@ func profileCells(p colPlan, c migration.Column) ([]string, error) {
 	return append([]string{count, nulls}, rest...), nil
 }
 
-// paramRE finds the @pN parameters of a predicate.
-var paramRE = regexp.MustCompile(`@p(\d+)\b`)
-
 // nLiteral writes a canonical text as an N'…' literal: quotes doubled (T-SQL has no
 // backslash escapes); a NUL, which a literal cannot hold, as NCHAR(0).
 func nLiteral(s string) string {
@@ -182,22 +178,56 @@ func nLiteral(s string) string {
 }
 
 // inline replaces the parameters @p1… of a predicate with literals of their texts.
+// Only parameters outside bracket-quoted names and string literals are replaced: a
+// column named [x@p1] stays a name (replacing inside it would paste a bound into the
+// identifier, and a bound holding ']' would end it).
 func inline(pred string, args []any) (string, error) {
-	var bad error
-	out := paramRE.ReplaceAllStringFunc(pred, func(m string) string {
-		n, _ := strconv.Atoi(m[2:])
-		if n < 1 || n > len(args) {
-			bad = fmt.Errorf("parameter %s has no value", m)
-			return m
+	var b strings.Builder
+	for i := 0; i < len(pred); {
+		switch c := pred[i]; {
+		case c == '[' || c == '\'':
+			end := byte(']')
+			if c == '\'' {
+				end = '\''
+			}
+			j := i + 1
+			for j < len(pred) {
+				if pred[j] == end {
+					if j+1 < len(pred) && pred[j+1] == end { // ]] or '' inside
+						j += 2
+						continue
+					}
+					break
+				}
+				j++
+			}
+			if j >= len(pred) {
+				return "", fmt.Errorf("unterminated %c in the partition predicate", c)
+			}
+			b.WriteString(pred[i : j+1])
+			i = j + 1
+		case c == '@' && strings.HasPrefix(pred[i:], "@p") && i+2 < len(pred) && pred[i+2] >= '0' && pred[i+2] <= '9':
+			j := i + 2
+			for j < len(pred) && pred[j] >= '0' && pred[j] <= '9' {
+				j++
+			}
+			m := pred[i:j]
+			n, _ := strconv.Atoi(m[2:])
+			if n < 1 || n > len(args) {
+				return "", fmt.Errorf("parameter %s has no value", m)
+			}
+			v, ok := args[n-1].(string)
+			if !ok {
+				return "", fmt.Errorf("parameter %s is not text", m)
+			}
+			b.WriteString(nLiteral(v))
+			i = j
+		default:
+			b.WriteByte(c)
+			i++
 		}
-		v, ok := args[n-1].(string)
-		if !ok {
-			bad = fmt.Errorf("parameter %s is not text", m)
-			return m
-		}
-		return nLiteral(v)
-	})
-	return out, bad
+	}
+	return b.String(), nil
 }
 
 // PartitionSQL implements source.Profiler: the partition's rows in key order, the

@@ -117,3 +117,22 @@ func TestFetchSQLHostileKeys(t *testing.T) {
 		}
 	}
 }
+
+// A partition column whose name contains @p1 stays a name in the displayed SQL, and a
+// bound holding ']' or a quote stays inside its literal.
+func TestInlineLeavesNamesAndLiteralsAlone(t *testing.T) {
+	got, err := inline("[x@p1] > @p1 AND [y]]@p2] <= @p2 AND note = N'@p1' AND @p10 IS NULL", []any{"a]b", "O'Neil", "", "", "", "", "", "", "", "ten"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[x@p1] > N'a]b' AND [y]]@p2] <= N'O''Neil' AND note = N'@p1' AND N'ten' IS NULL"
+	if got != want {
+		t.Fatalf("inline:\n got  %s\n want %s", got, want)
+	}
+	if _, err := inline("[x > @p1", []any{"a"}); err == nil {
+		t.Fatal("an unterminated name was accepted")
+	}
+	if _, err := inline("x > @p2", []any{"a"}); err == nil {
+		t.Fatal("a parameter without a value was accepted")
+	}
+}
