@@ -34,6 +34,19 @@ func (a *callArgs) piece(k int) (*piece, error) {
 	return p, nil
 }
 
+// pieces gives already translated arguments (a.all() was called) by index.
+func (a *callArgs) pieces(ks ...int) []piece {
+	out := make([]piece, 0, len(ks))
+	for _, k := range ks {
+		if p, ok := a.cache[k]; ok {
+			out = append(out, *p)
+		} else {
+			out = append(out, piece{text: "NULL"})
+		}
+	}
+	return out
+}
+
 func (a *callArgs) s(k int) (string, error) {
 	p, err := a.piece(k)
 	if err != nil {
@@ -115,7 +128,10 @@ func (t *translator) mapFunc(name string, a *callArgs, within string) (piece, er
 		if err != nil {
 			return piece{}, err
 		}
-		return piece{text: "(CASE WHEN " + as[0] + " THEN " + as[1] + " ELSE " + as[2] + " END)"}, nil
+		res := piece{text: "(CASE WHEN " + as[0] + " THEN " + as[1] + " ELSE " + as[2] + " END)"}
+		return t.extCall(res, a.pieces(1, 2), func(x []string) string {
+			return "(CASE WHEN " + as[0] + " THEN " + x[0] + " ELSE " + x[1] + " END)"
+		}), nil
 	case "NVL", "IFNULL":
 		if err := need(2, 2); err != nil {
 			return piece{}, err
@@ -125,7 +141,8 @@ func (t *translator) mapFunc(name string, a *callArgs, within string) (piece, er
 			return piece{}, err
 		}
 		p0, _ := a.piece(0)
-		return piece{text: simple("COALESCE", as), hint: p0.hint}, nil
+		res := piece{text: simple("COALESCE", as), hint: p0.hint}
+		return t.extCall(res, a.pieces(0, 1), func(x []string) string { return simple("COALESCE", x) }), nil
 	case "NVL2":
 		if err := need(3, 3); err != nil {
 			return piece{}, err
@@ -134,7 +151,10 @@ func (t *translator) mapFunc(name string, a *callArgs, within string) (piece, er
 		if err != nil {
 			return piece{}, err
 		}
-		return piece{text: "(CASE WHEN " + as[0] + " IS NOT NULL THEN " + as[1] + " ELSE " + as[2] + " END)"}, nil
+		res := piece{text: "(CASE WHEN " + as[0] + " IS NOT NULL THEN " + as[1] + " ELSE " + as[2] + " END)"}
+		return t.extCall(res, a.pieces(1, 2), func(x []string) string {
+			return "(CASE WHEN " + as[0] + " IS NOT NULL THEN " + x[0] + " ELSE " + x[1] + " END)"
+		}), nil
 	case "ZEROIFNULL":
 		if err := need(1, 1); err != nil {
 			return piece{}, err
@@ -381,12 +401,14 @@ func (t *translator) mapFunc(name string, a *callArgs, within string) (piece, er
 		if part == "" {
 			return piece{}, Errorf(ErrSyntax, "42601", "SQL compilation error:\ninvalid date part for %s", name)
 		}
-		x, err := a.s(1)
-		if err != nil {
+		if _, err := a.all(); err != nil {
 			return piece{}, err
 		}
-		y, err := a.s(2)
-		return piece{text: "date_diff(" + qstr(strings.ToLower(part)) + ", " + x + ", " + y + ")", hint: &sfType{Base: "NUMBER", Precision: 18}}, err
+		ps := a.pieces(1, 2)
+		// DuckDB without ICU has no date_diff on TIMESTAMPTZ: LTZ/TZ values are
+		// compared on the session's wall clock
+		x, y := t.s.instantWall(ps[0]), t.s.instantWall(ps[1])
+		return piece{text: "date_diff(" + qstr(strings.ToLower(part)) + ", " + x + ", " + y + ")", hint: &sfType{Base: "NUMBER", Precision: 18}}, nil
 	case "DATE_TRUNC", "TRUNC":
 		if name == "TRUNC" && (a.n() != 2 || datePart(a.raw(0)) == "") {
 			as, err := a.all()
@@ -401,6 +423,10 @@ func (t *translator) mapFunc(name string, a *callArgs, within string) (piece, er
 			return piece{}, err
 		}
 		txt := "date_trunc(" + qstr(strings.ToLower(part)) + ", " + p.text + ")"
+		if w := t.s.instantWall(*p); w != p.text {
+			// LTZ/TZ: truncated on the session's wall clock (no ICU for TIMESTAMPTZ)
+			txt = t.s.ntzToLTZ("date_trunc(" + qstr(strings.ToLower(part)) + ", " + w + ")")
+		}
 		if p.hint != nil {
 			txt = "CAST(" + txt + " AS " + p.hint.valueDuck() + ")"
 		}
@@ -445,6 +471,13 @@ func (t *translator) mapFunc(name string, a *callArgs, within string) (piece, er
 		}
 		if name == "CHR" {
 			name = "chr"
+		}
+		if name == "COALESCE" || name == "GREATEST" || name == "LEAST" {
+			idx := make([]int, len(as))
+			for k := range idx {
+				idx[k] = k
+			}
+			return t.extCall(piece{text: simple(name, as), hint: h}, a.pieces(idx...), func(x []string) string { return simple(name, x) }), nil
 		}
 		return piece{text: simple(name, as), hint: h}, nil
 	case "CURRENT_DATABASE", "CURRENT_SCHEMA", "CURRENT_USER", "CURRENT_ROLE", "CURRENT_WAREHOUSE",
@@ -615,6 +648,14 @@ func (t *translator) toVarchar(a *callArgs) (piece, error) {
 	p, err := a.piece(0)
 	if err != nil {
 		return piece{}, err
+	}
+	if p.ext == "" && p.zone == nil && p.hint != nil && p.hint.extended() && !isNullPiece(*p) && extConvertible(*p) {
+		// an expression of an extended kind (DATE_TRUNC(…, tz), MAX(tz), …): formatted
+		// as its kind's values are (every FF digit, TZH:TZM)
+		c := t.castExt(*p, *p.hint, false)
+		q := *p
+		q.ext, q.extBase = c.ext, c.extBase
+		p = &q
 	}
 	if p.ext != "" {
 		f := extDefaultFormat(p.extBase)
@@ -819,4 +860,13 @@ func (s *Session) specialValueOf(name string) (piece, bool) {
 		return nullOr(s.currentTxn()), true
 	}
 	return piece{}, false
+}
+
+// instantWall is an operand's text, except that a TIMESTAMP_LTZ/TIMESTAMP_TZ value
+// (a DuckDB TIMESTAMPTZ) becomes its wall clock in the session's time zone.
+func (s *Session) instantWall(p piece) string {
+	if p.hint != nil && (p.hint.Base == "TIMESTAMP_LTZ" || p.hint.Base == "TIMESTAMP_TZ") && p.path == nil {
+		return s.ltzToNTZ(p.text)
+	}
+	return p.text
 }

@@ -43,7 +43,10 @@ type selCol struct {
 	// starQual is the qualifier of t.* ("" for *); starRest an EXCLUDE list, if any.
 	starQual string
 	starRest bool
-	ext      bool // the item is an extended value whole (ext.go), not its microseconds
+	ext      bool   // the item is an extended value whole (ext.go), not its microseconds
+	null     bool   // the item is the NULL literal
+	val      *piece // the item's operand (nil for several pieces)
+	expr     string // the item's translation without its alias
 }
 
 // tableRef is a table referenced in FROM/JOIN, for column type lookups.
@@ -78,6 +81,10 @@ type translator struct {
 	subDepth   int
 	subCols    []selCol
 	subColsSet bool
+	// setRef: per depth, the first branch's columns of the set operation being
+	// translated (ext_union.go).
+	setRef   map[int]*setGroup
+	setLists []*setBranch
 }
 
 func (s *Session) newTranslator(ctx context.Context, toks []Token, binds map[string]Bind) (*translator, error) {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -58,13 +59,29 @@ func (t *translator) selectClause(i, end int) ([]piece, int, error) {
 	if len(items) == 0 {
 		return nil, j, errSyntaxAt(t.toks[j], "; empty select list")
 	}
+	listText := strings.Join(items, ", ")
+	if t.depth == 0 || t.depth == t.subDepth {
+		// one storage per column across a set operation's branches (ext_union.go)
+		if t.setRef == nil {
+			t.setRef = map[int]*setGroup{}
+		}
+		b := &setBranch{cols: cols, items: items}
+		if g, ok := t.setRef[t.depth]; ok && t.setOpBranch(i) {
+			g.branches = append(g.branches, b)
+			t.unify(g)
+		} else {
+			t.setRef[t.depth] = &setGroup{branches: []*setBranch{b}}
+		}
+		listText = setListMarker + strconv.Itoa(len(t.setLists))
+		t.setLists = append(t.setLists, b)
+	}
 	if record {
 		t.cols = cols
 	}
 	if t.depth > 0 && t.depth == t.subDepth && !t.subColsSet {
 		t.subCols, t.subColsSet = cols, true
 	}
-	ps = append(ps, piece{text: strings.Join(items, ", "), op: true})
+	ps = append(ps, piece{text: listText, op: true})
 	ps = append(ps, fromPieces...)
 	return ps, after, nil
 }
@@ -154,13 +171,22 @@ func (t *translator) selectItem(i, end int) (string, selCol, error) {
 	if err != nil {
 		return "", selCol{}, err
 	}
-	whole := p != nil && p.ext != "" && (t.depth == 0 || t.depth == t.subDepth)
+	result := t.depth == 0 || t.depth == t.subDepth
+	if result && p != nil && p.ext == "" && p.hint != nil && p.hint.extended() && !isNullPiece(*p) && extConvertible(*p) {
+		// an expression of an extended kind (MAX(tz), DATEADD(…, tz), …): its value
+		// in the kind's storage, so that every result of the kind has one DuckDB type
+		c := t.castExt(*p, *p.hint, false)
+		q := *p
+		q.ext, q.extBase = c.ext, c.extBase
+		p = &q
+	}
+	whole := p != nil && p.ext != "" && result
 	if whole {
 		// the statement's result, or a derived table's column: every digit and the
 		// offset (ext.go)
 		txt = p.ext
 	}
-	col := selCol{name: alias, ext: whole}
+	col := selCol{name: alias, ext: whole, val: p, null: p != nil && isNullPiece(*p), expr: txt}
 	if p != nil {
 		col.hint = p.hint
 		if alias == "" && p.colName != "" && p.path == nil && !strings.HasPrefix(p.text, "CAST(") {

@@ -182,7 +182,8 @@ func (t *translator) seq(i, end int) ([]piece, error) {
 			return nil, errSyntaxAt(tok, "")
 		}
 	}
-	return t.extRewrite(ps), nil
+	t.resolveSetLists(ps)
+	return t.extCases(t.extRewrite(ps)), nil
 }
 
 var reTSSpaceOffset = regexp.MustCompile(`^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s+([+-]\d\d(?::?\d\d)?|Z)$`)
