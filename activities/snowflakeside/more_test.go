@@ -138,7 +138,7 @@ func TestDocsDashboardQueriesRun(t *testing.T) {
 // "" for any other error. Remove an entry once the emulator handles it.
 func knownEmulatorGap(err error) string {
 	msg := err.Error()
-	for _, gap := range []string{"date_diff(", "date_trunc("} {
+	for _, gap := range []string{} {
 		if strings.Contains(msg, gap) && strings.Contains(msg, "TIMESTAMP WITH TIME ZONE") {
 			return strings.TrimSuffix(gap, "(") + " on TIMESTAMP_TZ"
 		}
