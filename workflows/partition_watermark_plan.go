@@ -40,6 +40,13 @@ type SyncState struct {
 	BaselineRunID string `json:"baselineRunId,omitempty"`
 	StoredDone    bool   `json:"storedDone,omitempty"`
 	Reused        int    `json:"reused,omitempty"` // stored partitions taken so far
+
+	// lastPage says the current page holds the last stored partitions: StoredDone turns
+	// true only once all of them have started (the next planPage), so that a
+	// continue-as-new in the middle of that page re-reads the rest from the cursor
+	// with their numbers and bounds instead of planning their ranges afresh. It lives in
+	// this run only, like the page itself.
+	lastPage bool
 }
 
 // incremental tells a re-run (a mark exists) from a table's first, full, run.
@@ -131,6 +138,10 @@ func (t *tableRun) targetSync() string {
 // dropped) ends the reuse: the planner goes on from the last partition started.
 func (t *tableRun) planStoredPage(ctx workflow.Context) error {
 	s := t.st.Sync
+	if s.lastPage { // the last stored page has all started: plan the rest afresh
+		s.StoredDone, s.lastPage = true, false
+		return t.planPage(ctx)
+	}
 	var res snowflakeapi.ReadPartitionBoundsResult
 	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.ReadPartitionBoundsName, snowflakeapi.ReadPartitionBoundsInput{
 		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, BaselineRunID: s.BaselineRunID,
@@ -164,7 +175,7 @@ func (t *tableRun) planStoredPage(ctx workflow.Context) error {
 	}
 	s.Reused += len(page)
 	if stop {
-		s.StoredDone = true
+		s.lastPage = true
 		if !t.st.NullKeysDone && !slices.ContainsFunc(page, func(q migration.Partition) bool { return q.NullKeys }) && (prev != nil || len(page) > 0) {
 			// The planner plans the NULL-key partition only from the start of the key
 			// space; the reused plan had none, and such rows may have appeared since.
