@@ -337,22 +337,24 @@ func testWatermarkTrackDeletions(t *testing.T, merge bool) {
 	s := newStack(t)
 	s.pgExec(`CREATE TABLE wd (id int PRIMARY KEY, v text, updated_at timestamptz NOT NULL)`,
 		`INSERT INTO wd SELECT g, 'v' || g, timestamptz '2024-01-01 00:00+00' + g * interval '1 minute' FROM generate_series(1, 60) g`)
-	name := "E2eResyncDeletions"
+	// Each mode has its own target table: the emulator is shared by the test binary, and
+	// a subtest must not start from what the previous one left.
+	name, target := "E2eResyncDeletions", "WD"
 	sync := `"strategy": "watermark", "watermarkColumn": "updated_at", "trackDeletions": true`
 	if merge {
-		name += "Merge"
+		name, target = name+"Merge", "WDM"
 		sync += `, "trackModifications": true`
 	}
 	cfg := s.writeConfig("wd.json", fmt.Sprintf(`{
   "tables": [
     { "source": { "databaseName": %q, "schemaName": "public", "tableName": "wd" },
-      "target": { "databaseName": "E2E", "schemaName": "PUBLIC", "tableName": "WD" },
+      "target": { "databaseName": "E2E", "schemaName": "PUBLIC", "tableName": %q },
       "columnNamesToPartitionBy": ["id"], "partitionSize": { "maxRowsPerPartition": 10 },
       "primaryKeyColumns": ["id"],
       "synchronization": { %s } }
   ]
-}`, s.pgDB, sync))
-	spec := tableSpec{pgFrom: "wd", pgOrder: "id", sfFrom: "E2E.PUBLIC.WD", sfOrder: "ID", cols: []col{
+}`, s.pgDB, target, sync))
+	spec := tableSpec{pgFrom: "wd", pgOrder: "id", sfFrom: "E2E.PUBLIC." + target, sfOrder: "ID", cols: []col{
 		{"id", "ID", "int"}, {"v", "V", "text"}, {"(extract(epoch from updated_at) * 1000000)::bigint", "UPDATED_AT", "tstz"}}}
 	s.startOrchestrator()
 	s.startSourceWorker("source1", 4)
