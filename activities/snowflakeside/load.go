@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	sf "github.com/snowflakedb/gosnowflake"
 	"go.temporal.io/sdk/activity"
@@ -66,25 +65,9 @@ func (a *Activities) LoadPartition(ctx context.Context, in snowflakeapi.LoadPart
 	}
 	ctx = sf.WithQueryTag(ctx, snowflake.LoadQueryTag(in.Migration, in.TableKey, n, attempt(ctx)))
 
-	var (
-		res    snowflakeapi.LoadPartitionResult
-		loaded bool
-	)
-	giveUp := time.Now().Add(a.lockPatience)
-	for try := 1; ; try++ {
-		res, loaded, err = a.loadOnce(ctx, db, in, ensure, copySQL)
-		if err == nil || ctx.Err() != nil || !waitedForLock(err) || time.Now().After(giveUp) {
-			break
-		}
-		warn(ctx, "load waited too long for a lock; trying again", "partition", n, "table", in.TableKey, "try", try, "error", err)
-		if activity.IsActivity(ctx) {
-			activity.RecordHeartbeat(ctx, fmt.Sprintf("waiting for a lock to load %s", where))
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(lockRetryPause):
-		}
-	}
+	res, loaded, err := untilLockFree(ctx, a, "load", "load", where, in.TableKey, n, func() (snowflakeapi.LoadPartitionResult, bool, error) {
+		return a.loadOnce(ctx, db, in, ensure, copySQL)
+	})
 	if err != nil {
 		// An overlapping attempt may have committed (and removed the files) while this one
 		// ran: then the partition is loaded and this attempt's failure does not matter.

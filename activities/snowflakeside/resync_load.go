@@ -4,10 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	sf "github.com/snowflakedb/gosnowflake"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
@@ -147,25 +145,9 @@ func (a *Activities) LoadResyncPartition(ctx context.Context, in snowflakeapi.Lo
 	st := resyncStatements{ensure: ensure, delete: del, copy: cp}
 	ctx = sf.WithQueryTag(ctx, snowflake.LoadQueryTag(in.Migration, in.TableKey, n, attempt(ctx)))
 
-	var (
-		res    snowflakeapi.LoadResyncPartitionResult
-		loaded bool
-	)
-	giveUp := time.Now().Add(a.lockPatience)
-	for try := 1; ; try++ {
-		res, loaded, err = a.resyncLoadOnce(ctx, db, in, st)
-		if err == nil || ctx.Err() != nil || !waitedForLock(err) || time.Now().After(giveUp) {
-			break
-		}
-		warn(ctx, "re-sync replace waited too long for a lock; trying again", "partition", n, "table", in.TableKey, "try", try, "error", err)
-		if activity.IsActivity(ctx) {
-			activity.RecordHeartbeat(ctx, "waiting for a lock to replace "+where)
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(lockRetryPause):
-		}
-	}
+	res, loaded, err := untilLockFree(ctx, a, "re-sync replace", "replace", where, in.TableKey, n, func() (snowflakeapi.LoadResyncPartitionResult, bool, error) {
+		return a.resyncLoadOnce(ctx, db, in, st)
+	})
 	if err != nil {
 		if rows, ok, rerr := a.loadedRows(ctx, db, in.LoadPartitionInput); rerr == nil && ok {
 			return snowflakeapi.LoadResyncPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, nil
