@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,7 +20,12 @@ import (
 // BENCH_ROWS rows (default 100,000) of a 10-column table. extract-peak-RSS-MiB is the
 // benchmark process's peak resident memory while Extract runs (Linux: the high-water
 // mark is reset through /proc/self/clear_refs first), which is the source worker's
-// extraction path without its Temporal client.
+// extraction path without its Temporal client. scan-cpu-ns/row and extract-cpu-ns/row
+// are the CPU time (user + system, every thread of the benchmark process: driver,
+// conversion, Parquet encoding, checksum, GC) each spends per row, from getrusage
+// around each: unlike the rates they hardly move when other processes compete for the
+// cores, so they compare runs on a busy machine. The local SQL Server runs in its own
+// process and is not counted.
 //
 //	go test ./source/sqlserver -run X -bench Extract -benchtime 1x
 func BenchmarkExtract(b *testing.B) {
@@ -57,6 +63,7 @@ func BenchmarkExtract(b *testing.B) {
 	}
 	b.ResetTimer()
 	for it := 0; it < b.N; it++ {
+		cpu0 := processCPU(b)
 		start := time.Now()
 		rows, err := db.QueryContext(ctx, "SELECT id, a, b, c, d, e, f, g, h, i FROM dbo.bench")
 		if err != nil {
@@ -76,28 +83,42 @@ func BenchmarkExtract(b *testing.B) {
 		}
 		rows.Close()
 		scan := time.Since(start)
+		scanCPU := processCPU(b) - cpu0
 
 		dir := filepath.Join(b.TempDir(), fmt.Sprint(it))
 		if err := os.Mkdir(dir, 0o700); err != nil {
 			b.Fatal(err)
 		}
 		resetPeakRSS()
+		cpu0 = processCPU(b)
 		start = time.Now()
 		st, err := s.Extract(ctx, source.ExtractRequest{Table: tc, TableShape: info.TableShape, Partition: migration.Partition{Number: 1}}, dir, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
 		ext := time.Since(start)
+		extCPU := processCPU(b) - cpu0
 		if st.Rows != int64(n) || got != n {
 			b.Fatalf("rows: extract %d, scan %d, want %d", st.Rows, got, n)
 		}
 		b.ReportMetric(float64(n)/scan.Seconds(), "scan-rows/s")
 		b.ReportMetric(float64(n)/ext.Seconds(), "extract-rows/s")
 		b.ReportMetric(scan.Seconds()/ext.Seconds(), "extract/scan")
+		b.ReportMetric(float64(scanCPU.Nanoseconds())/float64(n), "scan-cpu-ns/row")
+		b.ReportMetric(float64(extCPU.Nanoseconds())/float64(n), "extract-cpu-ns/row")
 		if mib := peakRSSMiB(); mib > 0 {
 			b.ReportMetric(mib, "extract-peak-RSS-MiB")
 		}
 	}
+}
+
+// processCPU is the CPU time (user + system) the process has used so far.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatalf("getrusage: %v", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // resetPeakRSS resets the process's resident-memory high-water mark (VmHWM), Linux 4.0+.
