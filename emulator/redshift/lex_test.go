@@ -124,3 +124,20 @@ func TestSuperCastRewrite(t *testing.T) {
 		}
 	}
 }
+
+func TestIsolationRewrite(t *testing.T) {
+	for in, want := range map[string]string{
+		`BEGIN`:                                `BEGIN`,
+		`BEGIN READ ONLY`:                      `BEGIN READ ONLY`,
+		`BEGIN ISOLATION LEVEL READ COMMITTED`: `BEGIN ISOLATION LEVEL REPEATABLE READ`,
+		`begin transaction isolation level serializable read only`:                  `begin transaction isolation level REPEATABLE READ read only`,
+		`START TRANSACTION ISOLATION LEVEL READ UNCOMMITTED, READ WRITE`:            `START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ WRITE`,
+		`SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED`: `SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ`,
+		`SELECT 'ISOLATION LEVEL READ COMMITTED'`:                                   `SELECT 'ISOLATION LEVEL READ COMMITTED'`,
+	} {
+		e, _ := rewriteStatement(lex(in))
+		if got := applyEdits(in, e); got != want {
+			t.Errorf("%s\n got %s\nwant %s", in, got, want)
+		}
+	}
+}

@@ -94,6 +94,7 @@ func rewriteStatement(st []token) ([]edit, *tableAttrs) {
 			edits = append(edits, edit{st[p].Pos, st[p].Pos, "redshift."})
 		}
 	}
+	edits = append(edits, isolationEdits(st)...)
 	if !isCreateTable(st) {
 		return edits, nil
 	}
@@ -405,3 +406,33 @@ func setAttrsSQL(a *tableAttrs) string {
 }
 
 const internalColumn = "rs_emulator_internal"
+
+// snapshotIsolation is the backend's level for every transaction: PostgreSQL's
+// REPEATABLE READ is snapshot isolation, as Redshift's default (SNAPSHOT ISOLATION; a
+// database may be set to SERIALIZABLE): all the statements of a transaction see the
+// snapshot taken at its first query, whatever commits meanwhile.
+const snapshotIsolation = "REPEATABLE READ"
+
+// isolationEdits maps the ISOLATION LEVEL of BEGIN, START TRANSACTION, SET TRANSACTION
+// and SET SESSION CHARACTERISTICS onto snapshotIsolation: Redshift accepts READ
+// UNCOMMITTED, READ COMMITTED and REPEATABLE READ but runs them as its own level (they
+// "have no operational impact"), where PostgreSQL would take a new snapshot per
+// statement under READ COMMITTED.
+func isolationEdits(st []token) []edit {
+	if len(st) < 3 || !(st[0].is("BEGIN") || st[0].is("START") || st[0].is("SET")) {
+		return nil
+	}
+	var edits []edit
+	for i := 0; i+2 < len(st); i++ {
+		if !st[i].is("ISOLATION") || !st[i+1].is("LEVEL") {
+			continue
+		}
+		end := i + 2 // SERIALIZABLE, or READ UNCOMMITTED | READ COMMITTED | REPEATABLE READ
+		if (st[end].is("READ") || st[end].is("REPEATABLE")) && end+1 < len(st) {
+			end++
+		}
+		edits = append(edits, edit{st[i+2].Pos, st[end].End, snapshotIsolation})
+		i = end
+	}
+	return edits
+}

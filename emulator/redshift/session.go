@@ -125,6 +125,8 @@ func (s *Server) serve(conn net.Conn) {
 			bcfg.RuntimeParams[k] = v
 		}
 	}
+	// every transaction on one snapshot, as Redshift's (rewrite.go, isolationEdits)
+	bcfg.RuntimeParams["default_transaction_isolation"] = strings.ToLower(snapshotIsolation)
 	if _, ok := bcfg.RuntimeParams["TimeZone"]; !ok {
 		bcfg.RuntimeParams["TimeZone"] = "UTC"
 	}

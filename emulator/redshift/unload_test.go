@@ -371,3 +371,42 @@ func TestUnloadMaxFileSize(t *testing.T) {
 	_, err := e.conn.Exec(context.Background(), `UNLOAD ('select 1') TO 's3://`+e.bucket+`/small/' IAM_ROLE default FORMAT PARQUET MAXFILESIZE 1 MB`)
 	wantPgError(t, err, "XX000", "MAXFILESIZE")
 }
+
+// TestTransactionSnapshot: as in Redshift, the statements of a transaction, UNLOAD
+// among them, read the snapshot taken at its first query: a row another session
+// commits meanwhile is seen by none of them, even when the client asked for READ
+// COMMITTED (Redshift accepts the level and runs its own).
+func TestTransactionSnapshot(t *testing.T) {
+	e := newUnloadEnv(t)
+	ctx := ctxT(t)
+	e.exec(t, "CREATE TABLE snap (a int)")
+	e.exec(t, "INSERT INTO snap VALUES (1), (2)")
+	other := connect(t, e.srv)
+	for _, begin := range []string{"BEGIN", "BEGIN READ ONLY", "BEGIN ISOLATION LEVEL READ COMMITTED", "START TRANSACTION ISOLATION LEVEL READ UNCOMMITTED"} {
+		e.exec(t, begin)
+		var before, after int
+		if err := e.conn.QueryRow(ctx, "SELECT count(*) FROM snap").Scan(&before); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.Exec(ctx, "INSERT INTO snap VALUES (3)"); err != nil {
+			t.Fatal(err)
+		}
+		prefix := fmt.Sprintf("snap%d/", len(begin))
+		e.exec(t, `UNLOAD ('select * from snap') TO 's3://`+e.bucket+`/`+prefix+`' IAM_ROLE default FORMAT PARQUET PARALLEL OFF MANIFEST VERBOSE`)
+		if err := e.conn.QueryRow(ctx, "SELECT count(*) FROM snap").Scan(&after); err != nil {
+			t.Fatal(err)
+		}
+		e.exec(t, "COMMIT")
+		var m manifest
+		if err := json.Unmarshal(e.get(t, prefix+"manifest"), &m); err != nil {
+			t.Fatal(err)
+		}
+		if after != before || m.Meta.RecordCount != int64(before) {
+			t.Errorf("%s: %d rows at the first query, %d unloaded, %d at the last query; want one snapshot", begin, before, m.Meta.RecordCount, after)
+		}
+		var now int
+		if err := e.conn.QueryRow(ctx, "SELECT count(*) FROM snap").Scan(&now); err != nil || now != before+1 {
+			t.Errorf("%s: after COMMIT %d rows (%v), want %d", begin, now, err, before+1)
+		}
+	}
+}
