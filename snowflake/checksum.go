@@ -17,7 +17,14 @@ import (
 // MD5_NUMBER_UPPER64 and MD5_NUMBER_LOWER64 of every row text in the partition's range
 // (checksum.FromParts makes the checksum of them).
 func ChecksumRangeSQL(target migration.TableRef, cols []migration.Column, partitionBy []int, p migration.Partition) (string, error) {
-	pred, err := RangePredicate(cols, partitionBy, p)
+	return ChecksumWindowSQL(target, cols, partitionBy, p, nil)
+}
+
+// ChecksumWindowSQL is ChecksumRangeSQL over the rows of the range that are also in a
+// watermark re-sync's window (win nil: the whole range): the rows a re-run partition
+// loaded (docs/checksums.md, "Watermark re-sync").
+func ChecksumWindowSQL(target migration.TableRef, cols []migration.Column, partitionBy []int, p migration.Partition, win *migration.WatermarkWindow) (string, error) {
+	pred, err := rangeWindowPredicate(cols, partitionBy, p, win)
 	if err != nil {
 		return "", err
 	}
@@ -27,6 +34,29 @@ func ChecksumRangeSQL(target migration.TableRef, cols []migration.Column, partit
 	}
 	return "SELECT COUNT(*), COALESCE(SUM(MD5_NUMBER_UPPER64(R)), 0), COALESCE(SUM(MD5_NUMBER_LOWER64(R)), 0)\nFROM (SELECT " +
 		row + " AS R\nFROM " + TableName(target) + "\nWHERE " + pred + ")", nil
+}
+
+// CountWindowSQL counts the rows of the range in a watermark re-sync's window (win
+// nil: CountRangeSQL).
+func CountWindowSQL(target migration.TableRef, cols []migration.Column, partitionBy []int, p migration.Partition, win *migration.WatermarkWindow) (string, error) {
+	pred, err := rangeWindowPredicate(cols, partitionBy, p, win)
+	if err != nil {
+		return "", err
+	}
+	return "SELECT COUNT(*) FROM " + TableName(target) + " WHERE " + pred, nil
+}
+
+// rangeWindowPredicate is the range's predicate, and the window's when there is one.
+func rangeWindowPredicate(cols []migration.Column, partitionBy []int, p migration.Partition, win *migration.WatermarkWindow) (string, error) {
+	pred, err := RangePredicate(cols, partitionBy, p)
+	if err != nil || win == nil {
+		return pred, err
+	}
+	w, err := windowPredicate(cols, *win)
+	if err != nil {
+		return "", err
+	}
+	return pred + " AND " + w, nil
 }
 
 // checksumRowConcat is the row text of ChecksumRowExpr written for the statement that

@@ -75,16 +75,9 @@ func (q BucketQuery) source() (string, string, error) {
 	if err := migration.CheckBucketPrefixes(q.Depth, q.Buckets); err != nil {
 		return "", "", err
 	}
-	pred, err := RangePredicate(q.Columns, q.PartitionBy, q.Partition)
+	pred, err := rangeWindowPredicate(q.Columns, q.PartitionBy, q.Partition, q.Window)
 	if err != nil {
 		return "", "", err
-	}
-	if q.Window != nil {
-		w, err := windowPredicate(q.Columns, *q.Window)
-		if err != nil {
-			return "", "", err
-		}
-		pred += " AND " + w
 	}
 	keyIdx := q.KeyColumns
 	if len(keyIdx) == 0 {
