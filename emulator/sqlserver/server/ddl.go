@@ -154,6 +154,14 @@ func (s *session) createTable(ctx context.Context, st []tsql.Token) error {
 			}
 			d += fmt.Sprintf(" CHECK (%s(%s) <= %d)", fn, tsql.QuoteIdent(c.name), c.typ.Len)
 		}
+		if r, ok := moneyRange[c.typ.Kind]; ok {
+			// DuckDB keeps money as DECIMAL(19,4)/(10,4), wider than SQL Server's
+			// 8- and 4-byte integers of ten-thousandths: a value beyond them is
+			// error 8115 when written, as SQL Server converts it, never stored
+			q := tsql.QuoteIdent(c.name)
+			d += fmt.Sprintf(" CHECK (CASE WHEN %s IS NULL OR %s BETWEEN %s AND %s THEN true ELSE error(%s) END)",
+				q, q, r[0], r[1], tsql.QuoteString(moneyOverflowPrefix+c.typ.Name()+"."))
+		}
 		defs = append(defs, d)
 	}
 	pk := false
@@ -299,3 +307,13 @@ func nullIfEmpty(s string) any {
 	}
 	return s
 }
+
+// moneyRange is the range of SQL Server's money and smallmoney (integers of
+// ten-thousandths in 8 and 4 bytes).
+var moneyRange = map[tds.Kind][2]string{
+	tds.Money:      {"-922337203685477.5808", "922337203685477.5807"},
+	tds.SmallMoney: {"-214748.3648", "214748.3647"},
+}
+
+// moneyOverflowPrefix starts the text of error 8115 raised by a money column's CHECK.
+const moneyOverflowPrefix = "Arithmetic overflow error converting expression to data type "

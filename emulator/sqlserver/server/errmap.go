@@ -39,6 +39,8 @@ func mapError(err error) *tsql.Error {
 		return tsql.Errf(8134, 1, 16, "%s", tsql.DivideByZero)
 	case strings.Contains(first, tsql.NumericOverflow):
 		return tsql.Errf(8115, 2, 16, "%s", tsql.NumericOverflow)
+	case strings.Contains(first, moneyOverflowPrefix):
+		return tsql.Errf(8115, 2, 16, "%s", first[strings.Index(first, moneyOverflowPrefix):])
 	case strings.Contains(first, invalidSubstringLength):
 		return tsql.Errf(537, 3, 16, "%s", invalidSubstringLength)
 	case reNoTable.MatchString(first):

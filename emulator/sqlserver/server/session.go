@@ -433,6 +433,12 @@ func (s *session) stream(ctx context.Context, qc driver.QueryerContext, q *tsql.
 		return stmtResult{cmd: tds.CmdSelect}, nil
 	}
 	vals := make([]driver.Value, len(names))
+	var checked []int // money columns: their range is checked before a row is sent
+	for i := range cols {
+		if k := cols[i].Type.Kind; k == tds.Money || k == tds.SmallMoney {
+			checked = append(checked, i)
+		}
+	}
 	var n int64
 	for {
 		if n%512 == 0 && s.attention() {
@@ -444,6 +450,11 @@ func (s *session) stream(ctx context.Context, qc driver.QueryerContext, q *tsql.
 		}
 		if err != nil {
 			return stmtResult{cmd: tds.CmdSelect}, err
+		}
+		for _, i := range checked {
+			if err := tds.CheckValue(cols[i].Type, engineValue(vals[i])); err != nil {
+				return stmtResult{cmd: tds.CmdSelect}, tsql.Errf(8115, 2, 16, "%v", err)
+			}
 		}
 		tds.BeginRow(s.w)
 		for i, v := range vals {

@@ -216,10 +216,10 @@ func WriteValue(w *Writer, t Type, v any) error {
 		}
 		d = d.Rescale(t.Scale)
 		if t.Kind == Money || t.Kind == SmallMoney {
-			if !d.Unscaled.IsInt64() {
-				return &ValueError{"Arithmetic overflow error converting expression to data type money."}
+			n, err := moneyUnits(t, d)
+			if err != nil {
+				return err
 			}
-			n := d.Unscaled.Int64()
 			if t.Kind == SmallMoney {
 				w.Byte(4)
 				w.U32(uint32(int32(n)))
@@ -411,4 +411,32 @@ func writeTemporal(w *Writer, t Type, v Temporal) {
 		w.U16(uint16(v.Days - days1900))
 		w.U16(uint16(v.Ticks / 600_000_000))
 	}
+}
+
+// moneyUnits is d (already at scale 4) as the integer of ten-thousandths that money
+// (8 bytes) or smallmoney (4 bytes) sends, or error 8115's text beyond their range.
+func moneyUnits(t Type, d Dec) (int64, error) {
+	if !d.Unscaled.IsInt64() {
+		return 0, &ValueError{"Arithmetic overflow error converting expression to data type " + t.Name() + "."}
+	}
+	n := d.Unscaled.Int64()
+	if t.Kind == SmallMoney && (n < math.MinInt32 || n > math.MaxInt32) {
+		return 0, &ValueError{"Arithmetic overflow error converting expression to data type smallmoney."}
+	}
+	return n, nil
+}
+
+// CheckValue reports the error WriteValue would return for v of a money or smallmoney
+// type (nil for every other type), so that a server refuses a row before any byte of
+// it is sent: an error token in the middle of a row corrupts the client's stream.
+func CheckValue(t Type, v any) error {
+	if v == nil || (t.Kind != Money && t.Kind != SmallMoney) {
+		return nil
+	}
+	d, err := toDecimal(v)
+	if err != nil {
+		return err
+	}
+	_, err = moneyUnits(t, d.Rescale(t.Scale))
+	return err
 }
