@@ -112,12 +112,29 @@ type VerifyPartitionInput struct {
 	// rows in the partition's key range are checksummed too and a difference fails
 	// the partition (migration.ErrTypeChecksumMismatch); "" checks row counts only.
 	SourceChecksum string `json:"sourceChecksum,omitempty"`
+	// Window, for a partition of a watermark re-run (docs/sync.md), restricts the
+	// target rows counted and checksummed to the range's rows inside the window: in
+	// append mode exactly the rows this run loaded (earlier runs' rows have marks at or
+	// below the window's low end, and the load removed what a failed run appended).
+	Window *migration.WatermarkWindow `json:"watermarkWindow,omitempty"`
+	// Merge says the rows were MERGEd by primary key (trackModifications) and
+	// RowsMerged how many keys the MERGE inserted or updated
+	// (LoadSyncPartitionResult.RowsMerged). The target keeps one version per key, so
+	// the extractor's checksum is comparable only when every extracted row became a
+	// key's target row (RowsMerged = RowsExtracted); otherwise the partition is proven
+	// by the load's row count and VerifyPartitionResult.ValueNotCompared says why.
+	Merge      bool  `json:"merge,omitempty"`
+	RowsMerged int64 `json:"rowsMerged,omitempty"`
 }
 
 // VerifyPartitionResult carries the target's count (and checksum when one was compared).
 type VerifyPartitionResult struct {
 	TargetRows     int64  `json:"targetRows"`
 	TargetChecksum string `json:"targetChecksum,omitempty"`
+	// ValueNotCompared, when set, says why a checksum given in the input could not be
+	// compared (a merge of several versions of a key); the reason is also recorded in
+	// MIGRATION_WARNING.
+	ValueNotCompared string `json:"valueNotCompared,omitempty"`
 }
 
 // RecordTableInput upserts the TABLE_METADATA row.
@@ -253,6 +270,10 @@ type LoadSyncPartitionResult struct {
 	RowsLoaded    int64 `json:"rowsLoaded"`
 	RowsDeleted   int64 `json:"rowsDeleted,omitempty"` // append: rows a failed run had left
 	AlreadyLoaded bool  `json:"alreadyLoaded"`
+	// RowsMerged (merge) is the keys the MERGE inserted or updated: fewer than
+	// RowsLoaded when the window held several versions of a key. 0 when AlreadyLoaded
+	// (an earlier attempt committed and its count is not recorded).
+	RowsMerged int64 `json:"rowsMerged,omitempty"`
 }
 
 // RecordSyncMarkInput records a table's new mark once the whole table succeeded.
