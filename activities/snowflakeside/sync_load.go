@@ -153,8 +153,14 @@ func (a *Activities) syncLoadOnce(ctx context.Context, db *sql.DB, in snowflakea
 			where, loadedRows, in.RowsExtracted), migration.ErrTypeChecksumMismatch, nil)
 	}
 	if st.merge != "" {
-		if _, err := a.exec(ctx, conn, "merge the changed rows of "+where, st.merge); err != nil {
+		r, err := a.exec(ctx, conn, "merge the changed rows of "+where, st.merge)
+		if err != nil {
 			return none, false, err
+		}
+		// Rows inserted + updated: VerifyPartition compares the extractor's checksum
+		// only when every extracted row became a key's target row.
+		if n, err := r.RowsAffected(); err == nil {
+			res.RowsMerged = n
 		}
 	}
 	mark := snowflake.MarkLoadedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n,

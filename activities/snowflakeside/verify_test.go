@@ -2,6 +2,7 @@ package snowflakeside
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
@@ -122,4 +123,99 @@ func TestVerifyPartitionComparesValueChecksums(t *testing.T) {
 	// A checksum of another version is a configuration error, not a data difference.
 	in.SourceChecksum = "v0:5:1:2"
 	appErr(t, h.run(t, h.a.VerifyPartition, in, nil), migration.ErrTypeConfig, "not a v1 checksum")
+}
+
+// A re-run partition of a watermark re-sync is proven over the range's rows inside the
+// window (earlier versions and rows above the window are not counted); a changed value
+// of a loaded row fails it. A merge is compared only when every extracted row became a
+// key's target row, else proven by count with the reason recorded.
+func TestVerifyPartitionWindow(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun(t, h.a.EnsureMetadata, snowflakeapi.EnsureMetadataInput{ConnectionName: h.conn}, &snowflakeapi.EnsureMetadataResult{})
+	exec := func(qs ...string) {
+		t.Helper()
+		for _, q := range qs {
+			if _, err := h.db.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}
+	exec(`CREATE DATABASE IF NOT EXISTS TARGET_DB`,
+		`CREATE OR REPLACE TABLE TARGET_DB.PUBLIC.WM (ID NUMBER(19,0), V VARCHAR, W NUMBER(19,0))`,
+		// an earlier run's rows (W <= 10), this run's window (10 < W <= 20), a row above it,
+		// and a row of the window in another range
+		`INSERT INTO TARGET_DB.PUBLIC.WM VALUES (1, 'a', 5), (2, 'b', 5), (4, 'old', 5), (4, 'd', 15), (5, 'e', 18), (6, 'f', 25), (50, 'z', 15)`)
+	cols := []migration.Column{
+		{SourceName: "id", TargetName: "ID", TargetType: "NUMBER(19,0)"},
+		{SourceName: "v", TargetName: "V", TargetType: "VARCHAR", Nullable: true},
+		{SourceName: "w", TargetName: "W", TargetType: "NUMBER(19,0)"},
+	}
+	var want checksum.Sum
+	var r checksum.Row
+	for _, row := range []struct {
+		id int64
+		v  string
+		w  int64
+	}{{4, "d", 15}, {5, "e", 18}} {
+		r.Reset()
+		r.Int(row.id)
+		r.Text([]byte(row.v))
+		r.Int(row.w)
+		want.AddRow(&r)
+	}
+	low, high := "10", "20"
+	in := snowflakeapi.VerifyPartitionInput{ConnectionName: h.conn, Migration: "mig", MigrationRunID: "run-w", TableKey: "src.public.wm",
+		Target: migration.TableRef{Database: "TARGET_DB", Schema: "PUBLIC", Table: "WM"}, Columns: cols, PartitionBy: []int{0},
+		Partition: migration.Partition{Number: 1, Upper: []string{"10"}}, RowsExtracted: 2, RowsLoaded: 2, SourceChecksum: want.String(),
+		Window: &migration.WatermarkWindow{Column: "w", Low: &low, High: &high}}
+	var res snowflakeapi.VerifyPartitionResult
+	h.mustRun(t, h.a.VerifyPartition, in, &res)
+	if res.TargetRows != 2 || res.TargetChecksum != want.String() || res.ValueNotCompared != "" {
+		t.Fatalf("append window: %+v, want 2 rows with checksum %s", res, want)
+	}
+	// Without the window the range holds the earlier versions too: the count differs.
+	noWin := in
+	noWin.Window, noWin.Partition.Number = nil, 2
+	appErr(t, h.run(t, h.a.VerifyPartition, noWin, nil), migration.ErrTypeChecksumMismatch, "rows in the target range 6")
+
+	// A loaded row corrupted in the target: same count, different checksum.
+	exec(`UPDATE TARGET_DB.PUBLIC.WM SET V = 'E' WHERE ID = 5`)
+	in.Partition.Number = 3
+	appErr(t, h.run(t, h.a.VerifyPartition, in, nil), migration.ErrTypeChecksumMismatch,
+		"partition 3 of src.public.wm", "value checksum mismatch", "source "+want.String(), `watermark window "10" < w <= "20"`)
+	exec(`UPDATE TARGET_DB.PUBLIC.WM SET V = 'e' WHERE ID = 5`)
+
+	// Merge, one version per key extracted and merged: compared like an append.
+	in.Merge, in.RowsMerged, in.Partition.Number = true, 2, 4
+	h.mustRun(t, h.a.VerifyPartition, in, &res)
+	if res.TargetChecksum != want.String() || res.ValueNotCompared != "" {
+		t.Fatalf("merge, one version per key: %+v", res)
+	}
+	// Merge of two versions of a key into one: not comparable, proven by count, recorded.
+	in.RowsExtracted, in.RowsLoaded, in.RowsMerged, in.Partition.Number = 3, 3, 2, 5
+	res = snowflakeapi.VerifyPartitionResult{}
+	h.mustRun(t, h.a.VerifyPartition, in, &res)
+	if !strings.Contains(res.ValueNotCompared, "3 rows extracted were merged into 2 keys") || res.TargetChecksum != "" {
+		t.Fatalf("merge of several versions: %+v", res)
+	}
+	var warned int
+	if err := h.db.QueryRow(`SELECT COUNT(*) FROM ` + metaPrefix + `MIGRATION_WARNING WHERE WORKFLOW_ID = 'mig' AND CATEGORY = 'VALUE_NOT_COMPARED'`).Scan(&warned); err != nil || warned != 1 {
+		t.Fatalf("reason recorded %d times (%v), want once", warned, err)
+	}
+	// Merge with a window row the run did not merge (an earlier failed run's, deleted at
+	// the source since): more target rows than merged, proven by count.
+	exec(`INSERT INTO TARGET_DB.PUBLIC.WM VALUES (7, 'g', 12)`)
+	in.RowsExtracted, in.RowsLoaded, in.RowsMerged, in.Partition.Number = 2, 2, 2, 6
+	res = snowflakeapi.VerifyPartitionResult{}
+	h.mustRun(t, h.a.VerifyPartition, in, &res)
+	if res.TargetRows != 3 || !strings.Contains(res.ValueNotCompared, "holds 3 rows of the watermark window, 2 were merged") {
+		t.Fatalf("merge with an extra window row: %+v", res)
+	}
+	// The same extra row fails an append: its load removed everything above the mark.
+	in.Merge, in.Partition.Number = false, 7
+	appErr(t, h.run(t, h.a.VerifyPartition, in, nil), migration.ErrTypeChecksumMismatch, "rows of the watermark window in the target range 3")
+	// A merge that lost a row fails.
+	exec(`DELETE FROM TARGET_DB.PUBLIC.WM WHERE ID IN (5, 7)`)
+	in.Merge, in.Partition.Number = true, 8
+	appErr(t, h.run(t, h.a.VerifyPartition, in, nil), migration.ErrTypeChecksumMismatch, "rows of the watermark window in the target range 1")
 }
