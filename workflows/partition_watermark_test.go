@@ -32,6 +32,8 @@ type syncWorld struct {
 	windows  []*migration.WatermarkWindow // windows seen by Extract
 	pages    []int                        // AfterNumber of each ReadPartitionBounds call
 	planned  [][]string                   // After of each PlanPartitions call
+	verifies []snowflakeapi.VerifyPartitionInput
+	empty    map[int]bool // range index (1-based) whose window holds no row
 }
 
 func newSyncWorld(hostQueue string) *syncWorld { return &syncWorld{world: newWorld(hostQueue)} }
@@ -75,7 +77,18 @@ func (w *syncWorld) LoadSyncPartition(ctx context.Context, in snowflakeapi.LoadS
 	w.loads[rangeID(in.TableKey, rangeIndex(t, in.Partition))]++
 	w.loadedRow[in.TableKey] += in.RowsExtracted
 	w.world.mu.Unlock()
-	return snowflakeapi.LoadSyncPartitionResult{RowsLoaded: in.RowsExtracted}, nil
+	res := snowflakeapi.LoadSyncPartitionResult{RowsLoaded: in.RowsExtracted}
+	if in.Merge {
+		res.RowsMerged = in.RowsExtracted // one version per key
+	}
+	return res, nil
+}
+
+func (w *syncWorld) VerifyPartition(ctx context.Context, in snowflakeapi.VerifyPartitionInput) (snowflakeapi.VerifyPartitionResult, error) {
+	w.mu.Lock()
+	w.verifies = append(w.verifies, in)
+	w.mu.Unlock()
+	return w.world.VerifyPartition(ctx, in)
 }
 
 func (w *syncWorld) RecordSyncMark(ctx context.Context, in snowflakeapi.RecordSyncMarkInput) error {
@@ -97,7 +110,12 @@ func (w *syncWorld) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareTa
 func (w *syncWorld) Extract(ctx context.Context, in sourceapi.ExtractInput) (sourceapi.ExtractResult, error) {
 	w.mu.Lock()
 	w.windows = append(w.windows, in.Window)
+	empty := w.empty[rangeIndex(w.table(in.TableKey), in.Partition)] || (in.Partition.NullKeys && w.table(in.TableKey).NullRows == 0)
 	w.mu.Unlock()
+	if empty && in.Window != nil {
+		w.count(sourceapi.ExtractName)
+		return sourceapi.ExtractResult{HostQueue: w.hostQueue}, nil // no row: no file
+	}
 	return w.world.Extract(ctx, in)
 }
 
@@ -120,6 +138,7 @@ func (w *syncWorld) register(r registrar) {
 	r.RegisterActivityWithOptions(w.PrepareTarget, activity.RegisterOptions{Name: snowflakeapi.PrepareTargetName})
 	r.RegisterActivityWithOptions(w.Extract, activity.RegisterOptions{Name: sourceapi.ExtractName})
 	r.RegisterActivityWithOptions(w.PlanPartitions, activity.RegisterOptions{Name: sourceapi.PlanPartitionsName})
+	r.RegisterActivityWithOptions(w.VerifyPartition, activity.RegisterOptions{Name: snowflakeapi.VerifyPartitionName})
 }
 
 // watermarkInput is a table input with synchronization watermark on column v.
@@ -214,7 +233,7 @@ func TestWatermarkRerunReusesPartitionsAndMergesTheWindow(t *testing.T) {
 	if len(w.planned) == 0 || !slices.Equal(w.planned[0], []string{"30"}) {
 		t.Fatalf("fresh planning started after %v, want after the last reused bound 30", w.planned)
 	}
-	if w.callCount(snowflakeapi.LoadPartitionName) != 0 || w.callCount(snowflakeapi.VerifyPartitionName) != 0 || len(w.syncLoad) != 7 {
+	if w.callCount(snowflakeapi.LoadPartitionName) != 0 || w.callCount(snowflakeapi.VerifyPartitionName) != 7 || len(w.syncLoad) != 7 {
 		t.Fatalf("re-run loads: %d plain, %d verify, %d sync", w.callCount(snowflakeapi.LoadPartitionName), w.callCount(snowflakeapi.VerifyPartitionName), len(w.syncLoad))
 	}
 	numbers := map[int]bool{}
@@ -232,10 +251,60 @@ func TestWatermarkRerunReusesPartitionsAndMergesTheWindow(t *testing.T) {
 			t.Fatalf("stored partition %d not reused (numbers %v)", n, numbers)
 		}
 	}
+	// Every loaded partition is verified over its range's rows in the window, as a
+	// merge whose rows were one version per key.
+	for _, v := range w.verifies {
+		if v.Window == nil || *v.Window.Low != "41" || *v.Window.High != "97" || v.Window.IncludeNull || !v.Merge || v.RowsMerged != v.RowsExtracted {
+			t.Fatalf("verify %+v (window %+v)", v, v.Window)
+		}
+	}
 	if len(w.marks) != 1 || *w.marks[0].High != "97" || *w.marks[0].Low != "41" {
 		t.Fatalf("marks %+v", w.marks)
 	}
 	w.assertExactlyOnce(t, "db.public.orders")
+}
+
+// A re-run verifies only what it loaded: a partition whose window held no row writes
+// no file and runs neither load nor verify; a loaded partition whose verify fails
+// fails the table, which keeps its mark.
+func TestWatermarkRerunVerifiesWhatItLoaded(t *testing.T) {
+	stored := []migration.Partition{
+		{Number: 1, Upper: []string{"10"}},
+		{Number: 2, Lower: []string{"10"}, Upper: []string{"20"}},
+		{Number: 3, Lower: []string{"20"}},
+	}
+	w := newSyncWorld("h")
+	w.add("orders", &fakeTable{Partitions: 3, RowsPer: 10})
+	w.low, w.high, w.baseline, w.stored, w.empty = sp("41"), sp("97"), "run-0", stored, map[int]bool{2: true}
+	res, err := runSyncTable(t, w, watermarkInput(t, "orders", false, Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || res.Rows != 20 {
+		t.Fatalf("result %+v", res)
+	}
+	var verified []int
+	for _, v := range w.verifies {
+		if v.Window == nil || *v.Window.Low != "41" || v.Merge || v.RowsLoaded != 10 {
+			t.Fatalf("verify %+v", v)
+		}
+		verified = append(verified, v.Partition.Number)
+	}
+	// Partition 1 (reused) and the range above 20 (planned afresh) loaded rows.
+	if len(verified) != 2 || !slices.Contains(verified, 1) || slices.Contains(verified, 2) || len(w.syncLoad) != 2 {
+		t.Fatalf("verified %v with %d loads; want the two partitions that loaded rows", verified, len(w.syncLoad))
+	}
+
+	w = newSyncWorld("h")
+	w.add("orders", &fakeTable{Partitions: 3, RowsPer: 10, FailVerify: map[int]bool{3: true}})
+	w.low, w.high, w.baseline, w.stored = sp("41"), sp("97"), "run-0", stored
+	_, err = runSyncTable(t, w, watermarkInput(t, "orders", false, Limits{}))
+	if res, ok := TableResultFromError(err); !ok || res.Status != migration.StatusFailed {
+		t.Fatalf("want a failed table, got %v", err)
+	}
+	if len(w.marks) != 0 {
+		t.Fatalf("a table with a failed verify recorded its mark: %+v", w.marks)
+	}
 }
 
 func TestWatermarkUnchangedMovesNothingAndCompletes(t *testing.T) {

@@ -61,7 +61,7 @@ func (a *Activities) VerifyPartition(ctx context.Context, in snowflakeapi.Verify
 		// Several versions of a key: nothing on the target corresponds to the extracted
 		// rows one for one, so no target query can prove them (the load proved the count).
 		res.ValueNotCompared = fmt.Sprintf("%s: %d rows extracted were merged into %d keys (several versions of a key in the window, "+
-			"or a newer version already in the target): the target keeps one version per key, so the rows are proven by count only (COPY loaded all %d)",
+			"a newer version already in the target, or a retry that found the partition merged by an earlier attempt): the target keeps one version per key, so the rows are proven by count only (COPY loaded all %d)",
 			where, in.RowsExtracted, in.RowsMerged, in.RowsLoaded)
 		return res, a.recordCheck(ctx, db, in, row, res.ValueNotCompared, nil)
 	}
