@@ -15,7 +15,9 @@ import (
 // no file passes through it; CLEANPATH makes a retry replace what an earlier attempt
 // wrote) → LoadPartition from the external stage, exactly the manifest's files, in
 // the same exactly-once transaction as the regular pipeline (and REMOVE of the
-// partition's objects after the commit) → verify.
+// partition's objects after the commit) → verify: the row count and, when the UNLOAD
+// returned one, the source's value checksum of the unloaded rows against Snowflake's
+// (a mismatch is located like the regular pipeline's).
 func unloadPipeline(ctx workflow.Context, r *partitionRun) partitionOutcome {
 	defer r.done()
 	fields, url, err := r.unload(ctx)
@@ -67,7 +69,9 @@ func (r *partitionRun) unload(ctx workflow.Context) ([]string, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	r.ex = sourceapi.ExtractResult{Rows: res.Rows, Bytes: res.Bytes, Warnings: res.Warnings}
+	// the source's checksum of the unloaded rows makes verify prove values (and locate a
+	// mismatch); a result without one (an older worker or history) is verified by count
+	r.ex = sourceapi.ExtractResult{Rows: res.Rows, Bytes: res.Bytes, Warnings: res.Warnings, Checksum: res.Checksum}
 	r.up = sourceapi.UploadResult{Files: res.Files, Bytes: res.Bytes}
 	return res.Fields, url, nil
 }

@@ -25,6 +25,10 @@ type unloadWorld struct {
 	unloads map[int]int
 	urls    []string
 	removed []string
+	// checksums makes the UNLOAD return a value checksum per partition (as the Redshift
+	// source's UnloadChecksum does); verified records the SourceChecksum each verify got.
+	checksums bool
+	verified  map[int]string
 }
 
 func (u *unloadWorld) RemoveUnloaded(_ context.Context, in sourceapi.RemoveUnloadedInput) (sourceapi.RemoveUnloadedResult, error) {
@@ -56,7 +60,26 @@ func (u *unloadWorld) Unload(_ context.Context, in sourceapi.UnloadInput) (sourc
 	if rows == 0 {
 		return sourceapi.UnloadResult{Fields: []string{"c0", "c1"}}, nil
 	}
-	return sourceapi.UnloadResult{Files: []string{fmt.Sprintf("r%d_0000_part_00.parquet", rangeIndex(t, in.Partition))}, Rows: rows, Bytes: rows * 10, Fields: []string{"c0", "c1"}}, nil
+	res := sourceapi.UnloadResult{Files: []string{fmt.Sprintf("r%d_0000_part_00.parquet", rangeIndex(t, in.Partition))}, Rows: rows, Bytes: rows * 10, Fields: []string{"c0", "c1"}}
+	if u.checksums {
+		res.Checksum = unloadChecksum(in.Partition.Number, rows)
+	}
+	return res, nil
+}
+
+// unloadChecksum is the fake source's checksum of a partition: distinct per partition.
+func unloadChecksum(partition int, rows int64) string {
+	return fmt.Sprintf("v1:%d:%d:1", rows, partition)
+}
+
+func (u *unloadWorld) VerifyPartition(ctx context.Context, in snowflakeapi.VerifyPartitionInput) (snowflakeapi.VerifyPartitionResult, error) {
+	u.mu.Lock()
+	if u.verified == nil {
+		u.verified = map[int]string{}
+	}
+	u.verified[in.Partition.Number] = in.SourceChecksum
+	u.mu.Unlock()
+	return u.world.VerifyPartition(ctx, in)
 }
 
 func (u *unloadWorld) LoadPartition(ctx context.Context, in snowflakeapi.LoadPartitionInput) (snowflakeapi.LoadPartitionResult, error) {
@@ -133,5 +156,84 @@ func TestTableUnloadMovesEveryPartitionOnceWithoutExtract(t *testing.T) {
 		if !strings.HasPrefix(u, "s3://bucket/unload/m1/") || !strings.HasSuffix(u, "/") {
 			t.Errorf("unload location %s", u)
 		}
+	}
+	// an UNLOAD result without a checksum (a source that computes none, a result
+	// recorded before the field existed) is verified by count only
+	for p, sum := range w.verified {
+		if sum != "" {
+			t.Errorf("partition %d verified with checksum %q, want none", p, sum)
+		}
+	}
+}
+
+// TestTableUnloadChecksumIsVerifiedAndMismatchLocated: the UNLOAD's value checksum
+// reaches every partition's verify (rows with a value, not only a count), and a
+// partition whose verify then reports a checksum mismatch gets its differing rows
+// located on both sides and recorded before it fails; the others complete.
+func TestTableUnloadChecksumIsVerifiedAndMismatchLocated(t *testing.T) {
+	w := &unloadWorld{world: newWorld("snowmigrate-source/host-1"), unloads: map[int]int{}, checksums: true}
+	w.add("events", &fakeTable{Partitions: 4, RowsPer: 10, FailVerify: map[int]bool{3: true}})
+	c := migrationConfig("events")
+	c.Tables[0].Extraction = &config.Extraction{Strategy: config.ExtractionUnload, ExternalStage: "DB.PUBLIC.UNLOAD_STG"}
+	n, problems := config.Normalize(c, config.PlatformRedshift)
+	if len(problems) > 0 {
+		t.Fatalf("config: %v", problems)
+	}
+	in := TableInput{
+		Migration: "m1", MigrationRunID: "run-1", ConnectionName: "local", SourcePlatform: config.PlatformRedshift,
+		TaskQueueBase: DefaultTaskQueueBase, TableKey: config.TableKey(n.Tables[0]), Table: n.Tables[0],
+		StageName: "SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_STAGE", Limits: Limits{PartitionWindow: 2},
+	}
+	sides := newTwoSides(10)
+	sides.setTarget(4, nil) // the range's row with key 4 is missing in the target
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quietLogger())
+	env := s.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(TableMigrationWorkflow, workflow.RegisterOptions{Name: TableMigrationWorkflowName})
+	w.registerSource(env)
+	w.registerHost(env)
+	sides.register(env)
+	var recorded []snowflakeapi.RecordDifferencesInput
+	for name, fn := range map[string]any{
+		snowflakeapi.EnsureMetadataName: w.EnsureMetadata, snowflakeapi.RecordWorkflowName: w.RecordWorkflow,
+		snowflakeapi.PrepareTargetName: w.PrepareTarget, snowflakeapi.LoadPartitionName: w.LoadPartition,
+		snowflakeapi.VerifyPartitionName: w.VerifyPartition, snowflakeapi.RecordTableName: w.RecordTable,
+		snowflakeapi.RecordPartitionsName: w.RecordPartitions, snowflakeapi.RecordWarningsName: w.RecordWarnings,
+		snowflakeapi.ExternalStageURLName: w.ExternalStageURL, sourceapi.UnloadName: w.Unload,
+		sourceapi.RemoveUnloadedName: w.RemoveUnloaded,
+		snowflakeapi.RecordDifferencesName: func(_ context.Context, in snowflakeapi.RecordDifferencesInput) error {
+			w.mu.Lock()
+			recorded = append(recorded, in)
+			w.mu.Unlock()
+			return nil
+		},
+	} {
+		env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+	}
+	env.ExecuteWorkflow(TableMigrationWorkflowName, in)
+	res, ok := TableResultFromError(env.GetWorkflowError())
+	if !ok {
+		t.Fatalf("want a failed table, got %v", env.GetWorkflowError())
+	}
+	if res.Failed != 1 || !strings.Contains(res.Error, "verify") {
+		t.Fatalf("want the table failed by one partition's verify, got %+v", res)
+	}
+	if n := w.callCount(sourceapi.ExtractName) + w.callCount(sourceapi.UploadName); n != 0 {
+		t.Fatalf("%d extract/upload calls: rows passed through the worker", n)
+	}
+	if len(w.verified) != 4 {
+		t.Errorf("%d partitions verified, want 4: %v", len(w.verified), w.verified)
+	}
+	for p, sum := range w.verified {
+		if want := unloadChecksum(p, 10); sum != want {
+			t.Errorf("partition %d verified with checksum %q, want the UNLOAD's %q", p, sum, want)
+		}
+	}
+	if len(recorded) != 1 {
+		t.Fatalf("%d RecordDifferences calls, want 1", len(recorded))
+	}
+	r := recorded[0]
+	if r.TableKey != in.TableKey || len(r.Differences) != 1 || r.Differences[0].Kind != migration.DiffMissingInTarget || r.Differences[0].Key != "4" {
+		t.Errorf("recorded %+v", r)
 	}
 }

@@ -31,6 +31,12 @@ type UnloadResult struct {
 	Bytes    int64    `json:"bytes"`
 	Fields   []string `json:"fields"`
 	Warnings []string `json:"warnings,omitempty"`
+	// Checksum is the partition's value checksum (docs/checksums.md) computed by the
+	// source in SQL over the rows the UNLOAD wrote, in its transaction; "" when the
+	// source computes none (and in results recorded before it existed): the partition is
+	// then verified by row count only. The workflow passes it to
+	// VerifyPartitionInput.SourceChecksum.
+	Checksum string `json:"checksum,omitempty"`
 }
 
 // RemoveUnloadedName deletes a partition's unloaded objects when the load did not

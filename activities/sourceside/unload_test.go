@@ -35,6 +35,21 @@ func (u *unloader) Unload(_ context.Context, req source.UnloadRequest) (source.U
 		Rows: 7, Bytes: 70, Fields: []string{"c0"}}, nil
 }
 
+// checksumUnloaderFake also computes the checksum in the UNLOAD's transaction.
+type checksumUnloaderFake struct {
+	unloader
+	calls int
+}
+
+func (c *checksumUnloaderFake) UnloadChecksum(ctx context.Context, req source.UnloadRequest) (source.UnloadStats, string, error) {
+	c.calls++
+	st, err := c.Unload(ctx, req)
+	if err != nil {
+		return st, "", err
+	}
+	return st, "v1:7:11:13", nil
+}
+
 func (u *unloader) RemoveUnloaded(_ context.Context, url string) (int, error) {
 	u.removed = url
 	return 2, nil
@@ -55,9 +70,23 @@ func TestUnloadActivity(t *testing.T) {
 	if err != nil || u.got.URL != in.URL || u.got.Partition.Number != 4 || strings.Join(res.Files, ",") != "0000_part_00.parquet" || res.Rows != 7 || res.Fields[0] != "c0" {
 		t.Fatalf("%+v %v (request %+v)", res, err, u.got)
 	}
+	if res.Checksum != "" {
+		t.Fatalf("a source without UnloadChecksum gave checksum %q", res.Checksum)
+	}
 	u.err = source.ErrPermission
 	if _, err := a.Unload(context.Background(), in); !errors.As(err, &ae) || !ae.NonRetryable() {
 		t.Fatalf("permission error: %v", err)
+	}
+	// a source that checksums what it unloads: the checksum reaches the result
+	cu := &checksumUnloaderFake{}
+	ac := &Activities{src: cu}
+	res, err = ac.Unload(context.Background(), in)
+	if err != nil || cu.calls != 1 || res.Checksum != "v1:7:11:13" || res.Rows != 7 || cu.got.URL != in.URL {
+		t.Fatalf("checksumming source: %+v %v (%d calls)", res, err, cu.calls)
+	}
+	cu.err = source.ErrPermission
+	if _, err := ac.Unload(context.Background(), in); !errors.As(err, &ae) || !ae.NonRetryable() {
+		t.Fatalf("checksumming source, permission error: %v", err)
 	}
 	in.Platform = config.PlatformPostgreSQL
 	if _, err := a.Unload(context.Background(), in); err == nil {

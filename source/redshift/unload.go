@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -19,6 +20,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/snowmigrate/snowmigrate/checksum"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
@@ -118,61 +120,136 @@ var _ source.Unloader = (*Source)(nil)
 
 // Unload implements source.Unloader.
 func (s *Source) Unload(ctx context.Context, req source.UnloadRequest) (source.UnloadStats, error) {
+	st, _, err := s.unload(ctx, req, false)
+	return st, err
+}
+
+// UnloadChecksum is Unload plus the partition checksum of docs/checksums.md over the
+// rows the UNLOAD wrote: the checksum query (ChecksumPartition's, over the same
+// partition range and filter) and the UNLOAD run in one transaction, so on one
+// snapshot (Redshift's isolation, snapshot or serializable, gives every statement of a
+// transaction the snapshot of its first query; UNLOAD is not among the commands that
+// need a transaction of their own). The workflow's verify step then compares it with
+// Snowflake's checksum of the loaded range: a value UNLOAD or the load changed fails
+// the partition and is located like any other mismatch.
+func (s *Source) UnloadChecksum(ctx context.Context, req source.UnloadRequest) (source.UnloadStats, string, error) {
+	return s.unload(ctx, req, true)
+}
+
+// unloadBeginSQL opens the transaction of the columns check, the checksum and the
+// UNLOAD. Not READ ONLY: Redshift documents no READ ONLY semantics for UNLOAD (it
+// writes to S3, not to the database), and the default level gives the snapshot.
+const unloadBeginSQL = "BEGIN"
+
+func (s *Source) unload(ctx context.Context, req source.UnloadRequest, withChecksum bool) (source.UnloadStats, string, error) {
 	var stats source.UnloadStats
 	d, ok := s.Dialect.(Dialect)
 	if !ok {
-		return stats, fmt.Errorf("redshift source with a %T dialect", s.Dialect)
+		return stats, "", fmt.Errorf("redshift source with a %T dialect", s.Dialect)
 	}
 	loc, err := parseS3URL(req.URL)
 	if err != nil {
-		return stats, err
+		return stats, "", err
 	}
 	auth, err := s.unloadAuth.clause(d.QuoteLiteral)
 	if err != nil {
-		return stats, err
+		return stats, "", err
 	}
 	query, fields, err := d.UnloadSelectSQL(req.ExtractRequest)
 	if err != nil {
-		return stats, err
+		return stats, "", err
+	}
+	var sumQuery string
+	if withChecksum {
+		if sumQuery, err = s.checksumQuery(req.ExtractRequest); err != nil {
+			return stats, "", err
+		}
 	}
 	stats.Fields = fields
 	c, err := s.Pool.Acquire(ctx)
 	if err != nil {
-		return stats, fmt.Errorf("connect to the source: %w", err)
+		return stats, "", fmt.Errorf("connect to the source: %w", err)
 	}
 	defer c.Release()
 	conn := c.Conn()
 	if _, err := conn.Exec(ctx, d.SessionSQL()); err != nil {
-		return stats, fmt.Errorf("prepare source session: %w", err)
+		return stats, "", fmt.Errorf("prepare source session: %w", err)
 	}
-	// The columns the workflow planned for must still be there with their types
-	// (UNLOAD runs on its own, outside the read-only transaction regular extraction uses).
-	now, err := columnsNow(ctx, conn, d, req.Source)
+	var (
+		sum     checksum.Sum
+		sumRows int64
+	)
+	err = inTransaction(ctx, conn, func() error {
+		// The columns the workflow planned for must still be there with their types.
+		now, err := columnsNow(ctx, conn, d, req.Source)
+		if err != nil {
+			return err
+		}
+		if stats.Warnings, err = postgres.CompareColumns(req.Source, req.Columns, now); err != nil {
+			return err
+		}
+		if withChecksum {
+			var up, lo string
+			if err := conn.QueryRow(ctx, sumQuery).Scan(&sumRows, &up, &lo); err != nil {
+				return fmt.Errorf("source checksum of partition %d: %w", req.Partition.Number, err)
+			}
+			if sum, err = checksum.FromParts(sumRows, up, lo); err != nil {
+				return err
+			}
+		}
+		if _, err := conn.Exec(ctx, d.UnloadSQL(query, req.URL, auth)); err != nil {
+			return s.unloadAuth.scrub(fmt.Errorf("UNLOAD partition %d to %s: %w", req.Partition.Number, req.URL, unloadError(err)))
+		}
+		return nil
+	})
 	if err != nil {
-		return stats, err
-	}
-	if stats.Warnings, err = postgres.CompareColumns(req.Source, req.Columns, now); err != nil {
-		return stats, err
-	}
-	if _, err := conn.Exec(ctx, d.UnloadSQL(query, req.URL, auth)); err != nil {
-		return stats, s.unloadAuth.scrub(fmt.Errorf("UNLOAD partition %d to %s: %w", req.Partition.Number, req.URL, unloadError(err)))
+		return stats, "", err
 	}
 	m, err := readManifest(ctx, loc)
 	if err != nil {
-		return stats, err
+		return stats, "", err
 	}
 	files, rows, bytes, err := m.files(req.URL)
 	if err != nil {
-		return stats, err
+		return stats, "", err
 	}
 	stats.Files, stats.Rows, stats.Bytes = files, rows, bytes
+	if withChecksum && sumRows != rows {
+		// one snapshot cannot give two row counts: a server that ran them on two
+		return stats, "", fmt.Errorf("UNLOAD of partition %d wrote %d rows but the checksum in the same transaction read %d: the source did not run them on one snapshot", req.Partition.Number, rows, sumRows)
+	}
 	if len(files) == 0 {
 		// Nothing to load, so nothing will REMOVE the manifest through the stage.
 		if _, err := s.RemoveUnloaded(ctx, req.URL); err != nil {
-			return stats, fmt.Errorf("remove the empty partition's manifest: %w", err)
+			return stats, "", fmt.Errorf("remove the empty partition's manifest: %w", err)
 		}
 	}
-	return stats, nil
+	if !withChecksum {
+		return stats, "", nil
+	}
+	return stats, sum.String(), nil
+}
+
+// inTransaction runs fn between unloadBeginSQL and COMMIT (ROLLBACK when fn fails;
+// nothing in the database was written either way).
+func inTransaction(ctx context.Context, conn *pgx.Conn, fn func() error) error {
+	if _, err := conn.Exec(ctx, unloadBeginSQL); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	err := fn()
+	if conn.IsClosed() {
+		return err
+	}
+	end := "COMMIT"
+	if err != nil {
+		end = "ROLLBACK"
+	}
+	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if _, e := conn.Exec(ectx, end); e != nil && err == nil {
+		err = fmt.Errorf("commit: %w", e)
+	}
+	return err
 }
 
 // unloadError marks what retrying cannot fix.
