@@ -334,3 +334,86 @@ func TestTemporalConversions(t *testing.T) {
 		}
 	}
 }
+
+func refTimeTextMicros(s string) (int64, error) {
+	t, err := time.Parse("15:04:05.999999999", s)
+	if err != nil {
+		return 0, fmt.Errorf("time text %q: %w", s, err)
+	}
+	return refMicrosOfDay(t), nil
+}
+
+func refTimestampTextMicros(s string) (int64, error) {
+	layout := "2006-01-02 15:04:05.999999999"
+	if n := len(s); n >= 6 && (s[n-6] == '+' || s[n-6] == '-') && s[n-3] == ':' {
+		layout += "-07:00"
+	}
+	t, err := time.Parse(layout, s)
+	if err != nil {
+		return 0, fmt.Errorf("timestamp text %q: %w", s, err)
+	}
+	return t.Unix()*1_000_000 + int64(t.Nanosecond()/1000), nil
+}
+
+// TestTemporalTextMicros checks the row checksum's readers of the temporal text
+// (rowsum.go) against the time.Parse forms they replaced: on the extractor's own text
+// of random instants at every digit count and offset, and on text that is not its
+// (which must give time.Parse's verdict and message).
+func TestTemporalTextMicros(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		got, err := timeTextMicros([]byte(s))
+		want, wantErr := refTimeTextMicros(s)
+		if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("timeTextMicros(%q) = %d, %v; reference %d, %v", s, got, err, want, wantErr)
+		}
+		got, err = timestampTextMicros([]byte(s))
+		want, wantErr = refTimestampTextMicros(s)
+		if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("timestampTextMicros(%q) = %d, %v; reference %d, %v", s, got, err, want, wantErr)
+		}
+	}
+	for _, s := range []string{
+		"00:00:00", "23:59:59.9999999", "12:34:56.1", "12:34:56.123456789", "24:00:00", "12:60:00", "12:00:60",
+		"1:02:03", "12:00:00.", "12:00:00.1234567890", "12:00:00.12a", "12:00", "",
+		"0001-01-01 00:00:00", "9999-12-31 23:59:59.9999999", "0000-01-01 00:00:00", "1969-12-31 23:59:59.999999999",
+		"2024-02-29 12:00:00", "2023-02-29 12:00:00", "2023-04-31 00:00:00", "2023-13-01 00:00:00", "2023-00-10 00:00:00",
+		"2023-01-00 00:00:00", "2023-01-01T00:00:00", "2023-01-01 24:00:00", "2023-1-01 00:00:00",
+		"2023-01-01 00:00:00+14:00", "2023-01-01 00:00:00-12:45", "0001-01-01 00:00:00.0000001+14:00",
+		"9999-12-31 23:59:59.9999999-14:00", "2023-01-01 00:00:00+24:00", "2023-01-01 00:00:00+23:60",
+		"2023-01-01 00:00:00.5+05:30", "2023-01-01 00:00:00.+05:30", "2023-01-01 00:00:00+0530", "2023-01-01 00:00:00 +05:30",
+		"2023-01-01 00:00:00.1234567890+05:30", "2023-01-01 00:00:00Z", "x023-01-01 00:00:00",
+	} {
+		check(s)
+	}
+	r := rand.New(rand.NewSource(17))
+	lo := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	hi := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC).Unix()
+	for i := 0; i < 20_000; i++ {
+		x := time.Unix(lo+r.Int63n(hi-lo), r.Int63n(1e9)).In(time.FixedZone("", (r.Intn(28*60+1)-14*60)*60))
+		digits := r.Intn(10)
+		for _, rd := range []read{readTimeText, readTSText, readTSTZText} {
+			check(string(x.AppendFormat(nil, textLayout(&colPlan{Read: rd, Digits: digits}))))
+		}
+	}
+}
+
+func BenchmarkTimestampTextMicros(b *testing.B) {
+	in := []byte("2023-06-15 12:34:56.1234567+05:30")
+	b.Run("new", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := timestampTextMicros(in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("time.Parse", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := refTimestampTextMicros(string(in)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
