@@ -21,6 +21,7 @@ import (
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/checksum"
 	"github.com/snowmigrate/snowmigrate/config"
+	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/snowflake"
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
@@ -66,6 +67,31 @@ func unloadProofs(t *testing.T, s *stack, workflowID string) (unloads []sourceap
 		}
 	}
 	return unloads, verifies
+}
+
+// verifyFailures counts the SnowflakeVerifyPartition failures of the given error type
+// in a table workflow's history.
+func verifyFailures(t *testing.T, s *stack, workflowID, errType string) int {
+	t.Helper()
+	tc := s.temporal.Client(t)
+	kind := map[int64]string{}
+	n := 0
+	it := tc.GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil {
+			kind[ev.GetEventId()] = a.GetActivityType().GetName()
+			continue
+		}
+		if f := ev.GetActivityTaskFailedEventAttributes(); f != nil && kind[f.GetScheduledEventId()] == snowflakeapi.VerifyPartitionName &&
+			f.GetFailure().GetApplicationFailureInfo().GetType() == errType {
+			n++
+		}
+	}
+	return n
 }
 
 // TestRedshiftUnloadProvesEveryPartitionByValue migrates every Redshift type through
@@ -179,6 +205,9 @@ func TestRedshiftUnloadMismatchIsLocated(t *testing.T) {
 	}
 	if len(parts) != 2 {
 		t.Fatalf("corruptions landed in %d partitions, want 2: %v", len(parts), w.applied)
+	}
+	if n := verifyFailures(t, s, workflows.TableWorkflowID("E2eRedshiftLocate", e.rs.Database+".public.located"), migration.ErrTypeChecksumMismatch); n != 2 {
+		t.Errorf("%d verifies failed with %s, want 2", n, migration.ErrTypeChecksumMismatch)
 	}
 	rows, err := s.sf().Query(`SELECT PARTITION_NUMBER, STATUS FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA WHERE WORKFLOW_ID = 'E2eRedshiftLocate'`)
 	if err != nil {
