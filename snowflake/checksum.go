@@ -21,8 +21,9 @@ func ChecksumRangeSQL(target migration.TableRef, cols []migration.Column, partit
 }
 
 // ChecksumWindowSQL is ChecksumRangeSQL over the rows of the range that are also in a
-// watermark re-sync's window (win nil: the whole range): the rows a re-run partition
-// loaded (docs/checksums.md, "Watermark re-sync").
+// watermark re-sync's window as the target sees it (windowPredicate: above the low
+// mark on a re-run; win nil: the whole range): the rows a re-run partition loaded
+// (docs/checksums.md, "Watermark re-sync partitions").
 func ChecksumWindowSQL(target migration.TableRef, cols []migration.Column, partitionBy []int, p migration.Partition, win *migration.WatermarkWindow) (string, error) {
 	pred, err := rangeWindowPredicate(cols, partitionBy, p, win)
 	if err != nil {

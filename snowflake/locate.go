@@ -139,8 +139,14 @@ func prefixFilter(prefixes []string) string {
 	return "\nWHERE " + strings.Join(terms, " OR ")
 }
 
-// windowPredicate selects a watermark window's rows on the target: low < w <= high,
-// plus NULL watermarks when the window includes them (as the source's window does).
+// windowPredicate selects a watermark window's rows on the target. A first run's
+// window (no low mark) is w <= high, plus NULL watermarks when it includes them (as
+// the source's window is). A re-run's is every row above the low mark, without the
+// high bound: those are exactly the rows the run owns in a range once it loaded it
+// (the append's load deleted what a failed run had left above the mark, and no load
+// writes a row above high), so a row above high that should not be there counts as a
+// difference instead of hiding outside the window. One comparison also keeps the
+// predicate to the form the re-run's load (DeleteWindowSQL) uses.
 func windowPredicate(cols []migration.Column, win migration.WatermarkWindow) (string, error) {
 	var col *migration.Column
 	for i := range cols {
@@ -153,23 +159,17 @@ func windowPredicate(cols []migration.Column, win migration.WatermarkWindow) (st
 		return "", fmt.Errorf("watermark column %q is not among the table's columns", win.Column)
 	}
 	q := QuoteIdent(col.TargetName)
-	var terms []string
-	for _, b := range []struct {
-		v  *string
-		op string
-	}{{win.Low, " > "}, {win.High, " <= "}} {
-		if b.v == nil {
-			continue
-		}
-		lit, err := Literal(*b.v, col.TargetType)
+	bound, op := win.High, " <= "
+	if win.Low != nil {
+		bound, op = win.Low, " > "
+	}
+	rng := "FALSE" // no row had a watermark when the run planned the table
+	if bound != nil {
+		lit, err := Literal(*bound, col.TargetType)
 		if err != nil {
 			return "", fmt.Errorf("watermark %s: %w", col.TargetName, err)
 		}
-		terms = append(terms, q+b.op+lit)
-	}
-	rng := strings.Join(terms, " AND ")
-	if win.High == nil {
-		rng = "FALSE" // no row had a watermark when the run planned the table
+		rng = q + op + lit
 	}
 	if win.IncludeNull {
 		return "((" + rng + ") OR " + q + " IS NULL)", nil

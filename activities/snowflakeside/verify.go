@@ -77,7 +77,7 @@ func (a *Activities) VerifyPartition(ctx context.Context, in snowflakeapi.Verify
 	}
 	rangeText := "rows in the target range"
 	if in.Window != nil {
-		rangeText = "rows of the watermark window in the target range"
+		rangeText = "rows of the watermark window in the target range" // above its low mark (snowflake.CountWindowSQL)
 	}
 	var mismatch error
 	switch {
@@ -123,7 +123,7 @@ func windowText(w *migration.WatermarkWindow) string {
 	if w.High != nil {
 		high = *w.High
 	}
-	return fmt.Sprintf(" and watermark window %q < %s <= %q", low, w.Column, high)
+	return fmt.Sprintf(", among its rows with %s above the low mark %q (the run's watermark window %q < %s <= %q)", w.Column, low, low, w.Column, high)
 }
 
 // valueNotComparedCategory is the MIGRATION_WARNING category of a re-run partition

@@ -142,9 +142,9 @@ func TestVerifyPartitionWindow(t *testing.T) {
 	}
 	exec(`CREATE DATABASE IF NOT EXISTS TARGET_DB`,
 		`CREATE OR REPLACE TABLE TARGET_DB.PUBLIC.WM (ID NUMBER(19,0), V VARCHAR, W NUMBER(19,0))`,
-		// an earlier run's rows (W <= 10), this run's window (10 < W <= 20), a row above it,
-		// and a row of the window in another range
-		`INSERT INTO TARGET_DB.PUBLIC.WM VALUES (1, 'a', 5), (2, 'b', 5), (4, 'old', 5), (4, 'd', 15), (5, 'e', 18), (6, 'f', 25), (50, 'z', 15)`)
+		// an earlier run's rows (W <= 10), this run's window (10 < W <= 20), and a row of
+		// the window in another range
+		`INSERT INTO TARGET_DB.PUBLIC.WM VALUES (1, 'a', 5), (2, 'b', 5), (4, 'old', 5), (4, 'd', 15), (5, 'e', 18), (50, 'z', 15)`)
 	cols := []migration.Column{
 		{SourceName: "id", TargetName: "ID", TargetType: "NUMBER(19,0)"},
 		{SourceName: "v", TargetName: "V", TargetType: "VARCHAR", Nullable: true},
@@ -176,14 +176,21 @@ func TestVerifyPartitionWindow(t *testing.T) {
 	// Without the window the range holds the earlier versions too: the count differs.
 	noWin := in
 	noWin.Window, noWin.Partition.Number = nil, 2
-	appErr(t, h.run(t, h.a.VerifyPartition, noWin, nil), migration.ErrTypeChecksumMismatch, "rows in the target range 6")
+	appErr(t, h.run(t, h.a.VerifyPartition, noWin, nil), migration.ErrTypeChecksumMismatch, "rows in the target range 5")
 
 	// A loaded row corrupted in the target: same count, different checksum.
 	exec(`UPDATE TARGET_DB.PUBLIC.WM SET V = 'E' WHERE ID = 5`)
 	in.Partition.Number = 3
 	appErr(t, h.run(t, h.a.VerifyPartition, in, nil), migration.ErrTypeChecksumMismatch,
-		"partition 3 of src.public.wm", "value checksum mismatch", "source "+want.String(), `watermark window "10" < w <= "20"`)
+		"partition 3 of src.public.wm", "value checksum mismatch", "source "+want.String(), `among its rows with w above the low mark "10" (the run's watermark window "10" < w <= "20")`)
 	exec(`UPDATE TARGET_DB.PUBLIC.WM SET V = 'e' WHERE ID = 5`)
+
+	// A row above the window's high end cannot come from any load (the load deleted
+	// everything above the low mark, then copied rows up to high): it is counted.
+	exec(`INSERT INTO TARGET_DB.PUBLIC.WM VALUES (6, 'f', 25)`)
+	in.Partition.Number = 9
+	appErr(t, h.run(t, h.a.VerifyPartition, in, nil), migration.ErrTypeChecksumMismatch, "rows of the watermark window in the target range 3")
+	exec(`DELETE FROM TARGET_DB.PUBLIC.WM WHERE ID = 6`)
 
 	// Merge, one version per key extracted and merged: compared like an append.
 	in.Merge, in.RowsMerged, in.Partition.Number = true, 2, 4
