@@ -23,6 +23,12 @@ func TestStrtol(t *testing.T) {
 		{"SELECT STRTOL('12z9', 36)::varchar", "50517"},
 		{"SELECT STRTOL('129', 2)::varchar", "1"},
 		{"SELECT COALESCE(STRTOL(NULL, 16)::varchar, 'null')", "null"},
+		// plain hex digits, the checksum's case
+		{"SELECT STRTOL('ABCDEF12', 16)::varchar", "2882400018"},
+		{"SELECT STRTOL('000000ff', 16)::varchar", "255"},
+		{"SELECT STRTOL('0', 16)::varchar", "0"},
+		{"SELECT STRTOL('fffffffffffffff', 16)::varchar", "1152921504606846975"},
+		{"SELECT STRTOL('d41d8cd9', 16)::varchar", "3558706393"},
 	} {
 		var got string
 		if err := c.QueryRow(ctxT(t), tc.q).Scan(&got); err != nil {

@@ -1,6 +1,7 @@
 package redshift
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -94,4 +95,54 @@ func freshS3Client(t *testing.T) {
 	reset := func() { s3Once, s3Shared, s3Err = sync.Once{}, nil, nil }
 	reset()
 	t.Cleanup(reset)
+}
+
+// BenchmarkLocalRedshiftUnload: one partition of 100,000 rows unloaded without and with
+// the checksum in its transaction, on the local Redshift (a PostgreSQL backend, so the
+// figure says what the second scan costs there, not on a cluster).
+func BenchmarkLocalRedshiftUnload(b *testing.B) {
+	m := testenv.StartMinIO(b)
+	m.CreateBucket(b, "unload")
+	for _, kv := range m.WorkerEnv() {
+		k, v, _ := strings.Cut(kv, "=")
+		b.Setenv(k, v)
+	}
+	s3Once, s3Shared, s3Err = sync.Once{}, nil, nil
+	b.Cleanup(func() { s3Once, s3Shared, s3Err = sync.Once{}, nil, nil })
+	rs := testenv.StartRedshift(b, testenv.RedshiftOptions{S3: m})
+	rs.Exec(b, `CREATE TABLE public.big (id integer NOT NULL, n decimal(12,2), d double precision, ts timestamp, v varchar(100))`,
+		`INSERT INTO public.big WITH RECURSIVE r(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM r WHERE g < 100000)
+		 SELECT g, g / 100.0, g * 1.5, timestamp '2020-01-01' + g * interval '1 second', 'value ' || g FROM r`)
+	conn := &config.SourceConnection{Username: rs.User, Password: rs.Password, Database: rs.Database, Host: rs.Host, Port: rs.Port,
+		SSLMode: "disable", AuthMethod: config.AuthStandard}
+	opened, err := source.Open(context.Background(), config.PlatformRedshift, conn, source.OpenOptions{MaxConns: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(opened.Close)
+	s := opened.(*Source)
+	s.unloadAuth = unloadAuth{role: config.UnloadRoleDefault}
+	tc := config.TableConfig{Source: &config.Identifier{SchemaName: "public", TableName: "big"},
+		Target: &config.Identifier{SchemaName: "PUBLIC", TableName: "BIG"}, ColumnNamesToPartitionBy: []string{"id"}}
+	info, err := s.Introspect(context.Background(), tc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := source.UnloadRequest{ExtractRequest: source.ExtractRequest{Table: tc, TableShape: info.TableShape,
+		Partition: migration.Partition{Number: 1, Upper: []string{"100000"}}}, URL: "s3://unload/bench/1/"}
+	for _, withSum := range []bool{false, true} {
+		name := "unload"
+		if withSum {
+			name = "unload+checksum"
+		}
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				st, _, err := s.unload(context.Background(), req, withSum)
+				if err != nil || st.Rows != 100000 {
+					b.Fatalf("%d rows: %v", st.Rows, err)
+				}
+			}
+			b.ReportMetric(float64(100000*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
 }
