@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/internal/benchdata"
 	"github.com/snowmigrate/snowmigrate/source"
 	"github.com/snowmigrate/snowmigrate/source/postgres"
+	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
 // BenchmarkResync prints, from one run over the lineitem-like table of
@@ -48,8 +50,12 @@ func BenchmarkResync(b *testing.B) {
 		ckSync := `{ "strategy": "checksum" }`
 		wmSync := `{ "strategy": "watermark", "watermarkColumn": "updated_at" }`
 
-		ckFull := s.benchResyncRun(b, ckName, ckTable, ckSync)
-		wmFull := s.benchResyncRun(b, wmName, wmTable, wmSync)
+		only := os.Getenv(benchResyncOnlyEnv)
+		var ckFull, wmFull *benchRun
+		if only != "watermark" {
+			ckFull = s.benchResyncRun(b, ckName, ckTable, ckSync)
+		}
+		wmFull = s.benchResyncRun(b, wmName, wmTable, wmSync)
 
 		// 1 % of the rows, one contiguous range of order keys in the middle of the table
 		// (4 rows per order key), updated with a newer watermark.
@@ -60,33 +66,93 @@ func BenchmarkResync(b *testing.B) {
   updated_at = timestamptz '2024-06-01 00:00+00' WHERE l_orderkey BETWEEN %d AND %d`, first, last))
 		moved := s.pgInt(fmt.Sprintf(`SELECT count(*) FROM lineitem WHERE l_orderkey BETWEEN %d AND %d`, first, last))
 
-		ckResync := s.benchResyncRun(b, ckName, ckTable, ckSync)
+		var ckResync *benchRun
+		if ckFull != nil {
+			ckResync = s.benchResyncRun(b, ckName, ckTable, ckSync)
+		}
 		wmResync := s.benchResyncRun(b, wmName, wmTable, wmSync)
 
 		// The checksum target equals the source's content; the watermark target (append)
 		// holds every row once plus the new versions of the changed ones.
-		if n := s.sfInt("SELECT COUNT(*) FROM BENCH.PUBLIC." + ckTable); n != int64(rows) {
-			b.Fatalf("checksum re-sync: target has %d rows, want %d", n, rows)
-		}
-		if n := s.sfInt("SELECT COUNT(*) FROM BENCH.PUBLIC." + ckTable + " WHERE L_COMMENT LIKE 'resync %'"); n != moved {
-			b.Fatalf("checksum re-sync: %d changed rows in the target, want %d", n, moved)
+		if ckResync != nil {
+			if n := s.sfInt("SELECT COUNT(*) FROM BENCH.PUBLIC." + ckTable); n != int64(rows) {
+				b.Fatalf("checksum re-sync: target has %d rows, want %d", n, rows)
+			}
+			if n := s.sfInt("SELECT COUNT(*) FROM BENCH.PUBLIC." + ckTable + " WHERE L_COMMENT LIKE 'resync %'"); n != moved {
+				b.Fatalf("checksum re-sync: %d changed rows in the target, want %d", n, moved)
+			}
 		}
 		if n := s.sfInt("SELECT COUNT(*) FROM BENCH.PUBLIC." + wmTable); n != int64(rows)+moved {
 			b.Fatalf("watermark re-sync: target has %d rows, want %d", n, int64(rows)+moved)
 		}
-		ckMoved := s.tableRowsLoadedOf(ckName, "lineitem")
 		wmMoved := s.tableRowsLoadedOf(wmName, "lineitem")
+		if wmMoved != moved {
+			b.Fatalf("watermark re-sync: moved %d rows, want %d", wmMoved, moved)
+		}
 
-		ckRatio, wmRatio := ckResync.wfSec/ckFull.wfSec, wmResync.wfSec/wmFull.wfSec
-		b.ReportMetric(ckRatio, "checksum_resync/full")
+		wmRatio := wmResync.wfSec / wmFull.wfSec
 		b.ReportMetric(wmRatio, "watermark_resync/full")
 		fmt.Printf("\nre-sync of lineitem, %d rows, %d changed (%.1f %%, order keys %d..%d); times are the migration workflow's (start to close),\n", rows, moved, 100*float64(moved)/float64(rows), first, last)
 		fmt.Printf("end to end (starter create to watch's exit, with its polling) in parentheses\n")
 		fmt.Printf("%-22s %16s %16s %8s %14s\n", "strategy", "full (s)", "re-sync (s)", "ratio", "rows re-sync'd")
-		fmt.Printf("%-22s %7.1f (%6.1f) %7.1f (%6.1f) %8.3f %14d   (target ≤ 0.2)\n", "checksum", ckFull.wfSec, ckFull.e2eSec, ckResync.wfSec, ckResync.e2eSec, ckRatio, ckMoved)
+		if ckResync != nil {
+			ckMoved := s.tableRowsLoadedOf(ckName, "lineitem")
+			ckRatio := ckResync.wfSec / ckFull.wfSec
+			b.ReportMetric(ckRatio, "checksum_resync/full")
+			fmt.Printf("%-22s %7.1f (%6.1f) %7.1f (%6.1f) %8.3f %14d   (target ≤ 0.2)\n", "checksum", ckFull.wfSec, ckFull.e2eSec, ckResync.wfSec, ckResync.e2eSec, ckRatio, ckMoved)
+		}
 		fmt.Printf("%-22s %7.1f (%6.1f) %7.1f (%6.1f) %8.3f %14d   (target ≤ 0.1)\n", "watermark (append)", wmFull.wfSec, wmFull.e2eSec, wmResync.wfSec, wmResync.e2eSec, wmRatio, wmMoved)
-		fmt.Printf("checksum re-sync, time in activities (scheduled → closed, summed): %s\n", ckResync.breakdown)
+		if ckResync != nil {
+			fmt.Printf("checksum re-sync, time in activities (scheduled → closed, summed): %s\n", ckResync.breakdown)
+		}
 		fmt.Printf("watermark re-sync, time in activities (scheduled → closed, summed): %s\n\n", wmResync.breakdown)
+		if os.Getenv(benchResyncTimelineEnv) != "" {
+			s.printTimeline(b, wmName, s.pgDB+".public.lineitem")
+		}
+	}
+}
+
+// Switches of BenchmarkResync for iterating on one strategy: BENCH_RESYNC_ONLY=watermark
+// skips the checksum strategy; BENCH_RESYNC_TIMELINE=1 prints the watermark re-sync's
+// history (parent and table workflow) as a timeline of its events.
+const (
+	benchResyncOnlyEnv     = "BENCH_RESYNC_ONLY"
+	benchResyncTimelineEnv = "BENCH_RESYNC_TIMELINE"
+)
+
+// printTimeline prints the events of the migration workflow name and of its table
+// workflow, each with its time since the migration workflow started: where a run's
+// wall time goes between activities (round trips, workflow tasks, child start).
+func (s *stack) printTimeline(b *testing.B, name, tableKey string) {
+	tc := s.temporal.Client(b)
+	ctx := context.Background()
+	var t0 time.Time
+	for _, id := range []string{name, workflows.TableWorkflowID(name, tableKey)} {
+		fmt.Printf("timeline of %s\n", id)
+		kind := map[int64]string{}
+		it := tc.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				b.Fatal(err)
+			}
+			at := ev.GetEventTime().AsTime()
+			if t0.IsZero() {
+				t0 = at
+			}
+			what := strings.TrimPrefix(ev.GetEventType().String(), "EVENT_TYPE_")
+			if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil {
+				kind[ev.GetEventId()] = a.GetActivityType().GetName()
+				what += " " + a.GetActivityType().GetName()
+			}
+			if a := ev.GetActivityTaskStartedEventAttributes(); a != nil {
+				what += " " + kind[a.GetScheduledEventId()]
+			}
+			if a := ev.GetActivityTaskCompletedEventAttributes(); a != nil {
+				what += " " + kind[a.GetScheduledEventId()]
+			}
+			fmt.Printf("  %8.3f  %4d %s\n", at.Sub(t0).Seconds(), ev.GetEventId(), what)
+		}
 	}
 }
 

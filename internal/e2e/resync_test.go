@@ -184,6 +184,10 @@ func TestResyncWatermarkMovesOnlyWhatChanged(t *testing.T) {
 	if m := s.mark("merged"); m != "2024-02-02 00:00:00.000000+00:00" {
 		t.Fatalf("run 2 mark %q", m)
 	}
+	// Every partition of the re-run that loaded rows was proven by value over its
+	// range's rows in the window (the 3 updated ranges and the new keys' range).
+	s.assertComparedByValue(t, "appended", "2024-01-01 00:50:00.000000+00:00", 4)
+	s.assertComparedByValue(t, "merged", "2024-01-01 00:50:00.000000+00:00", 4)
 	// Each loaded partition of the re-run carries its window in PARTITION_METADATA.
 	if n := s.sfInt(`SELECT COUNT(*) FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA WHERE WORKFLOW_ID = '` + resyncMigration +
 		`' AND TABLE_KEY = '` + s.pgDB + `.public.merged' AND WATERMARK_LOW = '2024-01-01 00:50:00.000000+00:00' AND WATERMARK_HIGH = '2024-02-02 00:00:00.000000+00:00' AND STATUS = 'COMPLETED'`); n < 2 {
@@ -242,6 +246,8 @@ func TestResyncWatermarkMovesOnlyWhatChanged(t *testing.T) {
 	if m := s.mark("appended"); m != "2024-04-01 00:00:00.000000+00:00" {
 		t.Fatalf("run 4 mark %q", m)
 	}
+	// Run 3's partial append in the last range was replaced, then proven by value.
+	s.assertComparedByValue(t, "appended", "2024-02-02 00:00:00.000000+00:00", 2)
 	if n := s.sfInt(`SELECT COUNT(*) FROM E2E.INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE 'SNOWMIGRATE_STG_%'`); n != 0 {
 		t.Fatalf("%d staging tables left behind", n)
 	}
