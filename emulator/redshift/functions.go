@@ -10,7 +10,7 @@ package redshift
 // error, as the documentation requires the value to be within it); a base outside
 // 2..36 is an error.
 const functionsSQL = `
-CREATE OR REPLACE FUNCTION pg_catalog.strtol(text, integer) RETURNS bigint
+CREATE OR REPLACE FUNCTION redshift_emulator.strtol_loop(text, integer) RETURNS bigint
 	LANGUAGE plpgsql IMMUTABLE STRICT AS $rs$
 DECLARE
 	s text := $1;
@@ -57,5 +57,14 @@ BEGIN
 	END IF;
 	RETURN acc::bigint;
 END
+$rs$;
+-- STRTOL itself: the common case, 1 to 15 plain hex digits (a checksum reads an MD5 8
+-- digits at a time), through a bit-string cast, anything else through the digit loop
+-- above (NULL too: the loop is STRICT). A SQL function that is not STRICT, so that
+-- PostgreSQL inlines it into the query instead of calling PL/pgSQL per row.
+CREATE OR REPLACE FUNCTION pg_catalog.strtol(text, integer) RETURNS bigint
+	LANGUAGE sql IMMUTABLE AS $rs$
+SELECT CASE WHEN $2 = 16 AND $1 ~ '^[0-9a-fA-F]{1,15}$' THEN ('x' || lpad($1, 16, '0'))::bit(64)::bigint
+	ELSE redshift_emulator.strtol_loop($1, $2) END
 $rs$;
 `
