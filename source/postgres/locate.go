@@ -30,6 +30,9 @@ func (s *Source) BucketChecksums(ctx context.Context, req source.BucketRequest) 
 	q := lq.dialect.LocateSQL(lq, false)
 	out := []migration.Bucket{}
 	err = s.tx(ctx, func(conn *pgx.Conn) error {
+		if err := lq.checkSession(conn); err != nil {
+			return err
+		}
 		rows, err := conn.Query(ctx, q)
 		if err != nil {
 			return err
@@ -49,7 +52,10 @@ func (s *Source) BucketChecksums(ctx context.Context, req source.BucketRequest) 
 			}
 			out = append(out, migration.Bucket{Prefix: prefix, Checksum: sum.String()})
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return lq.checkSession(conn)
 	})
 	if err != nil {
 		return nil, whereError(fmt.Errorf("source bucket checksums: %w", err), lq.filter)
@@ -66,6 +72,9 @@ func (s *Source) BucketRows(ctx context.Context, req source.BucketRequest) ([]mi
 	q := lq.dialect.LocateSQL(lq, true)
 	out := []migration.RowImage{}
 	err = s.tx(ctx, func(conn *pgx.Conn) error {
+		if err := lq.checkSession(conn); err != nil {
+			return err
+		}
 		rows, err := conn.Query(ctx, q)
 		if err != nil {
 			return err
@@ -78,7 +87,10 @@ func (s *Source) BucketRows(ctx context.Context, req source.BucketRequest) ([]mi
 			}
 			out = append(out, r)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return lq.checkSession(conn)
 	})
 	if err != nil {
 		return nil, whereError(fmt.Errorf("source bucket rows: %w", err), lq.filter)
@@ -121,6 +133,15 @@ type LocateQuery struct {
 	Limit    int
 }
 
+// checkSession checks, for PostgreSQL's own SQL, the session setting its field texts
+// rely on (checkDateStyle); another dialect's SQL (Redshift) does not rely on it.
+func (q LocateQuery) checkSession(conn *pgx.Conn) error {
+	if _, ok := q.dialect.(PG); !ok {
+		return nil
+	}
+	return checkDateStyle(conn)
+}
+
 func (s *Source) locateQuery(req source.BucketRequest, rows bool) (LocateQuery, error) {
 	ld, ok := s.Dialect.(LocateDialect)
 	if !ok {
@@ -156,30 +177,26 @@ func (s *Source) locateQuery(req source.BucketRequest, rows bool) (LocateQuery, 
 }
 
 // locateSource is the derived table (h = md5 of the key text, k = key text, r = row
-// text or the key text again with KeysOnly, rh = md5 of r) over the range, filtered by
-// prefixes.
+// text or the key text again with KeysOnly, rh = the bits of the md5 of r, as
+// ChecksumSQL sums them) over the range, filtered by prefixes.
 func (b Builder) locateSource(q LocateQuery) string {
-	fields := make([]string, len(q.Plans))
-	for i, pl := range q.Plans {
-		fields[i] = b.checksumField(pl, q.Columns[i])
-	}
-	keyFields := make([]string, len(q.KeyIdx))
+	fields, from := b.checksumRows(q.Table, q.Plans, q.Columns, q.Keys, q.Range, q.Where)
+	keyFields := make([][]string, len(q.KeyIdx))
 	for i, k := range q.KeyIdx {
 		keyFields[i] = fields[k]
 	}
-	key := strings.Join(keyFields, "\n  || '|' || ")
 	row := "k"
-	inner := "SELECT " + key + " AS k"
+	inner := "SELECT " + joinFields(keyFields) + " AS k"
 	if !q.KeysOnly {
-		inner += ",\n  " + strings.Join(fields, "\n  || '|' || ") + " AS r"
+		inner += ",\n  " + joinFields(fields) + " AS r"
 		row = "r"
 	}
-	inner += "\nFROM " + b.Table(q.Table) + "\nWHERE " + b.PartitionPredicate(q.Keys, q.Range) + " AND " + where(q.Where)
+	inner += "\n" + from
 	// rh (the row hash) is computed once per row; PostgreSQL drops it from a listing,
 	// which does not use it (unused subquery outputs are removed).
 	// OFFSET 0 keeps y from being flattened into the query above, which would evaluate
 	// md5 once per reference to h and rh (up to five per row) instead of once.
-	return "(SELECT md5(k) AS h, k, " + row + " AS r, md5(" + row + ") AS rh\nFROM (" + inner + ") x\nOFFSET 0) y" + locatePrefixFilter(q.Buckets)
+	return "(SELECT md5(k) AS h, k, " + row + " AS r, " + digestBits("md5("+row+")") + " AS rh\nFROM (" + inner + ") x\nOFFSET 0) y" + locatePrefixFilter(q.Buckets)
 }
 
 // locatePrefixFilter keeps rows whose key hash starts with one of the prefixes (hex
@@ -209,14 +226,8 @@ func locatePrefixFilter(prefixes []string) string {
 // prefix order, the sums as text, over the md5 of the row text (key text with
 // KeysOnly).
 func (b Builder) BucketChecksumsSQL(q LocateQuery) string {
-	half := func(from int) string {
-		piece := func(at int) string {
-			return fmt.Sprintf("('x' || substr(rh, %d, 8))::bit(32)::bigint", at)
-		}
-		return piece(from) + "::numeric * 4294967296 + " + piece(from+8)
-	}
 	d := strconv.Itoa(q.Depth)
-	return "SELECT left(h, " + d + ") AS b, count(*), sum(" + half(1) + ")::text, sum(" + half(17) + ")::text\nFROM " + b.locateSource(q) +
+	return "SELECT left(h, " + d + ") AS b, count(*), " + digestSums("rh") + "\nFROM " + b.locateSource(q) +
 		"\nGROUP BY left(h, " + d + ")\nORDER BY left(h, " + d + ") COLLATE \"C\""
 }
 

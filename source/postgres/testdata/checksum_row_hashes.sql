@@ -1,6 +1,6 @@
-SELECT CASE WHEN ("id") IS NULL THEN E'\\N' ELSE ("id")::text END, md5(CASE WHEN ("id") IS NULL THEN E'\\N' ELSE ("id")::text END
-  || '|' || CASE WHEN ("amount") IS NULL THEN E'\\N' ELSE round(("amount")::numeric, 2)::text END
-  || '|' || CASE WHEN ("free") IS NULL THEN E'\\N' ELSE round(("free")::numeric, 6)::text END)
+SELECT concat_ws('|', ("id"), CASE WHEN ("id") IS NULL THEN E'\\N' END), md5(concat_ws('|', ("id"), CASE WHEN ("id") IS NULL THEN E'\\N' END,
+  round(("amount")::numeric, 2), CASE WHEN ("amount") IS NULL THEN E'\\N' END,
+  round(("free")::numeric, 6), CASE WHEN ("free") IS NULL THEN E'\\N' END))
 FROM "Sales"."order"
 WHERE "id" IS NOT NULL AND "id" <= E'100'::bigint AND TRUE
 ORDER BY "id"

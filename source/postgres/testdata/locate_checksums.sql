@@ -1,10 +1,10 @@
-SELECT left(h, 2) AS b, count(*), sum(('x' || substr(rh, 1, 8))::bit(32)::bigint::numeric * 4294967296 + ('x' || substr(rh, 9, 8))::bit(32)::bigint)::text, sum(('x' || substr(rh, 17, 8))::bit(32)::bigint::numeric * 4294967296 + ('x' || substr(rh, 25, 8))::bit(32)::bigint)::text
-FROM (SELECT md5(k) AS h, k, r AS r, md5(r) AS rh
-FROM (SELECT CASE WHEN ("id") IS NULL THEN E'\\N' ELSE ("id")::text END AS k,
-  CASE WHEN ("id") IS NULL THEN E'\\N' ELSE ("id")::text END
-  || '|' || CASE WHEN ("Name") IS NULL THEN E'\\N' ELSE replace(replace(("Name")::text, E'\\', E'\\\\'), '|', E'\\|') END
-  || '|' || CASE WHEN ("code") IS NULL THEN E'\\N' ELSE replace(replace(format('%s', ("code")), E'\\', E'\\\\'), '|', E'\\|') END
-  || '|' || CASE WHEN ("amount") IS NULL THEN E'\\N' ELSE round(("amount")::numeric, 2)::text END AS r
+SELECT left(h, 2) AS b, count(*), (COALESCE(sum(rh::bit(64)::bigint # (-9223372036854775808)), 0) + count(*) * 9223372036854775808::numeric)::text, (COALESCE(sum((rh << 64)::bit(64)::bigint # (-9223372036854775808)), 0) + count(*) * 9223372036854775808::numeric)::text
+FROM (SELECT md5(k) AS h, k, r AS r, ('x' || md5(r))::bit(128) AS rh
+FROM (SELECT concat_ws('|', ("id"), CASE WHEN ("id") IS NULL THEN E'\\N' END) AS k,
+  concat_ws('|', ("id"), CASE WHEN ("id") IS NULL THEN E'\\N' END,
+  replace(replace(("Name")::text, E'\\', E'\\\\'), '|', E'\\|'), CASE WHEN ("Name") IS NULL THEN E'\\N' END,
+  replace(replace(textin(bpcharout(("code"))), E'\\', E'\\\\'), '|', E'\\|'), CASE WHEN ("code") IS NULL THEN E'\\N' END,
+  round(("amount")::numeric, 2), CASE WHEN ("amount") IS NULL THEN E'\\N' END) AS r
 FROM "Sales"."order"
 WHERE "id" IS NOT NULL AND "id" > E'100'::bigint AND "id" <= E'200'::bigint AND (note = 'a\b')) x
 OFFSET 0) y
