@@ -3,6 +3,8 @@ package postgres
 import (
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/snowmigrate/snowmigrate/migration"
@@ -106,5 +108,97 @@ func TestGoldenChecksumSQL(t *testing.T) {
 		if string(want) != got {
 			t.Errorf("SQL differs from %s:\n--- got\n%s--- want\n%s", path, got, want)
 		}
+	}
+}
+
+// extremeDDL holds the values at the edges of each canonical text: years 1 and 9999,
+// microsecond 999999, 38-digit numerics and half-way rounding, subnormal, largest and
+// negative-zero floats, NaN and infinities, escapes and blank padding.
+const extremeDDL = `CREATE TABLE public.ext (id integer PRIMARY KEY, n numeric(38,10), nf numeric, i8 bigint, r real, d double precision,
+  t text, ch char(4), b bytea, flag boolean, dt date, tm time, ts timestamp, tstz timestamptz, j jsonb);
+INSERT INTO public.ext VALUES
+ (1, 9999999999999999999999999999.9999999999, 12345678901234567890123456789012.5, 9223372036854775807, 1e-45, 5e-324,
+  E'a\\b|c\\|\\N', E'a|\\ ', '\x00ff', true, '0001-01-01', '23:59:59.999999', '0001-01-01 00:00:00', '0001-01-01 00:00:00+00', '{"a": 1}'),
+ (2, -0.0000000001, -0.0000005, -9223372036854775808, '-0', '-0',
+  '', '', '\x', false, '9999-12-31', '00:00:00', '9999-12-31 23:59:59.999999', '9999-12-31 23:59:59.999999+00', '[]'),
+ (3, 0, 0.0000005, 0, 'NaN', 'NaN',
+  E'\\N', '    ', '\x5c7c', NULL, '2024-02-29', '12:00:00.000001', '2024-02-29 12:00:00.5', '2024-02-29 23:30:00-05:45', 'null'),
+ (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+ (5, 1.5, 2.5, 1, 'Infinity', '-Infinity',
+  'ünïcödé ☃', 'ü', '\xdeadbeef', NULL, '1970-01-01', '00:00:00.5', '1969-12-31 23:59:59.999999', '1970-01-01 00:29:59.999999+00:30', '"s"'),
+ (6, -1.25, 123.4567895, -1, 3.4028235e38, 1.7976931348623157e308,
+  '|', '\|  ', '\x7c', true, '1999-12-31', '00:00:00.000001', '2000-02-29 00:00:00', '2000-01-01 05:45:00+05:45', '{}'),
+ (7, 0.5, -2.5, 2, -1.5, 2.2250738585072014e-308,
+  E'\\', 'x', '\x00', false, '1000-01-01', '10:00:00', '1000-01-01 00:00:00.000001', '1000-01-01 00:00:00.000001+00', '[1]')`
+
+// hostileDefaults makes the database's own defaults the opposite of what the worker
+// sets for its sessions (DateStyle, IntervalStyle, extra_float_digits, TimeZone).
+const hostileDefaults = `DO $$ BEGIN
+  EXECUTE format('ALTER DATABASE %I SET DateStyle = %L', current_database(), 'SQL, DMY');
+  EXECUTE format('ALTER DATABASE %I SET IntervalStyle = %L', current_database(), 'sql_standard');
+  EXECUTE format('ALTER DATABASE %I SET extra_float_digits = %L', current_database(), '-15');
+  EXECUTE format('ALTER DATABASE %I SET TimeZone = %L', current_database(), 'Pacific/Chatham');
+END $$`
+
+// Row by row (each row its own partition), the checksum SQL equals the extractor's on
+// extreme values, with hostile database defaults: every field's text is exactly the
+// canonical one.
+func TestChecksumExtremeValuesEqualExtract(t *testing.T) {
+	s, pool := newTestSource(t, extremeDDL, hostileDefaults)
+	pool.Reset() // new connections start with the hostile defaults
+	tc := tableConfig("ext", "id")
+	info, err := s.Introspect(ctxT(t), tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole []string
+	for id := 1; id <= 7; id++ {
+		p := migration.Partition{Number: id, Lower: []string{strconv.Itoa(id - 1)}, Upper: []string{strconv.Itoa(id)}}
+		req := extractRequest(info, tc, p)
+		dir := filepath.Join(t.TempDir(), "p")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.Extract(ctxT(t), req, dir, nil)
+		if err != nil {
+			t.Fatalf("row %d: extract: %v", id, err)
+		}
+		sum, rows, err := s.ChecksumPartition(ctxT(t), req)
+		if err != nil {
+			t.Fatalf("row %d: %v", id, err)
+		}
+		if rows != 1 || st.Rows != 1 || sum != st.Checksum {
+			t.Errorf("row %d: SQL %s (%d rows), extractor %s (%d rows)", id, sum, rows, st.Checksum, st.Rows)
+		}
+		whole = append(whole, sum)
+	}
+	// The per-row checksums are all different (no two of these rows encode alike).
+	seen := map[string]int{}
+	for i, c := range whole {
+		if j, ok := seen[c]; ok {
+			t.Errorf("rows %d and %d have the same checksum %s", j+1, i+1, c)
+		}
+		seen[c] = i
+	}
+}
+
+// A whereClauseCriteria that changes DateStyle while the statement runs would change
+// the dates' text: the checksum fails with an error naming DateStyle instead of
+// returning a checksum of other texts.
+func TestChecksumRefusesDateStyleChangedByFilter(t *testing.T) {
+	s, _ := newTestSource(t, extremeDDL)
+	tc := tableConfig("ext", "id")
+	filter := "set_config('DateStyle', 'SQL, DMY', true) <> ''"
+	tc.WhereClauseCriteria = &filter
+	info, err := s.Introspect(ctxT(t), tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := extractRequest(info, tc, migration.Partition{Number: 1})
+	if sum, _, err := s.ChecksumPartition(ctxT(t), req); err == nil || !strings.Contains(err.Error(), "DateStyle") {
+		t.Errorf("checksum %q, error %v; want an error naming DateStyle", sum, err)
+	}
+	if _, err := s.BucketChecksums(ctxT(t), source.BucketRequest{ExtractRequest: req, KeyColumns: []int{0}, Depth: 1}); err == nil || !strings.Contains(err.Error(), "DateStyle") {
+		t.Errorf("bucket checksums: error %v; want an error naming DateStyle", err)
 	}
 }
