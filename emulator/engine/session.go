@@ -24,8 +24,11 @@ type Session struct {
 
 	db, schema string // current database/schema (exact names), "" = none
 
-	explicitTxn bool            // BEGIN was issued
-	duckTxn     bool            // a DuckDB transaction is open on conn
+	explicitTxn bool      // BEGIN was issued
+	duckTxn     bool      // a DuckDB transaction is open on conn
+	readTxn     bool      // a DuckDB transaction of one statement's reads is open (queryDuck)
+	readBegin   *sql.Stmt // BEGIN and COMMIT of those transactions, prepared once (readStmt)
+	readCommit  *sql.Stmt
 	txnDDL      bool            // metadata changed in the open DuckDB transaction
 	snapSeq     int64           // lock manager's commit sequence when the DuckDB transaction began
 	written     map[string]bool // lock keys written by the open DuckDB transaction
@@ -112,6 +115,11 @@ func (s *Session) closeLocked() error {
 	s.e.sessMu.Lock()
 	delete(s.e.sessions, s.id)
 	s.e.sessMu.Unlock()
+	for _, st := range []*sql.Stmt{s.readBegin, s.readCommit} {
+		if st != nil {
+			_ = st.Close()
+		}
+	}
 	return s.conn.Close()
 }
 
@@ -142,6 +150,7 @@ func (s *Session) Execute(ctx context.Context, sqlText string, binds map[string]
 			res = nil
 			err = Errorf(ErrInternal, "XX000", "internal error in the Snowflake emulator: %v\n%s", r, firstLines(string(debug.Stack()), 12))
 			// a panic may have left a statement half-done: undo it
+			s.endRead()
 			if !s.explicitTxn {
 				_ = s.finishTxn(false)
 			}

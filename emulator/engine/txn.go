@@ -57,10 +57,13 @@ func (s *Session) beginWrite(ctx context.Context) error {
 	if s.duckTxn {
 		return nil
 	}
+	s.endRead() // a read earlier in this statement had its own transaction
 	// Read the sequence before BEGIN: a commit that lands in between makes the check in
 	// freshFor report a change that the snapshot may already include (safe direction).
 	s.snapSeq = s.e.locks.seq()
-	if _, err := s.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+	// A fresh context: a BEGIN that ran but reported a cancellation would leave DuckDB
+	// in a transaction the session does not know about.
+	if _, err := s.conn.ExecContext(context.WithoutCancel(ctx), "BEGIN TRANSACTION"); err != nil {
 		return fmt.Errorf("engine: begin DuckDB transaction: %w", err)
 	}
 	s.duckTxn = true
@@ -145,7 +148,7 @@ func (s *Session) freshFor(ctx context.Context, key string, check *freshCheck) e
 	if err != nil {
 		return mapDuckErr(err)
 	}
-	committed, err := countRows(ctx, s.e.db.QueryContext, q)
+	committed, err := s.e.countCommitted(ctx, q)
 	if err != nil {
 		return mapDuckErr(err)
 	}
@@ -153,6 +156,27 @@ func (s *Session) freshFor(ctx context.Context, key string, check *freshCheck) e
 		return stale(fmt.Sprintf("it (it selects %d rows in the snapshot, %d committed)", mine, committed))
 	}
 	return nil
+}
+
+// countCommitted runs a count over the committed data, on a connection of its own, in
+// a transaction of its own (see queryDuck for why not in autocommit).
+func (e *Engine) countCommitted(ctx context.Context, q string) (int64, error) {
+	conn, err := e.db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "BEGIN TRANSACTION"); err != nil {
+		return 0, err
+	}
+	n, err := countRows(ctx, conn.QueryContext, q)
+	if _, cerr := conn.ExecContext(context.Background(), "COMMIT"); cerr != nil {
+		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
+		if err == nil {
+			err = cerr
+		}
+	}
+	return n, err
 }
 
 func countRows(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error), q string) (int64, error) {
@@ -173,6 +197,7 @@ func countRows(ctx context.Context, query func(context.Context, string, ...any) 
 // finishTxn commits (or rolls back) the DuckDB transaction if one is open and
 // releases the transaction's locks.
 func (s *Session) finishTxn(commit bool) error {
+	s.endRead()
 	var err error
 	if s.duckTxn {
 		q := "ROLLBACK"
@@ -206,6 +231,7 @@ func (s *Session) finishTxn(commit bool) error {
 
 // endStatement closes the implicit transaction of an autocommit statement.
 func (s *Session) endStatement(stmtErr error) error {
+	s.endRead()
 	if s.explicitTxn {
 		if s.txnDDL {
 			// metadata changed inside the transaction: make later lookups reload
@@ -250,12 +276,56 @@ func (s *Session) execDDL(ctx context.Context, q string, args ...any) error {
 }
 
 // queryDuck runs a DuckDB query: inside the session's DuckDB transaction when one is
-// open (so it sees the session's own writes), else in autocommit. It takes no lock.
-// Close the rows before the next call on the session.
+// open (so it sees the session's own writes), else inside a read transaction of its
+// own that ends with the statement (endRead): the statement sees what was committed
+// when it started, as in Snowflake. It takes no lock. Close the rows before the next
+// call on the session.
+//
+// Not in autocommit: DuckDB (1.1) plans a statement (prepare) in one autocommit
+// transaction and runs it (execute) in the next, and its optimizer drops a filter that
+// the table's min/max statistics at plan time prove always true (and a scan they prove
+// empty). Rows another session committed in between were then read unfiltered: a
+// partition's range COUNT returned 20 rows, its own 10 and another range's 10 loaded
+// meanwhile (issue 12; tests/visibility_test.go). Planned inside the transaction that
+// runs it, the plan's statistics cover every row the statement can see.
 func (s *Session) queryDuck(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if !s.duckTxn && !s.readTxn {
+		if err := s.readStmt(&s.readBegin, "BEGIN TRANSACTION"); err != nil {
+			return nil, mapDuckErr(err)
+		}
+		s.readTxn = true
+	}
 	rows, err := s.conn.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, mapDuckErr(err)
 	}
 	return rows, nil
+}
+
+// endRead ends the read transaction queryDuck opened, if any. It only read, so its
+// COMMIT cannot conflict; a failed one is rolled back so that the connection is clean.
+func (s *Session) endRead() {
+	if !s.readTxn {
+		return
+	}
+	s.readTxn = false
+	if err := s.readStmt(&s.readCommit, "COMMIT"); err != nil {
+		_, _ = s.conn.ExecContext(context.Background(), "ROLLBACK")
+	}
+}
+
+// readStmt runs BEGIN or COMMIT of a read transaction, prepared once per session: a
+// read statement pays for two more DuckDB statements, and preparing them every time
+// cost about as much as a small query. A fresh context: a BEGIN that ran but reported
+// a cancellation would leave DuckDB in a transaction the session does not know about.
+func (s *Session) readStmt(st **sql.Stmt, q string) error {
+	if *st == nil {
+		p, err := s.conn.PrepareContext(context.Background(), q)
+		if err != nil {
+			return err
+		}
+		*st = p
+	}
+	_, err := (*st).ExecContext(context.Background())
+	return err
 }
