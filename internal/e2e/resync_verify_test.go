@@ -210,6 +210,10 @@ func startInProcessSyncOrchestrator(t *testing.T, s *stack, w *syncTamperer) {
 func TestResyncWatermarkMismatchLocated(t *testing.T) {
 	s := newStack(t)
 	s.pgExec(resyncDDL...)
+	// versions: merged by a primary key the source does not enforce, so a window can
+	// hold two versions of a key (they merge into one row).
+	s.pgExec(`CREATE TABLE versions (id int NOT NULL, qty text NOT NULL, updated_at timestamptz NOT NULL)`,
+		`INSERT INTO versions SELECT * FROM merged`)
 	appendedKey, mergedKey := s.pgDB+".public.appended", s.pgDB+".public.merged"
 	w := &syncTamperer{t: t, s: s, applied: map[string]int{}, pending: map[string][]corruption{
 		appendedKey: {{15, `UPDATE E2E.PUBLIC.APPENDED SET QTY = 7 WHERE ID = 15 AND UPDATED_AT > '2024-01-01 00:50:00+00:00'::TIMESTAMP_TZ`}},
@@ -230,6 +234,9 @@ func TestResyncWatermarkMismatchLocated(t *testing.T) {
       "synchronization": { "strategy": "watermark", "watermarkColumn": "updated_at" } },
     { "source": { "tableName": "merged" }, "target": { "tableName": "MERGED" },
       "primaryKeyColumns": ["id"],
+      "synchronization": { "strategy": "watermark", "watermarkColumn": "updated_at", "trackModifications": true } },
+    { "source": { "tableName": "versions" }, "target": { "tableName": "VERSIONS" },
+      "primaryKeyColumns": ["id"],
       "synchronization": { "strategy": "watermark", "watermarkColumn": "updated_at", "trackModifications": true } }
   ]
 }`, s.pgDB))
@@ -239,7 +246,38 @@ func TestResyncWatermarkMismatchLocated(t *testing.T) {
 		t.Fatalf("tampered during the full load: %v", w.applied)
 	}
 	s.resyncChange(`UPDATE $T SET qty = (id + 1000)::text, updated_at = timestamptz '2024-02-02 00:00+00' WHERE id IN (5, 15, 25)`)
+	s.pgExec(`INSERT INTO versions VALUES (7, 'v1', timestamptz '2024-02-01 00:00+00'), (7, 'v2', timestamptz '2024-02-03 00:00+00')`)
 	s.resyncRun(t, cfg, 2, false)
+
+	// versions: the range of key 7 extracted 2 rows that merged into 1 key; it cannot be
+	// compared by value, is proven by count, says why, and the table completes.
+	if m := s.mark("versions"); m != "2024-02-03 00:00:00.000000+00:00" {
+		t.Fatalf("versions completed? its mark is %q", m)
+	}
+	notCompared := 0
+	for _, c := range s.windowChecks(t, resyncMigration, "versions") {
+		if !c.completed {
+			t.Fatalf("versions partition %d failed its check: %+v", c.in.Partition.Number, c.in)
+		}
+		if c.res.ValueNotCompared != "" {
+			notCompared++
+			if c.in.RowsExtracted != 2 || c.in.RowsMerged != 1 || !strings.Contains(c.res.ValueNotCompared, "2 rows extracted were merged into 1 keys") {
+				t.Fatalf("versions partition %d: %+v -> %+v", c.in.Partition.Number, c.in, c.res)
+			}
+		} else if c.res.TargetChecksum == "" || c.res.TargetChecksum != c.in.SourceChecksum {
+			t.Fatalf("versions partition %d not compared by value: %+v -> %+v", c.in.Partition.Number, c.in, c.res)
+		}
+	}
+	if notCompared != 1 {
+		t.Fatalf("versions: %d partitions proven by count only, want the one holding key 7", notCompared)
+	}
+	if n := s.sfInt(`SELECT COUNT(*) FROM SNOWCONVERT_AI.DATA_MIGRATION.MIGRATION_WARNING WHERE WORKFLOW_ID = '` + resyncMigration +
+		`' AND CATEGORY = 'VALUE_NOT_COMPARED' AND TABLE_KEY = '` + s.pgDB + `.public.versions'`); n != 1 {
+		t.Fatalf("%d VALUE_NOT_COMPARED warnings for versions, want 1", n)
+	}
+	if n := s.sfInt(`SELECT COUNT(*) FROM E2E.PUBLIC.VERSIONS WHERE ID = 7 AND QTY = 'v2'`); n != 1 || s.sfInt(`SELECT COUNT(*) FROM E2E.PUBLIC.VERSIONS WHERE ID = 7`) != 1 {
+		t.Fatal("key 7 does not hold exactly its newest version")
+	}
 
 	for key, c := range map[string]int64{appendedKey: 15, mergedKey: 25} {
 		if _, ok := w.applied[fmt.Sprintf("%s/%d", key, c)]; !ok {
