@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"flag"
 	"testing"
 	"time"
 
@@ -25,13 +26,24 @@ var watermarkReplayFiles = []string{
 	"testdata/watermark/table_resync_last_run.json",
 }
 
+// watermarkVerifyReplayFile is an append re-run whose loaded partitions are verified
+// over the window (GetVersion watermark-verify-window) and whose mark is recorded
+// beside the mirror flush (watermark-mark-with-mirror), one range's window empty:
+// recorded with -record, or alone with -record-watermark-verify.
+const watermarkVerifyReplayFile = "testdata/watermark/table_resync_verify.json"
+
+var recordWatermarkVerify = flag.Bool("record-watermark-verify", false, "record "+watermarkVerifyReplayFile+" from a dev server run")
+
 func TestReplayWatermarkHistories(t *testing.T) {
 	if *record {
 		recordWatermarkHistories(t)
 	}
+	if *record || *recordWatermarkVerify {
+		recordWatermarkVerifyHistory(t)
+	}
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflowWithOptions(TableMigrationWorkflow, workflow.RegisterOptions{Name: TableMigrationWorkflowName})
-	for _, f := range watermarkReplayFiles {
+	for _, f := range append(watermarkReplayFiles, watermarkVerifyReplayFile) {
 		if err := r.ReplayWorkflowHistoryFromJSONFile(quietLogger(), f); err != nil {
 			t.Errorf("replay %s: %v", f, err)
 		}
@@ -62,6 +74,67 @@ func recordWatermarkHistories(t *testing.T) {
 		{Number: 2, Lower: []string{"10"}, Upper: []string{"20"}},
 		{Number: 3, Lower: []string{"20"}},
 	}
+	startSyncWorkers(t, c, base, w)
+	in := watermarkInput(t, "events", true, Limits{PartitionWindow: 2, PlanPageSize: 2, PartitionsPerRun: 3, MirrorBatch: 4})
+	in.TaskQueueBase = base
+	id := TableWorkflowID("replaywm", in.TableKey)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: OrchestratorQueue(base, "")}, TableMigrationWorkflowName, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstRun := run.GetRunID() // Get follows continue-as-new and moves GetRunID along
+	var res TableResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || res.Rows != 51 || len(w.marks) != 1 || len(w.syncLoad) != 6 {
+		t.Fatalf("recorded table ended %+v, %d marks, %d sync loads", res, len(w.marks), len(w.syncLoad))
+	}
+	first := fetchHistory(ctx, t, c, id, firstRun)
+	if first.Events[len(first.Events)-1].GetWorkflowExecutionContinuedAsNewEventAttributes() == nil {
+		t.Fatalf("the first run did not continue as new: %v (%d events)", first.Events[len(first.Events)-1].GetEventType(), len(first.Events))
+	}
+	writeHistory(t, watermarkReplayFiles[0], first)
+	writeHistory(t, watermarkReplayFiles[1], fetchHistory(ctx, t, c, id, ""))
+}
+
+func recordWatermarkVerifyHistory(t *testing.T) {
+	c := quietClient(t)
+	base := "replaywmv"
+	w := newSyncWorld(HostQueue(SourceQueue(base, ""), "host-1"))
+	w.add("events", &fakeTable{Partitions: 3, RowsPer: 10})
+	w.low, w.high, w.baseline, w.empty = sp("41"), sp("97"), "run-0", map[int]bool{2: true}
+	w.stored = []migration.Partition{
+		{Number: 1, Upper: []string{"10"}},
+		{Number: 2, Lower: []string{"10"}, Upper: []string{"20"}},
+		{Number: 3, Lower: []string{"20"}},
+	}
+	startSyncWorkers(t, c, base, w)
+	in := watermarkInput(t, "events", false, Limits{PartitionWindow: 2})
+	in.TaskQueueBase = base
+	id := TableWorkflowID(base, in.TableKey)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: OrchestratorQueue(base, "")}, TableMigrationWorkflowName, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res TableResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || res.Rows != 20 || len(w.marks) != 1 || len(w.syncLoad) != 2 || len(w.verifies) != 2 {
+		t.Fatalf("recorded table ended %+v, %d marks, %d sync loads, %d verifies", res, len(w.marks), len(w.syncLoad), len(w.verifies))
+	}
+	writeHistory(t, watermarkVerifyReplayFile, fetchHistory(ctx, t, c, id, ""))
+}
+
+// startSyncWorkers runs the fake sync world's activities on the orchestrator, source and
+// host queues of base, with the table workflow, until the test ends.
+func startSyncWorkers(t *testing.T, c client.Client, base string, w *syncWorld) {
+	t.Helper()
 	orch, src, host := registerOnce{}, registerOnce{}, registerOnce{}
 	w.registerSnowflake(orch)
 	w.registerSource(src)
@@ -89,27 +162,4 @@ func recordWatermarkHistories(t *testing.T) {
 		}
 		t.Cleanup(wk.Stop)
 	}
-	in := watermarkInput(t, "events", true, Limits{PartitionWindow: 2, PlanPageSize: 2, PartitionsPerRun: 3, MirrorBatch: 4})
-	in.TaskQueueBase = base
-	id := TableWorkflowID("replaywm", in.TableKey)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: OrchestratorQueue(base, "")}, TableMigrationWorkflowName, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	firstRun := run.GetRunID() // Get follows continue-as-new and moves GetRunID along
-	var res TableResult
-	if err := run.Get(ctx, &res); err != nil {
-		t.Fatal(err)
-	}
-	if res.Status != migration.StatusCompleted || res.Rows != 51 || len(w.marks) != 1 || len(w.syncLoad) != 6 {
-		t.Fatalf("recorded table ended %+v, %d marks, %d sync loads", res, len(w.marks), len(w.syncLoad))
-	}
-	first := fetchHistory(ctx, t, c, id, firstRun)
-	if first.Events[len(first.Events)-1].GetWorkflowExecutionContinuedAsNewEventAttributes() == nil {
-		t.Fatalf("the first run did not continue as new: %v (%d events)", first.Events[len(first.Events)-1].GetEventType(), len(first.Events))
-	}
-	writeHistory(t, watermarkReplayFiles[0], first)
-	writeHistory(t, watermarkReplayFiles[1], fetchHistory(ctx, t, c, id, ""))
 }
