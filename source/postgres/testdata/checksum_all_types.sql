@@ -1,6 +1,6 @@
 SELECT count(*), (COALESCE(sum(b::bit(64)::bigint # (-9223372036854775808)), 0) + count(*) * 9223372036854775808::numeric)::text, (COALESCE(sum((b << 64)::bit(64)::bigint # (-9223372036854775808)), 0) + count(*) * 9223372036854775808::numeric)::text
 FROM (SELECT ('x' || md5(concat_ws('|', ("id"), CASE WHEN ("id") IS NULL THEN E'\\N' END,
-  round(("amount")::numeric, 2), CASE WHEN ("amount") IS NULL THEN E'\\N' END,
+  ("amount"), CASE WHEN ("amount") IS NULL THEN E'\\N' END,
   round(("free")::numeric, 6), CASE WHEN ("free") IS NULL THEN E'\\N' END,
   CASE WHEN ("price") IS NULL THEN E'\\N' ELSE CASE WHEN ("price")::float8 = 'NaN' THEN 'NaN' WHEN ("price")::float8 = 'Infinity' THEN 'inf' WHEN ("price")::float8 = '-Infinity' THEN '-inf' WHEN ("price")::float8 = 0 THEN '0' ELSE CASE WHEN ("price")::float8 < 0 THEN '-' ELSE '' END || (CASE WHEN (("_snowmigrate_float_bits_3" >> 52) & 2047) = 0 THEN ("_snowmigrate_float_bits_3" & 4503599627370495) ELSE ("_snowmigrate_float_bits_3" & 4503599627370495) | 4503599627370496 END)::text || 'p' || (CASE WHEN (("_snowmigrate_float_bits_3" >> 52) & 2047) = 0 THEN -1074 ELSE (("_snowmigrate_float_bits_3" >> 52) & 2047) - 1075 END)::text END END,
   CASE WHEN ("flag") IS NULL THEN E'\\N' ELSE CASE WHEN ("flag") THEN 'true' ELSE 'false' END END,

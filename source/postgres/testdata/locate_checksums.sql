@@ -4,7 +4,7 @@ FROM (SELECT concat_ws('|', ("id"), CASE WHEN ("id") IS NULL THEN E'\\N' END) AS
   concat_ws('|', ("id"), CASE WHEN ("id") IS NULL THEN E'\\N' END,
   replace(replace(("Name")::text, E'\\', E'\\\\'), '|', E'\\|'), CASE WHEN ("Name") IS NULL THEN E'\\N' END,
   replace(replace(textin(bpcharout(("code"))), E'\\', E'\\\\'), '|', E'\\|'), CASE WHEN ("code") IS NULL THEN E'\\N' END,
-  round(("amount")::numeric, 2), CASE WHEN ("amount") IS NULL THEN E'\\N' END) AS r
+  ("amount"), CASE WHEN ("amount") IS NULL THEN E'\\N' END) AS r
 FROM "Sales"."order"
 WHERE "id" IS NOT NULL AND "id" > E'100'::bigint AND "id" <= E'200'::bigint AND (note = 'a\b')) x
 OFFSET 0) y
