@@ -146,6 +146,10 @@ END $$`
 func TestChecksumExtremeValuesEqualExtract(t *testing.T) {
 	s, pool := newTestSource(t, extremeDDL, hostileDefaults)
 	pool.Reset() // new connections start with the hostile defaults
+	var style string
+	if err := pool.QueryRow(ctxT(t), "SHOW DateStyle").Scan(&style); err != nil || style != "SQL, DMY" {
+		t.Fatalf("DateStyle of a new connection: %q, %v; want the database's default SQL, DMY", style, err)
+	}
 	tc := tableConfig("ext", "id")
 	info, err := s.Introspect(ctxT(t), tc)
 	if err != nil {
