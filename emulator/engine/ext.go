@@ -483,10 +483,15 @@ func (t *translator) extCmpPair(l, r piece) (string, string, bool) {
 	if class(lb) != class(rb) {
 		return "", "", false
 	}
-	if class(lb) == "I" {
-		return cmpForm(l.ext, "TIMESTAMP_TZ"), cmpForm(rext, "TIMESTAMP_TZ"), true
-	}
-	return l.ext, rext, true
+	return cmpKey(l.ext), cmpKey(rext), true
+}
+
+// cmpKey is an extended value as one number that compares like Snowflake: nanoseconds
+// since the epoch (TIME: since midnight) of its instant for TZ/LTZ (the offset plays no
+// part), of its wall clock for NTZ. Not the struct: DuckDB's optimizer turns
+// x > a AND x <= b into BETWEEN, which it refuses on a STRUCT.
+func cmpKey(x string) string {
+	return "(CAST(epoch_us(" + extField(x, "u") + ") AS HUGEINT) * 1000 + " + extField(x, "n") + ")"
 }
 
 // insertTargets lists the table's column indexes an INSERT writes, in order.
