@@ -22,6 +22,13 @@ func (a *Activities) EnsureMetadata(ctx context.Context, in snowflakeapi.EnsureM
 	if err != nil {
 		return snowflakeapi.EnsureMetadataResult{}, err
 	}
+	// The definitions applied in full by an earlier start (METADATA_VERSION names the
+	// current version): nothing to create or upgrade. Any error here (the table does not
+	// exist yet, a role without access) just means applying them all below.
+	var current int64
+	if err := db.QueryRowContext(ctx, snowflake.MetadataVersionCheckSQL(a.meta)).Scan(&current); err == nil && current > 0 {
+		return snowflakeapi.EnsureMetadataResult{StageName: snowflake.StageName(a.meta)}, nil
+	}
 	for i, stmt := range snowflake.MetadataDDL(a.meta) {
 		_, err := db.ExecContext(ctx, stmt)
 		if err == nil || snowflake.IsAlreadyExists(err) {
@@ -34,6 +41,13 @@ func (a *Activities) EnsureMetadata(ctx context.Context, in snowflakeapi.EnsureM
 		}
 		return snowflakeapi.EnsureMetadataResult{}, classify(err, fmt.Sprintf("create the metadata objects in %s (%s)",
 			snowflake.DisplayName(a.meta.Database, a.meta.MigrationSchema), firstLine(stmt)))
+	}
+	for _, stmt := range snowflake.RecordMetadataVersionSQL(a.meta) {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			// Everything exists: only the next start's shortcut is lost.
+			warn(ctx, "cannot record the metadata version; the next start applies the definitions again", "error", err.Error())
+			break
+		}
 	}
 	return snowflakeapi.EnsureMetadataResult{StageName: snowflake.StageName(a.meta)}, nil
 }
