@@ -337,8 +337,11 @@ func testWatermarkTrackDeletions(t *testing.T, merge bool) {
 	s := newStack(t)
 	s.pgExec(`CREATE TABLE wd (id int PRIMARY KEY, v text, updated_at timestamptz NOT NULL)`,
 		`INSERT INTO wd SELECT g, 'v' || g, timestamptz '2024-01-01 00:00+00' + g * interval '1 minute' FROM generate_series(1, 60) g`)
-	// Each mode has its own target table: the emulator is shared by the test binary, and
-	// a subtest must not start from what the previous one left.
+	// Each mode has its own target table (harmless; each subtest has its own local
+	// Snowflake anyway). The failure once seen here, a range counting 20 rows where 10
+	// were loaded, was the local Snowflake's DuckDB planning a read in one transaction
+	// and running it in another while other partitions committed (emulator/docs/sql.md,
+	// Transactions; emulator/tests/visibility_test.go).
 	name, target := "E2eResyncDeletions", "WD"
 	sync := `"strategy": "watermark", "watermarkColumn": "updated_at", "trackDeletions": true`
 	if merge {
