@@ -1,12 +1,15 @@
 package postgres
 
 import (
+	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/snowmigrate/snowmigrate/checksum"
 	"github.com/snowmigrate/snowmigrate/migration"
 	"github.com/snowmigrate/snowmigrate/source"
 )
@@ -204,5 +207,88 @@ func TestChecksumRefusesDateStyleChangedByFilter(t *testing.T) {
 	}
 	if _, err := s.BucketChecksums(ctxT(t), source.BucketRequest{ExtractRequest: req, KeyColumns: []int{0}, Depth: 1}); err == nil || !strings.Contains(err.Error(), "DateStyle") {
 		t.Errorf("bucket checksums: error %v; want an error naming DateStyle", err)
+	}
+}
+
+// wideDDL is a table of 1 + 3·40 columns (an integer, a double and a text, NULL in some
+// rows): its row text takes more arguments than one concat_ws call accepts, and its
+// FLOAT columns read their bits from the derived table.
+func wideDDL() string {
+	var cols, vals []string
+	for i := 0; i < 40; i++ {
+		cols = append(cols, fmt.Sprintf("i%d integer, f%d double precision, t%d text", i, i, i))
+		vals = append(vals, fmt.Sprintf("CASE WHEN g %% 5 = %d %% 5 THEN NULL ELSE g * %d END, g * %d.25 - 1e-300 * g, CASE WHEN g %% 7 = %d %% 7 THEN NULL ELSE E'w\\\\|' || g + %d END", i, i+1, i, i, i))
+	}
+	return "CREATE TABLE public.wide (id integer PRIMARY KEY, " + strings.Join(cols, ", ") + ");\n" +
+		"INSERT INTO public.wide SELECT g, " + strings.Join(vals, ", ") + " FROM generate_series(1, 40) g"
+}
+
+// A wide table with FLOAT columns: the SQL checksum equals the extractor's, its
+// buckets add up to it, the listed row texts are the rows' texts (as many fields as
+// columns, summing to the checksum), and the row hashes sum to it too.
+func TestChecksumWideTableEqualsExtract(t *testing.T) {
+	s, _ := newTestSource(t, wideDDL())
+	tc := tableConfig("wide", "id")
+	info, err := s.Introspect(ctxT(t), tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Columns) != 121 {
+		t.Fatalf("%d columns, want 121", len(info.Columns))
+	}
+	req := extractRequest(info, tc, migration.Partition{Number: 1, Lower: []string{"3"}})
+	dir := filepath.Join(t.TempDir(), "p")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Extract(ctxT(t), req, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, rows, err := s.ChecksumPartition(ctxT(t), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != 37 || sum != st.Checksum {
+		t.Fatalf("SQL %s (%d rows), extractor %s (%d rows)", sum, rows, st.Checksum, st.Rows)
+	}
+	buckets, err := s.BucketChecksums(ctxT(t), source.BucketRequest{ExtractRequest: req, KeyColumns: []int{0}, Depth: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total, listedSum checksum.Sum
+	var prefixes []string
+	for _, b := range buckets {
+		x, err := checksum.Parse(b.Checksum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total.Merge(x)
+		prefixes = append(prefixes, b.Prefix)
+	}
+	listed, err := s.BucketRows(ctxT(t), source.BucketRequest{ExtractRequest: req, KeyColumns: []int{0}, Depth: 1, Buckets: prefixes, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range listed {
+		if f, err := checksum.SplitRaw(r.Row); err != nil || len(f) != 121 || f[0] != r.Key {
+			t.Errorf("row %q: %d fields (key %q), %v; want 121 fields, key %q", r.Row, len(f), f[0], err, r.Key)
+		}
+		listedSum.Add([]byte(r.Row))
+	}
+	hashes, err := s.RowHashes(ctxT(t), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hashSum checksum.Sum
+	for _, h := range hashes {
+		d, err := hex.DecodeString(h.Hash)
+		if err != nil || len(d) != 16 {
+			t.Fatalf("row hash %q: %v", h.Hash, err)
+		}
+		hashSum.AddDigest([16]byte(d))
+	}
+	if total.String() != sum || listedSum.String() != sum || hashSum.String() != sum || len(listed) != 37 || len(hashes) != 37 {
+		t.Errorf("partition %s; buckets sum to %s, %d listed rows to %s, %d row hashes to %s", sum, total.String(), len(listed), listedSum.String(), len(hashes), hashSum.String())
 	}
 }
