@@ -27,4 +27,5 @@ func registerResyncOrchestrator(r worker.Registry, a *snowflakeside.Activities) 
 // checksum) on the shared source queue.
 func registerResyncSource(r worker.Registry, a *sourceside.Activities) {
 	r.RegisterActivityWithOptions(a.ChecksumPartition, activity.RegisterOptions{Name: sourceapi.ChecksumPartitionName})
+	r.RegisterActivityWithOptions(a.ProbeWindow, activity.RegisterOptions{Name: sourceapi.ProbeWindowName}) // watermark re-sync
 }
