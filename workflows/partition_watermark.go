@@ -21,6 +21,12 @@ func watermarkPipeline(ctx workflow.Context, r *partitionRun) partitionOutcome {
 		return regularPipeline(ctx, r)
 	}
 	defer r.done()
+	if r.t.st.Sync.probedEmpty(r.p.Number) {
+		// The window probe found no row here (probePage): complete as an extracted
+		// empty partition does, without the Extract.
+		r.out.rounds = 1
+		return r.out
+	}
 	if step, err := r.extractAndStage(ctx); err != nil {
 		return r.fail(step, err)
 	}

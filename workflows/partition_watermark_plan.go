@@ -47,6 +47,11 @@ type SyncState struct {
 	// with their numbers and bounds instead of planning their ranges afresh. It lives in
 	// this run only, like the page itself.
 	lastPage bool
+	// empty holds the numbers of the current page's partitions that the window probe
+	// found without a row of the window: they complete without an Extract (probePage).
+	// In this run only: after a continue-as-new the rest of the page is read and probed
+	// again.
+	empty map[int]bool
 }
 
 // incremental tells a re-run (a mark exists) from a table's first, full, run.
@@ -194,7 +199,57 @@ func (t *tableRun) planStoredPage(ctx workflow.Context) error {
 	// planner numbers the NULL-key partition first; one added here comes last).
 	slices.SortStableFunc(page, func(a, b migration.Partition) int { return a.Number - b.Number })
 	t.page, t.pageDone = page, false
+	t.probePage(ctx, page)
 	return nil
+}
+
+// watermarkProbeVersion guards the window probe of each page of reused partitions:
+// histories recorded before it extract every partition.
+const watermarkProbeVersion = "watermark-probe-window"
+
+// probePage asks the source, in one query, which of the page's partitions hold rows
+// of the window (sourceapi.ProbeWindowName) and remembers those that hold none: their
+// pipeline completes them with 0 rows without an Extract, exactly as an extracted
+// empty partition completes (no file, no load, no verify; the same mirror states), so
+// the next run reuses them the same way. Rows written after the probe with a
+// watermark at or below High are not moved, as rows written after a range's Extract
+// are not (docs/sync.md, "Limits"). A probe that fails, or a source without one,
+// leaves every partition to be extracted: the probe can only save work, never lose
+// rows. A page of one partition is not probed (the probe would cost what it saves).
+func (t *tableRun) probePage(ctx workflow.Context, page []migration.Partition) {
+	s := t.st.Sync
+	s.empty = nil
+	if !s.incremental() || len(page) < 2 || workflow.GetVersion(ctx, watermarkProbeVersion, workflow.DefaultVersion, 1) < 1 {
+		return
+	}
+	var res sourceapi.ProbeWindowResult
+	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindCatalog, t.sourceQueue), sourceapi.ProbeWindowName, sourceapi.ProbeWindowInput{
+		Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
+		TableShape: t.st.Intro.TableShape, Partitions: page, Window: s.Window,
+	}).Get(ctx, &res)
+	if err != nil {
+		workflow.GetLogger(ctx).Warn("window probe failed: extracting every partition of the page", "table", t.in.TableKey, "partitions", len(page), "error", message(err))
+		return
+	}
+	if !res.Supported {
+		return
+	}
+	s.empty = map[int]bool{}
+	for _, c := range res.Counts {
+		if c.Rows == 0 && slices.ContainsFunc(page, func(p migration.Partition) bool { return p.Number == c.Number }) {
+			s.empty[c.Number] = true
+		}
+	}
+}
+
+// probedEmpty tells (once) that the window probe found no row of the window in
+// partition n.
+func (s *SyncState) probedEmpty(n int) bool {
+	if s == nil || !s.empty[n] {
+		return false
+	}
+	delete(s.empty, n)
+	return true
 }
 
 // canonicalLess compares two watermarks in canonical text (migration.Partition): as

@@ -34,6 +34,11 @@ type syncWorld struct {
 	planned  [][]string                   // After of each PlanPartitions call
 	verifies []snowflakeapi.VerifyPartitionInput
 	empty    map[int]bool // range index (1-based) whose window holds no row
+	// probe is ProbeWindow's behaviour: "" counts from empty, "unsupported" answers
+	// Supported false, "fail" fails permanently.
+	probe     string
+	probes    [][]int // partition numbers of each ProbeWindow call
+	extracted []int   // partition number of each Extract call
 }
 
 func newSyncWorld(hostQueue string) *syncWorld { return &syncWorld{world: newWorld(hostQueue)} }
@@ -110,6 +115,7 @@ func (w *syncWorld) PrepareTarget(ctx context.Context, in snowflakeapi.PrepareTa
 func (w *syncWorld) Extract(ctx context.Context, in sourceapi.ExtractInput) (sourceapi.ExtractResult, error) {
 	w.mu.Lock()
 	w.windows = append(w.windows, in.Window)
+	w.extracted = append(w.extracted, in.Partition.Number)
 	empty := w.empty[rangeIndex(w.table(in.TableKey), in.Partition)] || (in.Partition.NullKeys && w.table(in.TableKey).NullRows == 0)
 	w.mu.Unlock()
 	if empty && in.Window != nil {
@@ -129,7 +135,39 @@ func (w *syncWorld) PlanPartitions(ctx context.Context, in sourceapi.PlanPartiti
 	return w.world.PlanPartitions(ctx, in)
 }
 
+// ProbeWindow counts each partition's rows of the window as Extract would find them.
+func (w *syncWorld) ProbeWindow(ctx context.Context, in sourceapi.ProbeWindowInput) (sourceapi.ProbeWindowResult, error) {
+	w.count(sourceapi.ProbeWindowName)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var nums []int
+	for _, p := range in.Partitions {
+		nums = append(nums, p.Number)
+	}
+	w.probes = append(w.probes, nums)
+	switch w.probe {
+	case "unsupported":
+		return sourceapi.ProbeWindowResult{}, nil
+	case "fail":
+		return sourceapi.ProbeWindowResult{}, temporal.NewNonRetryableApplicationError("probe failed", "SourceUnavailable", nil)
+	}
+	t := w.table(in.TableKey)
+	res := sourceapi.ProbeWindowResult{Supported: true}
+	for _, p := range in.Partitions {
+		rows := t.RowsPer
+		if p.NullKeys {
+			rows = t.NullRows
+		}
+		if w.empty[rangeIndex(t, p)] {
+			rows = 0
+		}
+		res.Counts = append(res.Counts, sourceapi.PartitionCount{Number: p.Number, Rows: rows})
+	}
+	return res, nil
+}
+
 func (w *syncWorld) register(r registrar) {
+	r.RegisterActivityWithOptions(w.ProbeWindow, activity.RegisterOptions{Name: sourceapi.ProbeWindowName})
 	r.RegisterActivityWithOptions(w.MaxWatermark, activity.RegisterOptions{Name: sourceapi.MaxWatermarkName})
 	r.RegisterActivityWithOptions(w.ReadSyncBaseline, activity.RegisterOptions{Name: snowflakeapi.ReadSyncBaselineName})
 	r.RegisterActivityWithOptions(w.ReadPartitionBounds, activity.RegisterOptions{Name: snowflakeapi.ReadPartitionBoundsName})
@@ -402,5 +440,69 @@ func TestWatermarkMarkNeverMovesBackwards(t *testing.T) {
 	}
 	if len(w.marks) != 1 || *w.marks[0].High != "100" {
 		t.Fatalf("marks %+v", w.marks)
+	}
+}
+
+// A re-run probes each page of reused partitions and extracts only those whose window
+// holds rows; the others complete with 0 rows and the same mirror record as an
+// extracted empty partition (COMPLETED, 0 rows, 1 attempt). A probe that fails, or a
+// source without one, leaves every partition to Extract, with the same result.
+func TestWatermarkProbeSkipsEmptyRanges(t *testing.T) {
+	stored := []migration.Partition{
+		{Number: 1, Upper: []string{"10"}},
+		{Number: 2, Lower: []string{"10"}, Upper: []string{"20"}},
+		{Number: 3, Lower: []string{"20"}, Upper: []string{"30"}},
+		{Number: 4, Lower: []string{"30"}, Upper: []string{"40"}},
+		{Number: 5, Lower: []string{"40"}},
+	}
+	run := func(probe string) *syncWorld {
+		w := newSyncWorld("h")
+		w.add("orders", &fakeTable{Partitions: 5, RowsPer: 10})
+		w.low, w.high, w.baseline, w.stored, w.empty, w.probe = sp("41"), sp("97"), "run-0", stored, map[int]bool{2: true, 3: true}, probe
+		res, err := runSyncTable(t, w, watermarkInput(t, "orders", false, Limits{PlanPageSize: 3}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// ranges 1, 4 and the re-planned tail (5) hold 10 rows each
+		if res.Status != migration.StatusCompleted || res.Rows != 30 || res.Partitions != 6 {
+			t.Fatalf("probe %q: result %+v", probe, res)
+		}
+		if len(w.marks) != 1 || *w.marks[0].High != "97" {
+			t.Fatalf("probe %q: marks %+v", probe, w.marks)
+		}
+		recs := w.partRecs["db.public.orders"]
+		for _, n := range []int{2, 3} {
+			if u := recs[n]; u.Status != migration.StatusCompleted || u.Rows != 0 || u.Bytes != 0 || u.Attempts != 1 {
+				t.Fatalf("probe %q: empty partition %d recorded %+v", probe, n, u)
+			}
+		}
+		for i, want := range map[int]int{1: 1, 2: 0, 3: 0, 4: 1, 5: 1} {
+			if got := w.loads[rangeID("db.public.orders", i)]; got != want {
+				t.Fatalf("probe %q: range %d loaded %d times, want %d", probe, i, got, want)
+			}
+		}
+		return w
+	}
+
+	w := run("")
+	// Pages of reused partitions: [1 2 3] and [4 + the NULL-key partition 5]; the
+	// tail above 40 is planned afresh and not probed.
+	if len(w.probes) != 2 || !slices.Equal(w.probes[0], []int{1, 2, 3}) {
+		t.Fatalf("probes %v", w.probes)
+	}
+	for _, n := range w.extracted {
+		if n == 2 || n == 3 {
+			t.Fatalf("partition %d was probed empty but extracted (extracts %v)", n, w.extracted)
+		}
+	}
+	if !slices.Contains(w.extracted, 1) || !slices.Contains(w.extracted, 4) {
+		t.Fatalf("partitions holding rows were not extracted: %v", w.extracted)
+	}
+
+	for _, mode := range []string{"fail", "unsupported"} {
+		w := run(mode)
+		if !slices.Contains(w.extracted, 2) || !slices.Contains(w.extracted, 3) {
+			t.Fatalf("probe %q: every partition must be extracted, got %v", mode, w.extracted)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"flag"
+	"slices"
 	"testing"
 	"time"
 
@@ -34,6 +35,14 @@ const watermarkVerifyReplayFile = "testdata/watermark/table_resync_verify.json"
 
 var recordWatermarkVerify = flag.Bool("record-watermark-verify", false, "record "+watermarkVerifyReplayFile+" from a dev server run")
 
+// watermarkProbeReplayFile is an append re-run whose pages of reused partitions are
+// probed (GetVersion watermark-probe-window): two of the four reused ranges hold no
+// row of the window and run no Extract. Recorded with -record, or alone with
+// -record-watermark-probe.
+const watermarkProbeReplayFile = "testdata/watermark/table_resync_probe.json"
+
+var recordWatermarkProbe = flag.Bool("record-watermark-probe", false, "record "+watermarkProbeReplayFile+" from a dev server run")
+
 func TestReplayWatermarkHistories(t *testing.T) {
 	if *record {
 		recordWatermarkHistories(t)
@@ -41,9 +50,12 @@ func TestReplayWatermarkHistories(t *testing.T) {
 	if *record || *recordWatermarkVerify {
 		recordWatermarkVerifyHistory(t)
 	}
+	if *record || *recordWatermarkProbe {
+		recordWatermarkProbeHistory(t)
+	}
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflowWithOptions(TableMigrationWorkflow, workflow.RegisterOptions{Name: TableMigrationWorkflowName})
-	for _, f := range append(watermarkReplayFiles, watermarkVerifyReplayFile) {
+	for _, f := range append(watermarkReplayFiles, watermarkVerifyReplayFile, watermarkProbeReplayFile) {
 		if err := r.ReplayWorkflowHistoryFromJSONFile(quietLogger(), f); err != nil {
 			t.Errorf("replay %s: %v", f, err)
 		}
@@ -131,6 +143,39 @@ func recordWatermarkVerifyHistory(t *testing.T) {
 	writeHistory(t, watermarkVerifyReplayFile, fetchHistory(ctx, t, c, id, ""))
 }
 
+func recordWatermarkProbeHistory(t *testing.T) {
+	c := quietClient(t)
+	base := "replaywmp"
+	w := newSyncWorld(HostQueue(SourceQueue(base, ""), "host-1"))
+	w.add("events", &fakeTable{Partitions: 5, RowsPer: 10})
+	w.low, w.high, w.baseline, w.empty = sp("41"), sp("97"), "run-0", map[int]bool{2: true, 3: true}
+	w.stored = []migration.Partition{
+		{Number: 1, Upper: []string{"10"}},
+		{Number: 2, Lower: []string{"10"}, Upper: []string{"20"}},
+		{Number: 3, Lower: []string{"20"}, Upper: []string{"30"}},
+		{Number: 4, Lower: []string{"30"}, Upper: []string{"40"}},
+		{Number: 5, Lower: []string{"40"}},
+	}
+	startSyncWorkers(t, c, base, w)
+	in := watermarkInput(t, "events", false, Limits{PartitionWindow: 2, PlanPageSize: 3})
+	in.TaskQueueBase = base
+	id := TableWorkflowID(base, in.TableKey)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: OrchestratorQueue(base, "")}, TableMigrationWorkflowName, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res TableResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || res.Rows != 30 || len(w.marks) != 1 || len(w.probes) != 2 || slices.Contains(w.extracted, 2) || slices.Contains(w.extracted, 3) {
+		t.Fatalf("recorded table ended %+v, %d marks, probes %v, extracts %v", res, len(w.marks), w.probes, w.extracted)
+	}
+	writeHistory(t, watermarkProbeReplayFile, fetchHistory(ctx, t, c, id, ""))
+}
+
 // startSyncWorkers runs the fake sync world's activities on the orchestrator, source and
 // host queues of base, with the table workflow, until the test ends.
 func startSyncWorkers(t *testing.T, c client.Client, base string, w *syncWorld) {
@@ -143,7 +188,7 @@ func startSyncWorkers(t *testing.T, c client.Client, base string, w *syncWorld) 
 	w.register(sync)
 	for name, fn := range sync {
 		switch name {
-		case sourceapi.MaxWatermarkName, sourceapi.ExtractName, sourceapi.PlanPartitionsName:
+		case sourceapi.MaxWatermarkName, sourceapi.ExtractName, sourceapi.PlanPartitionsName, sourceapi.ProbeWindowName:
 			src[name] = fn
 		default:
 			orch[name] = fn
