@@ -1,0 +1,12 @@
+SELECT p, COUNT_BIG(*) FROM (SELECT CASE WHEN [Region] IS NOT NULL AND [day] IS NOT NULL AND ((CAST([Region] AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 > (CAST(@p3 AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 OR ((CAST([Region] AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 = (CAST(@p3 AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 AND [day] > CAST(@p4 AS date))) AND ((CAST([Region] AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 < (CAST(@p5 AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 OR ((CAST([Region] AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 = (CAST(@p5 AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 AND [day] <= CAST(@p6 AS date))) THEN 0 WHEN [Region] IS NOT NULL AND [day] IS NOT NULL AND ((CAST([Region] AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 > (CAST(@p7 AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 OR ((CAST([Region] AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 = (CAST(@p7 AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 AND [day] > CAST(@p8 AS date))) AND ((CAST([Region] AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 < (CAST(@p9 AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 OR ((CAST([Region] AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 = (CAST(@p9 AS nvarchar(max)) + NCHAR(0)) COLLATE Latin1_General_100_BIN2 AND [day] <= CAST(@p10 AS date))) THEN 1 END AS p FROM [Sales].[order] WHERE ([updated_at] > @p1 AND [updated_at] <= @p2) AND (is_deleted = 0 OR note = 'a\b')) x WHERE p IS NOT NULL GROUP BY p
+-- sp_executesql parameters (bound, not in the text):
+-- @p1 nvarchar(33) = N'2024-04-01 00:00:00.0000000+00:00'
+-- @p2 nvarchar(33) = N'2024-05-01 10:00:00.0000000+00:00'
+-- @p3 nvarchar(4) = N'East'
+-- @p4 nvarchar(10) = N'2024-01-01'
+-- @p5 nvarchar(19) = N'O''Neil\x'' OR 1=1 --'
+-- @p6 nvarchar(10) = N'2024-01-31'
+-- @p7 nvarchar(19) = N'O''Neil\x'' OR 1=1 --'
+-- @p8 nvarchar(10) = N'2024-01-31'
+-- @p9 nvarchar(4) = N'West'
+-- @p10 nvarchar(10) = N'2024-02-01'
