@@ -7,6 +7,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/converter"
+
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
 // Watermark re-sync on the real stack (docs/sync.md): a first run is a full load; a
@@ -193,6 +199,11 @@ func TestResyncWatermarkMovesOnlyWhatChanged(t *testing.T) {
 		`' AND TABLE_KEY = '` + s.pgDB + `.public.merged' AND WATERMARK_LOW = '2024-01-01 00:50:00.000000+00:00' AND WATERMARK_HIGH = '2024-02-02 00:00:00.000000+00:00' AND STATUS = 'COMPLETED'`); n < 2 {
 		t.Fatalf("%d partitions of run 2 record their window, want every loaded one (at least 2)", n)
 	}
+	// The window probe found the reused ranges without a changed row, and those ran
+	// no Extract; the metadata records them completed with no row, as before.
+	for _, tbl := range []string{"appended", "merged"} {
+		s.assertProbedEmptyNotExtracted(t, tbl, 2)
+	}
 	for _, tbl := range []string{"appended", "merged"} {
 		if n := s.sfInt(`SELECT ROWS_MOVED FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_SYNCHRONIZATION WHERE WORKFLOW_ID = '` + resyncMigration +
 			`' AND TABLE_KEY = '` + s.pgDB + `.public.` + tbl + `' ORDER BY SYNCHRONIZED_AT DESC LIMIT 1`); n != 8 {
@@ -250,6 +261,83 @@ func TestResyncWatermarkMovesOnlyWhatChanged(t *testing.T) {
 	s.assertComparedByValue(t, "appended", "2024-02-02 00:00:00.000000+00:00", 2)
 	if n := s.sfInt(`SELECT COUNT(*) FROM E2E.INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE 'SNOWMIGRATE_STG_%'`); n != 0 {
 		t.Fatalf("%d staging tables left behind", n)
+	}
+}
+
+// assertProbedEmptyNotExtracted reads the latest table workflow of a re-run from the
+// Temporal history: the window probe (SourceProbeWindow) must have run, every
+// partition it found without window rows must have run no Extract and be recorded
+// COMPLETED with no row in PARTITION_METADATA of that run, and every partition it
+// found with rows must have been extracted.
+func (s *stack) assertProbedEmptyNotExtracted(t *testing.T, table string, run int) {
+	t.Helper()
+	c := s.temporal.Client(t)
+	dc := converter.GetDefaultDataConverter()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	probes := map[int64]sourceapi.ProbeWindowInput{}
+	counts := map[int]int64{}
+	extracted := map[int]int{}
+	it := c.GetWorkflowHistory(ctx, workflows.TableWorkflowID(resyncMigration, s.pgDB+".public."+table), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil {
+			switch a.GetActivityType().GetName() {
+			case sourceapi.ProbeWindowName:
+				var in sourceapi.ProbeWindowInput
+				if err := dc.FromPayloads(a.GetInput(), &in); err != nil {
+					t.Fatal(err)
+				}
+				probes[ev.GetEventId()] = in
+			case sourceapi.ExtractName:
+				var in sourceapi.ExtractInput
+				if err := dc.FromPayloads(a.GetInput(), &in); err != nil {
+					t.Fatal(err)
+				}
+				extracted[in.Partition.Number]++
+			}
+		}
+		if a := ev.GetActivityTaskCompletedEventAttributes(); a != nil {
+			if _, ok := probes[a.GetScheduledEventId()]; ok {
+				var res sourceapi.ProbeWindowResult
+				if err := dc.FromPayloads(a.GetResult(), &res); err != nil {
+					t.Fatal(err)
+				}
+				if !res.Supported {
+					t.Fatalf("%s: PostgreSQL answered that it has no window probe", table)
+				}
+				for _, pc := range res.Counts {
+					counts[pc.Number] = pc.Rows
+				}
+			}
+		}
+	}
+	if len(probes) == 0 || len(counts) == 0 {
+		t.Fatalf("%s: run %d probed no page of reused partitions (extracts %v)", table, run, extracted)
+	}
+	empty := 0
+	for n, rows := range counts {
+		switch {
+		case rows == 0 && extracted[n] > 0:
+			t.Fatalf("%s: partition %d was probed empty but extracted %d times", table, n, extracted[n])
+		case rows > 0 && extracted[n] == 0:
+			t.Fatalf("%s: partition %d holds %d window rows but was not extracted", table, n, rows)
+		case rows == 0:
+			empty++
+			if k := s.sfInt(`SELECT COUNT(*) FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA p
+JOIN (SELECT RUN_ID, ROW_NUMBER() OVER (ORDER BY START_TIME) AS N FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_METADATA
+      WHERE WORKFLOW_ID = '` + resyncMigration + `' AND TABLE_KEY = '` + s.pgDB + `.public.` + table + `') r ON r.RUN_ID = p.RUN_ID
+WHERE p.WORKFLOW_ID = '` + resyncMigration + `' AND p.TABLE_KEY = '` + s.pgDB + `.public.` + table + `' AND r.N = ` + fmt.Sprint(run) +
+				` AND p.PARTITION_NUMBER = ` + fmt.Sprint(n) + ` AND p.STATUS = 'COMPLETED' AND COALESCE(p.ROWS_EXTRACTED, 0) = 0 AND COALESCE(p.ROWS_LOADED, 0) = 0`); k != 1 {
+				t.Fatalf("%s: partition %d (probed empty) is not recorded COMPLETED with no row in run %d", table, n, run)
+			}
+		}
+	}
+	if empty == 0 {
+		t.Fatalf("%s: no reused partition was probed empty (counts %v); the test expects unchanged ranges", table, counts)
 	}
 }
 
