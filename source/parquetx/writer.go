@@ -46,6 +46,8 @@ type FileSet struct {
 	rgRows  int64
 	rgBytes int64
 	sum     *summer // the partition checksum of the rows written (nil: none, benchmark only)
+	summed  int64   // rows written, over all files (Rows)
+	sumOnly bool    // NewChecksumSet: no file, only the checksum and the row count
 }
 
 type countingWriter struct {
@@ -120,6 +122,9 @@ func (s *FileSet) Write(b *Batch) error {
 	if b.N == 0 {
 		return nil
 	}
+	if s.sumOnly {
+		return s.writeSum(b)
+	}
 	if s.f == nil {
 		if err := s.open(); err != nil {
 			return err
@@ -142,6 +147,7 @@ func (s *FileSet) Write(b *Batch) error {
 		}
 	}
 	s.rows += int64(b.N)
+	s.summed += int64(b.N)
 	s.rgRows += int64(b.N)
 	s.rgBytes += b.Bytes
 	if s.rgRows >= s.opts.RowGroupRows || s.rgBytes >= s.opts.RowGroupBytes {
