@@ -75,6 +75,10 @@ type SourceConnection struct {
 	Port     int    `toml:"port"`
 	SSLMode  string `toml:"sslmode"` // postgresql and redshift: disable | allow | prefer | require | verify-ca | verify-full
 
+	// PostgreSQL only: how the source-side checksum of a re-sync or of validation
+	// level 3 is computed, ChecksumMethodStream (default) or ChecksumMethodSQL.
+	ChecksumMethod string `toml:"checksum_method"`
+
 	// Redshift only.
 	AuthMethod      string `toml:"auth_method"` // standard (default) | iam-provisioned-cluster
 	ClusterID       string `toml:"cluster_id"`
@@ -240,6 +244,13 @@ func (w WorkerConfig) TargetConnectionName() string {
 	return ""
 }
 
+// checksum_method values (PostgreSQL): stream the partition's rows through the worker,
+// which sums them as the extractor does, or compute the checksum in SQL on the source.
+const (
+	ChecksumMethodStream = "stream"
+	ChecksumMethodSQL    = "sql"
+)
+
 var sslModes = map[string]bool{"disable": true, "allow": true, "prefer": true, "require": true, "verify-ca": true, "verify-full": true}
 
 func (w WorkerConfig) validate() error {
@@ -305,6 +316,13 @@ func (c *SourceConnection) validate(path, platform string) []error {
 	}
 	if platform != PlatformSQLServer {
 		errs = append(errs, c.sqlServerOnly(path)...)
+	}
+	switch {
+	case c.ChecksumMethod == "":
+	case platform != PlatformPostgreSQL:
+		errs = append(errs, fmt.Errorf("%s.checksum_method applies to postgresql only; remove it", path))
+	case c.ChecksumMethod != ChecksumMethodStream && c.ChecksumMethod != ChecksumMethodSQL:
+		errs = append(errs, fmt.Errorf("%s.checksum_method = %q: use %q (default) or %q", path, c.ChecksumMethod, ChecksumMethodStream, ChecksumMethodSQL))
 	}
 	if platform == PlatformSQLServer {
 		need("host", c.Host)

@@ -38,7 +38,7 @@ func TestChecksumPartitionEqualsExtract(t *testing.T) {
 		if err != nil {
 			t.Fatalf("partition %d: extract: %v", p.Number, err)
 		}
-		sum, rows, err := s.ChecksumPartition(ctxT(t), req)
+		sum, rows, err := s.ChecksumPartitionSQL(ctxT(t), req)
 		if err != nil {
 			t.Fatalf("partition %d: %v", p.Number, err)
 		}
@@ -48,14 +48,14 @@ func TestChecksumPartitionEqualsExtract(t *testing.T) {
 	}
 	// A changed value changes the SQL checksum.
 	req := extractRequest(info, tc, migration.Partition{Number: 2, Lower: []string{"2"}})
-	before, _, err := s.ChecksumPartition(ctxT(t), req)
+	before, _, err := s.ChecksumPartitionSQL(ctxT(t), req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := pool.Exec(ctxT(t), `UPDATE public."AllTypes" SET t = t || ' ' WHERE id = 4`); err != nil {
 		t.Fatal(err)
 	}
-	if after, _, _ := s.ChecksumPartition(ctxT(t), req); after == before {
+	if after, _, _ := s.ChecksumPartitionSQL(ctxT(t), req); after == before {
 		t.Error("a trailing blank added to a text value is not seen by the checksum")
 	}
 }
@@ -170,7 +170,7 @@ func TestChecksumExtremeValuesEqualExtract(t *testing.T) {
 		if err != nil {
 			t.Fatalf("row %d: extract: %v", id, err)
 		}
-		sum, rows, err := s.ChecksumPartition(ctxT(t), req)
+		sum, rows, err := s.ChecksumPartitionSQL(ctxT(t), req)
 		if err != nil {
 			t.Fatalf("row %d: %v", id, err)
 		}
@@ -202,7 +202,7 @@ func TestChecksumRefusesDateStyleChangedByFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	req := extractRequest(info, tc, migration.Partition{Number: 1})
-	if sum, _, err := s.ChecksumPartition(ctxT(t), req); err == nil || !strings.Contains(err.Error(), "DateStyle") {
+	if sum, _, err := s.ChecksumPartitionSQL(ctxT(t), req); err == nil || !strings.Contains(err.Error(), "DateStyle") {
 		t.Errorf("checksum %q, error %v; want an error naming DateStyle", sum, err)
 	}
 	if _, err := s.BucketChecksums(ctxT(t), source.BucketRequest{ExtractRequest: req, KeyColumns: []int{0}, Depth: 1}); err == nil || !strings.Contains(err.Error(), "DateStyle") {
@@ -245,7 +245,7 @@ func TestChecksumWideTableEqualsExtract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, rows, err := s.ChecksumPartition(ctxT(t), req)
+	sum, rows, err := s.ChecksumPartitionSQL(ctxT(t), req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,63 +24,28 @@ const cursorFetchRows = 10_000
 // The row count is exact: every row decoded is counted, and on the COPY path checked
 // against the server's own count.
 func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir string, progress Progress) (source.ExtractStats, error) {
-	d := s.Dialect
 	var stats source.ExtractStats
-	plans := make([]source.ColumnPlan, len(req.Columns))
-	for i, c := range req.Columns {
-		p, err := d.PlanColumn(c)
-		if err != nil {
-			return stats, fmt.Errorf("%w: %v", source.ErrConfig, err)
-		}
-		plans[i] = p
-	}
-	keys, err := source.KeyColumns(req.Columns, req.PartitionBy)
+	rd, err := s.prepareRead(req)
 	if err != nil {
 		return stats, err
 	}
-	where := source.Where(req.Table)
-	if err := source.CheckWhere(where); err != nil {
-		return stats, err
-	}
-	sqlWhere, err := s.windowWhere(where, req.Columns, req.Window) // the filter and a watermark window
-	if err != nil {
-		return stats, err
-	}
-	query := d.ExtractSQL(req.Source, plans, keys, req.Partition, sqlWhere)
-
-	fs, err := parquetx.NewFileSet(dir, plans, s.Writer)
+	fs, err := parquetx.NewFileSet(dir, rd.plans, s.Writer)
 	if err != nil {
 		return stats, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	sk, err := newSink(ctx, plans, req.PartitionBy, fs)
+	sk, err := newSink(ctx, rd.plans, req.PartitionBy, fs)
 	if err != nil {
 		return stats, err
 	}
 	stopProgress := startProgress(ctx, sk, progress)
-	err = s.tx(ctx, func(conn *pgx.Conn) error {
-		if err := s.lockTable(ctx, conn, req.Source); err != nil {
-			return err
-		}
-		warnings, err := s.checkColumns(ctx, conn, req.Source, req.Columns)
-		stats.Warnings = warnings
-		if err != nil {
-			return err
-		}
-		switch d.ExtractMethod() {
-		case source.ExtractCopyBinary:
-			return s.copyOut(ctx, conn, query, sk)
-		case source.ExtractCursor:
-			return s.cursorOut(ctx, conn, query, sk)
-		}
-		return fmt.Errorf("unknown extract method %d", d.ExtractMethod())
-	})
+	stats.Warnings, err = s.read(ctx, req, rd, sk)
 	stopProgress()
 	if err != nil {
 		sk.abort()
 		fs.Abort()
-		return stats, whereError(err, where)
+		return stats, err
 	}
 	if err := sk.finish(); err != nil {
 		fs.Abort()
@@ -106,6 +71,69 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 		progress(stats.Rows, sk.bytes.Load())
 	}
 	return stats, nil
+}
+
+// readPlan is what Extract reads for a request: the column plans, the filter as
+// configured (for whereError) and the extraction query (partition range, filter and
+// watermark window).
+type readPlan struct {
+	plans []source.ColumnPlan
+	where string
+	query string
+}
+
+// prepareRead plans Extract's read of req without touching the source. Extract and
+// the streamed ChecksumPartition share it, so both read the same rows as the same
+// values.
+func (s *Source) prepareRead(req source.ExtractRequest) (readPlan, error) {
+	d := s.Dialect
+	plans := make([]source.ColumnPlan, len(req.Columns))
+	for i, c := range req.Columns {
+		p, err := d.PlanColumn(c)
+		if err != nil {
+			return readPlan{}, fmt.Errorf("%w: %v", source.ErrConfig, err)
+		}
+		plans[i] = p
+	}
+	keys, err := source.KeyColumns(req.Columns, req.PartitionBy)
+	if err != nil {
+		return readPlan{}, err
+	}
+	where := source.Where(req.Table)
+	if err := source.CheckWhere(where); err != nil {
+		return readPlan{}, err
+	}
+	sqlWhere, err := s.windowWhere(where, req.Columns, req.Window) // the filter and a watermark window
+	if err != nil {
+		return readPlan{}, err
+	}
+	return readPlan{plans: plans, where: where, query: d.ExtractSQL(req.Source, plans, keys, req.Partition, sqlWhere)}, nil
+}
+
+// read runs rd's query into sk in the dialect's read-only transaction, after locking
+// the table against ALTER TABLE and checking its columns against req's (checkColumns:
+// its warnings are returned, with or without an error). The caller finishes or aborts
+// sk.
+func (s *Source) read(ctx context.Context, req source.ExtractRequest, rd readPlan, sk *sink) (warnings []string, err error) {
+	d := s.Dialect
+	err = s.tx(ctx, func(conn *pgx.Conn) error {
+		if err := s.lockTable(ctx, conn, req.Source); err != nil {
+			return err
+		}
+		var err error
+		warnings, err = s.checkColumns(ctx, conn, req.Source, req.Columns)
+		if err != nil {
+			return err
+		}
+		switch d.ExtractMethod() {
+		case source.ExtractCopyBinary:
+			return s.copyOut(ctx, conn, rd.query, sk)
+		case source.ExtractCursor:
+			return s.cursorOut(ctx, conn, rd.query, sk)
+		}
+		return fmt.Errorf("unknown extract method %d", d.ExtractMethod())
+	})
+	return warnings, whereError(err, rd.where)
 }
 
 func (s *Source) copyOut(ctx context.Context, conn *pgx.Conn, query string, sk *sink) error {

@@ -23,7 +23,7 @@ func OpenWith(d Dialect) source.Opener {
 		if err != nil {
 			return nil, err
 		}
-		return &Source{Pool: pool, Dialect: d, Writer: o.Parquet}, nil
+		return &Source{Pool: pool, Dialect: d, Writer: o.Parquet, ChecksumMethod: conn.ChecksumMethod}, nil
 	}
 }
 

@@ -35,6 +35,11 @@ type Source struct {
 	Pool    *pgxpool.Pool
 	Dialect Dialect
 	Writer  parquetx.Options
+	// ChecksumMethod is how ChecksumPartition computes a PostgreSQL source's checksum:
+	// "" or config.ChecksumMethodStream streams the rows through the worker,
+	// config.ChecksumMethodSQL computes it in SQL on the source (the worker TOML's
+	// checksum_method).
+	ChecksumMethod string
 }
 
 // SessionSQL implements Dialect for PostgreSQL.
