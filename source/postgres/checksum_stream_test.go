@@ -153,3 +153,45 @@ func TestChecksumStreamRefusesDriftAndBadFilter(t *testing.T) {
 		t.Errorf("after a type change: checksum %q, error %v; want the drift named", sum, err)
 	}
 }
+
+// The worker TOML's checksum_method reaches the Source the opener builds, and both
+// methods give the same checksum through it. A filter that changes DateStyle tells
+// which one ran: the SQL form's dates depend on it and it fails naming DateStyle; the
+// stream reads dates in binary and does not depend on it.
+func TestOpenPassesChecksumMethod(t *testing.T) {
+	_, pool := newTestSource(t, extremeDDL)
+	cc := pool.Config().ConnConfig
+	var sums []string
+	for _, m := range []string{"", config.ChecksumMethodStream, config.ChecksumMethodSQL} {
+		conn := &config.SourceConnection{Username: cc.User, Password: cc.Password, Database: cc.Database, Host: cc.Host, Port: int(cc.Port), SSLMode: "disable", ChecksumMethod: m}
+		opened, err := OpenWith(NewDialect())(ctxT(t), conn, source.OpenOptions{MaxConns: 2})
+		if err != nil {
+			t.Fatalf("open with checksum_method %q: %v", m, err)
+		}
+		s := opened.(*Source)
+		if s.ChecksumMethod != m {
+			t.Errorf("checksum_method %q: the source has %q", m, s.ChecksumMethod)
+		}
+		tc := tableConfig("ext", "id")
+		info, err := s.Introspect(ctxT(t), tc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, rows, err := s.ChecksumPartition(ctxT(t), extractRequest(info, tc, migration.Partition{Number: 1}))
+		filter := "set_config('DateStyle', 'SQL, DMY', true) <> ''"
+		ftc := tc
+		ftc.WhereClauseCriteria = &filter
+		_, _, ferr := s.ChecksumPartition(ctxT(t), extractRequest(info, ftc, migration.Partition{Number: 1}))
+		s.Close()
+		if sqlRan := ferr != nil && strings.Contains(ferr.Error(), "DateStyle"); sqlRan != (m == config.ChecksumMethodSQL) || (!sqlRan && ferr != nil) {
+			t.Errorf("checksum_method %q with a DateStyle-changing filter: %v", m, ferr)
+		}
+		if err != nil || rows != 7 {
+			t.Fatalf("checksum_method %q: %v (%d rows)", m, err, rows)
+		}
+		sums = append(sums, sum)
+	}
+	if sums[0] != sums[1] || sums[1] != sums[2] {
+		t.Errorf("checksums by method (default, stream, sql): %v", sums)
+	}
+}
