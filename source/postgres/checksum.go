@@ -63,9 +63,9 @@ func (s *Source) ChecksumPartition(ctx context.Context, req source.ExtractReques
 // ChecksumPartitionSQL computes the partition checksum of docs/checksums.md in SQL on
 // the source, over the rows Extract would read (same column plans, partition range and
 // filter, in one read-only snapshot): equal to the checksum Extract returns for the
-// same data, without moving any row, for about five times the CPU on the source's
-// backend (md5 and the canonical text in SQL) that the streamed checksum costs the
-// worker. PostgreSQL only: the SQL uses float8send and bit casts, which Redshift
+// same data, without moving any row, for about 2.7 times the backend CPU of the
+// streamed form (md5 and the canonical text in SQL, against a plain COPY), which
+// spends its CPU on the worker instead (docs/checksums.md). PostgreSQL only: the SQL uses float8send and bit casts, which Redshift
 // lacks. It reads no watermark window: the re-sync and validation that ask for a
 // source checksum never set one.
 func (s *Source) ChecksumPartitionSQL(ctx context.Context, req source.ExtractRequest) (string, int64, error) {
