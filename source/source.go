@@ -117,9 +117,11 @@ type WatermarkResult struct {
 }
 
 // Checksummer is implemented by the sources that compute the partition checksum of
-// docs/checksums.md in SQL on the source (computation 3: re-sync by checksum and
-// validation level 3 use it; the extractor's checksum needs no second scan). The
-// result must equal ExtractStats.Checksum for the same rows.
+// docs/checksums.md without loading anything (computation 3: re-sync by checksum and
+// validation level 3 use it; the extractor's checksum needs no second scan): in SQL
+// on the source (SQL Server, Redshift, PostgreSQL with checksum_method = "sql") or by
+// streaming the range through the worker (PostgreSQL's default). The result must
+// equal ExtractStats.Checksum for the same rows.
 type Checksummer interface {
 	// ChecksumPartition returns the checksum and row count of the rows Extract would
 	// read for req (its partition range and the table's filter).

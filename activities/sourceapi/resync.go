@@ -5,8 +5,8 @@ import (
 	"github.com/snowmigrate/snowmigrate/migration"
 )
 
-// ChecksumPartitionName computes a partition's value checksum in SQL on the source
-// (docs/checksums.md, computation 3): re-sync by checksum compares it with the
+// ChecksumPartitionName computes a partition's value checksum on the source side,
+// without loading it (docs/checksums.md, computation 3): re-sync by checksum compares it with the
 // baseline the last completed run recorded and moves the partition only when they
 // differ.
 const ChecksumPartitionName = "SourceChecksumPartition"

@@ -12,8 +12,8 @@ import (
 )
 
 // ChecksumPartition implements sourceapi.ChecksumPartitionName: the partition's value
-// checksum computed in SQL on the source (source.Checksummer), over the rows Extract
-// would read. A source whose dialect has no Checksummer fails the table before
+// checksum computed by the source (source.Checksummer: in SQL, or streamed through
+// this worker for PostgreSQL), over the rows Extract would read. A source whose dialect has no Checksummer fails the table before
 // anything moves, naming the platform: checksum re-sync cannot work there.
 func (a *Activities) ChecksumPartition(ctx context.Context, in sourceapi.ChecksumPartitionInput) (sourceapi.ChecksumPartitionResult, error) {
 	if err := a.checkPlatform(in.Platform); err != nil {

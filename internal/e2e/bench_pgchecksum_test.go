@@ -58,7 +58,7 @@ func BenchmarkPGChecksumSerial(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		cpu0, t0 := procCPU(b, pid), time.Now()
-		_, n, err := src.ChecksumPartition(ctx, req)
+		_, n, err := src.ChecksumPartitionSQL(ctx, req)
 		wall, cpu := time.Since(t0).Seconds(), procCPU(b, pid)-cpu0
 		if err != nil || n != int64(rows) {
 			b.Fatalf("source checksum: %v (%d rows)", err, n)
