@@ -185,6 +185,13 @@ func fieldText(c migration.Column) (text string, strict bool, err error) {
 // dependence on how Snowflake displays a scaled number): the sign, the integer part and
 // the fraction times 10^s, zero-padded to s digits. Every step is exact NUMBER
 // arithmetic (10^s is an integer literal, not POWER, which returns FLOAT).
+//
+// Snowflake multiplies the operands' scaled integers, which must fit in 38 digits: the
+// fraction (below 10^s as a scaled integer) times 10^s fits only for s ≤ 19. A larger
+// scale (NUMBER(38,20) and up: an unconstrained PostgreSQL numeric with many decimals,
+// SQL Server's decimal(38,20)) overflowed ("Numeric value out of range") and failed the
+// partition's verify: its fraction is printed in chunks of at most 18 digits instead
+// (fractionChunks).
 func numberText(q string, t SQLType) string {
 	scale := 0
 	if len(t.Args) > 1 {
@@ -194,8 +201,45 @@ func numberText(q string, t SQLType) string {
 		return "TO_VARCHAR(" + q + ")"
 	}
 	a := "ABS(" + q + ")"
+	head := "IFF(" + q + " < 0, '-', '') || TO_VARCHAR(TRUNC(" + a + ")::NUMBER(38,0)) || '.' || "
+	if scale > maxOneStepScale {
+		return head + fractionChunks(a, scale)
+	}
 	pow := "1" + strings.Repeat("0", scale)
-	return "IFF(" + q + " < 0, '-', '') || TO_VARCHAR(TRUNC(" + a + ")::NUMBER(38,0)) || '.' || LPAD(TO_VARCHAR(((" + a + " - TRUNC(" + a + ")) * " + pow + ")::NUMBER(38,0)), " + strconv.Itoa(scale) + ", '0')"
+	return head + "LPAD(TO_VARCHAR(((" + a + " - TRUNC(" + a + ")) * " + pow + ")::NUMBER(38,0)), " + strconv.Itoa(scale) + ", '0')"
+}
+
+// maxOneStepScale is the largest scale whose fraction times 10^s stays within 38
+// digits as a scaled integer (10^19 · 10^19 = 10^38).
+const maxOneStepScale = 19
+
+// fractionChunks prints the s fraction digits of a (non-negative, scale s > 19) as
+// chunks of at most 18 digits, each with integer texts only and no intermediate above
+// 38 digits: chunk (e0, e1] is T(e1) − T(e0), where T(e) is a truncated to e decimals
+// (GREATEST(ROUND(a − 5·10^−(e+1), e), 0): rounding half away from zero of a value
+// half a unit below the cut gives the truncation exactly, since a has s > e decimals;
+// GREATEST keeps 0 from rounding to −10^−e), which is below 10^−e0; times 10^e0 it is below 1 (scaled integer below 10^s); cast to
+// NUMBER(38, e1 − e0) exactly (its digits beyond e1 − e0 are zeros); times 10^(e1 − e0)
+// it is the chunk's integer, below 10^18.
+func fractionChunks(a string, scale int) string {
+	trunc := func(e int) string {
+		switch {
+		case e == 0:
+			return "TRUNC(" + a + ")"
+		case e >= scale:
+			return a
+		}
+		return "GREATEST(ROUND(" + a + " - 0." + strings.Repeat("0", e) + "5, " + strconv.Itoa(e) + "), 0)"
+	}
+	const chunk = 18
+	var parts []string
+	for e0 := 0; e0 < scale; e0 += chunk {
+		e1 := min(e0+chunk, scale)
+		w := strconv.Itoa(e1 - e0)
+		parts = append(parts, "LPAD(TO_VARCHAR((CAST(("+trunc(e1)+" - "+trunc(e0)+") * 1"+strings.Repeat("0", e0)+
+			" AS NUMBER(38,"+w+")) * 1"+strings.Repeat("0", e1-e0)+")::NUMBER(38,0)), "+w+", '0')")
+	}
+	return strings.Join(parts, " || ")
 }
 
 // floatText is the exact m·2^k text of a FLOAT (docs/checksums.md). e = FLOOR(LOG(2,

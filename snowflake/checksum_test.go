@@ -14,6 +14,13 @@ func TestGoldenChecksum(t *testing.T) {
 		migration.Column{SourceName: "ltz", TargetName: "LTZ", TargetType: "TIMESTAMP_LTZ(6)", Nullable: true})
 	golden(t, "checksum_range", m(ChecksumRangeSQL(target, cols, []int{4, 0}, migration.Partition{Number: 3, Lower: []string{"2024-01-01", "5"}, Upper: []string{"2024-02-01", "17"}})))
 	golden(t, "checksum_null_keys", m(ChecksumRangeSQL(target, allCols[:2], []int{0}, migration.Partition{Number: 0, NullKeys: true})))
+	// Scales above 19 print their fraction in chunks (one multiplication by 10^s would
+	// overflow 38 digits); 19 is the largest one-step scale.
+	wide := []migration.Column{allCols[0],
+		{SourceName: "s19", TargetName: "S19", TargetType: "NUMBER(38,19)", Nullable: true},
+		{SourceName: "s20", TargetName: "S20", TargetType: "NUMBER(38,20)", Nullable: true},
+		{SourceName: "s37", TargetName: "S37", TargetType: "NUMBER(38,37)", Nullable: true}}
+	golden(t, "checksum_wide_scale", m(ChecksumRangeSQL(target, wide, []int{0}, migration.Partition{Number: 1})))
 	golden(t, "row_hashes", m(RowHashesSQL(target, allCols[:3], []int{1, 0}, migration.Partition{Number: 1, Upper: []string{"O'Brien \\ co", "7"}})))
 	low, high := "2025-01-02 03:04:05.000000", "2025-02-01 00:00:00.000000"
 	win := &migration.WatermarkWindow{Column: "ts", Low: &low, High: &high}

@@ -24,22 +24,24 @@ import (
 
 // One row per partition (id = partition number), every type the PostgreSQL mapping
 // writes, edge values included: NULL next to ”, padding, NaN/±inf/-0/subnormal
-// floats, the ends of the date range, instants with offsets.
+// floats, the ends of the date range, instants with offsets, numerics of scale 20 and
+// 37 (Snowflake's checksum prints their fraction in chunks: one step overflows).
 const crossDDL = `CREATE TABLE public.every_type (
   id integer PRIMARY KEY,
   i2 smallint, i8 bigint, n12 numeric(12,2), n30 numeric(30,5), nfree numeric,
   r real, d double precision,
   t text, vc varchar(10), ch char(5), b bytea, flag boolean,
   dt date, tm time, ts timestamp, tstz timestamptz,
-  jb jsonb, u uuid, iv interval, arr integer[]
+  jb jsonb, u uuid, iv interval, arr integer[],
+  n38s20 numeric(38,20), n38s37 numeric(38,37)
 );
 INSERT INTO public.every_type VALUES
- (1, 32767, 9223372036854775807, 1234567890.12, 1234567890123456789012345.12345, 12345.678901, 1.5, 0.1, 'hello', 'ten chars!', 'ab', '\x00ff10', true, '2024-02-29', '23:59:59.999999', '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.123456+05:30', '{"a": [1, 2], "b": null}', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '1 year 2 mons', '{1,NULL,3}'),
- (2, -32768, -9223372036854775808, -0.01, -0.00001, -0.5, 'Infinity', '-Infinity', '', '', '', '', false, '1969-12-31', '00:00:00', '1900-01-01 00:00:00', '1960-06-15 12:00:00.000001+00', 'null', '00000000-0000-0000-0000-000000000000', '-1 day', '{}'),
- (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
- (4, 0, 0, 0, 0, 0, '-Infinity', 1e308, 'ünïcödé ☃ a|b\c', 'a''b"c', 'x    ', '\x', NULL, '0001-01-01', '12:34:56', '9999-12-31 23:59:59.999999', '0001-01-01 00:00:00+00', '"str"', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '00:00:00', '{{1,2},{3,4}}'),
- (5, 1, 2, 99.99, 3.14159, 2.5, 'NaN', 5e-324, 'truncate me', 'short', 'pad', '\xdeadbeef', true, '2000-01-01', '08:00:00.5', '2000-01-01 00:00:00', '2000-01-01 00:00:00-08', '[1, 2.50, "x"]', NULL, NULL, NULL),
- (6, 7, 8, 0.5, 0.5, 0.5, -0.0, -2.2250738585072014e-308, '', 'e', '', '\x01', false, '2024-07-01', '00:00:00.000001', '2024-07-01 12:00:00', '2024-07-01 12:00:00+02', '{}', NULL, NULL, NULL)`
+ (1, 32767, 9223372036854775807, 1234567890.12, 1234567890123456789012345.12345, 12345.678901, 1.5, 0.1, 'hello', 'ten chars!', 'ab', '\x00ff10', true, '2024-02-29', '23:59:59.999999', '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.123456+05:30', '{"a": [1, 2], "b": null}', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '1 year 2 mons', '{1,NULL,3}', 123456789012345678.12345678901234567891, 0.1234567890123456789012345678901234567),
+ (2, -32768, -9223372036854775808, -0.01, -0.00001, -0.5, 'Infinity', '-Infinity', '', '', '', '', false, '1969-12-31', '00:00:00', '1900-01-01 00:00:00', '1960-06-15 12:00:00.000001+00', 'null', '00000000-0000-0000-0000-000000000000', '-1 day', '{}', -0.00000000000000000001, -0.0000000000000000000000000000000000001),
+ (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+ (4, 0, 0, 0, 0, 0, '-Infinity', 1e308, 'ünïcödé ☃ a|b\c', 'a''b"c', 'x    ', '\x', NULL, '0001-01-01', '12:34:56', '9999-12-31 23:59:59.999999', '0001-01-01 00:00:00+00', '"str"', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '00:00:00', '{{1,2},{3,4}}', 0, 0),
+ (5, 1, 2, 99.99, 3.14159, 2.5, 'NaN', 5e-324, 'truncate me', 'short', 'pad', '\xdeadbeef', true, '2000-01-01', '08:00:00.5', '2000-01-01 00:00:00', '2000-01-01 00:00:00-08', '[1, 2.50, "x"]', NULL, NULL, NULL, -999999999999999999.99999999999999999999, 0.5),
+ (6, 7, 8, 0.5, 0.5, 0.5, -0.0, -2.2250738585072014e-308, '', 'e', '', '\x01', false, '2024-07-01', '00:00:00.000001', '2024-07-01 12:00:00', '2024-07-01 12:00:00+02', '{}', NULL, NULL, NULL, 999999999999999999.00000000000000000009, -0.9999999999999999999999999999999999999)`
 
 const crossRows = 6
 
