@@ -127,3 +127,14 @@ type Checksummer interface {
 	// read for req (its partition range and the table's filter).
 	ChecksumPartition(ctx context.Context, req ExtractRequest) (string, int64, error)
 }
+
+// SQLChecksummer is implemented by the sources whose ChecksumPartition may read the
+// rows through the worker (PostgreSQL's default, checksum_method = "stream"): their
+// ChecksumPartitionSQL computes the same checksum in SQL, from the database's own
+// values. Validation level 3 prefers it: a checksum streamed through the extractor's
+// decoding would agree with a target loaded from that same decoding, so it could not
+// witness a decoding error; the database's own computation can. (Re-sync by checksum
+// compares a range with its own earlier checksum, where the cheaper stream suffices.)
+type SQLChecksummer interface {
+	ChecksumPartitionSQL(ctx context.Context, req ExtractRequest) (string, int64, error)
+}

@@ -37,7 +37,8 @@ func (a *Activities) ProfileColumns(ctx context.Context, in sourceapi.ProfileCol
 }
 
 // ChecksumPartitions implements sourceapi.ChecksumPartitionsName (validation level
-// 3): the partition checksum of docs/checksums.md in SQL on the source, one partition
+// 3): the partition checksum of docs/checksums.md in SQL on the source (also for
+// PostgreSQL, whose re-sync checksum streams: source.SQLChecksummer), one partition
 // after the other (the page is the unit of parallelism: the workflow runs several
 // pages at once), with the statement that shows each partition's rows.
 func (a *Activities) ChecksumPartitions(ctx context.Context, in sourceapi.ChecksumPartitionsInput) (sourceapi.ChecksumPartitionsResult, error) {
@@ -48,6 +49,10 @@ func (a *Activities) ChecksumPartitions(ctx context.Context, in sourceapi.Checks
 	if !ok {
 		return sourceapi.ChecksumPartitionsResult{Unsupported: "row checksums (validation level 3) are not supported for " + a.src.Platform() + " yet"}, nil
 	}
+	checksum := cs.ChecksumPartition
+	if sc, ok := a.src.(source.SQLChecksummer); ok {
+		checksum = sc.ChecksumPartitionSQL // independent of the extractor (source.SQLChecksummer)
+	}
 	prof, _ := a.src.(source.Profiler)
 	var done atomic.Int64
 	stop := keepAlive(ctx, func() Progress { return Progress{Rows: done.Load()} })
@@ -55,7 +60,7 @@ func (a *Activities) ChecksumPartitions(ctx context.Context, in sourceapi.Checks
 	var res sourceapi.ChecksumPartitionsResult
 	for _, p := range in.Partitions {
 		req := source.ExtractRequest{Table: in.Table, TableShape: in.TableShape, Partition: p}
-		sum, rows, err := cs.ChecksumPartition(ctx, req)
+		sum, rows, err := checksum(ctx, req)
 		if err != nil {
 			if u := unsupported(err); u != "" {
 				return sourceapi.ChecksumPartitionsResult{Unsupported: u}, nil

@@ -98,3 +98,23 @@ func TestValidationActivities(t *testing.T) {
 		t.Fatalf("another platform's work accepted: %v", err)
 	}
 }
+
+// sqlValidatingSource streams its re-sync checksum (ChecksumPartition) and has a SQL
+// form (ChecksumPartitionSQL), as PostgreSQL does.
+type sqlValidatingSource struct{ validatingSource }
+
+func (sqlValidatingSource) ChecksumPartitionSQL(_ context.Context, req source.ExtractRequest) (string, int64, error) {
+	return fmt.Sprintf("v1:%d:1:1", req.Partition.Number), int64(req.Partition.Number), nil
+}
+
+// Validation level 3 takes the SQL form where a source has one: a checksum streamed
+// through the extractor's decoding could not witness a decoding error.
+func TestValidationChecksumPrefersSQL(t *testing.T) {
+	a := &Activities{src: sqlValidatingSource{}}
+	shape := migration.TableShape{Columns: []migration.Column{{SourceName: "id", TargetName: "ID", TargetType: "NUMBER(10,0)"}}}
+	c, err := a.ChecksumPartitions(context.Background(), sourceapi.ChecksumPartitionsInput{Platform: config.PlatformRedshift, TableShape: shape,
+		Partitions: []migration.Partition{{Number: 3}}})
+	if err != nil || len(c.Checksums) != 1 || c.Checksums[0].Checksum != "v1:3:1:1" {
+		t.Fatalf("validation with a SQL checksum: %+v %v, want the SQL form v1:3:1:1", c, err)
+	}
+}

@@ -13,7 +13,10 @@ import (
 	"github.com/snowmigrate/snowmigrate/source/parquetx"
 )
 
-var _ source.Checksummer = (*Source)(nil)
+var (
+	_ source.Checksummer    = (*Source)(nil)
+	_ source.SQLChecksummer = (*Source)(nil)
+)
 
 // ChecksumPartition computes the partition checksum of docs/checksums.md over the rows
 // Extract would read. By default (ChecksumMethod "" or "stream") it runs Extract's

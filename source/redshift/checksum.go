@@ -12,7 +12,16 @@ import (
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
-var _ source.Checksummer = (*Source)(nil)
+var (
+	_ source.Checksummer    = (*Source)(nil)
+	_ source.SQLChecksummer = (*Source)(nil)
+)
+
+// ChecksumPartitionSQL is ChecksumPartition: Redshift's checksum is always computed in
+// SQL. It overrides the embedded PostgreSQL source's, whose SQL Redshift lacks.
+func (s *Source) ChecksumPartitionSQL(ctx context.Context, req source.ExtractRequest) (string, int64, error) {
+	return s.ChecksumPartition(ctx, req)
+}
 
 // ChecksumPartition computes the partition checksum of docs/checksums.md in SQL on
 // Redshift, over the rows Extract would read (same SELECT expressions, partition range
