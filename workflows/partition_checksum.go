@@ -72,6 +72,9 @@ func (r *partitionRun) loadResync(ctx workflow.Context, action string) error {
 			StagePrefix: r.stage, Files: r.up.Files, RowsExtracted: r.ex.Rows, Bytes: r.ex.Bytes,
 		},
 		PartitionBy: t.st.Intro.PartitionBy, Checksum: r.ex.Checksum, Action: action,
+		// A first run emptied the table (PrepareTarget with sync none): no DELETE, so
+		// that its partitions' loads do not queue on the table's lock.
+		RangeEmpty: !t.st.Checksum.rerun(),
 	}).Get(ctx, &res)
 	r.ld = snowflakeapi.LoadPartitionResult{RowsLoaded: res.RowsLoaded, AlreadyLoaded: res.AlreadyLoaded}
 	if err == nil {

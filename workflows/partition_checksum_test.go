@@ -184,8 +184,9 @@ func TestChecksumFirstRunIsAFullLoadRecordingBaselines(t *testing.T) {
 	}
 	for _, r := range w.replaces {
 		_, want := w.sumOf(r.TableKey, r.Partition)
-		if r.Action != snowflakeapi.SyncActionLoaded || r.Checksum != want || len(r.PartitionBy) != 1 {
-			t.Errorf("partition %d replaced with action %s, checksum %q (want %q), partitionBy %v", r.Partition.Number, r.Action, r.Checksum, want, r.PartitionBy)
+		if r.Action != snowflakeapi.SyncActionLoaded || r.Checksum != want || len(r.PartitionBy) != 1 || !r.RangeEmpty {
+			t.Errorf("partition %d replaced with action %s, checksum %q (want %q), partitionBy %v, range empty %v (want true: the first run emptied the table)",
+				r.Partition.Number, r.Action, r.Checksum, want, r.PartitionBy, r.RangeEmpty)
 		}
 	}
 }
@@ -227,6 +228,9 @@ func TestChecksumRerunSkipsUnchangedAndReplacesChanged(t *testing.T) {
 	actions := map[int]string{}
 	for _, r := range w.replaces {
 		actions[rangeIndex(w.table(r.TableKey), r.Partition)] = r.Action
+		if r.RangeEmpty { // a re-run's ranges hold the last run's rows (or a failed run's)
+			t.Errorf("re-run partition %d replaced without its DELETE", r.Partition.Number)
+		}
 	}
 	// Range 0 is the NULL-key partition the stored plan lacked: planned as new, it
 	// replaces whatever NULL-key rows the target holds with the source's (none here).

@@ -44,6 +44,12 @@ type LoadResyncPartitionInput struct {
 	PartitionBy []int  `json:"partitionBy"`
 	Checksum    string `json:"checksum"` // the extractor's checksum of the rows staged
 	Action      string `json:"action"`
+	// RangeEmpty says that this migration run emptied the target (a table's first,
+	// full, run: PrepareTarget truncated it once), so the range holds nothing but what
+	// an earlier attempt of this partition committed, which the marker finds: the
+	// DELETE is skipped. A DELETE holds the table's lock until COMMIT, COPY included,
+	// so with it every partition of a first run loaded one after the other.
+	RangeEmpty bool `json:"rangeEmpty,omitempty"`
 }
 
 // LoadResyncPartitionResult reports rows copied and target rows the replace removed.

@@ -101,7 +101,8 @@ func (a *Activities) RecordResyncSkip(ctx context.Context, in snowflakeapi.Recor
 //	(autocommit) make sure the partition's metadata row exists, status LOADING
 //	BEGIN TRANSACTION NAME <LoadTxnName>
 //	  SELECT ... LOADED_AT               → already loaded: COMMIT, return the stored count
-//	  DELETE FROM target WHERE <range>   → what the range held (old versions, deleted keys)
+//	  DELETE FROM target WHERE <range>   → what the range held (old versions, deleted keys;
+//	                                       not on a first run: RangeEmpty)
 //	  COPY INTO target ...               → the range as the source holds it now
 //	  UPDATE ... SET LOADED_AT ...       → the marker (must touch 1 row)
 //	  UPDATE ... SET SOURCE_CHECKSUM, SYNC_ACTION, ROWS_DELETED  → the new baseline
@@ -115,9 +116,12 @@ func (a *Activities) LoadResyncPartition(ctx context.Context, in snowflakeapi.Lo
 	bad := func(err error) (snowflakeapi.LoadResyncPartitionResult, error) {
 		return snowflakeapi.LoadResyncPartitionResult{}, temporal.NewNonRetryableApplicationError(where+": "+err.Error(), migration.ErrTypeConfig, err)
 	}
-	del, err := snowflake.DeleteRangeSQL(in.Target, in.Columns, in.PartitionBy, in.Partition)
-	if err != nil {
-		return bad(err)
+	del := "" // in.RangeEmpty: nothing to delete, and no table lock held across the COPY
+	if !in.RangeEmpty {
+		var err error
+		if del, err = snowflake.DeleteRangeSQL(in.Target, in.Columns, in.PartitionBy, in.Partition); err != nil {
+			return bad(err)
+		}
 	}
 	db, err := a.db(ctx, in.ConnectionName)
 	if err != nil {
@@ -201,11 +205,13 @@ func (a *Activities) resyncLoadOnce(ctx context.Context, db *sql.DB, in snowflak
 		return snowflakeapi.LoadResyncPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
 	}
 	var res snowflakeapi.LoadResyncPartitionResult
-	r, err := a.exec(ctx, conn, "delete the key range of "+where, st.delete)
-	if err != nil {
-		return none, false, err
+	if st.delete != "" {
+		r, err := a.exec(ctx, conn, "delete the key range of "+where, st.delete)
+		if err != nil {
+			return none, false, err
+		}
+		res.RowsDeleted, _ = r.RowsAffected()
 	}
-	res.RowsDeleted, _ = r.RowsAffected()
 	loadedRows := int64(0)
 	if st.copy != "" {
 		var files int
@@ -226,7 +232,7 @@ func (a *Activities) resyncLoadOnce(ctx context.Context, db *sql.DB, in snowflak
 	}
 	mark := snowflake.MarkLoadedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n,
 		in.RowsExtracted, loadedRows, in.Bytes, attempt(ctx), a.now(), txnID.String)
-	r, err = a.exec(ctx, conn, "record "+where+" as loaded", mark)
+	r, err := a.exec(ctx, conn, "record "+where+" as loaded", mark)
 	if err != nil {
 		return none, false, err
 	}
