@@ -47,6 +47,9 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 # given is absolute.
 as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
+# The dev server's single history shard reads its transfer queue (every activity and
+# workflow task on its way to a worker) at most 20 times a second by default: past a
+# burst, each task waited up to 50 ms (docs/performance.md, "Temporal task dispatch").
 start_temporal() {
   if running temporal; then return 0; fi
   if listening "$TEMPORAL_PORT"; then
@@ -55,6 +58,7 @@ start_temporal() {
   log "starting Temporal dev server (gRPC :$TEMPORAL_PORT, Web UI http://localhost:$TEMPORAL_UI_PORT)"
   start temporal temporal server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$LOCAL/temporal.db" --log-level error \
+    --dynamic-config-value history.transferProcessorMaxPollRPS=1000 \
     --search-attribute MigrationName=Keyword --search-attribute SourcePlatform=Keyword --search-attribute MigrationTable=Keyword
   wait_port "$TEMPORAL_PORT" temporal 90
 }

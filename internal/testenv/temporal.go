@@ -30,6 +30,15 @@ var (
 // SearchAttributes are registered at start (the workers also register them when missing).
 var SearchAttributes = []string{"MigrationName=Keyword", "SourcePlatform=Keyword", "MigrationTable=Keyword"}
 
+// DevServerDynamicConfig are the dev server's --dynamic-config-value settings (the same
+// as scripts/lib.sh's). The dev server has one history shard, whose transfer queue
+// (activity and workflow tasks, child starts on their way to matching) is read at most
+// history.transferProcessorMaxPollRPS = 20 times a second by default, about once per new
+// task: past a burst of 20 reads, every task of every workflow waited for the next 50 ms
+// tick (40-50 ms from ActivityTaskScheduled to ActivityTaskStarted and from
+// WorkflowTaskScheduled to WorkflowTaskStarted, ~35 % of a 1 s table re-sync).
+var DevServerDynamicConfig = []string{"history.transferProcessorMaxPollRPS=1000"}
+
 // TemporalBinary finds the temporal CLI: $TEMPORAL_BIN, PATH, then ~/go/bin.
 func TemporalBinary() string {
 	home, _ := os.UserHomeDir()
@@ -72,6 +81,9 @@ func startTemporal(bin string) (*TemporalServer, error) {
 			"--headless", "--log-level", "error"}
 		for _, sa := range SearchAttributes {
 			args = append(args, "--search-attribute", sa)
+		}
+		for _, kv := range DevServerDynamicConfig {
+			args = append(args, "--dynamic-config-value", kv)
 		}
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = dir // so that SweepStale sees the directory in use
