@@ -65,6 +65,33 @@ func TestComposeFileDescribesTheStack(t *testing.T) {
 			}
 		}
 	}
+	// The Temporal server's dynamic configuration: the file it names is the one mounted,
+	// and it raises the transfer queue's read rate (docs/performance.md).
+	tmp := c.Services["temporal"]
+	dyn := tmp.Environment["DYNAMIC_CONFIG_FILE_PATH"]
+	mounted := ""
+	for _, v := range tmp.Volumes {
+		if parts := strings.Split(v, ":"); len(parts) >= 2 && parts[1] == "/etc/temporal/"+dyn {
+			mounted = parts[0]
+		}
+	}
+	if dyn == "" || mounted == "" {
+		t.Errorf("temporal: DYNAMIC_CONFIG_FILE_PATH %q is not a mounted file (volumes %v)", dyn, tmp.Volumes)
+	} else {
+		var dc map[string][]struct {
+			Value any `yaml:"value"`
+		}
+		b, err := os.ReadFile("../../" + strings.TrimPrefix(mounted, "./"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := yaml.Unmarshal(b, &dc); err != nil {
+			t.Fatalf("%s does not parse: %v", mounted, err)
+		}
+		if v := dc["history.transferProcessorMaxPollRPS"]; len(v) != 1 || v[0].Value != 1000 {
+			t.Errorf("%s: history.transferProcessorMaxPollRPS = %v, want one value 1000", mounted, v)
+		}
+	}
 	if got := c.Services["temporal-ui"].Ports; len(got) != 1 || !strings.HasSuffix(got[0], ":8080") {
 		t.Errorf("temporal-ui ports = %v", got)
 	}

@@ -188,6 +188,9 @@ func StartPrivateTemporal(t testing.TB, dbFile string) *PrivateTemporal {
 		for _, sa := range SearchAttributes {
 			args = append(args, "--search-attribute", sa)
 		}
+		for _, kv := range DevServerDynamicConfig {
+			args = append(args, "--dynamic-config-value", kv)
+		}
 		return exec.Command(bin, args...)
 	}}
 	t.Cleanup(func() { _ = pt.p.stop(syscall.SIGTERM, 10*time.Second) })
