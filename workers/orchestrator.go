@@ -7,14 +7,12 @@ import (
 	"os"
 
 	"github.com/urfave/cli/v2"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/snowflake"
+	"github.com/snowmigrate/snowmigrate/workers/register"
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
@@ -49,41 +47,12 @@ func orchestratorCommand() *cli.Command {
 			}
 			queue := workflows.OrchestratorQueue(c.String(flagTaskQueueBase), c.String(flagAffinity))
 			w := worker.New(tc, queue, worker.Options{})
-			registerOrchestrator(w, acts)
+			register.Orchestrator(w, acts)
 			logger.Info("orchestrator worker polling", "taskQueue", queue, "snowflakeHome", home,
 				"metadata", meta.Database+"."+meta.MigrationSchema)
 			return runUntilSignal(c.Context, logger, w)
 		},
 	}
-}
-
-// registerOrchestrator registers the workflows and Snowflake-side activities by their
-// contract names.
-func registerOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
-	r.RegisterWorkflowWithOptions(workflows.DataMigrationWorkflow, workflow.RegisterOptions{Name: workflows.DataMigrationWorkflowName})
-	r.RegisterWorkflowWithOptions(workflows.TableMigrationWorkflow, workflow.RegisterOptions{Name: workflows.TableMigrationWorkflowName})
-	for name, fn := range map[string]any{
-		snowflakeapi.EnsureMetadataName:   a.EnsureMetadata,
-		snowflakeapi.RecordWorkflowName:   a.RecordWorkflow,
-		snowflakeapi.PrepareTargetName:    a.PrepareTarget,
-		snowflakeapi.LoadPartitionName:    a.LoadPartition,
-		snowflakeapi.VerifyPartitionName:  a.VerifyPartition,
-		snowflakeapi.RecordTableName:      a.RecordTable,
-		snowflakeapi.RecordPartitionsName: a.RecordPartitions,
-		snowflakeapi.RecordWarningsName:   a.RecordWarnings,
-		snowflakeapi.ExternalStageURLName: a.ExternalStageURL, // extraction unload
-		// re-sync (docs/sync.md)
-		snowflakeapi.ReadSyncBaselineName:    a.ReadSyncBaseline,
-		snowflakeapi.ReadPartitionBoundsName: a.ReadPartitionBounds,
-		snowflakeapi.LoadSyncPartitionName:   a.LoadSyncPartition,
-		snowflakeapi.RecordSyncMarkName:      a.RecordSyncMark,
-	} {
-		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
-	}
-	// Each capability registers its own workflows and activities (one file each).
-	registerLocateOrchestrator(r, a)
-	registerValidationOrchestrator(r, a)
-	registerResyncOrchestrator(r, a)
 }
 
 // defaultName resolves an empty connection name to the orchestrator's default

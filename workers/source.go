@@ -17,6 +17,7 @@ import (
 	"github.com/snowmigrate/snowmigrate/snowflake"
 	"github.com/snowmigrate/snowmigrate/source"
 	_ "github.com/snowmigrate/snowmigrate/source/all" // every dialect, registered by name
+	"github.com/snowmigrate/snowmigrate/workers/register"
 	"github.com/snowmigrate/snowmigrate/workers/workdir"
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
@@ -108,9 +109,9 @@ func runSource(c *cli.Context) error {
 	shared.RegisterActivityWithOptions(trackExtract(wd, acts.Extract), activity.RegisterOptions{Name: sourceapi.ExtractName})
 	shared.RegisterActivityWithOptions(acts.Unload, activity.RegisterOptions{Name: sourceapi.UnloadName})
 	shared.RegisterActivityWithOptions(acts.RemoveUnloaded, activity.RegisterOptions{Name: sourceapi.RemoveUnloadedName})
-	registerLocateSource(shared, acts)     // register_locate.go
-	registerValidationSource(shared, acts) // register_validation.go
-	registerResyncSource(shared, acts)     // register_resync.go
+	register.LocateSource(shared, acts)     // register/locate.go
+	register.ValidationSource(shared, acts) // register/validation.go
+	register.ResyncSource(shared, acts)     // register/resync.go
 	// This host's queue: uploads of the files this process extracted.
 	own := worker.New(tc, hostQueue, worker.Options{MaxConcurrentActivityExecutionSize: parallel})
 	own.RegisterActivityWithOptions(trackUpload(wd, acts.Upload), activity.RegisterOptions{Name: sourceapi.UploadName})

@@ -13,12 +13,12 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/interceptor"
 	sdkworker "go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/snowflake"
+	"github.com/snowmigrate/snowmigrate/workers/register"
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
@@ -222,9 +222,10 @@ func TestChecksumMismatchLocatesTheDifferingRows(t *testing.T) {
 }
 
 // startInProcessOrchestrator runs the orchestrator's workflows and Snowflake-side
-// activities in the test process (as workers/orchestrator.go registers them), with the
-// second writer intercepting activities; stopped when the test ends.
-func startInProcessOrchestrator(t *testing.T, s *stack, w *secondWriter) {
+// activities in the test process, registered as the workers binary registers them
+// (workers/register), with w intercepting activities (a second writer); stopped when
+// the test ends.
+func startInProcessOrchestrator(t *testing.T, s *stack, w interceptor.WorkerInterceptor) {
 	t.Helper()
 	c := s.temporal.Client(t)
 	pool := snowflake.NewPool(func(name string) (snowflake.Connection, error) {
@@ -232,26 +233,8 @@ func startInProcessOrchestrator(t *testing.T, s *stack, w *secondWriter) {
 		return snowflake.Connection(conn), err
 	})
 	t.Cleanup(func() { _ = pool.Close() })
-	a := snowflakeside.New(pool, snowflake.MetadataLocation{})
 	wk := sdkworker.New(c, workflows.OrchestratorQueue(s.queue, ""), sdkworker.Options{Interceptors: []interceptor.WorkerInterceptor{w}})
-	wk.RegisterWorkflowWithOptions(workflows.DataMigrationWorkflow, workflow.RegisterOptions{Name: workflows.DataMigrationWorkflowName})
-	wk.RegisterWorkflowWithOptions(workflows.TableMigrationWorkflow, workflow.RegisterOptions{Name: workflows.TableMigrationWorkflowName})
-	wk.RegisterWorkflowWithOptions(workflows.LocateDifferences, workflow.RegisterOptions{Name: workflows.LocateDifferencesWorkflowName})
-	for name, fn := range map[string]any{
-		snowflakeapi.EnsureMetadataName:    a.EnsureMetadata,
-		snowflakeapi.RecordWorkflowName:    a.RecordWorkflow,
-		snowflakeapi.PrepareTargetName:     a.PrepareTarget,
-		snowflakeapi.LoadPartitionName:     a.LoadPartition,
-		snowflakeapi.VerifyPartitionName:   a.VerifyPartition,
-		snowflakeapi.RecordTableName:       a.RecordTable,
-		snowflakeapi.RecordPartitionsName:  a.RecordPartitions,
-		snowflakeapi.RecordWarningsName:    a.RecordWarnings,
-		snowflakeapi.BucketChecksumsName:   a.BucketChecksums,
-		snowflakeapi.BucketRowsName:        a.BucketRows,
-		snowflakeapi.RecordDifferencesName: a.RecordDifferences,
-	} {
-		wk.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
-	}
+	register.Orchestrator(wk, snowflakeside.New(pool, snowflake.MetadataLocation{}))
 	if err := wk.Start(); err != nil {
 		t.Fatal(err)
 	}

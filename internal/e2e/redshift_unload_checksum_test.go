@@ -10,19 +10,12 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/interceptor"
-	sdkworker "go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/checksum"
-	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/migration"
-	"github.com/snowmigrate/snowmigrate/snowflake"
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
@@ -173,7 +166,7 @@ func TestRedshiftUnloadMismatchIsLocated(t *testing.T) {
 		{8, `UPDATE ` + tbl + ` SET AMOUNT = ROUND(AMOUNT, 0) WHERE ID = 8`},
 		{23, `UPDATE ` + tbl + ` SET NOTE = 'note 23''' WHERE ID = 23`},
 	}}
-	startInProcessUnloadOrchestrator(t, s, w)
+	startInProcessOrchestrator(t, s, w)
 	toml := e.redshiftTOML("source1", fmt.Sprintf("username = %q\npassword = %q\n", e.rs.User, e.rs.Password))
 	s.startProcess("source1", "workers", "source", "--config", toml, "--task-queue-base", s.queue)
 	cfg := s.writeConfig("redshift-locate.json", fmt.Sprintf(`{
@@ -265,41 +258,4 @@ func TestRedshiftUnloadMismatchIsLocated(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("located differences:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-}
-
-// startInProcessUnloadOrchestrator is startInProcessOrchestrator (locate_test.go) with
-// the activity UNLOAD partitions also need (the external stage's URL).
-func startInProcessUnloadOrchestrator(t *testing.T, s *stack, w *secondWriter) {
-	t.Helper()
-	c := s.temporal.Client(t)
-	pool := snowflake.NewPool(func(name string) (snowflake.Connection, error) {
-		conn, err := config.LoadConnection(s.emu.SnowflakeHome(), name)
-		return snowflake.Connection(conn), err
-	})
-	t.Cleanup(func() { _ = pool.Close() })
-	a := snowflakeside.New(pool, snowflake.MetadataLocation{})
-	wk := sdkworker.New(c, workflows.OrchestratorQueue(s.queue, ""), sdkworker.Options{Interceptors: []interceptor.WorkerInterceptor{w}})
-	wk.RegisterWorkflowWithOptions(workflows.DataMigrationWorkflow, workflow.RegisterOptions{Name: workflows.DataMigrationWorkflowName})
-	wk.RegisterWorkflowWithOptions(workflows.TableMigrationWorkflow, workflow.RegisterOptions{Name: workflows.TableMigrationWorkflowName})
-	wk.RegisterWorkflowWithOptions(workflows.LocateDifferences, workflow.RegisterOptions{Name: workflows.LocateDifferencesWorkflowName})
-	for name, fn := range map[string]any{
-		snowflakeapi.EnsureMetadataName:    a.EnsureMetadata,
-		snowflakeapi.RecordWorkflowName:    a.RecordWorkflow,
-		snowflakeapi.PrepareTargetName:     a.PrepareTarget,
-		snowflakeapi.LoadPartitionName:     a.LoadPartition,
-		snowflakeapi.VerifyPartitionName:   a.VerifyPartition,
-		snowflakeapi.RecordTableName:       a.RecordTable,
-		snowflakeapi.RecordPartitionsName:  a.RecordPartitions,
-		snowflakeapi.RecordWarningsName:    a.RecordWarnings,
-		snowflakeapi.BucketChecksumsName:   a.BucketChecksums,
-		snowflakeapi.BucketRowsName:        a.BucketRows,
-		snowflakeapi.RecordDifferencesName: a.RecordDifferences,
-		snowflakeapi.ExternalStageURLName:  a.ExternalStageURL,
-	} {
-		wk.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
-	}
-	if err := wk.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(wk.Stop)
 }

@@ -15,13 +15,7 @@ import (
 	"go.temporal.io/sdk/interceptor"
 
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
-	"github.com/snowmigrate/snowmigrate/activities/snowflakeside"
-	"github.com/snowmigrate/snowmigrate/config"
-	"github.com/snowmigrate/snowmigrate/snowflake"
 	"github.com/snowmigrate/snowmigrate/workflows"
-
-	sdkworker "go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 )
 
 // Watermark re-run partitions proven by value (docs/sync.md, "Guarantees"): every
@@ -162,46 +156,6 @@ func (w *syncTamperer) afterLoad(lp snowflakeapi.LoadSyncPartitionInput) {
 	}
 }
 
-// startInProcessSyncOrchestrator runs the orchestrator's workflows and Snowflake-side
-// activities (with the watermark re-sync's) in the test process, intercepted by w.
-func startInProcessSyncOrchestrator(t *testing.T, s *stack, w *syncTamperer) {
-	t.Helper()
-	c := s.temporal.Client(t)
-	pool := snowflake.NewPool(func(name string) (snowflake.Connection, error) {
-		conn, err := config.LoadConnection(s.emu.SnowflakeHome(), name)
-		return snowflake.Connection(conn), err
-	})
-	t.Cleanup(func() { _ = pool.Close() })
-	a := snowflakeside.New(pool, snowflake.MetadataLocation{})
-	wk := sdkworker.New(c, workflows.OrchestratorQueue(s.queue, ""), sdkworker.Options{Interceptors: []interceptor.WorkerInterceptor{w}})
-	wk.RegisterWorkflowWithOptions(workflows.DataMigrationWorkflow, workflow.RegisterOptions{Name: workflows.DataMigrationWorkflowName})
-	wk.RegisterWorkflowWithOptions(workflows.TableMigrationWorkflow, workflow.RegisterOptions{Name: workflows.TableMigrationWorkflowName})
-	wk.RegisterWorkflowWithOptions(workflows.LocateDifferences, workflow.RegisterOptions{Name: workflows.LocateDifferencesWorkflowName})
-	for name, fn := range map[string]any{
-		snowflakeapi.EnsureMetadataName:      a.EnsureMetadata,
-		snowflakeapi.RecordWorkflowName:      a.RecordWorkflow,
-		snowflakeapi.PrepareTargetName:       a.PrepareTarget,
-		snowflakeapi.LoadPartitionName:       a.LoadPartition,
-		snowflakeapi.VerifyPartitionName:     a.VerifyPartition,
-		snowflakeapi.RecordTableName:         a.RecordTable,
-		snowflakeapi.RecordPartitionsName:    a.RecordPartitions,
-		snowflakeapi.RecordWarningsName:      a.RecordWarnings,
-		snowflakeapi.BucketChecksumsName:     a.BucketChecksums,
-		snowflakeapi.BucketRowsName:          a.BucketRows,
-		snowflakeapi.RecordDifferencesName:   a.RecordDifferences,
-		snowflakeapi.ReadSyncBaselineName:    a.ReadSyncBaseline,
-		snowflakeapi.ReadPartitionBoundsName: a.ReadPartitionBounds,
-		snowflakeapi.LoadSyncPartitionName:   a.LoadSyncPartition,
-		snowflakeapi.RecordSyncMarkName:      a.RecordSyncMark,
-	} {
-		wk.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
-	}
-	if err := wk.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(wk.Stop)
-}
-
 // TestResyncWatermarkMismatchLocated re-runs an appended and a merged table after three
 // updates; a second writer changes one loaded row of each between its load and its
 // verify. Exactly those two partitions fail (the others are proven by value), the
@@ -219,7 +173,7 @@ func TestResyncWatermarkMismatchLocated(t *testing.T) {
 		appendedKey: {{15, `UPDATE E2E.PUBLIC.APPENDED SET QTY = 7 WHERE ID = 15 AND UPDATED_AT > '2024-01-01 00:50:00+00:00'::TIMESTAMP_TZ`}},
 		mergedKey:   {{25, `UPDATE E2E.PUBLIC.MERGED SET QTY = 'tampered' WHERE ID = 25`}},
 	}}
-	startInProcessSyncOrchestrator(t, s, w)
+	startInProcessOrchestrator(t, s, w)
 	s.startSourceWorker("source1", 2)
 	cfg := s.writeConfig("resync-locate.json", fmt.Sprintf(`{
   "defaultTableConfiguration": {

@@ -1,4 +1,4 @@
-package main
+package register
 
 import (
 	"go.temporal.io/sdk/activity"
@@ -12,20 +12,20 @@ import (
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
-// registerLocateOrchestrator registers the orchestrator's workflows and Snowflake-side
+// LocateOrchestrator registers the orchestrator's workflows and Snowflake-side
 // activities of this capability by their contract names: locating the rows behind a
 // checksum difference (workflows.LocateDifferences, also startable as a child
 // workflow) and recording them.
-func registerLocateOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
+func LocateOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.LocateDifferences, workflow.RegisterOptions{Name: workflows.LocateDifferencesWorkflowName})
 	r.RegisterActivityWithOptions(a.BucketChecksums, activity.RegisterOptions{Name: snowflakeapi.BucketChecksumsName})
 	r.RegisterActivityWithOptions(a.BucketRows, activity.RegisterOptions{Name: snowflakeapi.BucketRowsName})
 	r.RegisterActivityWithOptions(a.RecordDifferences, activity.RegisterOptions{Name: snowflakeapi.RecordDifferencesName})
 }
 
-// registerLocateSource registers this capability's source-side activities on the shared
+// LocateSource registers this capability's source-side activities on the shared
 // source queue.
-func registerLocateSource(r worker.Registry, a *sourceside.Activities) {
+func LocateSource(r worker.Registry, a *sourceside.Activities) {
 	r.RegisterActivityWithOptions(a.BucketChecksums, activity.RegisterOptions{Name: sourceapi.BucketChecksumsName})
 	r.RegisterActivityWithOptions(a.BucketRows, activity.RegisterOptions{Name: sourceapi.BucketRowsName})
 }

@@ -1,4 +1,4 @@
-package main
+package register
 
 import (
 	"go.temporal.io/sdk/activity"
@@ -12,10 +12,10 @@ import (
 	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
-// registerValidationOrchestrator registers the orchestrator's workflows and Snowflake-side
+// ValidationOrchestrator registers the orchestrator's workflows and Snowflake-side
 // activities of this capability by their contract names: validation levels 1-3
 // (docs/validation.md) and their records in DATA_VALIDATION.
-func registerValidationOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
+func ValidationOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.ValidationWorkflow, workflow.RegisterOptions{Name: workflows.ValidationWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.TableValidationWorkflow, workflow.RegisterOptions{Name: workflows.TableValidationWorkflowName})
 	for name, fn := range map[string]any{
@@ -30,9 +30,9 @@ func registerValidationOrchestrator(r worker.Registry, a *snowflakeside.Activiti
 	}
 }
 
-// registerValidationSource registers this capability's source-side activities on the shared
+// ValidationSource registers this capability's source-side activities on the shared
 // source queue: level 2's column metrics, level 3's partition checksums and row SQL.
-func registerValidationSource(r worker.Registry, a *sourceside.Activities) {
+func ValidationSource(r worker.Registry, a *sourceside.Activities) {
 	r.RegisterActivityWithOptions(a.ProfileColumns, activity.RegisterOptions{Name: sourceapi.ProfileColumnsName})
 	r.RegisterActivityWithOptions(a.ChecksumPartitions, activity.RegisterOptions{Name: sourceapi.ChecksumPartitionsName})
 	r.RegisterActivityWithOptions(a.RowSQL, activity.RegisterOptions{Name: sourceapi.RowSQLName})

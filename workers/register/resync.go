@@ -1,4 +1,4 @@
-package main
+package register
 
 import (
 	"go.temporal.io/sdk/activity"
@@ -10,9 +10,9 @@ import (
 	"github.com/snowmigrate/snowmigrate/activities/sourceside"
 )
 
-// registerResyncOrchestrator registers the Snowflake-side activities of re-sync by
+// ResyncOrchestrator registers the Snowflake-side activities of re-sync by
 // checksum (docs/sync.md) by their contract names.
-func registerResyncOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
+func ResyncOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
 	for name, fn := range map[string]any{
 		snowflakeapi.ReadChecksumBaselinesName: a.ReadChecksumBaselines,
 		snowflakeapi.LoadResyncPartitionName:   a.LoadResyncPartition,
@@ -23,9 +23,9 @@ func registerResyncOrchestrator(r worker.Registry, a *snowflakeside.Activities) 
 	}
 }
 
-// registerResyncSource registers the source-side checksum of a partition (re-sync by
+// ResyncSource registers the source-side checksum of a partition (re-sync by
 // checksum) on the shared source queue.
-func registerResyncSource(r worker.Registry, a *sourceside.Activities) {
+func ResyncSource(r worker.Registry, a *sourceside.Activities) {
 	r.RegisterActivityWithOptions(a.ChecksumPartition, activity.RegisterOptions{Name: sourceapi.ChecksumPartitionName})
 	r.RegisterActivityWithOptions(a.ProbeWindow, activity.RegisterOptions{Name: sourceapi.ProbeWindowName}) // watermark re-sync
 }
