@@ -41,6 +41,11 @@ type ExtractRequest struct {
 	migration.TableShape
 	Partition migration.Partition
 	Windowed
+	// Fingerprint asks Extract for the partition's change fingerprint too (a source
+	// that is a Fingerprinter computes it in the extraction's own snapshot; others
+	// ignore it): the checksum re-sync records it as the baseline its next run
+	// compares with (docs/sync.md).
+	Fingerprint bool
 }
 
 // CountRequest counts a table's rows that pass its filter.
@@ -59,6 +64,10 @@ type ExtractStats struct {
 	// Checksum is the partition checksum of the rows written (docs/checksums.md),
 	// computed from the values written to Parquet; "" when the dialect computed none.
 	Checksum string
+	// Fingerprint is the partition's change fingerprint (Fingerprinter) over exactly
+	// the rows written, when the request asked for it and the source computes one;
+	// "" otherwise.
+	Fingerprint string
 }
 
 // Where returns the table's whereClauseCriteria or "".

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -138,3 +139,31 @@ type Checksummer interface {
 type SQLChecksummer interface {
 	ChecksumPartitionSQL(ctx context.Context, req ExtractRequest) (string, int64, error)
 }
+
+// Fingerprinter is implemented by the sources that can tell cheaply whether a
+// partition's rows changed (docs/sync.md, "Fingerprints"): a fingerprint is computed
+// in SQL on the source from the stored values (no canonical text, no MD5, no row
+// leaves the database) and is equal for equal rows, so that the checksum re-sync can
+// skip a range whose fingerprint equals the one its last run recorded, in the same
+// snapshot as the extraction (ExtractRequest.Fingerprint). It is not a proof of value
+// equality across systems (the partition checksum is): it only compares a range with
+// itself over time, and a fingerprint that differs only costs a reload.
+type Fingerprinter interface {
+	// FingerprintVersion names the fingerprint's definition ("" when this source
+	// computes none): fingerprints of different versions are never compared.
+	FingerprintVersion() string
+	// FingerprintPartition returns the fingerprint and row count of the rows Extract
+	// would read for req. ErrNoFingerprint: this source cannot compute one (e.g. a
+	// server version without the functions it needs); the caller falls back to the
+	// partition checksum.
+	FingerprintPartition(ctx context.Context, req ExtractRequest) (string, int64, error)
+	// ChecksumWithFingerprint is Checksummer.ChecksumPartition that also returns the
+	// fingerprint of the same rows, read in the same snapshot ("" when the server
+	// cannot compute one): a range whose baseline has no fingerprint yet gets one
+	// that describes exactly the rows its checksum proved.
+	ChecksumWithFingerprint(ctx context.Context, req ExtractRequest) (checksum, fingerprint string, rows int64, err error)
+}
+
+// ErrNoFingerprint is returned by a Fingerprinter that cannot compute a fingerprint
+// on this server.
+var ErrNoFingerprint = errors.New("this source cannot compute partition fingerprints")

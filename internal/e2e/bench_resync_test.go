@@ -111,13 +111,16 @@ func BenchmarkResync(b *testing.B) {
 		}
 		fmt.Printf("watermark re-sync, time in activities (scheduled → closed, summed): %s\n\n", wmResync.breakdown)
 		if os.Getenv(benchResyncTimelineEnv) != "" {
+			if ckResync != nil {
+				s.printTimeline(b, ckName, s.pgDB+".public.lineitem")
+			}
 			s.printTimeline(b, wmName, s.pgDB+".public.lineitem")
 		}
 	}
 }
 
 // Switches of BenchmarkResync for iterating on one strategy: BENCH_RESYNC_ONLY=watermark
-// skips the checksum strategy; BENCH_RESYNC_TIMELINE=1 prints the watermark re-sync's
+// skips the checksum strategy; BENCH_RESYNC_TIMELINE=1 prints each re-sync's
 // history (parent and table workflow) as a timeline of its events.
 const (
 	benchResyncOnlyEnv     = "BENCH_RESYNC_ONLY"

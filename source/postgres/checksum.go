@@ -27,40 +27,59 @@ var (
 // ChecksumMethod "sql" it is ChecksumPartitionSQL, which moves no row. PostgreSQL
 // only: Redshift has its own (source/redshift).
 func (s *Source) ChecksumPartition(ctx context.Context, req source.ExtractRequest) (string, int64, error) {
+	req.Fingerprint = false
+	sum, _, rows, err := s.checksum(ctx, req)
+	return sum, rows, err
+}
+
+// ChecksumWithFingerprint implements source.Fingerprinter: ChecksumPartition and, in
+// the same transaction after it, FingerprintPartition's query.
+func (s *Source) ChecksumWithFingerprint(ctx context.Context, req source.ExtractRequest) (string, string, int64, error) {
+	if s.FingerprintVersion() == "" {
+		return "", "", 0, source.ErrNoFingerprint
+	}
+	req.Fingerprint = true
+	return s.checksum(ctx, req)
+}
+
+// checksum is ChecksumPartition, with the fingerprint of the same snapshot when
+// req.Fingerprint asks for it.
+func (s *Source) checksum(ctx context.Context, req source.ExtractRequest) (sum, fp string, rows int64, err error) {
 	if s.ChecksumMethod == config.ChecksumMethodSQL {
-		return s.ChecksumPartitionSQL(ctx, req)
+		return s.checksumSQL(ctx, req)
 	}
 	if p := s.Dialect.Platform(); p != config.PlatformPostgreSQL {
-		return "", 0, fmt.Errorf("%w: this runtime computes the source checksum for PostgreSQL only; %s has its own (source/redshift)", source.ErrConfig, p)
+		return "", "", 0, fmt.Errorf("%w: this runtime computes the source checksum for PostgreSQL only; %s has its own (source/redshift)", source.ErrConfig, p)
 	}
 	rd, err := s.prepareRead(req)
 	if err != nil {
-		return "", 0, err
+		return "", "", 0, err
 	}
 	cs, err := parquetx.NewChecksumSet(rd.plans)
 	if err != nil {
-		return "", 0, err
+		return "", "", 0, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sk, err := newSink(ctx, rd.plans, req.PartitionBy, cs)
 	if err != nil {
-		return "", 0, err
+		return "", "", 0, err
 	}
 	// A column added since introspection is not read, here as in Extract; the
 	// warning belongs to the extraction's result, not to a checksum's.
-	if _, err := s.read(ctx, req, rd, sk); err != nil {
+	out, err := s.read(ctx, req, rd, sk)
+	if err != nil {
 		sk.abort()
-		return "", 0, fmt.Errorf("source checksum: %w", err)
+		return "", "", 0, fmt.Errorf("source checksum: %w", err)
 	}
 	if err := sk.finish(); err != nil {
-		return "", 0, fmt.Errorf("source checksum: %w", err)
+		return "", "", 0, fmt.Errorf("source checksum: %w", err)
 	}
-	rows := sk.rows.Load()
+	rows = sk.rows.Load()
 	if cs.Rows() != rows {
-		return "", 0, fmt.Errorf("internal: %d rows decoded but %d summed", rows, cs.Rows())
+		return "", "", 0, fmt.Errorf("internal: %d rows decoded but %d summed", rows, cs.Rows())
 	}
-	return cs.Checksum().String(), rows, nil
+	return cs.Checksum().String(), out.fingerprint, rows, nil
 }
 
 // ChecksumPartitionSQL computes the partition checksum of docs/checksums.md in SQL on
@@ -72,34 +91,47 @@ func (s *Source) ChecksumPartition(ctx context.Context, req source.ExtractReques
 // lacks. It reads no watermark window: the re-sync and validation that ask for a
 // source checksum never set one.
 func (s *Source) ChecksumPartitionSQL(ctx context.Context, req source.ExtractRequest) (string, int64, error) {
+	req.Fingerprint = false
+	sum, _, rows, err := s.checksumSQL(ctx, req)
+	return sum, rows, err
+}
+
+// checksumSQL is ChecksumPartitionSQL, followed in its transaction by the fingerprint
+// query when req.Fingerprint asks for it.
+func (s *Source) checksumSQL(ctx context.Context, req source.ExtractRequest) (string, string, int64, error) {
 	d := s.Dialect
 	if d.Platform() != config.PlatformPostgreSQL {
-		return "", 0, fmt.Errorf("%w: this runtime computes the source checksum for PostgreSQL only; %s has its own (source/redshift)", source.ErrConfig, d.Platform())
+		return "", "", 0, fmt.Errorf("%w: this runtime computes the source checksum for PostgreSQL only; %s has its own (source/redshift)", source.ErrConfig, d.Platform())
 	}
 	plans := make([]source.ColumnPlan, len(req.Columns))
 	for i, c := range req.Columns {
 		p, err := d.PlanColumn(c)
 		if err != nil {
-			return "", 0, fmt.Errorf("%w: %v", source.ErrConfig, err)
+			return "", "", 0, fmt.Errorf("%w: %v", source.ErrConfig, err)
 		}
 		plans[i] = p
 	}
 	keys, err := source.KeyColumns(req.Columns, req.PartitionBy)
 	if err != nil {
-		return "", 0, err
+		return "", "", 0, err
 	}
 	where := source.Where(req.Table)
 	if err := source.CheckWhere(where); err != nil {
-		return "", 0, err
+		return "", "", 0, err
 	}
 	pg, ok := d.(PG)
 	if !ok {
-		return "", 0, fmt.Errorf("%w: no checksum SQL for dialect %T", source.ErrConfig, d)
+		return "", "", 0, fmt.Errorf("%w: no checksum SQL for dialect %T", source.ErrConfig, d)
 	}
 	q := pg.ChecksumSQL(req.Source, plans, req.Columns, keys, req.Partition, where)
+	fq := ""
+	if req.Fingerprint {
+		fq = pg.FingerprintSQL(req.Source, plans, req.Columns, keys, req.Partition, where)
+	}
 	var (
 		rows   int64
 		up, lo string
+		fp     string
 	)
 	err = s.tx(ctx, func(conn *pgx.Conn) error {
 		if err := checkDateStyle(conn); err != nil {
@@ -108,16 +140,30 @@ func (s *Source) ChecksumPartitionSQL(ctx context.Context, req source.ExtractReq
 		if err := conn.QueryRow(ctx, q).Scan(&rows, &up, &lo); err != nil {
 			return err
 		}
-		return checkDateStyle(conn)
+		if err := checkDateStyle(conn); err != nil {
+			return err
+		}
+		if fq == "" || !fingerprintSupported(conn) {
+			return nil
+		}
+		f, n, err := fingerprint(ctx, conn, fq)
+		if err != nil {
+			return fmt.Errorf("fingerprint: %w", err)
+		}
+		if n != rows {
+			return fmt.Errorf("fingerprint counted %d rows in the snapshot whose checksum counted %d", n, rows)
+		}
+		fp = f
+		return nil
 	})
 	if err != nil {
-		return "", 0, whereError(fmt.Errorf("source checksum: %w", err), where)
+		return "", "", 0, whereError(fmt.Errorf("source checksum: %w", err), where)
 	}
 	sum, err := checksum.FromParts(rows, up, lo)
 	if err != nil {
-		return "", 0, err
+		return "", "", 0, err
 	}
-	return sum.String(), rows, nil
+	return sum.String(), fp, rows, nil
 }
 
 // ChecksumSQL returns (row count, sum of the upper 64 bits, sum of the lower 64 bits)
@@ -251,6 +297,12 @@ func (b Builder) checksumArgs(pl source.ColumnPlan, c migration.Column, floatBit
 			// bpchar's output function keeps the blank padding the binary value (and so
 			// the extractor) has; a cast to text drops it.
 			s = "textin(bpcharout(" + e + "))"
+		}
+		if b.CollateC {
+			// replace() refuses a nondeterministic collation ("not supported for
+			// substring searches"): a column declared with one failed every checksum.
+			// The C collation compares bytes, which is what the escaping means.
+			s = "(" + s + ") COLLATE \"C\""
 		}
 		return strict("replace(replace(" + s + ", " + b.QuoteLiteral(`\`) + ", " + b.QuoteLiteral(`\\`) + "), '|', " + b.QuoteLiteral(`\|`) + ")")
 	case source.OutBinary:

@@ -61,7 +61,8 @@ func TestChecksumPartitionEqualsExtract(t *testing.T) {
 }
 
 // TestGoldenChecksumSQL renders the checksum SQL of every target family into
-// testdata/checksum_*.sql (-update rewrites them).
+// testdata/checksum_*.sql, and the fingerprint SQL of the same columns into
+// testdata/fingerprint_all_types.sql (-update rewrites them).
 func TestGoldenChecksumSQL(t *testing.T) {
 	d := NewDialect()
 	cols := []migration.Column{
@@ -91,9 +92,10 @@ func TestGoldenChecksumSQL(t *testing.T) {
 	tbl := migration.TableRef{Database: "shop", Schema: "Sales", Table: "order"}
 	keys := []source.KeyColumn{{Name: "id", BaseType: "bigint"}}
 	cases := map[string]string{
-		"checksum_all_types":  d.ChecksumSQL(tbl, plans, cols, keys, migration.Partition{Number: 2, Lower: []string{"100"}, Upper: []string{"200"}}, "note = 'a\\b'"),
-		"checksum_null_keys":  d.ChecksumSQL(tbl, plans[:2], cols[:2], keys, migration.Partition{Number: 0, NullKeys: true}, ""),
-		"checksum_row_hashes": d.RowHashesSQL(tbl, plans[:3], cols[:3], keys, []int{0}, migration.Partition{Number: 1, Upper: []string{"100"}}, ""),
+		"checksum_all_types":    d.ChecksumSQL(tbl, plans, cols, keys, migration.Partition{Number: 2, Lower: []string{"100"}, Upper: []string{"200"}}, "note = 'a\\b'"),
+		"checksum_null_keys":    d.ChecksumSQL(tbl, plans[:2], cols[:2], keys, migration.Partition{Number: 0, NullKeys: true}, ""),
+		"fingerprint_all_types": d.FingerprintSQL(tbl, plans, cols, keys, migration.Partition{Number: 2, Lower: []string{"100"}, Upper: []string{"200"}}, "note = 'a\\b'"),
+		"checksum_row_hashes":   d.RowHashesSQL(tbl, plans[:3], cols[:3], keys, []int{0}, migration.Partition{Number: 1, Upper: []string{"100"}}, ""),
 	}
 	for name, got := range cases {
 		got += "\n"

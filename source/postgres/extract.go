@@ -40,7 +40,8 @@ func (s *Source) Extract(ctx context.Context, req source.ExtractRequest, dir str
 		return stats, err
 	}
 	stopProgress := startProgress(ctx, sk, progress)
-	stats.Warnings, err = s.read(ctx, req, rd, sk)
+	out, err := s.read(ctx, req, rd, sk)
+	stats.Warnings, stats.Fingerprint = out.warnings, out.fingerprint
 	stopProgress()
 	if err != nil {
 		sk.abort()
@@ -80,6 +81,9 @@ type readPlan struct {
 	plans []source.ColumnPlan
 	where string
 	query string
+	// fingerprint is the FingerprintSQL of the same rows when the request asked for
+	// it and this source computes one; read runs it after the rows, in their snapshot.
+	fingerprint string
 }
 
 // prepareRead plans Extract's read of req without touching the source. Extract and
@@ -107,33 +111,57 @@ func (s *Source) prepareRead(req source.ExtractRequest) (readPlan, error) {
 	if err != nil {
 		return readPlan{}, err
 	}
-	return readPlan{plans: plans, where: where, query: d.ExtractSQL(req.Source, plans, keys, req.Partition, sqlWhere)}, nil
+	rd := readPlan{plans: plans, where: where, query: d.ExtractSQL(req.Source, plans, keys, req.Partition, sqlWhere)}
+	if pg, ok := d.(PG); ok && req.Fingerprint && s.FingerprintVersion() != "" {
+		rd.fingerprint = pg.FingerprintSQL(req.Source, plans, req.Columns, keys, req.Partition, sqlWhere)
+	}
+	return rd, nil
+}
+
+// readOut is what read returns besides the rows it sent into the sink.
+type readOut struct {
+	warnings    []string // columns added since introspection (checkColumns)
+	fingerprint string   // rd.fingerprint's result; "" when not asked or not supported
 }
 
 // read runs rd's query into sk in the dialect's read-only transaction, after locking
 // the table against ALTER TABLE and checking its columns against req's (checkColumns:
-// its warnings are returned, with or without an error). The caller finishes or aborts
-// sk.
-func (s *Source) read(ctx context.Context, req source.ExtractRequest, rd readPlan, sk *sink) (warnings []string, err error) {
+// its warnings are returned, with or without an error), then rd's fingerprint query
+// when there is one: REPEATABLE READ, so it sees exactly the rows sent (and must count
+// as many). The caller finishes or aborts sk.
+func (s *Source) read(ctx context.Context, req source.ExtractRequest, rd readPlan, sk *sink) (out readOut, err error) {
 	d := s.Dialect
 	err = s.tx(ctx, func(conn *pgx.Conn) error {
 		if err := s.lockTable(ctx, conn, req.Source); err != nil {
 			return err
 		}
 		var err error
-		warnings, err = s.checkColumns(ctx, conn, req.Source, req.Columns)
+		out.warnings, err = s.checkColumns(ctx, conn, req.Source, req.Columns)
 		if err != nil {
 			return err
 		}
 		switch d.ExtractMethod() {
 		case source.ExtractCopyBinary:
-			return s.copyOut(ctx, conn, rd.query, sk)
+			err = s.copyOut(ctx, conn, rd.query, sk)
 		case source.ExtractCursor:
-			return s.cursorOut(ctx, conn, rd.query, sk)
+			err = s.cursorOut(ctx, conn, rd.query, sk)
+		default:
+			err = fmt.Errorf("unknown extract method %d", d.ExtractMethod())
 		}
-		return fmt.Errorf("unknown extract method %d", d.ExtractMethod())
+		if err != nil || rd.fingerprint == "" || !fingerprintSupported(conn) {
+			return err
+		}
+		fp, rows, err := fingerprint(ctx, conn, rd.fingerprint)
+		if err != nil {
+			return fmt.Errorf("fingerprint: %w", err)
+		}
+		if rows != sk.rows.Load() {
+			return fmt.Errorf("fingerprint counted %d rows in the snapshot that sent %d", rows, sk.rows.Load())
+		}
+		out.fingerprint = fp
+		return nil
 	})
-	return warnings, whereError(err, rd.where)
+	return out, whereError(err, rd.where)
 }
 
 func (s *Source) copyOut(ctx context.Context, conn *pgx.Conn, query string, sk *sink) error {

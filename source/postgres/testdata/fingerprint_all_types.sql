@@ -1,0 +1,1 @@
+SELECT count(*), COALESCE(sum(hash_record_extended(ROW("id", "amount", "free", float4send("price"), "flag", ("Name")::text COLLATE "C", bpcharsend("code"), "u", "blob", "day", "t", "ts", "at", ("doc"::text)::text COLLATE "C"), 0)), 0)::text FROM "Sales"."order" WHERE "id" IS NOT NULL AND "id" > E'100'::bigint AND "id" <= E'200'::bigint AND (note = 'a\b')
