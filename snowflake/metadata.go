@@ -118,6 +118,7 @@ func MetadataDDL(l MetadataLocation) []string {
   CREATED_AT TIMESTAMP_TZ,
   UPDATED_AT TIMESTAMP_TZ,
   SOURCE_CHECKSUM VARCHAR,
+  SOURCE_FINGERPRINT VARCHAR,
   WATERMARK_LOW VARCHAR,
   WATERMARK_HIGH VARCHAR,
   SYNCHRONIZED_AT TIMESTAMP_TZ,
@@ -147,8 +148,9 @@ func MetadataDDL(l MetadataLocation) []string {
 // SYNC_ACTION says what a partition's run did with it (LOADED, SKIPPED, RELOADED,
 // APPENDED, MERGED, DELETED: docs/metadata.md) and ROWS_DELETED how many target rows
 // it removed; SOURCE_CHECKSUM (since the checksum release) is the baseline a later
-// checksum run compares with.
+// checksum run compares with, SOURCE_FINGERPRINT (since the fingerprint release) the
+// cheaper change detector it tries first.
 func addPartitionSyncColumnsSQL(l MetadataLocation) string {
 	return "ALTER TABLE " + l.obj(PartitionMetadataTable) +
-		" ADD COLUMN IF NOT EXISTS SOURCE_CHECKSUM VARCHAR, SYNC_ACTION VARCHAR, ROWS_DELETED NUMBER(38,0)"
+		" ADD COLUMN IF NOT EXISTS SOURCE_CHECKSUM VARCHAR, SYNC_ACTION VARCHAR, ROWS_DELETED NUMBER(38,0), SOURCE_FINGERPRINT VARCHAR"
 }

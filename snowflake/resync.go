@@ -27,24 +27,27 @@ func DeleteRangeSQL(target migration.TableRef, cols []migration.Column, partitio
 }
 
 // MarkResyncSQL records, in the transaction that replaced the partition's range, the
-// new baseline (the extractor's checksum of the rows copied), what was done and how
+// new baseline (the extractor's checksum of the rows copied, and the source's
+// fingerprint of them, "" when none), what was done and how
 // many target rows the replace removed. It runs after MarkLoadedSQL, whose guard
 // already proved this transaction owns the partition.
-func MarkResyncSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, checksum, action string, rowsDeleted int64, at time.Time) string {
+func MarkResyncSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, checksum, fingerprint, action string, rowsDeleted int64, at time.Time) string {
 	l = l.WithDefaults()
 	return "UPDATE " + l.obj(PartitionMetadataTable) + " SET SOURCE_CHECKSUM = " + nullableVarchar(checksum) +
+		", SOURCE_FINGERPRINT = " + nullableVarchar(fingerprint) +
 		", SYNC_ACTION = " + StringLiteral(action) + ", ROWS_DELETED = " + intLit(rowsDeleted) +
 		", SYNCHRONIZED_AT = " + TimestampLiteral(at) + " WHERE " + partitionKey(workflowID, runID, tableKey, number)
 }
 
 // SelectChecksumBaselinesSQL pages the partitions a run recorded for a table with
-// their source checksums, in partition-number (= key) order. Only partitions that
+// their source checksums and fingerprints, in partition-number (= key) order. Only partitions that
 // completed carry a baseline a later run may trust: a failed or cancelled partition's
 // checksum (if any) is read as none.
 func SelectChecksumBaselinesSQL(l MetadataLocation, workflowID, runID, tableKey string, afterNumber, limit int) string {
 	l = l.WithDefaults()
 	return "SELECT PARTITION_NUMBER, LOWER_BOUND, UPPER_BOUND, NULL_KEYS, CASE WHEN STATUS = " + StringLiteral(metadataStatusCompleted) +
-		" THEN SOURCE_CHECKSUM END FROM " + l.obj(PartitionMetadataTable) +
+		" THEN SOURCE_CHECKSUM END, CASE WHEN STATUS = " + StringLiteral(metadataStatusCompleted) +
+		" THEN SOURCE_FINGERPRINT END FROM " + l.obj(PartitionMetadataTable) +
 		" WHERE " + TableKeyCondition(workflowID, runID, tableKey) +
 		" AND PARTITION_NUMBER > " + strconv.Itoa(afterNumber) + " ORDER BY PARTITION_NUMBER LIMIT " + strconv.Itoa(limit)
 }

@@ -9,29 +9,37 @@ import (
 
 // checksumPipeline runs a partition of a table synchronized by checksum
 // (docs/sync.md). A partition with a baseline (the checksum its range had when the
-// table's last completed run finished) is first checksummed in SQL on the source:
-// equal, it is recorded SKIPPED and nothing moves; different, or without a baseline
-// (a first run, a range beyond the last run's), it is extracted and its key range
-// replaced in one Snowflake transaction (delete + COPY + marker + new baseline,
-// LoadResyncPartition), then verified by value like a regular load: the target range
-// must now hold exactly the rows extracted, with their checksum.
+// table's last completed run finished, and the source's fingerprint of the same rows)
+// is first compared on the source: by fingerprint when the baseline has one the
+// source can compute (cheap: no row leaves the database), else by the partition
+// checksum. Equal, it is recorded SKIPPED with its baseline carried forward and
+// nothing moves; different, or without a baseline (a first run, a range beyond the
+// last run's), it is extracted (with the fingerprint of the extraction's snapshot)
+// and its key range replaced in one Snowflake transaction (delete + COPY + marker +
+// new baseline, LoadResyncPartition), then verified by value like a regular load: the
+// target range must now hold exactly the rows extracted, with their checksum.
 func checksumPipeline(ctx workflow.Context, r *partitionRun) partitionOutcome {
 	defer r.done()
 	t, c := r.t, r.t.st.Checksum
 	action := snowflakeapi.SyncActionLoaded
-	if base := c.baselines[r.p.Number]; base != "" {
+	if base := c.baselines[r.p.Number]; base.checksum != "" {
 		var cr sourceapi.ChecksumPartitionResult
 		err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindExtract, t.sourceQueue), sourceapi.ChecksumPartitionName, sourceapi.ChecksumPartitionInput{
 			Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
-			TableShape: t.st.Intro.TableShape, Partition: r.p,
+			TableShape: t.st.Intro.TableShape, Partition: r.p, BaselineFingerprint: base.fingerprint,
 		}).Get(ctx, &cr)
 		if err != nil {
 			return r.fail("checksum on the source", err)
 		}
-		if cr.Checksum == base {
+		// A result without a checksum carries a fingerprint of the baseline's version
+		// (sourceapi.ChecksumPartitionResult); a result recorded before fingerprints
+		// existed has a checksum only, compared as it was then.
+		unchanged := cr.Checksum == base.checksum ||
+			cr.Checksum == "" && cr.Fingerprint != "" && cr.Fingerprint == base.fingerprint
+		if unchanged {
 			err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.RecordResyncSkipName, snowflakeapi.RecordResyncSkipInput{
 				ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID, TableKey: t.in.TableKey,
-				Skips: []snowflakeapi.ResyncSkip{{Partition: r.p, Checksum: cr.Checksum, Rows: cr.Rows}},
+				Skips: []snowflakeapi.ResyncSkip{{Partition: r.p, Checksum: base.checksum, Fingerprint: cr.Fingerprint, Rows: cr.Rows}},
 			}).Get(ctx, nil)
 			if err != nil {
 				return r.fail("record the unchanged partition", err)
@@ -71,7 +79,7 @@ func (r *partitionRun) loadResync(ctx workflow.Context, action string) error {
 			TableKey: t.in.TableKey, Target: t.st.Target, Columns: t.st.Intro.Columns, Partition: r.p,
 			StagePrefix: r.stage, Files: r.up.Files, RowsExtracted: r.ex.Rows, Bytes: r.ex.Bytes,
 		},
-		PartitionBy: t.st.Intro.PartitionBy, Checksum: r.ex.Checksum, Action: action,
+		PartitionBy: t.st.Intro.PartitionBy, Checksum: r.ex.Checksum, Fingerprint: r.ex.Fingerprint, Action: action,
 		// A first run emptied the table (PrepareTarget with sync none): no DELETE, so
 		// that its partitions' loads do not queue on the table's lock.
 		RangeEmpty: !t.st.Checksum.rerun(),

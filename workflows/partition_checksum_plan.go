@@ -43,9 +43,14 @@ type ChecksumState struct {
 	// holds the last stored partitions: StoredDone turns true only once all of them
 	// have started, so that a continue-as-new in the middle of the page re-reads the
 	// rest with their checksums instead of planning their ranges afresh.
-	baselines map[int]string
+	baselines map[int]checksumBaseline
 	lastPage  bool
 }
+
+// checksumBaseline is what the baseline run recorded for a partition: its checksum
+// ("" = none: the partition is loaded as new) and the source's fingerprint of the same
+// rows ("" when that run recorded none).
+type checksumBaseline struct{ checksum, fingerprint string }
 
 // rerun tells a re-run (a baseline run exists) from a table's first, full, run.
 func (c *ChecksumState) rerun() bool { return c != nil && c.BaselineRunID != "" }
@@ -77,7 +82,7 @@ func (t *tableRun) checksumTargetSync() string {
 }
 
 // planChecksumPage takes the next page of the baseline run's partitions with their
-// checksums, checking they chain from the cursor as a fresh plan must. A broken chain
+// checksums and fingerprints, checking they chain from the cursor as a fresh plan must. A broken chain
 // (a mirror write that was dropped) ends the reuse: the planner goes on from the last
 // partition started, and those partitions load as new ones.
 func (t *tableRun) planChecksumPage(ctx workflow.Context) error {
@@ -94,11 +99,11 @@ func (t *tableRun) planChecksumPage(ctx workflow.Context) error {
 	if err != nil {
 		return fmt.Errorf("read the partitions of %s's last completed run: %s", t.in.TableKey, message(err))
 	}
-	c.baselines = map[int]string{}
+	c.baselines = map[int]checksumBaseline{}
 	var page []migration.Partition
 	take := func(b snowflakeapi.ChecksumBaseline) {
 		page = append(page, b.Partition)
-		c.baselines[b.Partition.Number] = b.Checksum
+		c.baselines[b.Partition.Number] = checksumBaseline{checksum: b.Checksum, fingerprint: b.Fingerprint}
 	}
 	hasNull := func() bool { return slices.ContainsFunc(page, func(q migration.Partition) bool { return q.NullKeys }) }
 	prev := t.st.PlanAfter

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -29,10 +30,15 @@ type checksumWorld struct {
 	sums     []int // range index of each source checksum
 	prepSync []string
 	pages    []int
+	// fingerprints: the source computes fingerprints ("fp1:" + the checksum's part
+	// after "v1:"); baselineFPs and extractFP record what the activities were asked.
+	fingerprints bool
+	baselineFPs  map[int]string
+	extractFP    []bool
 }
 
 func newChecksumWorld(hostQueue string) *checksumWorld {
-	return &checksumWorld{world: newWorld(hostQueue), changed: map[int]string{}}
+	return &checksumWorld{world: newWorld(hostQueue), changed: map[int]string{}, baselineFPs: map[int]string{}}
 }
 
 func (w *checksumWorld) sumOf(key string, p migration.Partition) (int, string) {
@@ -70,13 +76,27 @@ func (w *checksumWorld) ChecksumPartition(ctx context.Context, in sourceapi.Chec
 	i, s := w.sumOf(in.TableKey, in.Partition)
 	w.mu.Lock()
 	w.sums = append(w.sums, i)
+	w.baselineFPs[i] = in.BaselineFingerprint
 	w.mu.Unlock()
-	return sourceapi.ChecksumPartitionResult{Checksum: s, Rows: 10}, nil
+	if !w.fingerprints {
+		return sourceapi.ChecksumPartitionResult{Checksum: s, Rows: 10}, nil
+	}
+	fp := "fp1:" + strings.TrimPrefix(s, "v1:")
+	if strings.HasPrefix(in.BaselineFingerprint, "fp1:") {
+		return sourceapi.ChecksumPartitionResult{Fingerprint: fp, Rows: 10}, nil
+	}
+	return sourceapi.ChecksumPartitionResult{Checksum: s, Fingerprint: fp, Rows: 10}, nil
 }
 
 func (w *checksumWorld) Extract(ctx context.Context, in sourceapi.ExtractInput) (sourceapi.ExtractResult, error) {
 	res, err := w.world.Extract(ctx, in)
 	_, res.Checksum = w.sumOf(in.TableKey, in.Partition)
+	w.mu.Lock()
+	w.extractFP = append(w.extractFP, in.Fingerprint)
+	w.mu.Unlock()
+	if w.fingerprints && in.Fingerprint {
+		res.Fingerprint = "fp1:" + strings.TrimPrefix(res.Checksum, "v1:")
+	}
 	return res, err
 }
 
@@ -268,5 +288,59 @@ func TestChecksumRerunWithoutChangeCompletes(t *testing.T) {
 	}
 	if res.Status != migration.StatusCompleted || len(w.skips) != 3 {
 		t.Fatalf("result %+v, %d skips", res, len(w.skips))
+	}
+}
+
+// A re-run compares by fingerprint where the baseline has one: the activity is given
+// the baseline's fingerprint, an equal one skips the range carrying the baseline's
+// checksum forward, a different one replaces the range recording the extraction's
+// fingerprint; a baseline without a fingerprint (an older run) is compared by
+// checksum and the skip records the fingerprint read with it. Every extraction of a
+// checksum table asks for the fingerprint.
+func TestChecksumRerunComparesFingerprints(t *testing.T) {
+	w := newChecksumWorld(HostQueue(SourceQueue(DefaultTaskQueueBase, ""), "host-1"))
+	w.fingerprints = true
+	w.add("events", &fakeTable{Partitions: 3, RowsPer: 10})
+	w.baseline = "run-0"
+	w.stored = []snowflakeapi.ChecksumBaseline{
+		{Partition: migration.Partition{Number: 0, Upper: []string{"10"}}, Checksum: "v1:sum-1", Fingerprint: "fp1:sum-1"},
+		{Partition: migration.Partition{Number: 1, Lower: []string{"10"}, Upper: []string{"20"}}, Checksum: "v1:sum-2", Fingerprint: "fp1:sum-2"},
+		{Partition: migration.Partition{Number: 2, Lower: []string{"20"}, Upper: []string{"30"}}, Checksum: "v1:sum-3"},
+	}
+	w.changed[2] = "v1:changed"
+	res, err := runChecksumTable(t, w, checksumInput(t, "events", Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted {
+		t.Fatalf("result %+v", res)
+	}
+	if w.baselineFPs[1] != "fp1:sum-1" || w.baselineFPs[2] != "fp1:sum-2" || w.baselineFPs[3] != "" {
+		t.Fatalf("baseline fingerprints given to the source: %v", w.baselineFPs)
+	}
+	skips := map[int]snowflakeapi.ResyncSkip{}
+	for _, s := range w.skips {
+		skips[rangeIndex(w.table(tableKeyOf("events")), s.Partition)] = s
+	}
+	if s := skips[1]; len(skips) != 2 || s.Checksum != "v1:sum-1" || s.Fingerprint != "fp1:sum-1" {
+		t.Fatalf("skips %+v: want ranges 1 (by fingerprint) and 3 (by checksum)", skips)
+	}
+	if s := skips[3]; s.Checksum != "v1:sum-3" || s.Fingerprint != "fp1:sum-3" {
+		t.Fatalf("range 3 skipped by checksum with %+v, want its checksum and the fingerprint read with it", s)
+	}
+	var reloaded []snowflakeapi.LoadResyncPartitionInput
+	for _, r := range w.replaces {
+		if r.Action == snowflakeapi.SyncActionReloaded {
+			reloaded = append(reloaded, r)
+		}
+	}
+	if len(reloaded) != 1 || rangeIndex(w.table(tableKeyOf("events")), reloaded[0].Partition) != 2 ||
+		reloaded[0].Checksum != "v1:changed" || reloaded[0].Fingerprint != "fp1:changed" {
+		t.Fatalf("reloaded %+v, want range 2 with the extraction's checksum and fingerprint", reloaded)
+	}
+	for i, asked := range w.extractFP {
+		if !asked {
+			t.Fatalf("extract %d of a checksum table did not ask for the fingerprint", i)
+		}
 	}
 }

@@ -93,6 +93,9 @@ func (r *partitionRun) extractAndStage(ctx workflow.Context) (string, error) {
 		err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindExtract, t.sourceQueue), sourceapi.ExtractName, sourceapi.ExtractInput{
 			Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
 			TableShape: t.st.Intro.TableShape, Partition: p, Window: t.window(),
+			// The checksum re-sync records the source's fingerprint of the extracted
+			// rows as the next run's cheap change detector.
+			Fingerprint: t.st.Checksum != nil,
 		}).Get(ctx, &r.ex)
 		if err != nil {
 			return "extract", err

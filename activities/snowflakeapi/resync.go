@@ -26,6 +26,9 @@ type ReadChecksumBaselinesInput struct {
 type ChecksumBaseline struct {
 	Partition migration.Partition `json:"partition"`
 	Checksum  string              `json:"checksum,omitempty"`
+	// Fingerprint is the source's change fingerprint of the same rows (""
+	// when its run recorded none: an older release, or a source without one).
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // ReadChecksumBaselinesResult is one page.
@@ -43,6 +46,9 @@ type LoadResyncPartitionInput struct {
 	LoadPartitionInput
 	PartitionBy []int  `json:"partitionBy"`
 	Checksum    string `json:"checksum"` // the extractor's checksum of the rows staged
+	// Fingerprint is the source's fingerprint of the same rows, read in the
+	// extraction's snapshot ("" when none): recorded beside Checksum.
+	Fingerprint string `json:"fingerprint,omitempty"`
 	Action      string `json:"action"`
 	// RangeEmpty says that this migration run emptied the target (a table's first,
 	// full, run: PrepareTarget truncated it once), so the range holds nothing but what
@@ -74,7 +80,9 @@ type RecordResyncSkipInput struct {
 type ResyncSkip struct {
 	Partition migration.Partition `json:"partition"`
 	Checksum  string              `json:"checksum"`
-	Rows      int64               `json:"rows"` // rows the source holds in the range (= the target's)
+	// Fingerprint is carried forward with Checksum ("" when none).
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Rows        int64  `json:"rows"` // rows the source holds in the range (= the target's)
 }
 
 // What a run did with a partition (PARTITION_METADATA.SYNC_ACTION; the same values

@@ -38,14 +38,14 @@ func (a *Activities) ReadChecksumBaselines(ctx context.Context, in snowflakeapi.
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			n                 int64
-			lower, upper, sum sql.NullString
-			nulls             sql.NullBool
+			n                     int64
+			lower, upper, sum, fp sql.NullString
+			nulls                 sql.NullBool
 		)
-		if err := rows.Scan(&n, &lower, &upper, &nulls, &sum); err != nil {
+		if err := rows.Scan(&n, &lower, &upper, &nulls, &sum, &fp); err != nil {
 			return res, classify(err, what)
 		}
-		b := snowflakeapi.ChecksumBaseline{Partition: migration.Partition{Number: int(n), NullKeys: nulls.Valid && nulls.Bool}, Checksum: sum.String}
+		b := snowflakeapi.ChecksumBaseline{Partition: migration.Partition{Number: int(n), NullKeys: nulls.Valid && nulls.Bool}, Checksum: sum.String, Fingerprint: fp.String}
 		if b.Partition.Lower, err = boundOf(lower); err == nil {
 			b.Partition.Upper, err = boundOf(upper)
 		}
@@ -83,7 +83,7 @@ func (a *Activities) RecordResyncSkip(ctx context.Context, in snowflakeapi.Recor
 		rows[i] = snowflake.PartitionRow{
 			Number: p.Number, Lower: p.Lower, Upper: p.Upper, NullKeys: p.NullKeys,
 			Status: migration.StatusCompleted, RowsExtract: &zero, Bytes: &zero, Attempts: attempt(ctx), At: a.now(),
-			Checksum: s.Checksum, Action: snowflake.SyncActionSkipped, RowsDeleted: &zero,
+			Checksum: s.Checksum, Fingerprint: s.Fingerprint, Action: snowflake.SyncActionSkipped, RowsDeleted: &zero,
 		}
 	}
 	q, err := snowflake.MergePartitionsSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, "", rows)
@@ -105,7 +105,7 @@ func (a *Activities) RecordResyncSkip(ctx context.Context, in snowflakeapi.Recor
 //	                                       not on a first run: RangeEmpty)
 //	  COPY INTO target ...               → the range as the source holds it now
 //	  UPDATE ... SET LOADED_AT ...       → the marker (must touch 1 row)
-//	  UPDATE ... SET SOURCE_CHECKSUM, SYNC_ACTION, ROWS_DELETED  → the new baseline
+//	  UPDATE ... SET SOURCE_CHECKSUM, SOURCE_FINGERPRINT, SYNC_ACTION, ROWS_DELETED  → the new baseline
 //	COMMIT
 //
 // A kill anywhere before COMMIT leaves the range as it was (the next attempt aborts
@@ -246,7 +246,7 @@ func (a *Activities) resyncLoadOnce(ctx context.Context, db *sql.DB, in snowflak
 		}
 		return snowflakeapi.LoadResyncPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
 	}
-	baseline := snowflake.MarkResyncSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n, in.Checksum, in.Action, res.RowsDeleted, a.now())
+	baseline := snowflake.MarkResyncSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n, in.Checksum, in.Fingerprint, in.Action, res.RowsDeleted, a.now())
 	if _, err := a.exec(ctx, conn, "record the new baseline of "+where, baseline); err != nil {
 		return none, false, err
 	}

@@ -57,6 +57,9 @@ type ExtractInput struct {
 	Partition migration.Partition `json:"partition"`
 	// Window restricts the partition to a watermark re-sync's rows (nil: every row).
 	Window *migration.WatermarkWindow `json:"watermarkWindow,omitempty"`
+	// Fingerprint asks for the partition's change fingerprint too, read in the
+	// extraction's snapshot (the checksum re-sync's baseline; source.Fingerprinter).
+	Fingerprint bool `json:"fingerprint,omitempty"`
 }
 
 // ExtractResult lists the files written and where the upload must run.
@@ -70,6 +73,9 @@ type ExtractResult struct {
 	// values it wrote to Parquet (docs/checksums.md); "" when the extractor computed
 	// none. The workflow passes it to VerifyPartitionInput.SourceChecksum.
 	Checksum string `json:"checksum,omitempty"`
+	// Fingerprint is the source's change fingerprint of the rows written, when the
+	// input asked for it and the source computes one ("" otherwise).
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // UploadInput uploads a partition's files to the stage, replacing what a previous attempt left.

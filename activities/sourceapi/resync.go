@@ -20,10 +20,19 @@ type ChecksumPartitionInput struct {
 	Table     config.TableConfig `json:"table"` // for whereClauseCriteria
 	migration.TableShape
 	Partition migration.Partition `json:"partition"`
+	// BaselineFingerprint is the fingerprint the baseline run recorded for the range
+	// ("" when none). When the source computes fingerprints of the same version, the
+	// activity computes only the fingerprint (far cheaper than the checksum) and the
+	// workflow compares it with this one.
+	BaselineFingerprint string `json:"baselineFingerprint,omitempty"`
 }
 
-// ChecksumPartitionResult is the checksum ("v1:rows:upper:lower") and the row count.
+// ChecksumPartitionResult is the checksum ("v1:rows:upper:lower"), the fingerprint
+// and the row count: a fingerprint only (Checksum "") when the baseline had one of
+// this source's version; a checksum and, when the source computes one, the
+// fingerprint of the same snapshot otherwise (which becomes the next baseline's).
 type ChecksumPartitionResult struct {
-	Checksum string `json:"checksum"`
-	Rows     int64  `json:"rows"`
+	Checksum    string `json:"checksum"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Rows        int64  `json:"rows"`
 }

@@ -162,7 +162,7 @@ func (a *Activities) Extract(ctx context.Context, in sourceapi.ExtractInput) (so
 		return sourceapi.ExtractResult{}, fmt.Errorf("create %s: %w", dir, err)
 	}
 	heartbeat(ctx, Progress{})
-	st, err := a.src.Extract(ctx, source.ExtractRequest{Table: in.Table, TableShape: in.TableShape, Partition: in.Partition, Windowed: source.Windowed{Window: in.Window}}, dir, func(rows, bytes int64) {
+	st, err := a.src.Extract(ctx, source.ExtractRequest{Table: in.Table, TableShape: in.TableShape, Partition: in.Partition, Windowed: source.Windowed{Window: in.Window}, Fingerprint: in.Fingerprint}, dir, func(rows, bytes int64) {
 		heartbeat(ctx, Progress{Rows: rows, Bytes: bytes})
 	})
 	if err != nil {
@@ -172,7 +172,7 @@ func (a *Activities) Extract(ctx context.Context, in sourceapi.ExtractInput) (so
 	if len(st.Warnings) > 0 && activity.IsActivity(ctx) {
 		activity.GetLogger(ctx).Warn("source table changed since introspection", "table", in.TableKey, "warnings", st.Warnings)
 	}
-	return sourceapi.ExtractResult{Files: st.Files, Rows: st.Rows, Bytes: st.Bytes, HostQueue: a.hostQueue, Warnings: st.Warnings, Checksum: st.Checksum}, nil
+	return sourceapi.ExtractResult{Files: st.Files, Rows: st.Rows, Bytes: st.Bytes, HostQueue: a.hostQueue, Warnings: st.Warnings, Checksum: st.Checksum, Fingerprint: st.Fingerprint}, nil
 }
 
 // Upload implements sourceapi.UploadName: REMOVE the stage path (clearing a previous

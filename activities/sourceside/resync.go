@@ -2,7 +2,9 @@ package sourceside
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -11,10 +13,15 @@ import (
 	"github.com/snowmigrate/snowmigrate/source"
 )
 
-// ChecksumPartition implements sourceapi.ChecksumPartitionName: the partition's value
-// checksum computed by the source (source.Checksummer: in SQL, or streamed through
-// this worker for PostgreSQL), over the rows Extract would read. A source whose dialect has no Checksummer fails the table before
-// anything moves, naming the platform: checksum re-sync cannot work there.
+// ChecksumPartition implements sourceapi.ChecksumPartitionName: whether the
+// partition's rows changed since the baseline run, told by the source over the rows
+// Extract would read. A source that computes fingerprints (source.Fingerprinter), given
+// a baseline fingerprint of its version, computes only the fingerprint; otherwise the
+// partition's value checksum (source.Checksummer: in SQL, or streamed through this
+// worker for PostgreSQL), with the fingerprint of the same snapshot when the source
+// has one, so that the next run can use it. A source whose dialect has no Checksummer
+// fails the table before anything moves, naming the platform: checksum re-sync cannot
+// work there.
 func (a *Activities) ChecksumPartition(ctx context.Context, in sourceapi.ChecksumPartitionInput) (sourceapi.ChecksumPartitionResult, error) {
 	if err := a.checkPlatform(in.Platform); err != nil {
 		return sourceapi.ChecksumPartitionResult{}, err
@@ -26,11 +33,36 @@ func (a *Activities) ChecksumPartition(ctx context.Context, in sourceapi.Checksu
 			"%s: synchronization strategy checksum needs partition checksums computed on the source, which source platform %s does not support yet; use \"watermark\" or \"none\" for this table",
 			what, a.src.Platform()), migration.ErrTypeConfig, nil)
 	}
+	req := source.ExtractRequest{Table: in.Table, TableShape: in.TableShape, Partition: in.Partition}
 	// A checksum is one aggregate over the whole range: a scan that can outlast the
 	// heartbeat timeout, so heartbeat from a ticker.
 	stop := keepAlive(ctx, func() Progress { return Progress{} })
-	sum, rows, err := cs.ChecksumPartition(ctx, source.ExtractRequest{Table: in.Table, TableShape: in.TableShape, Partition: in.Partition})
-	stop()
+	defer stop()
+	fper, _ := a.src.(source.Fingerprinter)
+	version := ""
+	if fper != nil {
+		version = fper.FingerprintVersion()
+	}
+	if version != "" && strings.HasPrefix(in.BaselineFingerprint, version+":") {
+		fp, rows, err := fper.FingerprintPartition(ctx, req)
+		if err == nil {
+			return sourceapi.ChecksumPartitionResult{Fingerprint: fp, Rows: rows}, nil
+		}
+		if !errors.Is(err, source.ErrNoFingerprint) {
+			return sourceapi.ChecksumPartitionResult{}, boundary(what, err)
+		}
+		version = "" // e.g. the source was moved to a server without the function
+	}
+	if version != "" {
+		sum, fp, rows, err := fper.ChecksumWithFingerprint(ctx, req)
+		if err == nil {
+			return sourceapi.ChecksumPartitionResult{Checksum: sum, Fingerprint: fp, Rows: rows}, nil
+		}
+		if !errors.Is(err, source.ErrNoFingerprint) {
+			return sourceapi.ChecksumPartitionResult{}, boundary(what, err)
+		}
+	}
+	sum, rows, err := cs.ChecksumPartition(ctx, req)
 	if err != nil {
 		return sourceapi.ChecksumPartitionResult{}, boundary(what, err)
 	}

@@ -10,7 +10,12 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/converter"
+
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/internal/testenv"
+	"github.com/snowmigrate/snowmigrate/workflows"
 )
 
 // Re-sync by checksum on the real stack (docs/sync.md): a first run is a full load
@@ -48,6 +53,7 @@ type partAction struct {
 	status       string
 	action       string
 	checksum     string
+	fingerprint  string
 	rowsLoaded   int64
 }
 
@@ -62,7 +68,7 @@ func (s *stack) runPartitions(name, table string, run int) []partAction {
 func (s *stack) runPartitionsKey(name, key string, run int) []partAction {
 	s.t.Helper()
 	rows, err := s.sf().Query(`SELECT p.PARTITION_NUMBER, COALESCE(p.LOWER_BOUND, ''), COALESCE(p.UPPER_BOUND, ''), COALESCE(p.NULL_KEYS, FALSE), p.STATUS,
-  COALESCE(p.SYNC_ACTION, ''), COALESCE(p.SOURCE_CHECKSUM, ''), COALESCE(p.ROWS_LOADED, 0)
+  COALESCE(p.SYNC_ACTION, ''), COALESCE(p.SOURCE_CHECKSUM, ''), COALESCE(p.SOURCE_FINGERPRINT, ''), COALESCE(p.ROWS_LOADED, 0)
 FROM SNOWCONVERT_AI.DATA_MIGRATION.PARTITION_METADATA p
 JOIN (SELECT RUN_ID, ROW_NUMBER() OVER (ORDER BY START_TIME) AS N FROM SNOWCONVERT_AI.DATA_MIGRATION.TABLE_METADATA
       WHERE WORKFLOW_ID = '` + name + `' AND TABLE_KEY = '` + key + `') r ON r.RUN_ID = p.RUN_ID
@@ -89,7 +95,7 @@ WHERE p.WORKFLOW_ID = '` + name + `' AND p.TABLE_KEY = '` + key + `' AND r.N = `
 	for rows.Next() {
 		var p partAction
 		var lo, up string
-		if err := rows.Scan(&p.number, &lo, &up, &p.nullKeys, &p.status, &p.action, &p.checksum, &p.rowsLoaded); err != nil {
+		if err := rows.Scan(&p.number, &lo, &up, &p.nullKeys, &p.status, &p.action, &p.checksum, &p.fingerprint, &p.rowsLoaded); err != nil {
 			s.t.Fatal(err)
 		}
 		p.lower, p.upper = bound(lo), bound(up)
@@ -136,8 +142,8 @@ func TestResyncChecksumReplacesOnlyChangedRanges(t *testing.T) {
 	first := s.runPartitions(checksumMigration, "ck", 1)
 	bounded := 0
 	for _, p := range first {
-		if p.status != "COMPLETED" || p.action != "LOADED" || p.checksum == "" {
-			t.Fatalf("run 1 partition %+v: want COMPLETED, LOADED, with a checksum", p)
+		if p.status != "COMPLETED" || p.action != "LOADED" || p.checksum == "" || !strings.HasPrefix(p.fingerprint, "pg1:") {
+			t.Fatalf("run 1 partition %+v: want COMPLETED, LOADED, with a checksum and a fingerprint", p)
 		}
 		if p.upper != nil {
 			bounded++
@@ -190,11 +196,11 @@ func TestResyncChecksumReplacesOnlyChangedRanges(t *testing.T) {
 		if q.action != want || q.status != "COMPLETED" || q.checksum == "" {
 			t.Errorf("run 2 partition %d (%v, %v]: %s/%s, want COMPLETED/%s with a checksum", q.number, p.lower, *p.upper, q.status, q.action, want)
 		}
-		if want == "SKIPPED" && q.checksum != p.checksum {
-			t.Errorf("run 2 skipped partition %d carries checksum %s, run 1 recorded %s", q.number, q.checksum, p.checksum)
+		if want == "SKIPPED" && (q.checksum != p.checksum || q.fingerprint != p.fingerprint) {
+			t.Errorf("run 2 skipped partition %d carries checksum %s and fingerprint %s, run 1 recorded %s and %s", q.number, q.checksum, q.fingerprint, p.checksum, p.fingerprint)
 		}
-		if want == "RELOADED" && q.checksum == p.checksum {
-			t.Errorf("run 2 reloaded partition %d but its checksum %s did not change", q.number, q.checksum)
+		if want == "RELOADED" && (q.checksum == p.checksum || q.fingerprint == p.fingerprint || !strings.HasPrefix(q.fingerprint, "pg1:")) {
+			t.Errorf("run 2 reloaded partition %d but its checksum %s / fingerprint %s did not change", q.number, q.checksum, q.fingerprint)
 		}
 	}
 	for _, q := range second {
@@ -228,6 +234,9 @@ func TestResyncChecksumReplacesOnlyChangedRanges(t *testing.T) {
 	if got := s.tableRowsLoaded(checksumMigration, "ck"); got != moved || got >= 115 {
 		t.Errorf("run 2: TABLE_METADATA says %d rows moved, the partitions %d; want only the changed ranges' rows", got, moved)
 	}
+
+	// Run 2 compared every reused range by fingerprint alone: no source checksum.
+	s.assertComparedByFingerprint(t, "ck", bounded)
 
 	// Run 3, nothing changed: every reused range is skipped.
 	s.checksumRun(t, cfg, checksumMigration, 3)
@@ -613,5 +622,51 @@ func TestResyncWatermarkKilledDuringMerge(t *testing.T) {
 	}
 	if left := openLoadTxns(t, ctx, conn); len(left) > 0 {
 		t.Errorf("transactions still open after the run: %v", left)
+	}
+}
+
+// assertComparedByFingerprint reads the latest table workflow of checksumMigration
+// from the Temporal history: every SourceChecksumPartition must have been given the
+// baseline's fingerprint and answered with a fingerprint only (the partition checksum
+// was not computed), and there must be at least want of them.
+func (s *stack) assertComparedByFingerprint(t *testing.T, table string, want int) {
+	t.Helper()
+	c := s.temporal.Client(t)
+	dc := converter.GetDefaultDataConverter()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	scheduled := map[int64]sourceapi.ChecksumPartitionInput{}
+	n := 0
+	it := c.GetWorkflowHistory(ctx, workflows.TableWorkflowID(checksumMigration, s.pgDB+".public."+table), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil && a.GetActivityType().GetName() == sourceapi.ChecksumPartitionName {
+			var in sourceapi.ChecksumPartitionInput
+			if err := dc.FromPayloads(a.GetInput(), &in); err != nil {
+				t.Fatal(err)
+			}
+			scheduled[ev.GetEventId()] = in
+		}
+		if a := ev.GetActivityTaskCompletedEventAttributes(); a != nil {
+			in, ok := scheduled[a.GetScheduledEventId()]
+			if !ok {
+				continue
+			}
+			var res sourceapi.ChecksumPartitionResult
+			if err := dc.FromPayloads(a.GetResult(), &res); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(in.BaselineFingerprint, "pg1:") || res.Checksum != "" || !strings.HasPrefix(res.Fingerprint, "pg1:") {
+				t.Errorf("%s partition %d: compared with baseline fingerprint %q, answered checksum %q fingerprint %q; want a fingerprint-only comparison",
+					table, in.Partition.Number, in.BaselineFingerprint, res.Checksum, res.Fingerprint)
+			}
+			n++
+		}
+	}
+	if n < want {
+		t.Fatalf("%s: %d source comparisons in the history, want at least %d", table, n, want)
 	}
 }
