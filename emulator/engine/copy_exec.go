@@ -58,8 +58,8 @@ func execCopy(ctx context.Context, h stageHost, p *stageParser) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	// History is read and files are validated without taking the table's load lock
-	// (reads only); the lock is taken before the first write below, after which the
+	// History is read and files are validated without taking the files' load locks
+	// (reads only); the locks are taken before the first write below, after which the
 	// history is read again so that a file another session loaded meanwhile is not
 	// loaded twice.
 	tableKey, err := tableIdentity(ctx, h, c.table)
@@ -93,7 +93,11 @@ func execCopy(ctx context.Context, h stageHost, p *stageParser) (*Result, error)
 		}
 	}
 	if len(plans) > 0 {
-		if err := h.beginLoad(ctx, c.table.Ref); err != nil {
+		keys := make([]string, len(plans))
+		for i, fp := range plans {
+			keys[i] = c.historyKey(fp.File)
+		}
+		if err := h.beginLoad(ctx, c.table.Ref, keys); err != nil {
 			return nil, err
 		}
 		if loaded, err = loadedFiles(ctx, h, tableKey); err != nil {

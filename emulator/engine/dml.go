@@ -256,8 +256,9 @@ func (s *Session) execUpdate(ctx context.Context, toks []Token, binds map[string
 			return dmlSQL{}, err
 		}
 		d.q = "UPDATE " + target + " SET " + sets
-		d.check = &freshCheck{from: target}
+		d.check = &freshCheck{from: target, sets: setColumns(toks, j+1, setEnd), refs: map[string]bool{}}
 		if w >= 0 {
+			d.check.refs = namesIn(toks, w+1, end)
 			pred, _, err := t.exprRange(w+1, end)
 			if err != nil {
 				return dmlSQL{}, err
@@ -267,6 +268,43 @@ func (s *Session) execUpdate(ctx context.Context, toks []Token, binds map[string
 		}
 		return d, nil
 	})
+}
+
+// setColumns lists the columns of an UPDATE's SET items in toks[i:end] (as setList
+// reads them), or nil when an item is not a plain "[t.]col = expr".
+func setColumns(toks []Token, i, end int) []string {
+	var cols []string
+	for _, r := range splitTop(toks, i, end) {
+		col, ex := r[0], r[0]+2
+		if r[1]-r[0] >= 5 && toks[r[0]+1].IsOp(".") && toks[r[0]+3].IsOp("=") {
+			col, ex = r[0]+2, r[0]+4
+		}
+		if r[1]-r[0] < 3 || !isIdentTok(toks[col]) || !toks[ex-1].IsOp("=") {
+			return nil
+		}
+		cols = append(cols, identVal(toks[col]))
+	}
+	if cols == nil {
+		return nil
+	}
+	return cols
+}
+
+// namesIn collects the words and quoted identifiers of toks[i:end] upper-cased: every
+// column a WHERE clause can mention, with keywords and function names besides. It is
+// nil when a column can be referred to without its name (*, IDENTIFIER(…)).
+func namesIn(toks []Token, i, end int) map[string]bool {
+	out := map[string]bool{}
+	for k := i; k < end && k < len(toks); k++ {
+		t := toks[k]
+		switch {
+		case t.IsOp("*"), t.Is("IDENTIFIER"), t.Kind == TkColRef:
+			return nil
+		case t.Kind == TkWord, t.Kind == TkQuoted:
+			out[strings.ToUpper(t.Val)] = true
+		}
+	}
+	return out
 }
 
 // topLevelWord finds keyword kw outside parentheses in toks[from:to], or -1.
@@ -317,7 +355,7 @@ func (s *Session) execDelete(ctx context.Context, toks []Token, binds map[string
 			d.q += " " + rest
 		}
 		if !using && (rest == "" || toks[j].Is("WHERE")) {
-			d.check = &freshCheck{from: strings.TrimSpace(target + " " + rest)}
+			d.check = &freshCheck{from: strings.TrimSpace(target + " " + rest), refs: namesIn(toks, j, stmtEnd(toks))}
 		}
 		return d, nil
 	})

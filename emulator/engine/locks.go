@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 )
@@ -109,7 +110,8 @@ func describeKey(key string) string {
 	case len(key) > 5 && key[:5] == "rows:":
 		return "table " + key[5:]
 	case len(key) > 5 && key[:5] == "load:":
-		return "the load history of table " + key[5:]
+		table, file, _ := strings.Cut(key[5:], loadKeySep)
+		return "the load history of file " + file + " in table " + table
 	}
 	return key
 }

@@ -32,7 +32,10 @@ type Session struct {
 	txnDDL      bool            // metadata changed in the open DuckDB transaction
 	snapSeq     int64           // lock manager's commit sequence when the DuckDB transaction began
 	written     map[string]bool // lock keys written by the open DuckDB transaction
-	abortedTxn  int64           // id of the explicit transaction SYSTEM$ABORT_TRANSACTION ended; statements fail until ROLLBACK
+	// ownCols: for a rows key the open DuckDB transaction changed by UPDATEs only, the
+	// columns they assigned (upper-cased); no entry when it changed the table otherwise.
+	ownCols    map[string]map[string]bool
+	abortedTxn int64 // id of the explicit transaction SYSTEM$ABORT_TRANSACTION ended; statements fail until ROLLBACK
 
 	// ctl guards what other sessions read or do to this one (SHOW TRANSACTIONS,
 	// SYSTEM$ABORT_*) without waiting for its running statement.

@@ -50,9 +50,11 @@ type stageHost interface {
 	schemaExists(ctx context.Context, db, schema string) (bool, error)
 	// table describes a table; (nil, nil) when it does not exist.
 	table(ctx context.Context, n objName) (*copyTable, error)
-	// beginLoad takes the table's load lock (COPY into one table from two transactions
-	// is ordered, so the load history stays exact) and opens the transaction.
-	beginLoad(ctx context.Context, duckRef string) error
+	// beginLoad takes the load locks of the staged files (load history keys) COPY is
+	// about to load into the table (two COPYs of one file into one table are ordered,
+	// so the load history stays exact; COPYs of different files are not) and opens
+	// the transaction.
+	beginLoad(ctx context.Context, duckRef string, files []string) error
 	// exec and query run DuckDB SQL inside the session's transaction.
 	exec(ctx context.Context, q string, args ...any) (int64, error)
 	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)

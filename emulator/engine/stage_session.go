@@ -58,8 +58,8 @@ func (h sessionHost) table(ctx context.Context, n objName) (*copyTable, error) {
 	return t, nil
 }
 
-func (h sessionHost) beginLoad(ctx context.Context, duckRef string) error {
-	return h.s.loadInto(ctx, duckRef)
+func (h sessionHost) beginLoad(ctx context.Context, duckRef string, files []string) error {
+	return h.s.loadInto(ctx, duckRef, files)
 }
 
 func (h sessionHost) exec(ctx context.Context, q string, args ...any) (int64, error) {

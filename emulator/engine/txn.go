@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -17,9 +19,11 @@ import (
 //
 //   - Every table has an exclusive lock (locks.go) taken by UPDATE, DELETE, MERGE,
 //     TRUNCATE and INSERT OVERWRITE and held until COMMIT/ROLLBACK (or the end of an
-//     autocommit statement). INSERT takes no lock. COPY takes a separate per-table
-//     load lock, so that two transactions never load the same staged file twice
-//     (load history is exact only if COPYs into one table are ordered).
+//     autocommit statement). INSERT takes no lock. COPY takes a load lock per (table,
+//     staged file) for the files it loads, so that two transactions never load the
+//     same file twice (load history is exact only if COPYs of one file into one table
+//     are ordered), while COPYs of different files into one table run side by side,
+//     as in Snowflake. DuckDB commits two transactions that appended to one table.
 //   - The DuckDB transaction starts at the first write, after that write's lock is
 //     taken, so a transaction whose first write is an UPDATE sees everything committed
 //     before it, as in Snowflake.
@@ -28,18 +32,24 @@ import (
 //     engine detects this with per-table commit sequence numbers and proves that the
 //     statement's rows are the same in the snapshot and in the committed data (a
 //     count of the rows the WHERE clause selects, on both sides; DuckDB itself fails
-//     the statement if one of those rows was changed meanwhile). When it cannot prove
-//     it (MERGE, UPDATE … FROM, DELETE … USING, or a table this transaction wrote
-//     itself), the statement fails with error 625 and the client retries the
-//     transaction. docs/sql.md lists what differs from Snowflake.
+//     the statement if one of those rows was changed meanwhile). A table this
+//     transaction changed itself is proven the same way only when its own changes
+//     were UPDATEs of columns the WHERE clause does not mention (they move no row in
+//     or out of it, so the two counts still compare the snapshot with the committed
+//     data). When it cannot prove it (MERGE, UPDATE … FROM, DELETE … USING, or other
+//     own changes of the table), the statement fails with error 625 and the client
+//     retries the transaction. docs/sql.md lists what differs from Snowflake.
 //
 // DDL commits an open transaction first, then runs (and commits) on its own under one
 // engine-wide DDL lock, so that concurrent CREATE … IF NOT EXISTS see each other.
 
-// lockKey names what a lock protects: a table's rows, a table's load history, or the
-// catalog (DDL).
-func rowsKey(duckRef string) string { return "rows:" + duckRef }
-func loadKey(duckRef string) string { return "load:" + duckRef }
+// lockKey names what a lock protects: a table's rows, one staged file's entry in a
+// table's load history, or the catalog (DDL).
+func rowsKey(duckRef string) string       { return "rows:" + duckRef }
+func loadKey(duckRef, file string) string { return "load:" + duckRef + loadKeySep + file }
+
+// loadKeySep separates table and file in a load key (a NUL is in neither).
+const loadKeySep = "\x00"
 
 const ddlKey = "ddl"
 
@@ -84,30 +94,69 @@ func (s *Session) appendTo(ctx context.Context, duckRef string) error {
 		return err
 	}
 	s.written[rowsKey(duckRef)] = true
+	delete(s.ownCols, rowsKey(duckRef))
 	return nil
 }
 
-// loadInto takes a table's load lock for COPY and opens the transaction; the caller
-// reads the load history afterwards, which is then exact.
-func (s *Session) loadInto(ctx context.Context, duckRef string) error {
-	k := loadKey(duckRef)
-	if err := s.e.locks.acquire(ctx, s, k, s.lockTimeout()); err != nil {
-		return err
+// loadInto takes, for COPY, the load locks of the staged files (history keys) it is
+// about to load into a table, and opens the transaction; the caller reads the load
+// history afterwards, which is then exact for those files. The locks are taken in
+// sorted order, so two COPYs naming overlapping sets of files cannot deadlock.
+func (s *Session) loadInto(ctx context.Context, duckRef string, files []string) error {
+	keys := make([]string, 0, len(files))
+	for _, f := range files {
+		keys = append(keys, loadKey(duckRef, f))
 	}
-	if err := s.freshFor(ctx, k, nil); err != nil {
-		return err
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	for _, k := range keys {
+		if err := s.e.locks.acquire(ctx, s, k, s.lockTimeout()); err != nil {
+			return err
+		}
+	}
+	// A file another transaction loaded after this one's snapshot is not in the
+	// history this transaction reads: refuse rather than load it twice.
+	for _, k := range keys {
+		if err := s.freshFor(ctx, k, nil); err != nil {
+			return err
+		}
 	}
 	if err := s.beginWrite(ctx); err != nil {
 		return err
 	}
-	s.written[k] = true
+	for _, k := range keys {
+		s.written[k] = true
+	}
 	s.written[rowsKey(duckRef)] = true
+	delete(s.ownCols, rowsKey(duckRef))
 	return nil
 }
 
 // freshCheck is how a statement proves that a stale snapshot selects the same rows as
 // the committed data: from is DuckDB text "<table> [AS a] [WHERE pred]".
-type freshCheck struct{ from string }
+type freshCheck struct {
+	from string
+	// refs are the names (upper-cased) the statement's WHERE clause mentions, nil when
+	// they are not known (a *, IDENTIFIER(…), or a statement that did not list them).
+	refs map[string]bool
+	// sets are the columns an UPDATE assigns; nil for every other statement.
+	sets []string
+}
+
+// unaffectedBy reports whether own UPDATEs of the columns own (upper-cased; nil: the
+// transaction changed the table otherwise) leave the rows the check selects as they
+// are in the snapshot: none of those columns is mentioned by the WHERE clause.
+func (c *freshCheck) unaffectedBy(own map[string]bool) bool {
+	if own == nil || c.refs == nil {
+		return false
+	}
+	for col := range own {
+		if c.refs[col] {
+			return false
+		}
+	}
+	return true
+}
 
 // mutate takes a table's exclusive lock for UPDATE/DELETE/MERGE/TRUNCATE, makes sure
 // the transaction's snapshot is good enough for the statement, and opens the
@@ -122,6 +171,21 @@ func (s *Session) mutate(ctx context.Context, duckRef string, check *freshCheck)
 	}
 	if err := s.beginWrite(ctx); err != nil {
 		return err
+	}
+	// Remember whether the transaction's changes of the table are UPDATEs only, and of
+	// which columns (freshFor's proof for a later statement on it).
+	if check != nil && check.sets != nil && (!s.written[k] || s.ownCols[k] != nil) {
+		if s.ownCols == nil {
+			s.ownCols = map[string]map[string]bool{}
+		}
+		if s.ownCols[k] == nil {
+			s.ownCols[k] = map[string]bool{}
+		}
+		for _, c := range check.sets {
+			s.ownCols[k][strings.ToUpper(c)] = true
+		}
+	} else {
+		delete(s.ownCols, k)
 	}
 	s.written[k] = true
 	return nil
@@ -140,8 +204,8 @@ func (s *Session) freshFor(ctx context.Context, key string, check *freshCheck) e
 	if check == nil {
 		return stale("this statement")
 	}
-	if s.written[key] {
-		return stale("a statement on a table this transaction already changed")
+	if s.written[key] && !check.unaffectedBy(s.ownCols[key]) {
+		return stale("a statement on a table this transaction already changed (other than by UPDATEs of columns the statement's WHERE clause does not mention)")
 	}
 	q := "SELECT count(*) FROM " + check.from
 	mine, err := countRows(ctx, s.conn.QueryContext, q)
@@ -214,6 +278,7 @@ func (s *Session) finishTxn(commit bool) error {
 			s.e.locks.committed(s.written)
 		}
 		clear(s.written)
+		clear(s.ownCols)
 	}
 	if s.txnDDL {
 		s.txnDDL = false
