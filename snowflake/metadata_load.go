@@ -26,14 +26,19 @@ func SelectPartitionLoadSQL(l MetadataLocation, workflowID, runID, tableKey stri
 // makes it update nothing unless it still runs in that transaction: a transaction that
 // another attempt aborted must not record a load that was rolled back.
 func MarkLoadedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, rowsExtracted, rowsLoaded, bytes int64, attempt int, at time.Time, txnID string) string {
+	return markLoadedSQL(l, workflowID, runID, tableKey, number, rowsExtracted, rowsLoaded, bytes, attempt, at, txnID, "")
+}
+
+// markLoadedSQL is MarkLoadedSQL with more assignments (", A = …") in the same SET.
+func markLoadedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, rowsExtracted, rowsLoaded, bytes int64, attempt int, at time.Time, txnID, extra string) string {
 	l = l.WithDefaults()
 	guard := ""
 	if txnID != "" {
 		guard = " AND CURRENT_TRANSACTION() = " + StringLiteral(txnID)
 	}
-	return fmt.Sprintf("UPDATE %s SET STATUS = %s, ROWS_EXTRACTED = %d, ROWS_LOADED = %d, BYTES = %d, ATTEMPTS = GREATEST(COALESCE(ATTEMPTS, 0), %d), LOADED_AT = %s, UPDATED_AT = %s\nWHERE %s AND LOADED_AT IS NULL%s",
+	return fmt.Sprintf("UPDATE %s SET STATUS = %s, ROWS_EXTRACTED = %d, ROWS_LOADED = %d, BYTES = %d, ATTEMPTS = GREATEST(COALESCE(ATTEMPTS, 0), %d), LOADED_AT = %s, UPDATED_AT = %s%s\nWHERE %s AND LOADED_AT IS NULL%s",
 		l.obj(PartitionMetadataTable), StringLiteral(metadataStatusLoaded), rowsExtracted, rowsLoaded, bytes, attempt,
-		TimestampLiteral(at), TimestampLiteral(at), partitionKey(workflowID, runID, tableKey, number), guard)
+		TimestampLiteral(at), TimestampLiteral(at), extra, partitionKey(workflowID, runID, tableKey, number), guard)
 }
 
 // MergeWarningsSQL records warnings for a table once each (a retried activity re-sends

@@ -26,17 +26,19 @@ func DeleteRangeSQL(target migration.TableRef, cols []migration.Column, partitio
 	return "DELETE FROM " + TableName(target) + " WHERE " + pred, nil
 }
 
-// MarkResyncSQL records, in the transaction that replaced the partition's range, the
-// new baseline (the extractor's checksum of the rows copied, and the source's
-// fingerprint of them, "" when none), what was done and how
-// many target rows the replace removed. It runs after MarkLoadedSQL, whose guard
-// already proved this transaction owns the partition.
-func MarkResyncSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, checksum, fingerprint, action string, rowsDeleted int64, at time.Time) string {
-	l = l.WithDefaults()
-	return "UPDATE " + l.obj(PartitionMetadataTable) + " SET SOURCE_CHECKSUM = " + nullableVarchar(checksum) +
-		", SOURCE_FINGERPRINT = " + nullableVarchar(fingerprint) +
-		", SYNC_ACTION = " + StringLiteral(action) + ", ROWS_DELETED = " + intLit(rowsDeleted) +
-		", SYNCHRONIZED_AT = " + TimestampLiteral(at) + " WHERE " + partitionKey(workflowID, runID, tableKey, number)
+// MarkReplacedSQL is MarkLoadedSQL for a replaced range (same guard: LOADED_AT IS
+// NULL and, with txnID, the transaction), setting in the same statement the new
+// baseline (the extractor's checksum of the rows copied, and the source's fingerprint
+// of them, "" when none), what was done and how many target rows the replace removed.
+// One statement, not a marker and then a baseline: on the local Snowflake a second
+// write to PARTITION_METADATA in one transaction, after other runs' commits to it (the
+// skipped partitions' records), cannot be proven on the transaction's snapshot and
+// fails with 000625, which cost the replace a retry.
+func MarkReplacedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, rowsExtracted, rowsLoaded, bytes int64, attempt int, at time.Time, txnID string,
+	checksum, fingerprint, action string, rowsDeleted int64) string {
+	return markLoadedSQL(l, workflowID, runID, tableKey, number, rowsExtracted, rowsLoaded, bytes, attempt, at, txnID,
+		", SOURCE_CHECKSUM = "+nullableVarchar(checksum)+", SOURCE_FINGERPRINT = "+nullableVarchar(fingerprint)+
+			", SYNC_ACTION = "+StringLiteral(action)+", ROWS_DELETED = "+intLit(rowsDeleted)+", SYNCHRONIZED_AT = "+TimestampLiteral(at))
 }
 
 // SelectChecksumBaselinesSQL pages the partitions a run recorded for a table with

@@ -23,7 +23,7 @@ func TestGoldenResyncSQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "resync_delete_null_keys", q)
-	golden(t, "resync_mark", MarkResyncSQL(l, "M'1", "r2", "db.s.t", 3, "v1:2:3:4", "pg1:2:'-9", SyncActionReloaded, 5, goldenTime))
+	golden(t, "resync_mark", MarkReplacedSQL(l, "M'1", "r2", "db.s.t", 3, 10, 10, 4096, 2, goldenTime, "1764250000000001", "v1:2:3:4", "pg1:2:'-9", SyncActionReloaded, 5))
 	golden(t, "resync_select_baselines", SelectChecksumBaselinesSQL(l, "M1", "r1", "db.s.t", 4, 200))
 	q, err = DeleteKeysSQL(target, cols, []int{0}, migration.Partition{Number: 2, Lower: []string{"10"}, Upper: []string{"20"}}, []int{0, 1}, []string{`12|a\|b`, `15|\N`})
 	if err != nil {
@@ -51,7 +51,7 @@ func TestResyncSQLHostileValues(t *testing.T) {
 	if code := outsideLiterals(q); strings.Contains(code, "DROP") {
 		t.Fatalf("a bound escaped its literal (code outside literals: %s):\n%s", code, q)
 	}
-	m := MarkResyncSQL(MetadataLocation{}, evil, evil, evil, 1, evil, evil, SyncActionSkipped, 0, goldenTime)
+	m := MarkReplacedSQL(MetadataLocation{}, evil, evil, evil, 1, 0, 0, 0, 1, goldenTime, evil, evil, evil, SyncActionSkipped, 0)
 	if code := outsideLiterals(m); strings.Contains(code, "DROP") {
 		t.Fatalf("a name escaped its literal (code outside literals: %s):\n%s", code, m)
 	}

@@ -161,10 +161,12 @@ func MergeStagedSQL(target, staging migration.TableRef, cols []migration.Column,
 		"\nWHEN NOT MATCHED THEN INSERT (" + strings.Join(names, ", ") + ") VALUES (" + strings.Join(vals, ", ") + ")", nil
 }
 
-// MarkSyncedSQL records a re-sync partition's window on its metadata row, in the
-// transaction that loads it.
-func MarkSyncedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, low, high *string, action string, at time.Time) string {
-	l = l.WithDefaults()
-	return "UPDATE " + l.obj(PartitionMetadataTable) + " SET WATERMARK_LOW = " + nullableText(low) + ", WATERMARK_HIGH = " + nullableText(high) +
-		", SYNC_ACTION = " + StringLiteral(action) + ", SYNCHRONIZED_AT = " + TimestampLiteral(at) + " WHERE " + partitionKey(workflowID, runID, tableKey, number)
+// MarkSyncedSQL is MarkLoadedSQL for a watermark re-sync partition (same guard),
+// recording in the same statement its window and what was done, in the transaction
+// that loads it. One statement for the same reason as MarkReplacedSQL.
+func MarkSyncedSQL(l MetadataLocation, workflowID, runID, tableKey string, number int, rowsExtracted, rowsLoaded, bytes int64, attempt int, at time.Time, txnID string,
+	low, high *string, action string) string {
+	return markLoadedSQL(l, workflowID, runID, tableKey, number, rowsExtracted, rowsLoaded, bytes, attempt, at, txnID,
+		", WATERMARK_LOW = "+nullableText(low)+", WATERMARK_HIGH = "+nullableText(high)+
+			", SYNC_ACTION = "+StringLiteral(action)+", SYNCHRONIZED_AT = "+TimestampLiteral(at))
 }

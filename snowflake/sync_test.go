@@ -16,7 +16,7 @@ func TestGoldenSyncSQL(t *testing.T) {
 		Column: "updated_at", High: &high, Rows: 7, Partitions: 1, At: goldenTime}))
 	golden(t, "sync_select_mark", SelectSyncMarkSQL(l, "M1", "r2", "db.s.t", "updated_at"))
 	golden(t, "sync_select_baseline", SelectBaselineRunSQL(l, "M1", "r2", "db.s.t"))
-	golden(t, "sync_mark_synced", MarkSyncedSQL(l, "M1", "r2", "db.s.t", 3, &low, &high, SyncActionMerged, goldenTime))
+	golden(t, "sync_mark_synced", MarkSyncedSQL(l, "M1", "r2", "db.s.t", 3, 10, 10, 4096, 1, goldenTime, "1764250000000001", &low, &high, SyncActionMerged))
 	golden(t, "sync_select_bounds", SelectPartitionBoundsSQL(l, "M1", "r1", "db.s.t", 4, 200))
 	cols := []migration.Column{
 		{SourceName: "id", SourceType: "bigint", TargetName: "ID", TargetType: "NUMBER(19,0)"},

@@ -104,8 +104,9 @@ func (a *Activities) RecordResyncSkip(ctx context.Context, in snowflakeapi.Recor
 //	  DELETE FROM target WHERE <range>   → what the range held (old versions, deleted keys;
 //	                                       not on a first run: RangeEmpty)
 //	  COPY INTO target ...               → the range as the source holds it now
-//	  UPDATE ... SET LOADED_AT ...       → the marker (must touch 1 row)
-//	  UPDATE ... SET SOURCE_CHECKSUM, SOURCE_FINGERPRINT, SYNC_ACTION, ROWS_DELETED  → the new baseline
+//	  UPDATE ... SET LOADED_AT ..., SOURCE_CHECKSUM, SOURCE_FINGERPRINT,
+//	             SYNC_ACTION, ROWS_DELETED → the marker (must touch 1 row) and the new
+//	                                       baseline, in one statement (MarkReplacedSQL)
 //	COMMIT
 //
 // A kill anywhere before COMMIT leaves the range as it was (the next attempt aborts
@@ -230,8 +231,8 @@ func (a *Activities) resyncLoadOnce(ctx context.Context, db *sql.DB, in snowflak
 			"%s: COPY loaded %d rows but extract wrote %d; nothing was committed; extract the partition again",
 			where, loadedRows, in.RowsExtracted), migration.ErrTypeChecksumMismatch, nil)
 	}
-	mark := snowflake.MarkLoadedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n,
-		in.RowsExtracted, loadedRows, in.Bytes, attempt(ctx), a.now(), txnID.String)
+	mark := snowflake.MarkReplacedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n,
+		in.RowsExtracted, loadedRows, in.Bytes, attempt(ctx), a.now(), txnID.String, in.Checksum, in.Fingerprint, in.Action, res.RowsDeleted)
 	r, err := a.exec(ctx, conn, "record "+where+" as loaded", mark)
 	if err != nil {
 		return none, false, err
@@ -245,10 +246,6 @@ func (a *Activities) resyncLoadOnce(ctx context.Context, db *sql.DB, in snowflak
 			return none, false, fmt.Errorf("%s: recording the replace updated %d metadata rows (%v); retrying", where, affected, err)
 		}
 		return snowflakeapi.LoadResyncPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
-	}
-	baseline := snowflake.MarkResyncSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n, in.Checksum, in.Fingerprint, in.Action, res.RowsDeleted, a.now())
-	if _, err := a.exec(ctx, conn, "record the new baseline of "+where, baseline); err != nil {
-		return none, false, err
 	}
 	if _, err := conn.ExecContext(ctx, snowflake.CommitSQL); err != nil {
 		return none, false, classify(err, "commit the replace of "+where)

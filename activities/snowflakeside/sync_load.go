@@ -163,8 +163,13 @@ func (a *Activities) syncLoadOnce(ctx context.Context, db *sql.DB, in snowflakea
 			res.RowsMerged = n
 		}
 	}
-	mark := snowflake.MarkLoadedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n,
-		in.RowsExtracted, loadedRows, in.Bytes, attempt(ctx), a.now(), txnID.String)
+	action := snowflake.SyncActionAppended
+	if in.Merge {
+		action = snowflake.SyncActionMerged
+	}
+	// The marker and the window in one statement (MarkSyncedSQL).
+	mark := snowflake.MarkSyncedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n,
+		in.RowsExtracted, loadedRows, in.Bytes, attempt(ctx), a.now(), txnID.String, in.Low, in.High, action)
 	r, err := a.exec(ctx, conn, "record "+where+" as loaded", mark)
 	if err != nil {
 		return none, false, err
@@ -178,14 +183,6 @@ func (a *Activities) syncLoadOnce(ctx context.Context, db *sql.DB, in snowflakea
 			return none, false, fmt.Errorf("%s: recording the load updated %d metadata rows (%v); retrying", where, affected, err)
 		}
 		return snowflakeapi.LoadSyncPartitionResult{RowsLoaded: rows, AlreadyLoaded: true}, false, nil
-	}
-	action := snowflake.SyncActionAppended
-	if in.Merge {
-		action = snowflake.SyncActionMerged
-	}
-	synced := snowflake.MarkSyncedSQL(a.meta, in.Migration, in.MigrationRunID, in.TableKey, n, in.Low, in.High, action, a.now())
-	if _, err := a.exec(ctx, conn, "record the window of "+where, synced); err != nil {
-		return none, false, err
 	}
 	if _, err := conn.ExecContext(ctx, snowflake.CommitSQL); err != nil {
 		return none, false, classify(err, "commit the load of "+where)
