@@ -5,6 +5,7 @@ import (
 
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
 	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
+	"github.com/snowmigrate/snowmigrate/migration"
 )
 
 // checksumPipeline runs a partition of a table synchronized by checksum
@@ -23,20 +24,14 @@ func checksumPipeline(ctx workflow.Context, r *partitionRun) partitionOutcome {
 	t, c := r.t, r.t.st.Checksum
 	action := snowflakeapi.SyncActionLoaded
 	if base := c.baselines[r.p.Number]; base.checksum != "" {
-		var cr sourceapi.ChecksumPartitionResult
-		err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindExtract, t.sourceQueue), sourceapi.ChecksumPartitionName, sourceapi.ChecksumPartitionInput{
-			Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
-			TableShape: t.st.Intro.TableShape, Partition: r.p, BaselineFingerprint: base.fingerprint,
-		}).Get(ctx, &cr)
-		if err != nil {
-			return r.fail("checksum on the source", err)
+		cr, known := c.compared[r.p.Number] // the tail, compared while planning
+		if !known {
+			var err error
+			if cr, err = t.compareOnSource(ctx, r.p, base); err != nil {
+				return r.fail("checksum on the source", err)
+			}
 		}
-		// A result without a checksum carries a fingerprint of the baseline's version
-		// (sourceapi.ChecksumPartitionResult); a result recorded before fingerprints
-		// existed has a checksum only, compared as it was then.
-		unchanged := cr.Checksum == base.checksum ||
-			cr.Checksum == "" && cr.Fingerprint != "" && cr.Fingerprint == base.fingerprint
-		if unchanged {
+		if base.unchanged(cr) {
 			err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.RecordResyncSkipName, snowflakeapi.RecordResyncSkipInput{
 				ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID, TableKey: t.in.TableKey,
 				Skips: []snowflakeapi.ResyncSkip{{Partition: r.p, Checksum: base.checksum, Fingerprint: cr.Fingerprint, Rows: cr.Rows}},
@@ -89,4 +84,25 @@ func (r *partitionRun) loadResync(ctx workflow.Context, action string) error {
 		t.st.Checksum.RowsDeleted += res.RowsDeleted
 	}
 	return err
+}
+
+// compareOnSource asks the source whether partition p changed since base
+// (SourceChecksumPartition: by fingerprint when base has one the source computes, else
+// by checksum).
+func (t *tableRun) compareOnSource(ctx workflow.Context, p migration.Partition, base checksumBaseline) (sourceapi.ChecksumPartitionResult, error) {
+	var cr sourceapi.ChecksumPartitionResult
+	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindExtract, t.sourceQueue), sourceapi.ChecksumPartitionName, sourceapi.ChecksumPartitionInput{
+		Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
+		TableShape: t.st.Intro.TableShape, Partition: p, BaselineFingerprint: base.fingerprint,
+	}).Get(ctx, &cr)
+	return cr, err
+}
+
+// unchanged says whether the source's answer shows the baseline's rows. A result
+// without a checksum carries a fingerprint of the baseline's version
+// (sourceapi.ChecksumPartitionResult); a result recorded before fingerprints existed
+// has a checksum only, compared as it was then.
+func (b checksumBaseline) unchanged(cr sourceapi.ChecksumPartitionResult) bool {
+	return cr.Checksum == b.checksum ||
+		cr.Checksum == "" && cr.Fingerprint != "" && cr.Fingerprint == b.fingerprint
 }

@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/snowmigrate/snowmigrate/activities/snowflakeapi"
+	"github.com/snowmigrate/snowmigrate/activities/sourceapi"
 	"github.com/snowmigrate/snowmigrate/config"
 	"github.com/snowmigrate/snowmigrate/migration"
 )
@@ -18,9 +19,12 @@ import (
 // the emptied target whose partitions record the extractor's checksums, already proven
 // equal to Snowflake's, as baselines. A re-run reuses, page by page, the partitions of
 // the table's last completed run (same numbers, same bounds) up to the last bounded
-// one, each with the checksum recorded for it; keys beyond are planned afresh and
-// loaded as new partitions. Deletions need no extra step: a range that lost rows has
-// another checksum and is replaced.
+// one, each with the checksum recorded for it. The last run's open-ended tail (keys
+// above the last bound) is compared on the source while planning: unchanged, it is
+// reused and skipped like any range; changed (rows appended above it, typically), the
+// keys beyond the last bound are planned afresh, in partitions of the configured size,
+// and loaded as new partitions. Deletions need no extra step: a range that lost rows
+// has another checksum and is replaced.
 
 // ChecksumState is the checksum re-sync's part of TableState (nil for other
 // strategies).
@@ -45,6 +49,10 @@ type ChecksumState struct {
 	// rest with their checksums instead of planning their ranges afresh.
 	baselines map[int]checksumBaseline
 	lastPage  bool
+	// compared holds the source's answer for a partition already compared while
+	// planning (the open-ended tail): its pipeline uses it instead of asking again.
+	// In-run state, like baselines: after continue-as-new the tail is compared again.
+	compared map[int]sourceapi.ChecksumPartitionResult
 }
 
 // checksumBaseline is what the baseline run recorded for a partition: its checksum
@@ -117,7 +125,12 @@ func (t *tableRun) planChecksumPage(ctx workflow.Context) error {
 			continue
 		}
 		if p.Upper == nil {
-			stop = true // keys beyond the last bounded partition are planned afresh
+			// Keys beyond the last bounded partition are planned afresh unless the tail
+			// is unchanged.
+			if slices.Equal(p.Lower, prev) && t.tailUnchanged(ctx, b) {
+				take(b)
+			}
+			stop = true
 			break
 		}
 		if !slices.Equal(p.Lower, prev) {
@@ -149,4 +162,31 @@ func (t *tableRun) planChecksumPage(ctx workflow.Context) error {
 	slices.SortStableFunc(page, func(a, b migration.Partition) int { return a.Number - b.Number })
 	t.page, t.pageDone = page, false
 	return nil
+}
+
+// tailUnchanged compares the last run's open-ended tail partition on the source
+// (SourceChecksumPartition, as checksumPipeline would) and says whether it is
+// unchanged, remembering the answer for its pipeline. Anything else (no baseline, an
+// error, a history recorded before this step existed) plans the tail afresh, as
+// before: the comparison can only save work.
+func (t *tableRun) tailUnchanged(ctx workflow.Context, b snowflakeapi.ChecksumBaseline) bool {
+	if b.Checksum == "" || workflow.GetVersion(ctx, "checksum-tail-compare", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return false
+	}
+	base := checksumBaseline{checksum: b.Checksum, fingerprint: b.Fingerprint}
+	cr, err := t.compareOnSource(ctx, b.Partition, base)
+	if err != nil {
+		workflow.GetLogger(ctx).Warn("could not compare the open-ended tail partition; planning its keys afresh",
+			"table", t.in.TableKey, "partition", b.Partition.Number, "error", err)
+		return false
+	}
+	if !base.unchanged(cr) {
+		return false
+	}
+	c := t.st.Checksum
+	if c.compared == nil {
+		c.compared = map[int]sourceapi.ChecksumPartitionResult{}
+	}
+	c.compared[b.Partition.Number] = cr
+	return true
 }

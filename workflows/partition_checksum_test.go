@@ -240,10 +240,23 @@ func TestChecksumRerunSkipsUnchangedAndReplacesChanged(t *testing.T) {
 	if len(w.prepSync) != 1 || w.prepSync[0] != config.SyncChecksum {
 		t.Fatalf("PrepareTarget sync %v, want checksum (keep the target)", w.prepSync)
 	}
-	// Ranges 1..3 were reused and checksummed; 1 and 3 skipped, 2 replaced; the tail
-	// (ranges 4 and 5, planned afresh) loaded as new.
-	if len(w.sums) != 3 || len(w.skips) != 2 {
-		t.Fatalf("%d source checksums, %d skips (%+v); want 3 and 2; pages %v, replaces %+v", len(w.sums), len(w.skips), w.skips, w.pages, w.replaces)
+	// Ranges 1..3 were reused and checksummed; 1 and 3 skipped, 2 replaced; the stored
+	// tail (keys above 30) was compared while planning (once per run that read the last
+	// page), found changed (range 5 appeared), and its keys (ranges 4 and 5) planned
+	// afresh and loaded as new.
+	bounded, tail := 0, 0
+	for _, i := range w.sums {
+		switch {
+		case i >= 1 && i <= 3:
+			bounded++
+		case i == 5: // rangeIndex of an open range
+			tail++
+		default:
+			t.Errorf("source checksum of range %d", i)
+		}
+	}
+	if bounded != 3 || tail < 1 || len(w.skips) != 2 {
+		t.Fatalf("%d bounded and %d tail source checksums, %d skips (%+v); want 3, ≥1 and 2; pages %v, replaces %+v", bounded, tail, len(w.skips), w.skips, w.pages, w.replaces)
 	}
 	actions := map[int]string{}
 	for _, r := range w.replaces {
@@ -342,5 +355,42 @@ func TestChecksumRerunComparesFingerprints(t *testing.T) {
 		if !asked {
 			t.Fatalf("extract %d of a checksum table did not ask for the fingerprint", i)
 		}
+	}
+}
+
+// The last run's open-ended tail, unchanged on the source, is reused and skipped like
+// any range: nothing is planned afresh and nothing of it moves.
+func TestChecksumRerunSkipsUnchangedTail(t *testing.T) {
+	w := newChecksumWorld(HostQueue(SourceQueue(DefaultTaskQueueBase, ""), "host-1"))
+	w.add("events", &fakeTable{Partitions: 3, RowsPer: 10})
+	w.baseline = "run-0"
+	w.stored = []snowflakeapi.ChecksumBaseline{
+		{Partition: migration.Partition{Number: 0, NullKeys: true}, Checksum: "v1:sum-0"},
+		{Partition: migration.Partition{Number: 1, Upper: []string{"10"}}, Checksum: "v1:sum-1"},
+		{Partition: migration.Partition{Number: 2, Lower: []string{"10"}, Upper: []string{"20"}}, Checksum: "v1:sum-2"},
+		{Partition: migration.Partition{Number: 3, Lower: []string{"20"}}, Checksum: "v1:sum-3"}, // the tail: rangeIndex 3
+	}
+	res, err := runChecksumTable(t, w, checksumInput(t, "events", Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != migration.StatusCompleted || res.Rows != 0 {
+		t.Fatalf("result %+v, want completed with no row moved", res)
+	}
+	if len(w.skips) != 4 || len(w.replaces) != 0 || w.callCount(sourceapi.ExtractName) != 0 || w.callCount(sourceapi.PlanPartitionsName) != 0 {
+		t.Fatalf("%d skips, %d replaces, %d extracts, %d plans afresh; want 4, 0, 0, 0: skips %+v",
+			len(w.skips), len(w.replaces), w.callCount(sourceapi.ExtractName), w.callCount(sourceapi.PlanPartitionsName), w.skips)
+	}
+	var tailSkip *snowflakeapi.ResyncSkip
+	for i, s := range w.skips {
+		if s.Partition.Number == 3 {
+			tailSkip = &w.skips[i]
+		}
+	}
+	if tailSkip == nil || tailSkip.Partition.Upper != nil || tailSkip.Checksum != "v1:sum-3" {
+		t.Fatalf("tail skip %+v, want partition 3, open-ended, with its baseline", tailSkip)
+	}
+	if n := w.callCount(sourceapi.ChecksumPartitionName); n != 4 {
+		t.Fatalf("%d source comparisons, want 4 (the tail's answer from planning reused by its pipeline)", n)
 	}
 }
