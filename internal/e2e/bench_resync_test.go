@@ -154,6 +154,9 @@ func (s *stack) printTimeline(b *testing.B, name, tableKey string) {
 			}
 			if a := ev.GetActivityTaskStartedEventAttributes(); a != nil {
 				what += " " + kind[a.GetScheduledEventId()]
+				if a.GetAttempt() > 1 { // earlier attempts leave no event but this
+					what += fmt.Sprintf(" (attempt %d after: %s)", a.GetAttempt(), a.GetLastFailure().GetMessage())
+				}
 			}
 			if a := ev.GetActivityTaskCompletedEventAttributes(); a != nil {
 				what += " " + kind[a.GetScheduledEventId()]

@@ -107,7 +107,7 @@ func TestFingerprintSeesEveryChange(t *testing.T) {
 	if _, err := pool.Exec(ctxT(t), `CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`); err != nil {
 		icu = false
 		t.Logf("no ICU collation here (%v): the nondeterministic-collation case is skipped", err)
-	} else if _, err := pool.Exec(ctxT(t), `ALTER TABLE public.fp ADD COLUMN cs text COLLATE ci; UPDATE public.fp SET cs = 'abc'`); err != nil {
+	} else if _, err := pool.Exec(ctxT(t), `ALTER TABLE public.fp ADD COLUMN cs text COLLATE ci, ADD COLUMN cc char(3) COLLATE ci; UPDATE public.fp SET cs = 'abc', cc = 'abc'`); err != nil {
 		t.Fatal(err)
 	}
 	tc := tableConfig("fp", "id")
@@ -141,7 +141,7 @@ func TestFingerprintSeesEveryChange(t *testing.T) {
 		{"tm = '12:00:00.000001'", "tm = '12:00:00'"},
 	}
 	if icu {
-		changes = append(changes, struct{ set, undo string }{"cs = 'ABC'", "cs = 'abc'"})
+		changes = append(changes, struct{ set, undo string }{"cs = 'ABC'", "cs = 'abc'"}, struct{ set, undo string }{"cc = 'ABC'", "cc = 'abc'"})
 	}
 	for _, c := range changes {
 		exec := func(set string) {
