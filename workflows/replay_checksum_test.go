@@ -28,11 +28,13 @@ import (
 //
 // and a re-run whose source computes
 // fingerprints, whose open-ended tail is compared while planning and found unchanged
-// (GetVersion "checksum-tail-compare").
+// (GetVersion "checksum-tail-compare"); the same re-run once the page's ranges are
+// fingerprinted a page at once (GetVersion "checksum-page-compare").
 var checksumReplayFiles = []string{
 	"testdata/checksum/table_resync_first_run.json",
 	"testdata/checksum/table_resync_last_run.json",
 	"testdata/checksum/table_resync_tail_fingerprints.json",
+	"testdata/checksum/table_resync_page_compare.json",
 }
 
 func TestReplayChecksumHistories(t *testing.T) {
@@ -40,8 +42,10 @@ func TestReplayChecksumHistories(t *testing.T) {
 		if missing(checksumReplayFiles[0]) || missing(checksumReplayFiles[1]) {
 			recordChecksumHistories(t)
 		}
-		if missing(checksumReplayFiles[2]) {
-			recordChecksumTailHistory(t)
+		for _, f := range checksumReplayFiles[2:] {
+			if missing(f) {
+				recordChecksumTailHistory(t, f)
+			}
 		}
 	}
 	r := worker.NewWorkflowReplayer()
@@ -104,7 +108,7 @@ func startChecksumReplayWorkers(t *testing.T, c client.Client, base string, w *c
 	w.register(ck)
 	for name, fn := range ck {
 		switch name {
-		case sourceapi.ChecksumPartitionName, sourceapi.ExtractName:
+		case sourceapi.ChecksumPartitionName, sourceapi.FingerprintPartitionsName, sourceapi.ExtractName:
 			src[name] = fn
 		default:
 			orch[name] = fn
@@ -125,10 +129,10 @@ func startChecksumReplayWorkers(t *testing.T, c client.Client, base string, w *c
 	}
 }
 
-// recordChecksumTailHistory records checksumReplayFiles[2]: a source with
-// fingerprints, a changed middle range, and an unchanged open-ended tail (compared
+// recordChecksumTailHistory records into file a re-run on a source with
+// fingerprints, with a changed middle range and an unchanged open-ended tail (compared
 // while planning, skipped).
-func recordChecksumTailHistory(t *testing.T) {
+func recordChecksumTailHistory(t *testing.T, file string) {
 	c := quietClient(t)
 	base := "replaycktail"
 	w := newChecksumWorld(HostQueue(SourceQueue(base, ""), "host-1"))
@@ -159,7 +163,7 @@ func recordChecksumTailHistory(t *testing.T) {
 	if res.Status != migration.StatusCompleted || len(w.skips) != 3 || len(w.replaces) != 1 {
 		t.Fatalf("recorded table ended %+v, %d skips (want 3: ranges 0, 1 and the tail), %d replaces (want 1: range 2)", res, len(w.skips), len(w.replaces))
 	}
-	writeHistory(t, checksumReplayFiles[2], fetchHistory(ctx, t, c, id, ""))
+	writeHistory(t, file, fetchHistory(ctx, t, c, id, ""))
 }
 
 // missing says whether a history file is absent.

@@ -36,3 +36,36 @@ type ChecksumPartitionResult struct {
 	Fingerprint string `json:"fingerprint,omitempty"`
 	Rows        int64  `json:"rows"`
 }
+
+// FingerprintPartitionsName computes, for a page of partitions whose baselines carry
+// fingerprints, each partition's fingerprint on the source (source.Fingerprinter), in
+// one snapshot: the checksum re-sync compares a page in a few activities instead of
+// one activity per partition.
+const FingerprintPartitionsName = "SourceFingerprintPartitions"
+
+// FingerprintPartitionsInput names the table, the partitions and the fingerprint
+// version of their baselines (the text before the first ':').
+type FingerprintPartitionsInput struct {
+	Migration string             `json:"migration"`
+	Platform  string             `json:"platform"`
+	TableKey  string             `json:"tableKey"`
+	Table     config.TableConfig `json:"table"`
+	migration.TableShape
+	Partitions []migration.Partition `json:"partitions"`
+	Version    string                `json:"version"`
+}
+
+// FingerprintPartitionsResult is each partition's fingerprint, or Supported false when
+// the source computes no fingerprint of Version (the workflow compares each partition
+// with ChecksumPartition instead).
+type FingerprintPartitionsResult struct {
+	Supported    bool                   `json:"supported"`
+	Fingerprints []PartitionFingerprint `json:"fingerprints,omitempty"`
+}
+
+// PartitionFingerprint is one partition's fingerprint and row count.
+type PartitionFingerprint struct {
+	Number      int    `json:"number"`
+	Fingerprint string `json:"fingerprint"`
+	Rows        int64  `json:"rows"`
+}

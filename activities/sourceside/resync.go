@@ -68,3 +68,34 @@ func (a *Activities) ChecksumPartition(ctx context.Context, in sourceapi.Checksu
 	}
 	return sourceapi.ChecksumPartitionResult{Checksum: sum, Rows: rows}, nil
 }
+
+// FingerprintPartitions implements sourceapi.FingerprintPartitionsName. A source
+// without fingerprints of the requested version answers Supported false, and the
+// workflow falls back to one ChecksumPartition per partition.
+func (a *Activities) FingerprintPartitions(ctx context.Context, in sourceapi.FingerprintPartitionsInput) (sourceapi.FingerprintPartitionsResult, error) {
+	if err := a.checkPlatform(in.Platform); err != nil {
+		return sourceapi.FingerprintPartitionsResult{}, err
+	}
+	fper, ok := a.src.(source.Fingerprinter)
+	if !ok || in.Version == "" || fper.FingerprintVersion() != in.Version {
+		return sourceapi.FingerprintPartitionsResult{}, nil
+	}
+	stop := keepAlive(ctx, func() Progress { return Progress{} })
+	defer stop()
+	fps, err := fper.FingerprintPartitions(ctx, source.ExtractRequest{Table: in.Table, TableShape: in.TableShape}, in.Partitions)
+	if errors.Is(err, source.ErrNoFingerprint) {
+		return sourceapi.FingerprintPartitionsResult{}, nil
+	}
+	if err != nil {
+		return sourceapi.FingerprintPartitionsResult{}, boundary(fmt.Sprintf("fingerprint %d partitions of %s on the source", len(in.Partitions), in.TableKey), err)
+	}
+	res := sourceapi.FingerprintPartitionsResult{Supported: true}
+	for _, p := range in.Partitions {
+		fp, ok := fps[p.Number]
+		if !ok {
+			return sourceapi.FingerprintPartitionsResult{}, fmt.Errorf("internal: no fingerprint for partition %d of %s", p.Number, in.TableKey)
+		}
+		res.Fingerprints = append(res.Fingerprints, sourceapi.PartitionFingerprint{Number: p.Number, Fingerprint: fp.Value, Rows: fp.Rows})
+	}
+	return res, nil
+}

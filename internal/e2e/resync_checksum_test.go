@@ -634,9 +634,11 @@ func TestResyncWatermarkKilledDuringMerge(t *testing.T) {
 }
 
 // assertComparedByFingerprint reads the latest table workflow of checksumMigration
-// from the Temporal history: every SourceChecksumPartition must have been given the
-// baseline's fingerprint and answered with a fingerprint only (the partition checksum
-// was not computed), and there must be at least want of them.
+// from the Temporal history: every SourceChecksumPartition (the open-ended tail,
+// compared while planning) must have been given the baseline's fingerprint and
+// answered with a fingerprint only (the partition checksum was not computed), every
+// SourceFingerprintPartitions (the pages) must have answered with fingerprints, and
+// together they must have compared at least want partitions.
 func (s *stack) assertComparedByFingerprint(t *testing.T, table string, want int) {
 	t.Helper()
 	c := s.temporal.Client(t)
@@ -644,6 +646,7 @@ func (s *stack) assertComparedByFingerprint(t *testing.T, table string, want int
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	scheduled := map[int64]sourceapi.ChecksumPartitionInput{}
+	pages := map[int64]bool{}
 	n := 0
 	it := c.GetWorkflowHistory(ctx, workflows.TableWorkflowID(checksumMigration, s.pgDB+".public."+table), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
@@ -657,6 +660,24 @@ func (s *stack) assertComparedByFingerprint(t *testing.T, table string, want int
 				t.Fatal(err)
 			}
 			scheduled[ev.GetEventId()] = in
+		}
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil && a.GetActivityType().GetName() == sourceapi.FingerprintPartitionsName {
+			pages[ev.GetEventId()] = true
+		}
+		if a := ev.GetActivityTaskCompletedEventAttributes(); a != nil && pages[a.GetScheduledEventId()] {
+			var res sourceapi.FingerprintPartitionsResult
+			if err := dc.FromPayloads(a.GetResult(), &res); err != nil {
+				t.Fatal(err)
+			}
+			if !res.Supported || len(res.Fingerprints) == 0 {
+				t.Errorf("%s: a page of partitions answered %+v; want fingerprints", table, res)
+			}
+			for _, fp := range res.Fingerprints {
+				if !strings.HasPrefix(fp.Fingerprint, "pg1:") {
+					t.Errorf("%s partition %d: page fingerprint %q", table, fp.Number, fp.Fingerprint)
+				}
+			}
+			n += len(res.Fingerprints)
 		}
 		if a := ev.GetActivityTaskCompletedEventAttributes(); a != nil {
 			in, ok := scheduled[a.GetScheduledEventId()]

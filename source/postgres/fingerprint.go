@@ -83,6 +83,50 @@ func (s *Source) FingerprintPartition(ctx context.Context, req source.ExtractReq
 	return fp, rows, nil
 }
 
+// FingerprintPartitions implements source.Fingerprinter: one transaction, one lock and
+// column check, then one FingerprintSQL query per partition (each bounded to its range
+// by the partition key's index where there is one).
+func (s *Source) FingerprintPartitions(ctx context.Context, req source.ExtractRequest, parts []migration.Partition) (map[int]source.Fingerprint, error) {
+	if s.FingerprintVersion() == "" {
+		return nil, source.ErrNoFingerprint
+	}
+	req.Fingerprint = true
+	queries := make([]string, len(parts))
+	where := ""
+	for i, p := range parts {
+		req.Partition = p
+		rd, err := s.prepareRead(req)
+		if err != nil {
+			return nil, err
+		}
+		queries[i], where = rd.fingerprint, rd.where
+	}
+	out := make(map[int]source.Fingerprint, len(parts))
+	err := s.tx(ctx, func(conn *pgx.Conn) error {
+		if !fingerprintSupported(conn) {
+			return source.ErrNoFingerprint
+		}
+		if err := s.lockTable(ctx, conn, req.Source); err != nil {
+			return err
+		}
+		if _, err := s.checkColumns(ctx, conn, req.Source, req.Columns); err != nil {
+			return err
+		}
+		for i, q := range queries {
+			fp, rows, err := fingerprint(ctx, conn, q)
+			if err != nil {
+				return fmt.Errorf("partition %d: %w", parts[i].Number, err)
+			}
+			out[parts[i].Number] = source.Fingerprint{Value: fp, Rows: rows}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, whereError(fmt.Errorf("source fingerprints: %w", err), where)
+	}
+	return out, nil
+}
+
 // fingerprint runs a FingerprintSQL query.
 func fingerprint(ctx context.Context, conn *pgx.Conn, q string) (string, int64, error) {
 	var (

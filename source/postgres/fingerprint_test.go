@@ -75,6 +75,15 @@ func TestFingerprintAgreesAndIgnoresOrder(t *testing.T) {
 	if nk := fingerprintFourWays(t, s, extractRequest(info, tc, migration.Partition{Number: 0, NullKeys: true}), "NULL keys"); nk != FingerprintVersion+":0:0" {
 		t.Fatalf("empty partition: %s", nk)
 	}
+	// A page at once: the same fingerprints as one by one.
+	page, err := s.FingerprintPartitions(ctxT(t), extractRequest(info, tc, migration.Partition{}), []migration.Partition{
+		{Number: 0, NullKeys: true}, {Number: 2, Upper: []string{"2"}}, {Number: 3, Lower: []string{"2"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page) != 3 || page[0].Value != FingerprintVersion+":0:0" || page[2].Value != first || page[3].Value != rest || page[2].Rows != 2 || page[3].Rows != 2 {
+		t.Fatalf("page of fingerprints %+v, want NULL keys empty, %s and %s with 2 rows each", page, first, rest)
+	}
 	filter := `t IS DISTINCT FROM 'hello'`
 	ftc := tc
 	ftc.WhereClauseCriteria = &filter

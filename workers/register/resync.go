@@ -23,9 +23,10 @@ func ResyncOrchestrator(r worker.Registry, a *snowflakeside.Activities) {
 	}
 }
 
-// ResyncSource registers the source-side checksum of a partition (re-sync by
-// checksum) on the shared source queue.
+// ResyncSource registers the source-side checksum of a partition and the fingerprints
+// of a page of partitions (re-sync by checksum) on the shared source queue.
 func ResyncSource(r worker.Registry, a *sourceside.Activities) {
 	r.RegisterActivityWithOptions(a.ChecksumPartition, activity.RegisterOptions{Name: sourceapi.ChecksumPartitionName})
+	r.RegisterActivityWithOptions(a.FingerprintPartitions, activity.RegisterOptions{Name: sourceapi.FingerprintPartitionsName})
 	r.RegisterActivityWithOptions(a.ProbeWindow, activity.RegisterOptions{Name: sourceapi.ProbeWindowName}) // watermark re-sync
 }
