@@ -50,6 +50,8 @@ as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); e
 # The dev server's single history shard reads its transfer queue (every activity and
 # workflow task on its way to a worker) at most 20 times a second by default: past a
 # burst, each task waited up to 50 ms (docs/performance.md, "Temporal task dispatch").
+# One task-queue partition: a task that waits for a busy worker's free slot sits in one
+# of 4 partitions' backlog by default and waited up to ~1.3 s for a poll to reach it.
 start_temporal() {
   if running temporal; then return 0; fi
   if listening "$TEMPORAL_PORT"; then
@@ -59,6 +61,7 @@ start_temporal() {
   start temporal temporal server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$LOCAL/temporal.db" --log-level error \
     --dynamic-config-value history.transferProcessorMaxPollRPS=1000 \
+    --dynamic-config-value matching.numTaskqueueReadPartitions=1 --dynamic-config-value matching.numTaskqueueWritePartitions=1 \
     --search-attribute MigrationName=Keyword --search-attribute SourcePlatform=Keyword --search-attribute MigrationTable=Keyword
   wait_port "$TEMPORAL_PORT" temporal 90
 }

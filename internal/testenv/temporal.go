@@ -36,8 +36,11 @@ var SearchAttributes = []string{"MigrationName=Keyword", "SourcePlatform=Keyword
 // history.transferProcessorMaxPollRPS = 20 times a second by default, about once per new
 // task: past a burst of 20 reads, every task of every workflow waited for the next 50 ms
 // tick (40-50 ms from ActivityTaskScheduled to ActivityTaskStarted and from
-// WorkflowTaskScheduled to WorkflowTaskStarted, ~35 % of a 1 s table re-sync).
-var DevServerDynamicConfig = []string{"history.transferProcessorMaxPollRPS=1000"}
+// WorkflowTaskScheduled to WorkflowTaskStarted, ~35 % of a 1 s table re-sync). One
+// task-queue partition instead of 4: a task scheduled while every worker slot is busy
+// goes to a partition's backlog, and with 4 partitions it waited up to ~1.3 s after a
+// slot freed for a poll to reach its partition (seen in BenchmarkResync's timeline).
+var DevServerDynamicConfig = []string{"history.transferProcessorMaxPollRPS=1000", "matching.numTaskqueueReadPartitions=1", "matching.numTaskqueueWritePartitions=1"}
 
 // TemporalBinary finds the temporal CLI: $TEMPORAL_BIN, PATH, then ~/go/bin.
 func TemporalBinary() string {
