@@ -153,7 +153,11 @@ func (t *tableRun) startNext(ctx workflow.Context) {
 	t.startedRun++
 	t.inFlight++
 	t.extracting++
-	t.mirror.add(ctx, p, migration.StatusExtracting, 0, 0, 1, "")
+	if c := t.st.Checksum; c == nil || !c.recorded[p.Number] {
+		// (A checksum range its page already recorded SKIPPED, with a time before
+		// this one, must not be mirrored back to EXTRACTING.)
+		t.mirror.add(ctx, p, migration.StatusExtracting, 0, 0, 1, "")
+	}
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		out := t.pipeline()(ctx, t.newPartitionRun(p))
 		t.settle(ctx, p, out)

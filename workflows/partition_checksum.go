@@ -31,6 +31,10 @@ func checksumPipeline(ctx workflow.Context, r *partitionRun) partitionOutcome {
 				return r.fail("checksum on the source", err)
 			}
 		}
+		if c.recorded[r.p.Number] { // recorded SKIPPED with its page (comparePage)
+			c.Skipped++
+			return r.out
+		}
 		if base.unchanged(cr) {
 			err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.RecordResyncSkipName, snowflakeapi.RecordResyncSkipInput{
 				ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID, TableKey: t.in.TableKey,

@@ -54,6 +54,9 @@ type ChecksumState struct {
 	// planning (the open-ended tail): its pipeline uses it instead of asking again.
 	// In-run state, like baselines: after continue-as-new the tail is compared again.
 	compared map[int]sourceapi.ChecksumPartitionResult
+	// recorded marks the partitions comparePage found unchanged and already recorded
+	// SKIPPED (one RecordResyncSkip per page): their pipelines only count them.
+	recorded map[int]bool
 }
 
 // checksumBaseline is what the baseline run recorded for a partition: its checksum
@@ -173,7 +176,9 @@ func (t *tableRun) planChecksumPage(ctx workflow.Context) error {
 // skip or reload. A per-partition activity costs a task dispatch, a transaction, a
 // table lock and a column check on the source; a page's few activities pay them once
 // each. Partitions left out (no fingerprint baseline, an unsupported source, an
-// error) are compared one by one by their pipelines, as before.
+// error) are compared one by one by their pipelines, as before. From version 2 the
+// unchanged ones are also recorded SKIPPED here, in one RecordResyncSkip for the page,
+// instead of one per partition.
 func (t *tableRun) comparePage(ctx workflow.Context, page []migration.Partition) {
 	c := t.st.Checksum
 	byVersion := map[string][]migration.Partition{}
@@ -189,7 +194,11 @@ func (t *tableRun) comparePage(ctx workflow.Context, page []migration.Partition)
 		}
 		byVersion[v] = append(byVersion[v], p)
 	}
-	if len(versions) == 0 || workflow.GetVersion(ctx, "checksum-page-compare", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if len(versions) == 0 {
+		return
+	}
+	version := workflow.GetVersion(ctx, "checksum-page-compare", workflow.DefaultVersion, 2)
+	if version == workflow.DefaultVersion {
 		return
 	}
 	type call struct {
@@ -223,6 +232,34 @@ func (t *tableRun) comparePage(ctx workflow.Context, page []migration.Partition)
 		for _, fp := range res.Fingerprints {
 			c.compared[fp.Number] = sourceapi.ChecksumPartitionResult{Fingerprint: fp.Fingerprint, Rows: fp.Rows}
 		}
+	}
+	if version < 2 {
+		return
+	}
+	var skips []snowflakeapi.ResyncSkip
+	for _, p := range page {
+		base := c.baselines[p.Number]
+		if cr, ok := c.compared[p.Number]; ok && base.checksum != "" && cr.Checksum == "" && base.unchanged(cr) {
+			skips = append(skips, snowflakeapi.ResyncSkip{Partition: p, Checksum: base.checksum, Fingerprint: cr.Fingerprint, Rows: cr.Rows})
+		}
+	}
+	if len(skips) == 0 {
+		return
+	}
+	err := workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindMetadata, ""), snowflakeapi.RecordResyncSkipName, snowflakeapi.RecordResyncSkipInput{
+		ConnectionName: t.in.ConnectionName, Migration: t.in.Migration, MigrationRunID: t.in.MigrationRunID, TableKey: t.in.TableKey,
+		Skips: skips,
+	}).Get(ctx, nil)
+	if err != nil { // each pipeline records its own skip instead
+		workflow.GetLogger(ctx).Warn("could not record a page of unchanged partitions; recording them one by one",
+			"table", t.in.TableKey, "partitions", len(skips), "error", err)
+		return
+	}
+	if c.recorded == nil {
+		c.recorded = map[int]bool{}
+	}
+	for _, s := range skips {
+		c.recorded[s.Partition.Number] = true
 	}
 }
 

@@ -29,12 +29,14 @@ import (
 // and a re-run whose source computes
 // fingerprints, whose open-ended tail is compared while planning and found unchanged
 // (GetVersion "checksum-tail-compare"); the same re-run once the page's ranges are
-// fingerprinted a page at once (GetVersion "checksum-page-compare").
+// fingerprinted a page at once (GetVersion "checksum-page-compare" 1), and once the
+// page's unchanged ranges are recorded SKIPPED together (version 2).
 var checksumReplayFiles = []string{
 	"testdata/checksum/table_resync_first_run.json",
 	"testdata/checksum/table_resync_last_run.json",
 	"testdata/checksum/table_resync_tail_fingerprints.json",
 	"testdata/checksum/table_resync_page_compare.json",
+	"testdata/checksum/table_resync_page_skips.json",
 }
 
 func TestReplayChecksumHistories(t *testing.T) {
