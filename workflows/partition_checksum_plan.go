@@ -206,12 +206,15 @@ func (t *tableRun) comparePage(ctx workflow.Context, page []migration.Partition)
 		f     workflow.Future
 	}
 	var calls []call
+	// Two attempts: the pipelines compare one by one when this fails, and a source
+	// worker older than this activity fails it as unregistered on every attempt.
+	actx := workflow.WithRetryPolicy(activityOptions(ctx, t.lim, kindExtract, t.sourceQueue), *retry(2))
 	for _, v := range versions { // one version in practice; ordered as met, for determinism
 		parts := byVersion[v]
 		n := min(t.lim.PartitionWindow, len(parts))
 		for i := range n {
 			chunk := parts[i*len(parts)/n : (i+1)*len(parts)/n]
-			calls = append(calls, call{chunk, workflow.ExecuteActivity(activityOptions(ctx, t.lim, kindExtract, t.sourceQueue), sourceapi.FingerprintPartitionsName, sourceapi.FingerprintPartitionsInput{
+			calls = append(calls, call{chunk, workflow.ExecuteActivity(actx, sourceapi.FingerprintPartitionsName, sourceapi.FingerprintPartitionsInput{
 				Migration: t.in.Migration, Platform: t.in.SourcePlatform, TableKey: t.in.TableKey, Table: t.in.Table,
 				TableShape: t.st.Intro.TableShape, Partitions: chunk, Version: v,
 			})})
