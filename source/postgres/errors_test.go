@@ -205,3 +205,21 @@ func TestWhereCannotEscape(t *testing.T) {
 		t.Fatalf("table w: %d rows, %v", n, err)
 	}
 }
+
+// The "similar:" list of a missing table matches names by containment, not as a
+// pattern: '%' and '_' in the asked-for name are characters (an ILIKE listed every
+// table for them).
+func TestMissingTableSuggestionsAreNotPatterns(t *testing.T) {
+	s, _ := newTestSource(t, `CREATE TABLE items (id int); CREATE TABLE "a_b" (id int); CREATE TABLE "pct%x" (id int); CREATE TABLE "back\slash" (id int);`)
+	for _, c := range []struct{ ask, want string }{
+		{`"%"`, "(similar: public.pct%x;"},
+		{`"_"`, "(similar: public.a_b;"},
+		{`"\"`, `(similar: public.back\slash;`},
+		{`"ITEM"`, "(similar: public.items;"},
+	} {
+		_, err := s.Introspect(ctxT(t), tableConfig(c.ask, "id"))
+		if !errors.Is(err, source.ErrMissing) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("table %s: %v; want ErrMissing with %q", c.ask, err, c.want)
+		}
+	}
+}

@@ -176,11 +176,13 @@ func (s *Source) mapTypes(ctx context.Context, conn *pgx.Conn, ref migration.Tab
 	return mapped, nil
 }
 
-// missingTable builds the "table not found" error, listing similar names.
+// missingTable builds the "table not found" error, listing similar names: the same
+// name in another schema or case, or a name in the schema that contains it. strpos, not
+// ILIKE: a name's '%', '_' and '\' are characters, not a pattern.
 func (s *Source) missingTable(ctx context.Context, conn *pgx.Conn, ref migration.TableRef) error {
 	var similar []string
 	rows, err := conn.Query(ctx, `SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r','p','v','m','f') AND (lower(c.relname) = lower($2) OR (lower(n.nspname) = lower($1) AND c.relname ILIKE '%' || $2 || '%'))
+WHERE c.relkind IN ('r','p','v','m','f') AND (lower(c.relname) = lower($2) OR (lower(n.nspname) = lower($1) AND strpos(lower(c.relname), lower($2)) > 0))
 ORDER BY 1 LIMIT 5`, ref.Schema, ref.Table)
 	if err == nil {
 		similar, _ = pgx.CollectRows(rows, pgx.RowTo[string])

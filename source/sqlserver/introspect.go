@@ -240,16 +240,21 @@ func uniqueNames(idx []*uniqueIndex) string {
 	return strings.Join(names, ", ")
 }
 
-// missingTable builds the "table not found" error, listing similar names.
+// missingTable builds the "table not found" error, listing similar names: tables and
+// views whose name equals or contains the one asked for, ignoring case. The match is
+// made here rather than with LIKE, whose '%', '_' and '[' in a table name would be a
+// pattern; the catalog read is bounded (a database with more tables than that gets
+// suggestions from the first ones by name).
 func missingTable(ctx context.Context, tx *sql.Tx, ref migration.TableRef) error {
 	var similar []string
-	rows, err := tx.QueryContext(ctx, `SELECT TOP (5) SCHEMA_NAME(schema_id) + N'.' + name FROM sys.objects
-WHERE type IN ('U', 'V') AND (name = @p1 OR name LIKE N'%' + @p1 + N'%') ORDER BY name`, ref.Table)
+	rows, err := tx.QueryContext(ctx, `SELECT TOP (20000) SCHEMA_NAME(schema_id), name FROM sys.objects
+WHERE type IN ('U', 'V') ORDER BY name, SCHEMA_NAME(schema_id)`)
 	if err == nil {
-		for rows.Next() {
-			var n string
-			if rows.Scan(&n) == nil {
-				similar = append(similar, n)
+		want := strings.ToLower(ref.Table)
+		for rows.Next() && len(similar) < 5 {
+			var schema, name string
+			if rows.Scan(&schema, &name) == nil && strings.Contains(strings.ToLower(name), want) {
+				similar = append(similar, schema+"."+name)
 			}
 		}
 		rows.Close()

@@ -159,3 +159,22 @@ func TestIntrospectUniqueIndexes(t *testing.T) {
 		}
 	}
 }
+
+// The "similar:" list of a missing table matches names by case-insensitive
+// containment, not as a LIKE pattern: '%', '_' and '[' in the asked-for name are
+// characters.
+func TestMissingTableSuggestionsAreNotPatterns(t *testing.T) {
+	s, _ := newDB(t, "CREATE TABLE dbo.items (id int)", "CREATE TABLE dbo.[a_b] (id int)", "CREATE TABLE dbo.[pct%x] (id int)", "CREATE TABLE dbo.[br[x] (id int)")
+	ctx := ctxT(t)
+	for _, c := range []struct{ ask, want string }{
+		{"[%]", "(similar: dbo.pct%x)"},
+		{"[_]", "(similar: dbo.a_b)"},
+		{"[[]", "(similar: dbo.br[x)"},
+		{"ITEM", "(similar: dbo.items)"},
+	} {
+		_, err := s.Introspect(ctx, tableConfig(c.ask, "id"))
+		if !errors.Is(err, source.ErrMissing) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("table %s: %v; want ErrMissing with %q", c.ask, err, c.want)
+		}
+	}
+}

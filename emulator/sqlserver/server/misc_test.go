@@ -44,6 +44,17 @@ func TestMiscStatements(t *testing.T) {
 	if err := db.QueryRowContext(ctx(t), "SELECT OBJECT_ID(@p1), OBJECT_ID('dbo.c'), OBJECT_NAME(OBJECT_ID(@p1)), OBJECT_SCHEMA_NAME(OBJECT_ID(@p1))", "[dbo].[c]").Scan(&oid, &oid2, &oname, &sname); err != nil || oid != oid2 || oname != "c" || sname != "dbo" {
 		t.Fatalf("OBJECT_ID of a parameter: %d %d %q %q %v", oid, oid2, oname, sname, err)
 	}
+	// Unqualified columns as the catalog functions' arguments are the outer row's, as
+	// in SQL Server (the views behind the functions have columns of the same names).
+	var unq string
+	if err := db.QueryRowContext(ctx(t), `SELECT STRING_AGG(SCHEMA_NAME(schema_id) + N'.' + OBJECT_NAME(object_id) + N'/' + CAST(SCHEMA_ID(SCHEMA_NAME(schema_id)) AS varchar(10)), N',') FROM sys.objects
+WHERE type = 'U' AND name = N'c'`).Scan(&unq); err != nil || unq != "dbo.c/1" {
+		t.Fatalf("SCHEMA_NAME(schema_id), OBJECT_NAME(object_id) over sys.objects: %q %v", unq, err)
+	}
+	var colType string
+	if err := db.QueryRowContext(ctx(t), `SELECT TYPE_NAME(user_type_id) FROM sys.columns WHERE object_id = OBJECT_ID('dbo.c') AND name = N'a'`).Scan(&colType); err != nil || colType != "int" {
+		t.Fatalf("TYPE_NAME(user_type_id) over sys.columns: %q %v", colType, err)
+	}
 	var rowCount int64
 	if err := db.QueryRowContext(ctx(t), "SELECT SUM(ps.row_count) FROM sys.dm_db_partition_stats ps WHERE ps.object_id = OBJECT_ID(@p1) AND ps.index_id IN (0, 1)", "c").Scan(&rowCount); err != nil || rowCount != 4 {
 		t.Fatalf("row count from partition stats: %d %v", rowCount, err)

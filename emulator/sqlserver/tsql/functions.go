@@ -368,7 +368,7 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 			return "", 0, err
 		}
 		v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "schemas")
-		return "(SELECT name FROM " + v + " s WHERE s.schema_id = " + a[0] + ")", end, nil
+		return catalogLookup("s.name", v+" s", "s.schema_id = ", a[0]), end, nil
 	case "SCHEMA_ID":
 		if len(args) == 0 {
 			return "1", end, nil
@@ -378,7 +378,7 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 			return "", 0, err
 		}
 		v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "schemas")
-		return "(SELECT schema_id FROM " + v + " s WHERE lower(s.name) = lower(" + a[0] + "))", end, nil
+		return catalogLookup("s.schema_id", v+" s", "lower(s.name) = lower", a[0]), end, nil
 	case "OBJECT_ID":
 		if len(args) < 1 {
 			return "", 0, firstErr(nargs(1), SyntaxNear(toks[i].Val))
@@ -390,8 +390,8 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 				return "", 0, err
 			}
 			v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "objects_by_name")
-			parts := "string_split(replace(replace(CAST(" + e + " AS VARCHAR), '[', ''), ']', ''), '.')"
-			return "(SELECT o.object_id FROM " + v + " o WHERE lower(o.name) = lower(" + parts + "[-1]) AND lower(o.schema_name) = lower(CASE WHEN len(" + parts + ") >= 2 THEN " + parts + "[-2] ELSE 'dbo' END))", end, nil
+			parts := "string_split(replace(replace(CAST(__arg.k AS VARCHAR), '[', ''), ']', ''), '.')"
+			return "(SELECT o.object_id FROM (SELECT " + e + " AS k) AS __arg JOIN " + v + " o ON lower(o.name) = lower(" + parts + "[-1]) AND lower(o.schema_name) = lower(CASE WHEN len(" + parts + ") >= 2 THEN " + parts + "[-2] ELSE 'dbo' END))", end, nil
 		}
 		nt, err := Lex(args[0][0].Val)
 		if err != nil {
@@ -416,14 +416,14 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 		if name == "OBJECT_SCHEMA_NAME" {
 			col = "schema_name"
 		}
-		return "(SELECT o." + col + " FROM " + v + " o WHERE o.object_id = " + a[0] + ")", end, nil
+		return catalogLookup("o."+col, v+" o", "o.object_id = ", a[0]), end, nil
 	case "TYPE_NAME":
 		a, err := all()
 		if err != nil || nargs(1) != nil {
 			return "", 0, firstErr(err, nargs(1))
 		}
 		v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "types")
-		return "(SELECT t.name FROM " + v + " t WHERE t.user_type_id = " + a[0] + ")", end, nil
+		return catalogLookup("t.name", v+" t", "t.user_type_id = ", a[0]), end, nil
 	case "SERVERPROPERTY":
 		if len(args) != 1 || len(args[0]) != 1 || args[0][0].Kind != String {
 			return "", 0, firstErr(nargs(1), SyntaxNear(toks[i].Val))
@@ -489,4 +489,16 @@ func startsWith(toks []Token, kw string) bool { return len(toks) > 0 && toks[0].
 func RowVersionExpr(db string) string {
 	seq := strings.ReplaceAll(QuoteIdent(db), "'", "''") + ".__ss.rowversion"
 	return "unhex(lpad(printf('%x', nextval('" + seq + "')), 16, '0'))"
+}
+
+// catalogLookup is a catalog function's scalar subquery (SCHEMA_NAME(x), OBJECT_NAME(x),
+// …): value from the view's row matching the argument. The argument is evaluated in a
+// one-row derived table of its own, outside the view's scope: written in the view's
+// WHERE, an unqualified column such as SCHEMA_NAME(schema_id) in a query over
+// sys.objects would bind to the view's own schema_id (every row matches, "More than
+// one row returned by a subquery"), where SQL Server reads the outer row's.
+// match ends where the argument goes: "s.schema_id = " or "lower(s.name) = lower" (the
+// argument is then parenthesized).
+func catalogLookup(value, view, match, arg string) string {
+	return "(SELECT " + value + " FROM (SELECT " + arg + " AS k) AS __arg JOIN " + view + " ON " + match + "(__arg.k))"
 }

@@ -4,8 +4,6 @@ SELECT o.type, DB_NAME() AS db, SCHEMA_NAME(o.schema_id) AS schema_name, o.name,
 FROM sys.objects o WHERE o.object_id = OBJECT_ID(@p1) AND o.type IN ('U', 'V')
 -- sp_executesql parameters (bound, not in the text):
 -- @p1 nvarchar(15) = N'[Sales].[order]'
-SELECT TOP (5) SCHEMA_NAME(schema_id) + N'.' + name FROM sys.objects
-WHERE type IN ('U', 'V') AND (name = @p1 OR name LIKE N'%' + @p1 + N'%') ORDER BY name
--- sp_executesql parameters (bound, not in the text):
--- @p1 nvarchar(5) = N'order'
+SELECT TOP (20000) SCHEMA_NAME(schema_id), name FROM sys.objects
+WHERE type IN ('U', 'V') ORDER BY name, SCHEMA_NAME(schema_id)
 -- rollback
