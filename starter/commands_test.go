@@ -91,7 +91,7 @@ func (h *harness) status(name string) migrationState {
 }
 
 // watch runs `starter watch` in the background; wait returns its exit code and output.
-func (h *harness) watch(name string) func() (int, string) {
+func (h *harness) watch(name string, extra ...string) func() (int, string) {
 	var wg sync.WaitGroup
 	var code int
 	var out string
@@ -99,8 +99,9 @@ func (h *harness) watch(name string) func() (int, string) {
 	go func() {
 		defer wg.Done()
 		var o, e bytes.Buffer
-		code = run(context.Background(), []string{"starter", "watch", name, "--interval", "100ms", "--timeout", "2m",
-			"--temporal-address", h.addr, "--ui-url", "http://ui.test:8233"}, &o, &e)
+		args := append([]string{"starter", "watch", name, "--interval", "100ms", "--timeout", "2m",
+			"--temporal-address", h.addr, "--ui-url", "http://ui.test:8233"}, extra...)
+		code = run(context.Background(), args, &o, &e)
 		out = o.String() + e.String()
 	}()
 	return func() (int, string) { wg.Wait(); return code, out }
@@ -289,5 +290,30 @@ func TestWatchExitCodes(t *testing.T) {
 	}
 	if code, _, errOut := h.cli("pause", "NoSuchMigration"); code != exitFailure || !strings.Contains(errOut, "NoSuchMigration") {
 		t.Fatalf("pause unknown: %d %s", code, errOut)
+	}
+}
+
+// watch wakes when the migration closes, not at its next poll: with an hour between
+// polls it still prints the summary and exits as soon as the last table completes.
+func TestWatchWakesWhenTheMigrationCloses(t *testing.T) {
+	h := newHarness(t)
+	const name = "StarterWakes"
+	h.create(name)
+	wait := h.watch(name, "--interval", "1h")
+	time.Sleep(300 * time.Millisecond) // the first poll has seen it running
+	for _, k := range []string{"demo.public.customers", "demo.public.orders", "demo.public.line_items"} {
+		h.advance(name, advance{TableKey: k, Rows: 10})
+	}
+	done := make(chan struct{})
+	var code int
+	var out string
+	go func() { code, out = wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(90 * time.Second):
+		t.Fatal("watch --interval 1h did not exit within 90 s of the migration closing")
+	}
+	if code != 0 || !strings.Contains(out, "3 total, 3 completed") || !strings.Contains(out, "rows:   30") {
+		t.Fatalf("exit %d\n%s", code, out)
 	}
 }

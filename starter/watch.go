@@ -71,6 +71,19 @@ func watchAction(c *cli.Context) error {
 	deadline := time.Now().Add(timeout)
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
+	// The migration's close wakes the loop at once instead of at the next tick (up to
+	// --interval later): Get long-polls the close event and follows continue-as-new.
+	// Anything else it returns (an unreachable server, say) only costs that early
+	// wake-up; the ticks still drive the loop.
+	closed := make(chan struct{}, 1)
+	waitCtx, stopWaiting := context.WithCancel(c.Context)
+	defer stopWaiting()
+	go func() {
+		_ = cl.GetWorkflow(waitCtx, name, "").Get(waitCtx, nil)
+		if waitCtx.Err() == nil {
+			closed <- struct{}{}
+		}
+	}()
 	var downSince time.Time
 	// Bounded by the workflow closing, the deadline, an interrupt (each tick checks),
 	// or Temporal staying unreachable for unreachableGrace.
@@ -112,6 +125,7 @@ func watchAction(c *cli.Context) error {
 		case <-c.Context.Done():
 			return cli.Exit(fmt.Sprintf("stopped watching %s (%v); the migration continues", name, errors.Unwrap(c.Context.Err())), exitFailure)
 		case <-ticker.C:
+		case <-closed:
 		}
 	}
 }
