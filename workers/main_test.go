@@ -73,11 +73,11 @@ host = "127.0.0.1"
 // GOMEMLIMIT, when set, wins.
 func TestMemoryLimitFollowsParallelism(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
-	if got := setMemoryLimit(2); got != 256<<20 {
-		t.Errorf("limit for 2 tasks = %d MiB, want 256", got>>20)
+	if got := setMemoryLimit(2); got != 192<<20 {
+		t.Errorf("limit for 2 tasks = %d MiB, want 192", got>>20)
 	}
-	if got := setMemoryLimit(4); got != 448<<20 {
-		t.Errorf("limit for 4 tasks = %d MiB, want 448", got>>20)
+	if got := setMemoryLimit(4); got != 320<<20 {
+		t.Errorf("limit for 4 tasks = %d MiB, want 320", got>>20)
 	}
 	debug.SetMemoryLimit(123 << 20)
 	t.Setenv("GOMEMLIMIT", "123MiB")
