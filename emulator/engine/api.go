@@ -93,6 +93,10 @@ const (
 type Options struct {
 	DataDir    string // everything persists here across restarts
 	S3Endpoint string // host:port (or URL) of an S3-compatible server for external stages
+	// IdleCheckpointBytes: when the write-ahead log has grown to this size and no
+	// statement has run for a second, the engine checkpoints it (checkpoint.go).
+	// 0 means DefaultIdleCheckpointBytes; a negative value turns idle checkpoints off.
+	IdleCheckpointBytes int64
 }
 
 // The engine (package engine, helper "engine core") implements, with these exact signatures:

@@ -139,6 +139,11 @@ func (s *Session) Execute(ctx context.Context, sqlText string, binds map[string]
 	// another session.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	s.e.activeStmts.Add(1)
+	defer func() {
+		s.e.lastStmtEnd.Store(time.Now().UnixNano())
+		s.e.activeStmts.Add(-1)
+	}()
 	s.ctl.Lock()
 	s.cancelStmt = cancel
 	s.ctl.Unlock()
