@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,16 +36,12 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // An idle engine checkpoints its log once it reaches IdleCheckpointBytes, and the
 // data is the same afterwards and after a reopen.
 func TestIdleCheckpointEmptiesTheLog(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
 	e, err := Open(Options{DataDir: dir, IdleCheckpointBytes: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := e.NewSession(ctx, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSess(t, e)
 	var values strings.Builder
 	for i := range 5000 {
 		if i > 0 {
@@ -54,12 +49,9 @@ func TestIdleCheckpointEmptiesTheLog(t *testing.T) {
 		}
 		fmt.Fprintf(&values, "(%d, 'v%d')", i, i)
 	}
-	for _, q := range []string{"CREATE DATABASE D", "CREATE TABLE D.PUBLIC.T (ID NUMBER(19,0), V VARCHAR)",
-		"INSERT INTO D.PUBLIC.T VALUES " + values.String()} {
-		if _, err := s.Execute(ctx, q, nil, false); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	mustExec(t, s, "CREATE DATABASE D")
+	mustExec(t, s, "CREATE TABLE D.PUBLIC.T (ID NUMBER(19,0), V VARCHAR)")
+	mustExec(t, s, "INSERT INTO D.PUBLIC.T VALUES "+values.String())
 	if walSize(t, e) == 0 {
 		t.Fatal("no write-ahead log after the writes: the test cannot tell whether a checkpoint ran")
 	}
@@ -67,67 +59,34 @@ func TestIdleCheckpointEmptiesTheLog(t *testing.T) {
 	if e.checkpointRun.finished.Load() == 0 {
 		t.Fatal("the log is empty but no idle checkpoint succeeded")
 	}
-	count := func(s *Session) string {
-		r, err := s.Execute(ctx, "SELECT COUNT(*), SUM(ID), MAX(V) FROM D.PUBLIC.T", nil, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cells(r)
-	}
-	before := count(s)
-	if before != "5000,12497500,v999" {
-		t.Fatalf("after the checkpoint: %s", before)
-	}
+	const sums, want = "SELECT COUNT(*), SUM(ID), MAX(V) FROM D.PUBLIC.T", "5000,12497500,v999"
+	expectRows(t, s, sums, want)
 	s.Close()
 	e.Close()
-	e, err = Open(Options{DataDir: dir})
-	if err != nil {
+	if e, err = Open(Options{DataDir: dir}); err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	s, err = e.NewSession(ctx, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if got := count(s); got != before {
-		t.Fatalf("after a reopen: %s, want %s", got, before)
-	}
+	expectRows(t, newSess(t, e), sums, want)
 }
 
 // A client's open transaction that has written is never aborted or waited for: the
 // checkpoint fails at once and is tried again at the next idle moment, after the
 // commit.
 func TestIdleCheckpointLeavesOpenTransactionsAlone(t *testing.T) {
-	ctx := context.Background()
 	e, err := Open(Options{DataDir: t.TempDir(), IdleCheckpointBytes: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	s, err := e.NewSession(ctx, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := newSess(t, e)
 	for _, q := range []string{"CREATE DATABASE D", "CREATE TABLE D.PUBLIC.T (ID NUMBER(19,0))", "BEGIN", "INSERT INTO D.PUBLIC.T VALUES (1), (2)"} {
-		if _, err := s.Execute(ctx, q, nil, false); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
+		mustExec(t, s, q)
 	}
 	tries := e.checkpointRun.tries.Load()
 	waitFor(t, "two idle checkpoint attempts while the transaction is open", func() bool { return e.checkpointRun.tries.Load() >= tries+2 })
-	for _, q := range []string{"INSERT INTO D.PUBLIC.T VALUES (3)", "COMMIT"} {
-		if _, err := s.Execute(ctx, q, nil, false); err != nil {
-			t.Fatalf("%s after idle checkpoint attempts: %v", q, err)
-		}
-	}
-	r, err := s.Execute(ctx, "SELECT COUNT(*), SUM(ID) FROM D.PUBLIC.T", nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := cells(r); got != "3,6" {
-		t.Fatalf("after the commit: %s, want 3,6", got)
-	}
+	mustExec(t, s, "INSERT INTO D.PUBLIC.T VALUES (3)")
+	mustExec(t, s, "COMMIT")
+	expectRows(t, s, "SELECT COUNT(*), SUM(ID) FROM D.PUBLIC.T", "3,6")
 	waitFor(t, "the checkpoint after the commit", func() bool { return walSize(t, e) == 0 })
 }

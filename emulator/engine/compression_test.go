@@ -43,11 +43,8 @@ FROM pragma_storage_info('"BENCH.PUBLIC"."LINEITEM"') WHERE segment_type <> 'VAL
 		t.Errorf("segments by compression: %v; want RLE numbers and FSST or dictionary text", byCompression)
 	}
 	// The values are the ones inserted (openLineitem's formulas), through Snowflake SQL.
-	r, err := s.Execute(ctx, `SELECT COUNT(*), SUM(L_ORDERKEY), MAX(L_ORDERKEY), SUM(L_QUANTITY)
-FROM BENCH.PUBLIC.LINEITEM WHERE L_ORDERKEY > 100 AND L_ORDERKEY <= 30000`, nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustExec(t, s, `SELECT COUNT(*), SUM(L_ORDERKEY), MAX(L_ORDERKEY), SUM(L_QUANTITY)
+FROM BENCH.PUBLIC.LINEITEM WHERE L_ORDERKEY > 100 AND L_ORDERKEY <= 30000`)
 	var want [4]string
 	if err := s.conn.QueryRowContext(ctx, `SELECT CAST(count(*) AS VARCHAR), CAST(sum("L_ORDERKEY") AS VARCHAR), CAST(max("L_ORDERKEY") AS VARCHAR),
   CAST(sum("L_QUANTITY") AS VARCHAR)

@@ -139,19 +139,18 @@ func (s *Session) Execute(ctx context.Context, sqlText string, binds map[string]
 	// another session.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s.e.activeStmts.Add(1)
-	defer func() {
-		s.e.lastStmtEnd.Store(time.Now().UnixNano())
-		s.e.activeStmts.Add(-1)
-	}()
+	s.e.activeStmts.Add(1) // for idle checkpoints (checkpoint.go)
 	s.ctl.Lock()
 	s.cancelStmt = cancel
 	s.ctl.Unlock()
 	defer func() {
+		now := time.Now()
 		s.ctl.Lock()
 		s.cancelStmt = nil
-		s.lastStmt = time.Now()
+		s.lastStmt = now
 		s.ctl.Unlock()
+		s.e.lastStmtEnd.Store(now.UnixNano())
+		s.e.activeStmts.Add(-1)
 	}()
 	defer func() {
 		if r := recover(); r != nil {

@@ -149,6 +149,9 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 	if s, ok, err := tr.checksumCall(name, toks, i, end, args); ok || err != nil {
 		return s, end, err
 	}
+	if s, ok, err := tr.catalogCall(name, args); ok || err != nil {
+		return s, end, err
+	}
 	all := func() ([]string, error) {
 		var out []string
 		for _, a := range args {
@@ -354,76 +357,6 @@ func (tr *translator) function(toks []Token, i int) (string, int, error) {
 			}
 			return "(" + ts(a[1]) + " + (" + a[0] + ") * INTERVAL 1 " + strings.ToUpper(part) + ")", end, nil
 		}
-	case "DB_NAME":
-		if len(args) != 0 {
-			return "", 0, Unsupported("DB_NAME(database_id)")
-		}
-		return QuoteString(tr.env.CurrentDB()), end, nil
-	case "SCHEMA_NAME":
-		if len(args) == 0 {
-			return "'dbo'", end, nil
-		}
-		a, err := all()
-		if err != nil {
-			return "", 0, err
-		}
-		v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "schemas")
-		return catalogLookup("s.name", v+" s", "s.schema_id = ", a[0]), end, nil
-	case "SCHEMA_ID":
-		if len(args) == 0 {
-			return "1", end, nil
-		}
-		a, err := all()
-		if err != nil {
-			return "", 0, err
-		}
-		v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "schemas")
-		return catalogLookup("s.schema_id", v+" s", "lower(s.name) = lower", a[0]), end, nil
-	case "OBJECT_ID":
-		if len(args) < 1 {
-			return "", 0, firstErr(nargs(1), SyntaxNear(toks[i].Val))
-		}
-		if len(args[0]) != 1 || args[0][0].Kind != String {
-			// a parameter or expression: resolve [schema.]name in SQL
-			e, err := tx(args[0])
-			if err != nil {
-				return "", 0, err
-			}
-			v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "objects_by_name")
-			parts := "string_split(replace(replace(CAST(__arg.k AS VARCHAR), '[', ''), ']', ''), '.')"
-			return "(SELECT o.object_id FROM (SELECT " + e + " AS k) AS __arg JOIN " + v + " o ON lower(o.name) = lower(" + parts + "[-1]) AND lower(o.schema_name) = lower(CASE WHEN len(" + parts + ") >= 2 THEN " + parts + "[-2] ELSE 'dbo' END))", end, nil
-		}
-		nt, err := Lex(args[0][0].Val)
-		if err != nil {
-			return "NULL", end, nil
-		}
-		parts, _ := ReadName(nt, 0)
-		if len(parts) == 0 {
-			return "NULL", end, nil
-		}
-		db, schema, obj := SplitName(parts)
-		if id, ok := tr.env.ObjectID(db, schema, obj); ok {
-			return fmt.Sprint(id), end, nil
-		}
-		return "CAST(NULL AS INTEGER)", end, nil
-	case "OBJECT_NAME", "OBJECT_SCHEMA_NAME":
-		a, err := all()
-		if err != nil || nargs(1) != nil {
-			return "", 0, firstErr(err, nargs(1))
-		}
-		v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "objects_by_name")
-		col := "name"
-		if name == "OBJECT_SCHEMA_NAME" {
-			col = "schema_name"
-		}
-		return catalogLookup("o."+col, v+" o", "o.object_id = ", a[0]), end, nil
-	case "TYPE_NAME":
-		a, err := all()
-		if err != nil || nargs(1) != nil {
-			return "", 0, firstErr(err, nargs(1))
-		}
-		v, _ := tr.env.CatalogView(tr.env.CurrentDB(), "sys", "types")
-		return catalogLookup("t.name", v+" t", "t.user_type_id = ", a[0]), end, nil
 	case "SERVERPROPERTY":
 		if len(args) != 1 || len(args[0]) != 1 || args[0][0].Kind != String {
 			return "", 0, firstErr(nargs(1), SyntaxNear(toks[i].Val))
@@ -489,16 +422,4 @@ func startsWith(toks []Token, kw string) bool { return len(toks) > 0 && toks[0].
 func RowVersionExpr(db string) string {
 	seq := strings.ReplaceAll(QuoteIdent(db), "'", "''") + ".__ss.rowversion"
 	return "unhex(lpad(printf('%x', nextval('" + seq + "')), 16, '0'))"
-}
-
-// catalogLookup is a catalog function's scalar subquery (SCHEMA_NAME(x), OBJECT_NAME(x),
-// …): value from the view's row matching the argument. The argument is evaluated in a
-// one-row derived table of its own, outside the view's scope: written in the view's
-// WHERE, an unqualified column such as SCHEMA_NAME(schema_id) in a query over
-// sys.objects would bind to the view's own schema_id (every row matches, "More than
-// one row returned by a subquery"), where SQL Server reads the outer row's.
-// match ends where the argument goes: "s.schema_id = " or "lower(s.name) = lower" (the
-// argument is then parenthesized).
-func catalogLookup(value, view, match, arg string) string {
-	return "(SELECT " + value + " FROM (SELECT " + arg + " AS k) AS __arg JOIN " + view + " ON " + match + "(__arg.k))"
 }
